@@ -1,0 +1,183 @@
+/**
+ * @module harness/types
+ * The public contract of the harness: what tests, suites, the dev server, fixtures and the
+ * dashboard rely on. Implementations live beside this file; keep this file free of logic.
+ */
+import type { RequestHandler } from "msw";
+
+export type Backend = "kv" | "memory";
+
+/** `miniflare`: plain Miniflare KV. `production`: 1 write/s per key, eventual consistency. */
+export type KvProfile = "miniflare" | "production";
+
+/** KV operations as the Worker calls them. Bulk `get([...])` counts as `get`. */
+export type KvOp = "get" | "getWithMetadata" | "put" | "delete" | "list";
+
+/**
+ * One fault rule. Flat so it reads well as JSON in the control API and in fixtures.
+ * `when` fields: none means every matching op; `probability` (0..1, deterministic per `seed`);
+ * `first: n` fires on the first n matching ops; `after: n` fires on every matching op after n.
+ */
+export interface FaultRule {
+  /** Assigned by the harness when omitted. */
+  id?: string;
+  op: KvOp | "any";
+  /** Only keys starting with this prefix (list: the list prefix). */
+  prefix?: string;
+  /** Only this isolate (0-based); all when omitted. */
+  isolate?: number;
+  kind: "error" | "network" | "latency" | "hang";
+  /** For `error`: 429, 500 or 503; the Worker sees the exact production message. */
+  status?: 429 | 500 | 503;
+  /** For `latency`: delay in ms; for `hang`: how long before it fails with a network error. */
+  ms?: number;
+  /** For `latency`: uniform jitter added on top, 0..jitterMs. */
+  jitterMs?: number;
+  probability?: number;
+  seed?: number;
+  first?: number;
+  after?: number;
+}
+
+/** Per-isolate KV operation counters, as seen by the KV layer (after the Worker's own cache). */
+export interface KvCounters {
+  reads: number;
+  writes: number;
+  deletes: number;
+  lists: number;
+  /** Operations that failed because a fault rule fired. */
+  faults: number;
+  /** Writes refused with 429 by the production profile's 1 write/s/key limit. */
+  rateLimited: number;
+}
+
+export interface CountersReport {
+  total: KvCounters;
+  isolates: KvCounters[];
+}
+
+/** One KV entry in a snapshot. `expiration` is seconds since the epoch (as KV reports it). */
+export interface KvSnapshotEntry {
+  key: string;
+  value: string;
+  /** `base64` for values that are not valid UTF-8. */
+  encoding?: "utf8" | "base64";
+  metadata?: unknown;
+  expiration?: number;
+}
+
+export interface KvSnapshot {
+  version: 1;
+  /** Virtual time (ms since epoch) when the snapshot was taken. */
+  takenAt: number;
+  entries: KvSnapshotEntry[];
+}
+
+/** A Worker log line captured from workerd's stdout, parsed when it is JSON. */
+export interface LogLine {
+  /** Virtual time when captured. */
+  at: number;
+  text: string;
+  json?: Record<string, unknown>;
+}
+
+export interface HarnessOptions {
+  backend?: Backend;
+  /**
+   * Root of persisted state (KV under `v3/kv`, R2 under `v3/r2`), the same layout `wrangler dev`
+   * uses. Default `.wrangler/state`. `"temp"` makes a temporary directory removed on dispose.
+   */
+  persistTo?: string | "temp";
+  /** Number of Worker instances (isolates / locations) on one KV namespace. Default 1. */
+  isolates?: number;
+  profile?: KvProfile;
+  /** Production profile: does the writing isolate see its own write at once? Default true. */
+  writerSeesOwnWrites?: boolean;
+  /** Production profile: edge cache window in ms (at least 60 000). Default 60 000. */
+  edgeCacheTtlMs?: number;
+  /** Extra or overriding Worker vars/secrets (ADMIN_TOKEN, KV_WRITE_FALLBACK, ...). */
+  vars?: Record<string, string>;
+  /** msw handlers answering the Worker's outbound fetch; unmatched requests fail. */
+  handlers?: RequestHandler[];
+  /** Initial virtual time (ms since epoch). Default: real now, or the persisted clock. */
+  clockStart?: number;
+  /** Seed for probabilistic fault rules without their own seed. */
+  seed?: number;
+  /** Echo Worker log lines to the terminal. Default false. */
+  printLogs?: boolean;
+}
+
+export interface HarnessKv {
+  get(key: string): Promise<string | null>;
+  getWithMetadata(
+    key: string,
+  ): Promise<{ value: string | null; metadata: unknown; expiration?: number }>;
+  put(
+    key: string,
+    value: string,
+    options?: { expirationTtl?: number; expiration?: number; metadata?: unknown },
+  ): Promise<void>;
+  delete(key: string): Promise<void>;
+  list(options?: {
+    prefix?: string;
+    cursor?: string;
+    limit?: number;
+  }): Promise<{
+    keys: { name: string; expiration?: number; metadata?: unknown }[];
+    list_complete: boolean;
+    cursor?: string;
+  }>;
+  snapshot(options?: { prefix?: string }): Promise<KvSnapshot>;
+  load(snapshot: KvSnapshot): Promise<void>;
+  clear(): Promise<void>;
+}
+
+export interface HarnessClock {
+  now(): number;
+  advance(ms: number): Promise<void>;
+  set(epochMs: number): Promise<void>;
+}
+
+export interface HarnessState {
+  backend: Backend;
+  profile: KvProfile;
+  isolates: number;
+  persistTo: string;
+  clock: number;
+  rules: FaultRule[];
+  counters: CountersReport;
+  restarts: number;
+}
+
+export interface Harness extends AsyncDisposable {
+  readonly options: Required<Pick<HarnessOptions, "backend" | "isolates" | "profile">>;
+  /** Dispatch a request to an isolate (default 0). Relative URLs resolve against http://localhost. */
+  fetch(input: string | Request, init?: RequestInit, isolate?: number): Promise<Response>;
+  /** Stop and boot the runtime on the same persisted state. Resolves with how long it took. */
+  restart(): Promise<{ ms: number }>;
+  /** SIGKILL the workerd process (no clean shutdown), then boot again on the same state. */
+  crashAndRecover(): Promise<{ ms: number }>;
+  dispose(): Promise<void>;
+  /** Direct store access from Node: bypasses the Worker's cache and the emulated edge caches. */
+  kv: HarnessKv;
+  r2: {
+    get(key: string): Promise<{ body: Uint8Array; contentType?: string } | null>;
+    list(prefix?: string): Promise<string[]>;
+  };
+  counters(): Promise<CountersReport>;
+  resetCounters(): Promise<void>;
+  faults: {
+    add(rule: FaultRule): Promise<FaultRule>;
+    set(rules: FaultRule[]): Promise<FaultRule[]>;
+    list(): Promise<FaultRule[]>;
+    clear(): Promise<void>;
+  };
+  clock: HarnessClock;
+  logs: {
+    all(): LogLine[];
+    clear(): void;
+  };
+  /** Replace the msw handlers for outbound fetch at runtime. */
+  useHandlers(...handlers: RequestHandler[]): void;
+  state(): Promise<HarnessState>;
+}

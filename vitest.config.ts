@@ -1,0 +1,10 @@
+import { defineConfig } from "vitest/config";
+import { projects } from "./vitest.workspace";
+
+export default defineConfig({
+  test: {
+    projects,
+    // Two cores: each suite file boots its own workerd, so keep the worker count small.
+    maxWorkers: 2,
+  },
+});

@@ -1,0 +1,45 @@
+/**
+ * The Vitest projects. Vitest 4 removed workspace files, so `vitest.config.ts` imports this list
+ * and passes it to `test.projects`.
+ *
+ * - `unit`: tests beside the code in `src/`, `harness/`, `scripts/`, `fixtures/` and `bench/`.
+ * - `memory` and `kv`: the six verification suites in `suites/`, once per storage backend.
+ */
+import { defineProject } from "vitest/config";
+
+const suite = (backend: "memory" | "kv") =>
+  defineProject({
+    test: {
+      name: backend,
+      include: ["suites/**/*.suite.ts"],
+      env: { SUITE_BACKEND: backend },
+      provide: { backend },
+      testTimeout: 60_000,
+      hookTimeout: 60_000,
+    },
+  });
+
+export const projects = [
+  defineProject({
+    test: {
+      name: "unit",
+      include: [
+        "src/**/*.test.ts",
+        "harness/**/*.test.ts",
+        "scripts/**/*.test.ts",
+        "fixtures/**/*.test.ts",
+        "bench/**/*.test.ts",
+      ],
+      testTimeout: 60_000,
+      hookTimeout: 60_000,
+    },
+  }),
+  suite("memory"),
+  suite("kv"),
+];
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    backend: "memory" | "kv";
+  }
+}
