@@ -6,5 +6,12 @@ export default defineConfig({
     projects,
     // Two cores: each suite file boots its own workerd, so keep the worker count small.
     maxWorkers: 2,
+    reporters: [
+      "default",
+      "./scripts/ci/summary-reporter.ts",
+      "junit",
+      ...(process.env.GITHUB_ACTIONS ? ["github-actions"] : []),
+    ],
+    outputFile: { junit: "reports/junit.xml" },
   },
 });

@@ -5,6 +5,7 @@
  * - `unit`: tests beside the code in `src/`, `harness/`, `scripts/`, `fixtures/` and `bench/`.
  * - `memory` and `kv`: the six verification suites in `suites/`, once per storage backend.
  */
+import type {} from "vitest";
 import { defineProject } from "vitest/config";
 
 const suite = (backend: "memory" | "kv") =>

@@ -1,0 +1,81 @@
+/**
+ * @module scripts/ci/summary-reporter
+ * A Vitest reporter that prints one table at the end of a run: suite x project (backend) with
+ * passed, failed, skipped and time. Used beside the default reporter by `npm test` and
+ * `npm run test:kv-storage`, so the six checks read at a glance in a terminal or a CI log.
+ */
+import { basename } from "node:path";
+import type { Reporter, TestModule } from "vitest/node";
+
+interface Row {
+  suite: string;
+  project: string;
+  passed: number;
+  failed: number;
+  skipped: number;
+  ms: number;
+}
+
+/** Suite name from a file: `suites/create.suite.ts` → `create`, `src/app.test.ts` → `src/app`. */
+export function suiteName(relativeModuleId: string): string {
+  const file = basename(relativeModuleId);
+  const suite = file.match(/^(.*)\.suite\.[cm]?[jt]s$/);
+  if (suite?.[1]) return suite[1];
+  return relativeModuleId.replace(/\.test\.[cm]?[jt]s$/, "");
+}
+
+export function summarize(modules: ReadonlyArray<TestModule>): Row[] {
+  const rows = new Map<string, Row>();
+  for (const module of modules) {
+    const project = module.project.name || "default";
+    const suite = suiteName(module.relativeModuleId);
+    const key = `${suite}\u0000${project}`;
+    const row = rows.get(key) ?? { suite, project, passed: 0, failed: 0, skipped: 0, ms: 0 };
+    row.ms += module.diagnostic().duration;
+    for (const test of module.children.allTests()) {
+      const state = test.result().state;
+      if (state === "passed") row.passed++;
+      else if (state === "failed") row.failed++;
+      else row.skipped++;
+    }
+    // A module that failed to load has no tests but must still count as a failure.
+    if (module.state() === "failed" && row.failed === 0) row.failed++;
+    rows.set(key, row);
+  }
+  return [...rows.values()].sort(
+    (a, b) => a.project.localeCompare(b.project) || a.suite.localeCompare(b.suite),
+  );
+}
+
+export function formatTable(rows: Row[]): string {
+  const header = ["suite", "backend", "passed", "failed", "skipped", "time"];
+  const body = rows.map((r) => [
+    r.suite,
+    r.project,
+    String(r.passed),
+    String(r.failed),
+    String(r.skipped),
+    `${(r.ms / 1000).toFixed(1)}s`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((line) => line[i]!.length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ");
+  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(line)].join(
+    "\n",
+  );
+}
+
+export default class SummaryReporter implements Reporter {
+  onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
+    const all = summarize(modules);
+    const rows = all.filter((r) => r.project !== "unit" || r.failed > 0);
+    if (rows.length > 0) {
+      process.stdout.write(`\nVerification suites by backend\n${formatTable(rows)}\n`);
+    }
+    // The plain closing line CI systems read: "tests: N passed, N failed, N skipped".
+    const sum = (k: "passed" | "failed" | "skipped") => all.reduce((n, r) => n + r[k], 0);
+    process.stdout.write(
+      `\ntests: ${sum("passed")} passed, ${sum("failed")} failed, ${sum("skipped")} skipped\n`,
+    );
+  }
+}

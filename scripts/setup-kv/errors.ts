@@ -1,0 +1,29 @@
+/** @module Typed errors of the KV setup script; each code has its own exit status. */
+
+/** Exit status per error code, so CI logs and wrappers can tell failures apart. */
+export const EXIT_CODES = {
+  CONFIG_NOT_FOUND: 3,
+  CONFIG_UNPARSEABLE: 4,
+  WRANGLER_NOT_INSTALLED: 5,
+  NOT_LOGGED_IN: 6,
+  NO_KV_PERMISSION: 7,
+  WRANGLER_OUTPUT_UNPARSEABLE: 8,
+  WRANGLER_FAILED: 9,
+} as const;
+
+export type SetupKvErrorCode = keyof typeof EXIT_CODES;
+
+/** A failure the user can act on; `message` is one paragraph saying what happened and what to do. */
+export class SetupKvError extends Error {
+  override readonly name = "SetupKvError";
+  readonly code: SetupKvErrorCode;
+
+  constructor(code: SetupKvErrorCode, message: string) {
+    super(message);
+    this.code = code;
+  }
+
+  get exitCode(): number {
+    return EXIT_CODES[this.code];
+  }
+}

@@ -1,0 +1,183 @@
+/** @module The setup flow: check login, find or create both namespaces, write their ids. */
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { readBinding, writeBinding } from "./config-file";
+import { SetupKvError } from "./errors";
+import { unifiedDiff } from "./unified-diff";
+import {
+  classifyFailure,
+  indent,
+  parseCreatedId,
+  parseNamespaceList,
+  parseWhoami,
+  type KvNamespace,
+} from "./wrangler-output";
+import type { RunWrangler } from "./wrangler-runner";
+
+export const DEFAULT_CONFIG = "wrangler.jsonc";
+export const DEFAULT_BINDING = "SHARE_DATA_KV";
+
+export interface SetupOptions {
+  /** Config path as the user gave it (relative to `cwd`). */
+  config: string;
+  binding: string;
+  dryRun: boolean;
+  cwd: string;
+  runWrangler: RunWrangler;
+  /** How to show the wrangler command in printed commands, e.g. `wrangler`. */
+  wranglerLabel: string;
+  log: (line: string) => void;
+}
+
+export interface SetupResult {
+  id: string;
+  previewId: string;
+  created: ("production" | "preview")[];
+  changed: boolean;
+}
+
+/** One namespace the binding needs: production (`id`) or preview (`preview_id`). */
+interface Role {
+  kind: "production" | "preview";
+  /** Title wrangler 4 gives `kv namespace create <binding> [--preview]`: no Worker-name prefix. */
+  title: string;
+  /** Title wrangler 3 used (`<worker name>-<binding>[_preview]`), reused so upgrading creates nothing. */
+  legacyTitle?: string;
+  configured?: string;
+  createArgs: string[];
+}
+
+/** Runs the whole setup; throws SetupKvError for anything the user must fix. */
+export async function setupKvStorage(options: SetupOptions): Promise<SetupResult> {
+  const { binding, config, log } = options;
+  const file = path.resolve(options.cwd, config);
+  const before = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== "ENOENT") throw error;
+    throw new SetupKvError(
+      "CONFIG_NOT_FOUND",
+      `${config} does not exist (looked in ${path.dirname(file)}). Run this script from the project root, ` +
+        `or pass the file with --config <path>.`,
+    );
+  });
+  const current = readBinding(before, binding, config);
+  // wrangler finds wrangler.jsonc in the working directory itself; name any other file explicitly.
+  const configArgs = config === DEFAULT_CONFIG ? [] : ["--config", config];
+  const wrangler = async (args: string[]): Promise<string> => {
+    const command = [options.wranglerLabel, ...args].join(" ");
+    const result = await options.runWrangler(args);
+    if (result.status !== 0) throw failure(command, result.status, result.stdout + result.stderr);
+    return result.stdout;
+  };
+
+  const whoamiArgs = ["whoami", "--json"];
+  const whoami = parseWhoami(`wrangler ${whoamiArgs.join(" ")}`, await wrangler(whoamiArgs));
+  if (!whoami.loggedIn) throw failure("wrangler whoami --json", 1, '{"loggedIn":false}');
+  if (whoami.tokenPermissions && !whoami.tokenPermissions.includes("workers_kv:write")) {
+    throw noPermission(
+      `your login lacks the workers_kv:write scope (it has: ${whoami.tokenPermissions.join(", ")})`,
+    );
+  }
+
+  const listArgs = ["kv", "namespace", "list", ...configArgs];
+  const namespaces = parseNamespaceList(`wrangler ${listArgs.join(" ")}`, await wrangler(listArgs));
+
+  const prefix = current.workerName ? `${current.workerName}-` : undefined;
+  const roles: Role[] = [
+    {
+      kind: "production",
+      title: binding,
+      ...(prefix ? { legacyTitle: `${prefix}${binding}` } : {}),
+      ...(current.id ? { configured: current.id } : {}),
+      createArgs: ["kv", "namespace", "create", binding, ...configArgs],
+    },
+    {
+      kind: "preview",
+      title: `${binding}_preview`,
+      ...(prefix ? { legacyTitle: `${prefix}${binding}_preview` } : {}),
+      ...(current.previewId ? { configured: current.previewId } : {}),
+      createArgs: ["kv", "namespace", "create", binding, "--preview", ...configArgs],
+    },
+  ];
+
+  const ids: string[] = [];
+  const created: SetupResult["created"] = [];
+  for (const role of roles) {
+    const existing = findExisting(namespaces, role);
+    if (existing) {
+      log(`Reusing ${role.kind} namespace "${existing.title}" (${existing.id}).`);
+      ids.push(existing.id);
+      continue;
+    }
+    const command = `${options.wranglerLabel} ${role.createArgs.join(" ")}`;
+    if (options.dryRun) {
+      log(`Would run: ${command}`);
+      ids.push(`<id printed by: ${command}>`);
+    } else {
+      log(`Creating ${role.kind} namespace "${role.title}": ${command}`);
+      const id = parseCreatedId(
+        `wrangler ${role.createArgs.join(" ")}`,
+        await wrangler(role.createArgs),
+      );
+      log(`Created ${role.kind} namespace "${role.title}" (${id}).`);
+      ids.push(id);
+    }
+    created.push(role.kind);
+  }
+
+  const [id = "", previewId = ""] = ids;
+  const after = writeBinding(before, binding, { id, previewId }, config);
+  const changed = after !== before;
+  if (!changed) {
+    log(`${config} already binds ${binding} to these namespaces; nothing to change.`);
+  } else if (options.dryRun) {
+    log(`Dry run: ${config} is unchanged. The change it would get:`);
+    log(unifiedDiff(before, after, config).trimEnd());
+  } else {
+    await writeFile(file, after, "utf8");
+    log(`Updated ${config}: ${binding} -> id ${id}, preview_id ${previewId}.`);
+  }
+  return { id, previewId, created, changed };
+}
+
+/** Prefers the id already in the config, then wrangler 4's title, then wrangler 3's. */
+function findExisting(namespaces: KvNamespace[], role: Role): KvNamespace | undefined {
+  return (
+    namespaces.find((ns) => ns.id === role.configured) ??
+    namespaces.find((ns) => ns.title === role.title) ??
+    namespaces.find((ns) => ns.title === role.legacyTitle)
+  );
+}
+
+const NOTHING_CHANGED =
+  "Namespaces created before this point are reused on the next run, and wrangler.jsonc was not changed.";
+
+function noPermission(detail: string, output?: string): SetupKvError {
+  return new SetupKvError(
+    "NO_KV_PERMISSION",
+    `Access denied: Cloudflare refused the KV request because ${detail}. Give the API token the ` +
+      `"Account > Workers KV Storage > Edit" permission (dash.cloudflare.com/profile/api-tokens), or run ` +
+      `\`npx wrangler login\` again and accept the Workers KV scope; check with \`npx wrangler whoami\`. ` +
+      `Also make sure account_id (or CLOUDFLARE_ACCOUNT_ID) names the account that owns the namespaces. ${NOTHING_CHANGED}` +
+      (output ? `\nWrangler printed:\n${indent(output)}` : ""),
+  );
+}
+
+function failure(command: string, status: number, output: string): SetupKvError {
+  switch (classifyFailure(output)) {
+    case "not-logged-in":
+      return new SetupKvError(
+        "NOT_LOGGED_IN",
+        `Wrangler is not logged in to Cloudflare (\`${command}\` said so). Run \`npx wrangler login\`, or in CI ` +
+          `set CLOUDFLARE_API_TOKEN (a token with Workers KV Storage: Edit) and CLOUDFLARE_ACCOUNT_ID, then run ` +
+          `this script again. ${NOTHING_CHANGED}`,
+      );
+    case "no-permission":
+      return noPermission(`\`${command}\` got an authentication error (code 10000)`, output);
+    default:
+      return new SetupKvError(
+        "WRANGLER_FAILED",
+        `\`${command}\` failed with exit status ${status}. Fix what wrangler reports below and run this script ` +
+          `again. ${NOTHING_CHANGED}\nWrangler printed:\n${indent(output)}`,
+      );
+  }
+}

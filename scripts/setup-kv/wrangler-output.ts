@@ -1,0 +1,106 @@
+/** @module Reads wrangler 4's output: whoami JSON, the namespace list, created ids and error texts. */
+import { SetupKvError } from "./errors";
+
+/** A KV namespace as `wrangler kv namespace list` prints it (extra fields are ignored). */
+export interface KvNamespace {
+  id: string;
+  title: string;
+}
+
+// Wrangler colours its error box even when stdout is not a terminal.
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+export const stripAnsi = (text: string): string => text.replace(ANSI, "");
+
+const NOT_LOGGED_IN = [
+  /You are not authenticated/,
+  /necessary to set a CLOUDFLARE_API_TOKEN/,
+  /Did not login, quitting/,
+  /Not logged in/,
+  /"loggedIn"\s*:\s*false/,
+];
+const NO_PERMISSION = [
+  /\[code: 10000\]/,
+  /Authentication error/i,
+  /Access denied/i,
+  /Unauthorized to access requested resource/i,
+];
+
+/** What a failed wrangler run means, judged from its stdout + stderr. */
+export function classifyFailure(output: string): "not-logged-in" | "no-permission" | "other" {
+  const text = stripAnsi(output);
+  if (NOT_LOGGED_IN.some((re) => re.test(text))) return "not-logged-in";
+  if (NO_PERMISSION.some((re) => re.test(text))) return "no-permission";
+  return "other";
+}
+
+const unparseable = (command: string, what: string, output: string) =>
+  new SetupKvError(
+    "WRANGLER_OUTPUT_UNPARSEABLE",
+    `\`${command}\` succeeded but its output has no ${what} this script can read, so nothing was changed. ` +
+      `This usually means a wrangler version other than 4.x; run \`npx wrangler --version\` and install wrangler 4 ` +
+      `(npm install -D wrangler@4). Wrangler printed:\n${indent(output)}`,
+  );
+
+export const indent = (text: string): string =>
+  (stripAnsi(text).trim() || "(nothing)")
+    .split("\n")
+    .map((line) => `    ${line}`)
+    .join("\n");
+
+/** Parses `wrangler whoami --json`; returns the token's permissions when wrangler reports them (OAuth). */
+export function parseWhoami(
+  command: string,
+  output: string,
+): { loggedIn: boolean; tokenPermissions?: string[] } {
+  const text = stripAnsi(output);
+  const start = text.indexOf("{");
+  try {
+    const parsed: unknown = JSON.parse(text.slice(start, text.lastIndexOf("}") + 1));
+    if (start >= 0 && typeof parsed === "object" && parsed !== null && "loggedIn" in parsed) {
+      const { loggedIn, tokenPermissions } = parsed as {
+        loggedIn: unknown;
+        tokenPermissions?: unknown;
+      };
+      return {
+        loggedIn: loggedIn === true,
+        ...(Array.isArray(tokenPermissions)
+          ? { tokenPermissions: tokenPermissions.map(String) }
+          : {}),
+      };
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw unparseable(command, "login status (JSON with `loggedIn`)", output);
+}
+
+/** Parses `wrangler kv namespace list`: a JSON array of `{ id, title, ... }`. */
+export function parseNamespaceList(command: string, output: string): KvNamespace[] {
+  const text = stripAnsi(output);
+  const start = text.indexOf("[");
+  try {
+    const parsed: unknown =
+      start >= 0 ? JSON.parse(text.slice(start, text.lastIndexOf("]") + 1)) : undefined;
+    if (Array.isArray(parsed) && parsed.every(isNamespace)) {
+      return parsed.map(({ id, title }) => ({ id, title }));
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw unparseable(command, "JSON array of namespaces", output);
+}
+
+const isNamespace = (value: unknown): value is KvNamespace =>
+  typeof value === "object" &&
+  value !== null &&
+  typeof (value as KvNamespace).id === "string" &&
+  typeof (value as KvNamespace).title === "string";
+
+/** Reads the new id from `wrangler kv namespace create`'s config snippet (`"id"` or `"preview_id"`). */
+export function parseCreatedId(command: string, output: string): string {
+  const match = /"(?:preview_)?id"\s*:\s*"([^"\s]+)"/.exec(stripAnsi(output));
+  if (match?.[1]) return match[1];
+  throw unparseable(command, 'namespace id (`"id": "..."`)', output);
+}
