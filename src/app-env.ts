@@ -1,0 +1,12 @@
+/**
+ * @module app-env
+ * Hono's typing for this app: the Worker bindings plus per-request config, backend and store.
+ */
+import type { Config, Env } from "./env.js";
+import type { ShareStore } from "./shares/store.js";
+import type { SelectedBackend } from "./storage/select.js";
+
+export interface AppEnv {
+  Bindings: Env;
+  Variables: { config: Config; backend: SelectedBackend; store: ShareStore };
+}

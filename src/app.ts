@@ -1,0 +1,82 @@
+/**
+ * @module app
+ * Builds the Hono app: per-request config and storage selection, pending-write flushing, the
+ * routes, and the one error handler that shapes every error response.
+ */
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { AppEnv } from "./app-env.js";
+import { parseConfig } from "./env.js";
+import { AppError } from "./errors.js";
+import { logEvent } from "./log.js";
+import { imageRoutes } from "./routes/images.js";
+import { monitoringRoutes } from "./routes/monitoring.js";
+import { pageRoutes } from "./routes/pages.js";
+import { shareRoutes } from "./routes/shares.js";
+import { ShareStore } from "./shares/store.js";
+import { isolate } from "./state.js";
+import { selectBackend } from "./storage/select.js";
+
+export function createApp(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.use(async (c, next) => {
+    isolate.metrics.markStarted();
+    const config = parseConfig(c.env ?? {});
+    const backend = selectBackend(c.env ?? {}, config, isolate);
+    const store = new ShareStore(backend, config, isolate);
+    c.set("config", config);
+    c.set("backend", backend);
+    c.set("store", store);
+    if (isolate.pendingWrites.size > 0 && backend.name === "kv") {
+      const flush = store.flushPending();
+      try {
+        c.executionCtx.waitUntil(flush);
+      } catch {
+        // No ExecutionContext (in-process tests): the flush still runs, unawaited.
+        flush.catch(() => undefined);
+      }
+    }
+    await next();
+  });
+
+  app.route("/", monitoringRoutes);
+  app.route("/", shareRoutes);
+  app.route("/", imageRoutes);
+  app.route("/", pageRoutes);
+
+  app.notFound((c) =>
+    c.json(
+      { error: { code: "not_found", message: `No route for ${c.req.method} ${c.req.path}` } },
+      404,
+    ),
+  );
+
+  app.onError((err, c) => {
+    if (err instanceof AppError) {
+      for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
+      if (err.status >= 500) logEvent("app_error", { code: err.code, message: err.message });
+      return c.json(err.toBody(), err.status);
+    }
+    if (err instanceof HTTPException) {
+      const status = err.status;
+      return c.json(
+        {
+          error: {
+            code: status === 413 ? "payload_too_large" : "bad_request",
+            message: err.message,
+          },
+        },
+        status,
+      );
+    }
+    logEvent("unhandled_error", {
+      name: err instanceof Error ? err.name : "unknown",
+      message: err instanceof Error ? err.message : String(err),
+      path: c.req.path,
+    });
+    return c.json({ error: { code: "internal_error", message: "Internal error" } }, 500);
+  });
+
+  return app;
+}

@@ -1,0 +1,70 @@
+/**
+ * @module errors
+ * The one typed error every layer throws; `app.onError` turns it into
+ * `{ "error": { "code", "message" } }` without ever exposing a stack.
+ */
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+export type ErrorCode =
+  | "not_found"
+  | "invalid_id"
+  | "invalid_cursor"
+  | "invalid_json"
+  | "validation_failed"
+  | "unsupported_media_type"
+  | "payload_too_large"
+  | "unauthorized"
+  | "admin_disabled"
+  | "storage_unavailable"
+  | "config_invalid"
+  | "internal_error";
+
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/** Seconds a client should wait before retrying when storage is down. */
+export const RETRY_AFTER_SECONDS = 5;
+
+export class AppError extends HTTPException {
+  readonly code: ErrorCode;
+  readonly fields: FieldIssue[] | undefined;
+  readonly headers: Record<string, string>;
+
+  constructor(
+    status: ContentfulStatusCode,
+    code: ErrorCode,
+    message: string,
+    options: { fields?: FieldIssue[]; headers?: Record<string, string>; cause?: unknown } = {},
+  ) {
+    super(status, { message, cause: options.cause });
+    this.name = "AppError";
+    this.code = code;
+    this.fields = options.fields;
+    this.headers = options.headers ?? {};
+  }
+
+  toBody(): { error: { code: ErrorCode; message: string; fields?: FieldIssue[] } } {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.fields ? { fields: this.fields } : {}),
+      },
+    };
+  }
+}
+
+/** 503 with Retry-After: KV failed and this isolate holds nothing to answer with. */
+export function storageUnavailable(message: string, cause?: unknown): AppError {
+  return new AppError(503, "storage_unavailable", message, {
+    headers: { "Retry-After": String(RETRY_AFTER_SECONDS) },
+    cause,
+  });
+}
+
+export function notFound(message = "Not found"): AppError {
+  return new AppError(404, "not_found", message);
+}

@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import worker from "./index.js";
+import { resetIsolateState } from "./state.js";
+import { envFor, startMiniflare, type TestWorld } from "./testing/miniflare-env.js";
+
+let world: TestWorld;
+beforeAll(async () => {
+  world = await startMiniflare();
+  resetIsolateState();
+});
+afterAll(async () => {
+  await world.mf.dispose();
+});
+
+describe("default export", () => {
+  it("handles requests through fetch(request, env, ctx) and logs one JSON line per storage op", async () => {
+    const lines: string[] = [];
+    const spy = vi
+      .spyOn(console, "log")
+      .mockImplementation((line: string) => void lines.push(line));
+    const ctx = {
+      waitUntil: vi.fn(),
+      passThroughOnException: vi.fn(),
+      props: {},
+    } as unknown as ExecutionContext;
+    const env = envFor("kv", world);
+    const res = await worker.fetch(
+      new Request("http://localhost/api/share/abc", {
+        headers: { authorization: "Bearer test-admin-token" },
+      }),
+      env,
+      ctx,
+    );
+    spy.mockRestore();
+    expect(res.status).toBe(404);
+    const logs = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(logs).toContainEqual(
+      expect.objectContaining({ op: "get", key: "share:abc", outcome: "miss", backend: "kv" }),
+    );
+    expect(lines.join("\n")).not.toContain("test-admin-token");
+  });
+});

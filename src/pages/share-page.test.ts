@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { resetIsolateState } from "../state.js";
+import {
+  envFor,
+  postShare,
+  request,
+  startMiniflare,
+  validBody,
+  type TestWorld,
+} from "../testing/miniflare-env.js";
+
+let world: TestWorld;
+beforeAll(async () => {
+  world = await startMiniflare();
+});
+afterAll(async () => {
+  await world.mf.dispose();
+});
+beforeEach(() => resetIsolateState());
+
+describe("GET /s/:id", () => {
+  it("renders the share with escaped strings, OG/Twitter tags and a strict CSP", async () => {
+    const env = envFor("memory", world);
+    const evil = `"><script>alert(1)</script><img src=x onerror=alert(2)>`;
+    const { id } = (await (await postShare(env, { ...validBody(), prompt: evil })).json()) as {
+      id: string;
+    };
+    const res = await request(env, `/s/${id}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+    const html = await res.text();
+    expect(html).not.toContain("<script>");
+    expect(html).not.toContain("<img src=x");
+    expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+    expect(html).toContain(
+      '<meta property="og:image" content="https://img.example.com/gen/1.png" />',
+    );
+    expect(html).toContain('<meta name="twitter:card" content="summary_large_image" />');
+    expect(html).toContain('<img src="https://img.example.com/gen/1.png"');
+    const csp = res.headers.get("content-security-policy")!;
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).not.toContain("unsafe-inline");
+    const nonce = /'nonce-([^']+)'/.exec(csp)![1]!;
+    expect(html).toContain(`<style nonce="${nonce}">`);
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("referrer-policy")).toBeTruthy();
+  });
+
+  it("answers a real HTML 404 for unknown and malformed ids", async () => {
+    const env = envFor("memory", world);
+    for (const id of ["unknown123", "bad%20id"]) {
+      const res = await request(env, `/s/${id}`);
+      expect(res.status).toBe(404);
+      expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+      expect(await res.text()).toContain("Share not found");
+      expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
+    }
+  });
+});

@@ -1,0 +1,97 @@
+/**
+ * @module pages/share-page
+ * The HTML share page and its 404 twin. Every user string goes through hono/html escaping; the one
+ * inline style carries the per-request CSP nonce, and there is no script at all.
+ */
+import { html } from "hono/html";
+import type { HtmlEscapedString } from "hono/utils/html";
+import type { ShareData } from "../shares/schema.js";
+
+const STYLE = `body{font-family:system-ui,sans-serif;margin:0 auto;max-width:48rem;padding:1rem;color:#222}
+img{max-width:100%;height:auto;border-radius:.5rem}figcaption{margin-top:.5rem}.style{color:#666}`;
+
+export function newNonce(): string {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return btoa(String.fromCharCode(...bytes));
+}
+
+export function pageSecurityHeaders(nonce: string): Record<string, string> {
+  return {
+    "Content-Security-Policy": `default-src 'none'; img-src 'self' https:; style-src 'nonce-${nonce}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+  };
+}
+
+export function imageSrc(share: ShareData): string {
+  return share.isR2Stored ? `/images/${share.id}` : share.generatedUrl;
+}
+
+export function renderSharePage(
+  share: ShareData,
+  origin: string,
+  nonce: string,
+): HtmlEscapedString | Promise<HtmlEscapedString> {
+  const src = imageSrc(share);
+  const absoluteImage = src.startsWith("/") ? origin + src : src;
+  const title = `AI image · ${share.style}`;
+  const pageUrl = `${origin}/s/${share.id}`;
+  return html`<!doctype html>
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${title}</title>
+        <meta name="description" content="${share.prompt}" />
+        <meta property="og:type" content="website" />
+        <meta property="og:title" content="${title}" />
+        <meta property="og:description" content="${share.prompt}" />
+        <meta property="og:image" content="${absoluteImage}" />
+        <meta property="og:url" content="${pageUrl}" />
+        <meta name="twitter:card" content="summary_large_image" />
+        <meta name="twitter:title" content="${title}" />
+        <meta name="twitter:description" content="${share.prompt}" />
+        <meta name="twitter:image" content="${absoluteImage}" />
+        <style nonce="${nonce}">
+          ${STYLE}
+        </style>
+      </head>
+      <body>
+        <main>
+          <figure>
+            <img src="${src}" alt="${share.prompt}" />
+            <figcaption>
+              <p class="prompt">${share.prompt}</p>
+              <p class="style">Style: ${share.style}</p>
+            </figcaption>
+          </figure>
+          <p>
+            <a href="${share.originalUrl}" rel="noopener noreferrer nofollow">Original image</a>
+          </p>
+        </main>
+      </body>
+    </html>`;
+}
+
+export function renderNotFoundPage(nonce: string): HtmlEscapedString | Promise<HtmlEscapedString> {
+  return html`<!doctype html>
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="robots" content="noindex" />
+        <title>Share not found</title>
+        <style nonce="${nonce}">
+          ${STYLE}
+        </style>
+      </head>
+      <body>
+        <main>
+          <h1>Share not found</h1>
+          <p>This share does not exist or has expired.</p>
+        </main>
+      </body>
+    </html>`;
+}

@@ -1,0 +1,142 @@
+/**
+ * @module routes/shares
+ * The JSON API: create, read, list and delete shares.
+ */
+import { zValidator } from "@hono/zod-validator";
+import { Hono, type MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { timingSafeEqual } from "hono/utils/buffer";
+import type { AppEnv } from "../app-env.js";
+import { now } from "../clock.js";
+import { AppError, notFound } from "../errors.js";
+import { storeImage, imageKey } from "../images/store-image.js";
+import { createShareSchema } from "../shares/create-schema.js";
+import { createShareId, isShareId } from "../shares/record.js";
+import type { ShareData } from "../shares/schema.js";
+import { assertShareId } from "../shares/store.js";
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+const requireJson: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type !== "application/json") {
+    throw new AppError(415, "unsupported_media_type", "Send the body as application/json");
+  }
+  await next();
+};
+
+const parseJson: MiddlewareHandler<AppEnv> = async (c, next) => {
+  try {
+    await c.req.json();
+  } catch {
+    throw new AppError(400, "invalid_json", "The request body is not valid JSON");
+  }
+  await next();
+};
+
+const tooLarge = (): never => {
+  throw new AppError(413, "payload_too_large", `The body must be at most ${MAX_BODY_BYTES} bytes`);
+};
+
+export const shareRoutes = new Hono<AppEnv>()
+  .post(
+    "/api/share",
+    requireJson,
+    bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge }),
+    parseJson,
+    zValidator("json", createShareSchema, (result) => {
+      if (!result.success) {
+        const fields = result.error.issues.map((i) => ({
+          path:
+            i.path.map(String).join(".") ||
+            (i.code === "unrecognized_keys" ? i.keys.join(",") : ""),
+          message: i.message,
+        }));
+        throw new AppError(
+          400,
+          "validation_failed",
+          `Invalid fields: ${fields.map((f) => f.path || "(body)").join(", ")}`,
+          { fields },
+        );
+      }
+    }),
+    async (c) => {
+      const input = c.req.valid("json");
+      const config = c.get("config");
+      const timestamp = now();
+      const id = createShareId(timestamp);
+      let warning: { code: "image_not_stored"; message: string } | undefined;
+      let isR2Stored = false;
+      if (input.storeImage) {
+        const result = await storeImage({
+          id,
+          url: input.generatedUrl,
+          bucket: c.env.SHARE_IMAGES,
+          timeoutMs: config.imageFetchTimeoutMs,
+        });
+        if (result.stored) isR2Stored = true;
+        else warning = { code: "image_not_stored", message: result.reason };
+      }
+      const share: ShareData = {
+        id,
+        generatedUrl: input.generatedUrl,
+        originalUrl: input.originalUrl,
+        prompt: input.prompt,
+        style: input.style,
+        timestamp,
+        createdAt: new Date(timestamp).toISOString(),
+        isR2Stored,
+      };
+      const durability = await c.get("store").save(share);
+      c.header("Location", `/api/share/${id}`);
+      return c.json(
+        {
+          ...share,
+          url: `/s/${id}`,
+          ...(durability === "pending" ? { durability } : {}),
+          ...(warning ? { warning } : {}),
+        },
+        durability === "pending" ? 202 : 201,
+      );
+    },
+  )
+  .get("/api/share/:id", async (c) => {
+    const id = c.req.param("id");
+    assertShareId(id, isShareId);
+    const share = await c.get("store").get(id);
+    if (!share) throw notFound(`No share with id ${id}`);
+    return c.json(share);
+  })
+  .get("/api/shares", async (c) => {
+    const rawLimit = c.req.query("limit");
+    const limit = rawLimit === undefined ? 20 : Number(rawLimit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+      throw new AppError(400, "validation_failed", "limit must be an integer from 1 to 100", {
+        fields: [{ path: "limit", message: "must be an integer from 1 to 100" }],
+      });
+    }
+    const cursor = c.req.query("cursor");
+    return c.json(await c.get("store").list(limit, cursor === "" ? undefined : cursor));
+  })
+  .delete("/api/share/:id", async (c) => {
+    const token = c.get("config").adminToken;
+    if (!token) {
+      throw new AppError(
+        403,
+        "admin_disabled",
+        "Deleting is disabled: set the ADMIN_TOKEN secret (wrangler secret put ADMIN_TOKEN, or .dev.vars locally)",
+      );
+    }
+    const header = c.req.header("authorization") ?? "";
+    const given = header.startsWith("Bearer ") ? header.slice(7) : "";
+    if (!given || !(await timingSafeEqual(given, token))) {
+      c.header("WWW-Authenticate", 'Bearer realm="admin"');
+      throw new AppError(401, "unauthorized", "A valid admin bearer token is required");
+    }
+    const id = c.req.param("id");
+    assertShareId(id, isShareId);
+    const deleted = await c.get("store").delete(id);
+    await c.env.SHARE_IMAGES?.delete(imageKey(id));
+    if (!deleted) throw notFound(`No share with id ${id}`);
+    return c.body(null, 204);
+  });

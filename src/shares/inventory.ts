@@ -1,0 +1,58 @@
+/**
+ * @module shares/inventory
+ * One scan of the `share:` keys (metadata only, no per-key reads of new records), cached per
+ * isolate for at most 60 s: counts for monitoring, and the sorted legacy records for listing.
+ */
+import { now } from "../clock.js";
+import type { StorageBackend } from "../storage/types.js";
+import { isOurMetadata, LEGACY_LIST_KEY, SHARE_KEY_PREFIX } from "./record.js";
+import { parseShare } from "./parse.js";
+import type { ShareData } from "./schema.js";
+
+export const INVENTORY_TTL_MS = 60_000;
+const BULK = 100;
+
+export interface Inventory {
+  /** Keys with our metadata that have not expired. */
+  total: number;
+  r2Stored: number;
+  /** Valid legacy records, newest first. */
+  legacy: ShareData[];
+  /** Legacy keys whose value is not a ShareData. */
+  corrupt: string[];
+}
+
+export async function scanInventory(backend: StorageBackend): Promise<Inventory> {
+  const nowSeconds = now() / 1000;
+  let total = 0;
+  let r2Stored = 0;
+  const legacyKeys: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await backend.list({ prefix: SHARE_KEY_PREFIX, limit: 1000, cursor });
+    for (const key of page.keys) {
+      if (key.expiration !== undefined && key.expiration <= nowSeconds) continue;
+      if (isOurMetadata(key.metadata)) {
+        total++;
+        if (key.metadata.r2) r2Stored++;
+      } else if (key.name !== LEGACY_LIST_KEY) {
+        legacyKeys.push(key.name);
+      }
+    }
+    cursor = page.list_complete ? undefined : page.cursor;
+  } while (cursor);
+
+  const legacy: ShareData[] = [];
+  const corrupt: string[] = [];
+  for (let i = 0; i < legacyKeys.length; i += BULK) {
+    const values = await backend.getMany(legacyKeys.slice(i, i + BULK));
+    for (const [key, value] of values) {
+      if (value === null) continue; // deleted or expired since the list
+      const share = parseShare(value);
+      if (share) legacy.push(share);
+      else corrupt.push(key);
+    }
+  }
+  legacy.sort((a, b) => b.timestamp - a.timestamp || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { total, r2Stored, legacy, corrupt };
+}

@@ -1,0 +1,179 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import legacy from "../../fixtures/legacy/guide-shape.json" with { type: "json" };
+import { setClock } from "../clock.js";
+import { resetIsolateState } from "../state.js";
+import {
+  clearKv,
+  countingKv,
+  envFor,
+  postShare,
+  request,
+  startMiniflare,
+  validBody,
+  type CountingKv,
+  type TestWorld,
+} from "../testing/miniflare-env.js";
+import { encodeCursor } from "./list-cursor.js";
+import { SHARE_TTL_SECONDS } from "./schema.js";
+
+let world: TestWorld;
+let kv: CountingKv;
+beforeAll(async () => {
+  world = await startMiniflare();
+  kv = countingKv(world.kv);
+});
+afterAll(async () => {
+  await world.mf.dispose();
+});
+beforeEach(async () => {
+  setClock(() => Date.now());
+  resetIsolateState();
+  await clearKv(world.kv);
+  kv.reset();
+});
+
+const env = () => envFor("kv", world, kv);
+interface Page {
+  shares: { id: string; prompt: string }[];
+  cursor: string | null;
+}
+
+async function createMany(n: number): Promise<string[]> {
+  const t0 = Date.now() - n * 1000;
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    setClock(() => t0 + i * 1000);
+    ids.push(((await (await postShare(env(), validBody(i))).json()) as { id: string }).id);
+  }
+  setClock(() => Date.now());
+  return ids.reverse(); // newest first
+}
+
+async function loadLegacy(): Promise<void> {
+  for (const [key, record] of Object.entries(legacy.records)) {
+    await world.kv.put(key, JSON.stringify(record), { expirationTtl: SHARE_TTL_SECONDS });
+  }
+  await world.kv.put("share:list", JSON.stringify(legacy.list));
+}
+
+async function walk(limit: number): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  for (let pages = 0; pages < 100; pages++) {
+    const q: string = cursor ? `&cursor=${cursor}` : "";
+    const res = await request(env(), `/api/shares?limit=${limit}${q}`);
+    expect(res.status).toBe(200);
+    const page = (await res.json()) as Page;
+    expect(page.shares.length).toBeLessThanOrEqual(limit);
+    ids.push(...page.shares.map((s) => s.id));
+    cursor = page.cursor;
+    if (!cursor) break;
+  }
+  return ids;
+}
+
+describe("GET /api/shares paging", () => {
+  it("returns every share exactly once, newest first, for several page sizes", async () => {
+    const ids = await createMany(7);
+    for (const limit of [1, 2, 3, 7, 100]) expect(await walk(limit)).toEqual(ids);
+  });
+
+  it("costs one list() call and no per-item reads for a normal page", async () => {
+    await createMany(5);
+    resetIsolateState(); // cold cache: reads would show
+    kv.reset();
+    const page = (await (await request(env(), "/api/shares?limit=3")).json()) as Page;
+    expect(page.shares).toHaveLength(3);
+    expect(kv.calls.list).toBe(1);
+    expect(kv.calls.get + kv.calls.getWithMetadata + kv.calls.getMany).toBe(0);
+  });
+
+  it("reads shares too large for metadata with one bulk get", async () => {
+    await postShare(env(), { ...validBody(), prompt: "长".repeat(1500) });
+    resetIsolateState();
+    kv.reset();
+    const page = (await (await request(env(), "/api/shares")).json()) as Page;
+    expect(page.shares[0]!.prompt).toBe("长".repeat(1500));
+    expect(kv.calls.getMany).toBe(1);
+  });
+
+  it("merges the guide's legacy records after new ones and skips the missing id", async () => {
+    const ids = await createMany(2);
+    await loadLegacy();
+    const legacyNewestFirst = ["lx9c9d4e6f7g", "lx9b8c3d5e6f", "lx9a7b2c4d5e"];
+    for (const limit of [1, 2, 4])
+      expect(await walk(limit)).toEqual([...ids, ...legacyNewestFirst]);
+    const one = await request(env(), "/api/share/lx9b8c3d5e6f");
+    expect(((await one.json()) as { prompt: string }).prompt).toBe(
+      legacy.records["share:lx9b8c3d5e6f"].prompt,
+    );
+    expect((await request(env(), "/api/share/lx9k2m1q8f3a")).status).toBe(404);
+    const m = (await (await request(env(), "/api/monitoring")).json()) as {
+      shares: { total: number };
+    };
+    expect(m.shares.total).toBe(5);
+  });
+
+  it("counts shares for monitoring from keys, without reading new records' values", async () => {
+    await createMany(4);
+    await loadLegacy();
+    resetIsolateState();
+    kv.reset();
+    const m = (await (await request(env(), "/api/monitoring")).json()) as {
+      shares: { total: number };
+    };
+    expect(m.shares.total).toBe(7);
+    expect(kv.calls.get + kv.calls.getWithMetadata).toBe(0);
+    expect(kv.calls.getMany).toBe(1); // the 3 legacy records (+ share:list is skipped)
+    await request(env(), "/api/monitoring");
+    expect(kv.calls.list).toBe(1); // cached for 60 s
+  });
+
+  it("excludes deleted and expired shares", async () => {
+    const ids = await createMany(4);
+    const del = await request(env(), `/api/share/${ids[1]}`, {
+      method: "DELETE",
+      headers: { authorization: "Bearer test-admin-token" },
+    });
+    expect(del.status).toBe(204);
+    expect(await walk(2)).toEqual([ids[0], ids[2], ids[3]]);
+    setClock(() => Date.now() + (SHARE_TTL_SECONDS + 60) * 1000);
+    expect(await walk(2)).toEqual([]);
+  });
+
+  it("resumes mid-page exactly once when this isolate's pending shares fill the first page", async () => {
+    const ids = await createMany(3);
+    kv.failing.add("put");
+    kv.failMessage = "KV PUT failed: 503 Service Unavailable";
+    const e = envFor("kv", world, kv, { KV_WRITE_FALLBACK: "memory" });
+    const pending = (await (await postShare(e, validBody(9))).json()) as { id: string };
+    kv.failing.clear();
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      // Writes keep failing during each request, so the flush each request starts leaves it pending.
+      kv.failing.add("put");
+      const q: string = cursor ? `&cursor=${cursor}` : "";
+      const page = (await (await request(e, `/api/shares?limit=2${q}`)).json()) as Page;
+      kv.failing.clear();
+      seen.push(...page.shares.map((s) => s.id));
+      cursor = page.cursor;
+    } while (cursor);
+    expect(seen).toEqual([pending.id, ...ids]);
+  });
+
+  it("rejects tampered cursors and bad limits", async () => {
+    for (const cursor of [
+      "!!!",
+      "bm90anNvbg",
+      encodeCursor({ p: "legacy", i: 0 }).slice(0, -3) + "xyz",
+    ]) {
+      const res = await request(env(), `/api/shares?cursor=${cursor}`);
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("invalid_cursor");
+    }
+    for (const limit of ["0", "101", "abc"]) {
+      expect((await request(env(), `/api/shares?limit=${limit}`)).status).toBe(400);
+    }
+  });
+});

@@ -1,0 +1,263 @@
+/**
+ * @module shares/store
+ * ShareStore: create/get/list/delete/count shares over one storage backend. Never writes a shared
+ * index key; lists by time-ordered keys and their metadata; handles the write fallback.
+ */
+import { now } from "../clock.js";
+import type { Config } from "../env.js";
+import { AppError, storageUnavailable } from "../errors.js";
+import { logStorage } from "../log.js";
+import type { IsolateState } from "../state.js";
+import { KvWriteError } from "../storage/kv.js";
+import type { SelectedBackend } from "../storage/select.js";
+import { compareKeys } from "../storage/compare.js";
+import { INVENTORY_TTL_MS, scanInventory, type Inventory } from "./inventory.js";
+import { decodeCursor, encodeCursor, type ListCursor } from "./list-cursor.js";
+import { parseShare } from "./parse.js";
+import {
+  decodeShareMetadata,
+  encodeShareRecord,
+  isOurMetadata,
+  LEGACY_LIST_KEY,
+  SHARE_KEY_PREFIX,
+  shareKey,
+} from "./record.js";
+import { SHARE_TTL_SECONDS, type ShareData } from "./schema.js";
+
+/** At most this many list() calls per page, so runs of skipped keys cannot stall a request. */
+const MAX_LIST_CALLS = 10;
+const BULK = 100;
+
+export type Durability = "durable" | "pending";
+
+export interface SharePage {
+  shares: ShareData[];
+  cursor: string | null;
+}
+
+export class ShareStore {
+  constructor(
+    private readonly backend: SelectedBackend,
+    private readonly config: Config,
+    readonly state: IsolateState,
+  ) {}
+
+  /** Persist a new share. Returns "pending" when KV failed and the memory fallback kept it. */
+  async save(share: ShareData): Promise<Durability> {
+    const record = encodeShareRecord(share);
+    try {
+      await this.backend.put(record.key, record.value, {
+        expirationTtl: SHARE_TTL_SECONDS,
+        metadata: record.metadata,
+      });
+    } catch (error) {
+      if (!(error instanceof KvWriteError) || !error.retryable) throw error;
+      if (this.config.writeFallback === "memory") {
+        this.state.pendingWrites.set(share.id, share);
+        this.state.metrics.fallbacks++;
+        logStorage({ op: "put", key: record.key, outcome: "fallback", ms: 0, backend: "kv" });
+        return "pending";
+      }
+      throw storageUnavailable(
+        "Storage is temporarily unavailable; the share was not saved",
+        error,
+      );
+    }
+    this.countCreated(share);
+    return "durable";
+  }
+
+  async get(id: string): Promise<ShareData | undefined> {
+    const pending = this.state.pendingWrites.get(id);
+    if (pending) return pending;
+    const key = shareKey(id);
+    const { value, metadata } = await this.backend.getWithMetadata(key);
+    if (value === null) return undefined;
+    const share = parseShare(value);
+    if (!share) {
+      this.state.corruptKeys.add(key);
+      return undefined;
+    }
+    // KV may still hand out a record for a moment after its TTL; the clock is authoritative.
+    if (isOurMetadata(metadata) && metadata.ts + SHARE_TTL_SECONDS * 1000 <= now())
+      return undefined;
+    return share;
+  }
+
+  /** Delete a share (KV record and any pending write). False when there was nothing to delete. */
+  async delete(id: string): Promise<boolean> {
+    const key = shareKey(id);
+    let existed = this.state.pendingWrites.delete(id);
+    const { value } = await this.backend.getWithMetadata(key);
+    if (value !== null) {
+      try {
+        await this.backend.delete(key);
+      } catch (error) {
+        if (error instanceof KvWriteError && error.retryable) {
+          throw storageUnavailable(
+            "Storage is temporarily unavailable; nothing was deleted",
+            error,
+          );
+        }
+        throw error;
+      }
+      existed = true;
+    }
+    if (existed) {
+      this.state.corruptKeys.delete(key);
+      this.state.inventory = undefined;
+    }
+    return existed;
+  }
+
+  async list(limit: number, rawCursor: string | undefined): Promise<SharePage> {
+    const cursor: ListCursor = rawCursor ? decodeCursor(rawCursor) : { p: "kv" };
+    const out: ShareData[] = [];
+    const seen = new Set<string>();
+    if (!rawCursor) {
+      const pending = [...this.state.pendingWrites.values()].sort(
+        (a, b) => b.timestamp - a.timestamp,
+      );
+      for (const share of pending.slice(0, limit)) {
+        out.push(share);
+        seen.add(share.id);
+      }
+    }
+    if (cursor.p === "legacy") return this.listLegacy(cursor.i, limit, out);
+    if (out.length >= limit) return { shares: out, cursor: encodeCursor({ p: "kv" }) };
+
+    let pageCursor = cursor.c;
+    let after = cursor.a;
+    const nowSeconds = now() / 1000;
+    for (let calls = 0; ; calls++) {
+      if (calls >= MAX_LIST_CALLS) {
+        return { shares: out, cursor: encodeCursor(kvCursor(pageCursor, after)) };
+      }
+      const page = await this.backend.list({
+        prefix: SHARE_KEY_PREFIX,
+        limit: Math.max(1, limit),
+        ...(pageCursor ? { cursor: pageCursor } : {}),
+      });
+      const picked: { name: string; share?: ShareData }[] = [];
+      let stoppedEarly = false;
+      for (const key of page.keys) {
+        if (after !== undefined && compareKeys(key.name, after) <= 0) continue;
+        if (out.length + picked.length >= limit) {
+          stoppedEarly = true;
+          break;
+        }
+        if (key.name === LEGACY_LIST_KEY || !isOurMetadata(key.metadata)) continue;
+        if (key.expiration !== undefined && key.expiration <= nowSeconds) continue;
+        const id = key.name.slice(SHARE_KEY_PREFIX.length);
+        if (seen.has(id)) continue;
+        picked.push({ name: key.name, share: decodeShareMetadata(id, key.metadata) });
+      }
+      await this.fillFromValues(picked);
+      for (const item of picked) {
+        if (item.share) {
+          out.push(item.share);
+          seen.add(item.share.id);
+        }
+      }
+      const lastPicked = picked[picked.length - 1]?.name;
+      if (stoppedEarly) {
+        return { shares: out, cursor: encodeCursor(kvCursor(pageCursor, lastPicked ?? after)) };
+      }
+      if (page.list_complete) break;
+      pageCursor = page.cursor;
+      after = undefined;
+      if (out.length >= limit) {
+        return { shares: out, cursor: encodeCursor(kvCursor(pageCursor, undefined)) };
+      }
+    }
+    return this.listLegacy(0, limit, out);
+  }
+
+  /** Monitoring counts: from the (cached) inventory plus this isolate's pending writes. */
+  async inventory(): Promise<Inventory> {
+    const cached = this.state.inventory;
+    if (cached && cached.backend === this.backend.name && now() - cached.at < INVENTORY_TTL_MS) {
+      return cached.value;
+    }
+    const value = await scanInventory(this.backend);
+    this.state.inventory = { value, at: now(), backend: this.backend.name };
+    return value;
+  }
+
+  /** One attempt per pending share; success removes it from the pending map. */
+  async flushPending(): Promise<void> {
+    if (this.state.flushing) return this.state.flushing;
+    const put = this.backend.putOnce ?? this.backend.put;
+    const run = async () => {
+      for (const share of [...this.state.pendingWrites.values()]) {
+        const record = encodeShareRecord(share);
+        try {
+          await put(record.key, record.value, {
+            expirationTtl: SHARE_TTL_SECONDS,
+            metadata: record.metadata,
+          });
+          // A delete may have removed it while the put was in flight.
+          if (this.state.pendingWrites.delete(share.id)) this.countCreated(share);
+          else await this.backend.delete(record.key).catch(() => undefined);
+          logStorage({ op: "flush", key: record.key, outcome: "ok", ms: 0, backend: "kv" });
+        } catch {
+          logStorage({ op: "flush", key: record.key, outcome: "error", ms: 0, backend: "kv" });
+          return; // KV still down: stop, the next request tries again.
+        }
+      }
+    };
+    this.state.flushing = run().finally(() => {
+      this.state.flushing = undefined;
+    });
+    return this.state.flushing;
+  }
+
+  private countCreated(share: ShareData): void {
+    const inv = this.state.inventory;
+    if (!inv) return;
+    inv.value.total++;
+    if (share.isR2Stored) inv.value.r2Stored++;
+  }
+
+  /** Items whose metadata could not hold the fields: one bulk read per 100 keys. */
+  private async fillFromValues(items: { name: string; share?: ShareData }[]): Promise<void> {
+    const missing = items.filter((i) => !i.share).map((i) => i.name);
+    for (let i = 0; i < missing.length; i += BULK) {
+      const values = await this.backend.getMany(missing.slice(i, i + BULK));
+      for (const item of items) {
+        if (item.share || !values.has(item.name)) continue;
+        const value = values.get(item.name);
+        const share = value ? parseShare(value) : undefined;
+        if (share) item.share = share;
+        else if (value) this.state.corruptKeys.add(item.name);
+      }
+    }
+  }
+
+  private async listLegacy(index: number, limit: number, out: ShareData[]): Promise<SharePage> {
+    if (out.length >= limit) {
+      const { legacy } = await this.inventory();
+      return {
+        shares: out,
+        cursor: legacy.length > index ? encodeCursor({ p: "legacy", i: index }) : null,
+      };
+    }
+    const { legacy } = await this.inventory();
+    const take = legacy.slice(index, index + (limit - out.length));
+    out.push(...take);
+    const next = index + take.length;
+    return {
+      shares: out,
+      cursor: next < legacy.length ? encodeCursor({ p: "legacy", i: next }) : null,
+    };
+  }
+}
+
+function kvCursor(c: string | undefined, a: string | undefined): ListCursor {
+  return { p: "kv", ...(c ? { c } : {}), ...(a ? { a } : {}) };
+}
+
+/** Guard for routes: ids are validated before any storage access. */
+export function assertShareId(id: string, isValid: (id: string) => boolean): void {
+  if (!isValid(id)) throw new AppError(400, "invalid_id", "The share id is malformed");
+}

@@ -1,0 +1,46 @@
+/**
+ * @module state
+ * Everything this isolate holds between requests: read cache, metrics, the memory backend's data,
+ * shares waiting for KV (write fallback), the inventory cache and keys found corrupt.
+ * Lost when the isolate restarts, exactly like the guide's in-memory design.
+ */
+import type { ShareData } from "./shares/schema.js";
+import type { Inventory } from "./shares/inventory.js";
+import { LruCache } from "./storage/lru-cache.js";
+import { createMemoryBackend } from "./storage/memory.js";
+import { Metrics } from "./metrics/metrics.js";
+
+/** A cached read: value (null = known missing) and its metadata. */
+export interface CachedRead {
+  value: string | null;
+  metadata: unknown;
+}
+
+export interface IsolateState {
+  metrics: Metrics;
+  cache: LruCache<CachedRead>;
+  memory: ReturnType<typeof createMemoryBackend>;
+  pendingWrites: Map<string, ShareData>;
+  flushing: Promise<void> | undefined;
+  inventory: { value: Inventory; at: number; backend: string } | undefined;
+  corruptKeys: Set<string>;
+}
+
+function fresh(): IsolateState {
+  return {
+    metrics: new Metrics(),
+    cache: new LruCache<CachedRead>(1000, 300_000),
+    memory: createMemoryBackend(),
+    pendingWrites: new Map(),
+    flushing: undefined,
+    inventory: undefined,
+    corruptKeys: new Set(),
+  };
+}
+
+export let isolate: IsolateState = fresh();
+
+/** Simulate an isolate restart (tests and the harness only). */
+export function resetIsolateState(): void {
+  isolate = fresh();
+}

@@ -1,0 +1,67 @@
+/**
+ * @module storage/types
+ * The one low-level storage interface, shaped like Workers KV (text values, metadata, expiration,
+ * prefix listing with cursors). Implemented by the in-isolate memory backend and the KV backend.
+ */
+
+export interface PutOptions {
+  /** Seconds; KV requires at least 60. */
+  expirationTtl?: number;
+  metadata?: Record<string, unknown>;
+}
+
+export interface ListOptions {
+  prefix?: string;
+  cursor?: string;
+  /** 1..1000, default 1000. */
+  limit?: number;
+}
+
+export interface ListKey {
+  name: string;
+  /** Seconds since the epoch. */
+  expiration?: number;
+  metadata?: unknown;
+}
+
+export interface ListResult {
+  keys: ListKey[];
+  list_complete: boolean;
+  cursor?: string;
+}
+
+export interface ValueWithMetadata {
+  value: string | null;
+  metadata: unknown;
+}
+
+export interface StorageBackend {
+  readonly name: "kv" | "memory";
+  get(key: string): Promise<string | null>;
+  /** Up to 100 keys in one call. */
+  getMany(keys: string[]): Promise<Map<string, string | null>>;
+  getWithMetadata(key: string): Promise<ValueWithMetadata>;
+  put(key: string, value: string, options?: PutOptions): Promise<void>;
+  delete(key: string): Promise<void>;
+  list(options?: ListOptions): Promise<ListResult>;
+}
+
+/**
+ * The subset of a KVNamespace this Worker calls. In the harness the binding may be a JS-RPC stub,
+ * so only these overloads are used (text values, no streams).
+ */
+export interface KvBinding {
+  get(key: string, options: { type: "text" }): Promise<string | null>;
+  get(keys: string[], options: { type: "text" }): Promise<Map<string, string | null>>;
+  getWithMetadata(
+    key: string,
+    options: { type: "text" },
+  ): Promise<{ value: string | null; metadata: unknown }>;
+  put(key: string, value: string, options?: PutOptions): Promise<void>;
+  delete(key: string): Promise<void>;
+  list(options?: ListOptions): Promise<{
+    keys: { name: string; expiration?: number; metadata?: unknown }[];
+    list_complete: boolean;
+    cursor?: string;
+  }>;
+}

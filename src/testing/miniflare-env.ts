@@ -1,0 +1,139 @@
+/**
+ * @module testing/miniflare-env
+ * Test support: one Miniflare per test file giving real KV and R2 bindings, a counting/failing
+ * wrapper around the real KV proxy (production error messages on chosen ops), and request helpers.
+ */
+import { Miniflare } from "miniflare";
+import { createApp } from "../app.js";
+import type { Env } from "../env.js";
+import type { KvBinding, ListOptions, PutOptions } from "../storage/types.js";
+
+export type KvOp = "get" | "getMany" | "getWithMetadata" | "put" | "delete" | "list";
+
+export interface CountingKv extends KvBinding {
+  calls: Record<KvOp, number>;
+  /** Ops that throw `failMessage` instead of reaching KV. */
+  failing: Set<KvOp>;
+  failMessage: string;
+  /** Ops that never answer (to exercise KV_OP_TIMEOUT_MS). */
+  hanging: Set<KvOp>;
+  reset(): void;
+}
+
+export function countingKv(inner: KvBinding): CountingKv {
+  const calls: Record<KvOp, number> = {
+    get: 0,
+    getMany: 0,
+    getWithMetadata: 0,
+    put: 0,
+    delete: 0,
+    list: 0,
+  };
+  const wrapper = {
+    calls,
+    failing: new Set<KvOp>(),
+    failMessage: "KV GET failed: 503 Service Temporarily Unavailable",
+    hanging: new Set<KvOp>(),
+    reset() {
+      for (const k of Object.keys(calls) as KvOp[]) calls[k] = 0;
+      wrapper.failing.clear();
+      wrapper.hanging.clear();
+    },
+    async run<T>(op: KvOp, fn: () => Promise<T>): Promise<T> {
+      calls[op]++;
+      if (wrapper.failing.has(op)) throw new Error(wrapper.failMessage);
+      if (wrapper.hanging.has(op)) return new Promise<T>(() => {});
+      return fn();
+    },
+    get(key: string | string[], options: { type: "text" }) {
+      if (Array.isArray(key)) return wrapper.run("getMany", () => inner.get(key, options));
+      return wrapper.run("get", () => inner.get(key, options));
+    },
+    getWithMetadata(key: string, options: { type: "text" }) {
+      return wrapper.run("getWithMetadata", () => inner.getWithMetadata(key, options));
+    },
+    put(key: string, value: string, options?: PutOptions) {
+      return wrapper.run("put", () => inner.put(key, value, options));
+    },
+    delete(key: string) {
+      return wrapper.run("delete", () => inner.delete(key));
+    },
+    list(options?: ListOptions) {
+      return wrapper.run("list", () => inner.list(options));
+    },
+  };
+  return wrapper as unknown as CountingKv;
+}
+
+export interface TestWorld {
+  mf: Miniflare;
+  kv: KvBinding;
+  r2: R2Bucket;
+}
+
+export async function startMiniflare(): Promise<TestWorld> {
+  const mf = new Miniflare({
+    modules: true,
+    script: "export default {fetch(){return new Response()}}",
+    kvNamespaces: ["KV"],
+    r2Buckets: ["R2"],
+  });
+  const kv = (await mf.getKVNamespace("KV")) as unknown as KvBinding;
+  const r2 = (await mf.getR2Bucket("R2")) as unknown as R2Bucket;
+  return { mf, kv, r2 };
+}
+
+/** Delete every key, so each test starts from an empty namespace. */
+export async function clearKv(kv: KvBinding): Promise<void> {
+  let cursor: string | undefined;
+  do {
+    const page = await kv.list(cursor ? { cursor } : {});
+    await Promise.all(page.keys.map((k) => kv.delete(k.name)));
+    cursor = page.list_complete ? undefined : page.cursor;
+  } while (cursor);
+}
+
+/** Small retry values keep failure tests fast. */
+export const FAST_VARS = {
+  KV_RETRY_BASE_MS: "1",
+  KV_RETRY_MAX_ATTEMPTS: "3",
+  ADMIN_TOKEN: "test-admin-token",
+} satisfies Partial<Env>;
+
+export function envFor(
+  backend: "memory" | "kv",
+  world: TestWorld,
+  kv: KvBinding = world.kv,
+  extra: Partial<Env> = {},
+): Env {
+  return {
+    ...FAST_VARS,
+    STORAGE_BACKEND: backend,
+    SHARE_IMAGES: world.r2,
+    ...(backend === "kv" ? { SHARE_DATA_KV: kv as unknown as KVNamespace } : {}),
+    ...extra,
+  };
+}
+
+const app = createApp();
+
+export function request(env: Env, path: string, init: RequestInit = {}): Promise<Response> {
+  return Promise.resolve(app.request(path, init, env));
+}
+
+export function postShare(env: Env, body: unknown): Promise<Response> {
+  return request(env, "/api/share", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+}
+
+export function validBody(n = 1): Record<string, unknown> {
+  return {
+    generatedUrl: `https://img.example.com/gen/${n}.png`,
+    originalUrl: `https://img.example.com/orig/${n}.jpg`,
+    prompt: `prompt number ${n}`,
+    style: "watercolor",
+  };
+}
