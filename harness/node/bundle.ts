@@ -1,0 +1,91 @@
+/**
+ * @module harness/node/bundle
+ * Bundles a `*.worker.ts` entry with esbuild into one ES module. Output is cached under
+ * `.harness-cache/` with a manifest of the input files' content hashes (from esbuild's metafile),
+ * so a bundle is rebuilt only when one of its sources changed.
+ */
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { build } from "esbuild";
+import { HarnessError } from "../errors";
+
+interface Manifest {
+  inputs: Record<string, string>;
+  code: string;
+}
+
+const hashFile = (file: string) => {
+  try {
+    return createHash("sha1").update(readFileSync(file)).digest("hex");
+  } catch {
+    return "missing";
+  }
+};
+
+function fresh(manifest: Manifest, root: string): boolean {
+  return Object.entries(manifest.inputs).every(([f, h]) => hashFile(path.join(root, f)) === h);
+}
+
+/**
+ * The bundled code of `entry` (absolute path). `root` is the project root; `name` names the
+ * cache file.
+ */
+export async function bundleWorker(
+  root: string,
+  entry: string,
+  name: string,
+  /** Test scratch only: bundle this file wherever `src/index` is imported. */
+  workerOverride?: string,
+): Promise<string> {
+  const cacheDir = path.join(root, ".harness-cache");
+  const manifestFile = path.join(cacheDir, `${name}.json`);
+  try {
+    const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as Manifest;
+    if (fresh(manifest, root)) return manifest.code;
+  } catch {
+    // No usable cache: build.
+  }
+  let result;
+  try {
+    result = await build({
+      entryPoints: [entry],
+      absWorkingDir: root,
+      bundle: true,
+      write: false,
+      metafile: true,
+      format: "esm",
+      platform: "neutral",
+      target: "es2022",
+      conditions: ["workerd", "worker", "browser"],
+      mainFields: ["module", "main"],
+      external: ["cloudflare:*", "node:*"],
+      logLevel: "silent",
+      plugins: workerOverride
+        ? [
+            {
+              name: "worker-override",
+              setup(b) {
+                b.onResolve({ filter: /\/src\/index$/ }, () => ({ path: workerOverride }));
+              },
+            },
+          ]
+        : [],
+    });
+  } catch (e) {
+    throw new HarnessError(
+      "BUNDLE_FAILED",
+      `bundling ${path.relative(root, entry)}: ${(e as Error).message}`,
+    );
+  }
+  const code = result.outputFiles[0]!.text;
+  const inputs = Object.fromEntries(
+    Object.keys(result.metafile.inputs).map((f) => [f, hashFile(path.join(root, f))]),
+  );
+  mkdirSync(cacheDir, { recursive: true });
+  // Write then rename: parallel test files may bundle the same entry at once.
+  const tmp = `${manifestFile}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify({ inputs, code } satisfies Manifest));
+  renameSync(tmp, manifestFile);
+  return code;
+}

@@ -1,0 +1,344 @@
+/**
+ * @module harness/node/create-harness
+ * `createHarness()`: reads wrangler.jsonc, bundles the Worker and the KV layer, boots them in one
+ * workerd and exposes the `Harness` contract (fetch, restart, faults, clock, direct KV, logs).
+ */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { RequestHandler } from "msw";
+import { HarnessError } from "../errors";
+import type {
+  CountersReport,
+  FaultRule,
+  Harness,
+  HarnessKv,
+  HarnessOptions,
+  HarnessState,
+  KvSnapshot,
+  LogLine,
+} from "../types";
+import type { LayerConfig } from "../workers/layer-state";
+import { bundleWorker } from "./bundle";
+import { readWorkerConfig, type WorkerConfig } from "./config";
+import { parseFaultRule } from "./fault-rule-schema";
+import { LogBuffer } from "./logs";
+import { Outbound } from "./outbound";
+import { openPersistDir, readClockOffset, writeClockOffset, type PersistDir } from "./persist";
+import { Runtime, type RuntimeSpec } from "./runtime";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+/** Options beyond the public contract, for the harness's own tests. */
+export interface InternalOptions extends HarnessOptions {
+  /** Project root holding wrangler.jsonc and src/. Default: this repository. */
+  root?: string;
+  /** Also boot the `kv-probe` worker (raw binding + layer bindings) for KV-level tests. */
+  probe?: boolean;
+  /** Test scratch only: bundle this module instead of `src/index.ts`. */
+  workerOverride?: string;
+}
+
+export type ProbeResult =
+  { ok: true; value: unknown } | { ok: false; error: { name: string; message: string } };
+
+export class HarnessImpl implements Harness {
+  readonly options: Harness["options"];
+  readonly kv: HarnessKv;
+  readonly r2: Harness["r2"];
+  readonly faults: Harness["faults"];
+  readonly clock: Harness["clock"];
+  readonly logs: Harness["logs"];
+  #runtime!: Runtime;
+  #offsetMs: number;
+  #rules: FaultRule[] = [];
+  #restarts = 0;
+  #disposed = false;
+  readonly #logBuffer: LogBuffer;
+  readonly #outbound: Outbound;
+
+  constructor(
+    private readonly opts: InternalOptions,
+    private readonly config: WorkerConfig,
+    private readonly persist: PersistDir,
+    offsetMs: number,
+  ) {
+    this.options = {
+      backend: opts.backend ?? "kv",
+      isolates: opts.isolates ?? 1,
+      profile: opts.profile ?? "miniflare",
+    };
+    this.#offsetMs = offsetMs;
+    this.#logBuffer = new LogBuffer(() => this.clock.now(), opts.printLogs ?? false);
+    this.#outbound = new Outbound(opts.handlers ?? []);
+    const admin = (cmd: string, args: Record<string, unknown> = {}) => this.#admin(cmd, args);
+    this.kv = {
+      get: async (key) => (await admin("kv.get", { key })) as string | null,
+      getWithMetadata: async (key) =>
+        (await admin("kv.getWithMetadata", { key })) as Awaited<
+          ReturnType<HarnessKv["getWithMetadata"]>
+        >,
+      put: async (key, value, options) => void (await admin("kv.put", { key, value, options })),
+      delete: async (key) => void (await admin("kv.delete", { key })),
+      list: async (options) =>
+        (await admin("kv.list", { options })) as Awaited<ReturnType<HarnessKv["list"]>>,
+      snapshot: async (options) =>
+        (await admin("kv.snapshot", { prefix: options?.prefix })) as KvSnapshot,
+      load: async (snapshot) => void (await admin("kv.load", { snapshot })),
+      clear: async () => void (await admin("kv.clear")),
+    };
+    this.r2 = {
+      get: async (key) => {
+        const object = await (await this.#live().r2(this.#r2Binding())).get(key);
+        if (!object) return null;
+        const body = new Uint8Array(await object.arrayBuffer());
+        const contentType = object.httpMetadata?.contentType;
+        return contentType ? { body, contentType } : { body };
+      },
+      list: async (prefix) => {
+        const bucket = await this.#live().r2(this.#r2Binding());
+        const keys: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await bucket.list({ prefix, cursor });
+          keys.push(...page.objects.map((o) => o.key));
+          cursor = page.truncated ? page.cursor : undefined;
+        } while (cursor);
+        return keys;
+      },
+    };
+    this.faults = {
+      add: async (rule) => {
+        const added = (await admin("faults.add", {
+          rule: parseFaultRule(rule, this.options.isolates),
+        })) as FaultRule;
+        this.#rules.push(added);
+        return added;
+      },
+      set: async (rules) => {
+        const parsed = rules.map((r) => parseFaultRule(r, this.options.isolates));
+        this.#rules = (await admin("faults.set", { rules: parsed })) as FaultRule[];
+        return this.#rules;
+      },
+      list: async () => [...this.#rules],
+      clear: async () => {
+        this.#rules = (await admin("faults.set", { rules: [] })) as FaultRule[];
+      },
+    };
+    this.clock = {
+      now: () => Date.now() + this.#offsetMs,
+      advance: async (ms) => {
+        if (!Number.isFinite(ms) || ms < 0) {
+          throw new HarnessError(
+            "CLOCK_BACKWARDS",
+            `clock.advance(${ms}): ms must be a finite number >= 0`,
+          );
+        }
+        await this.#setOffset(this.#offsetMs + ms);
+      },
+      set: async (epochMs) => {
+        const offset = epochMs - Date.now();
+        if (!Number.isFinite(epochMs) || offset < 0) {
+          throw new HarnessError(
+            "CLOCK_BACKWARDS",
+            `clock.set(${epochMs}): virtual time cannot be behind real time (${new Date().toISOString()}); KV expiry in the persisted store follows real time`,
+          );
+        }
+        await this.#setOffset(offset);
+      },
+    };
+    this.logs = {
+      all: (): LogLine[] => this.#logBuffer.all(),
+      clear: () => this.#logBuffer.clear(),
+    };
+  }
+
+  async boot(): Promise<void> {
+    this.#runtime = await Runtime.start(await this.#spec());
+  }
+
+  async fetch(input: string | Request, init: RequestInit = {}, isolate = 0): Promise<Response> {
+    if (!Number.isInteger(isolate) || isolate < 0 || isolate >= this.options.isolates) {
+      throw new HarnessError(
+        "BAD_ISOLATE",
+        `isolate ${isolate} is out of range 0..${this.options.isolates - 1}`,
+      );
+    }
+    let url: string;
+    let merged: RequestInit = init;
+    if (typeof input === "string") {
+      url = new URL(input, "http://localhost").href;
+    } else {
+      url = input.url;
+      const body = ["GET", "HEAD"].includes(input.method) ? undefined : await input.arrayBuffer();
+      merged = { method: input.method, headers: [...input.headers], body, ...init };
+    }
+    return this.#live().fetch(isolate, url, merged);
+  }
+
+  async restart(): Promise<{ ms: number }> {
+    const started = performance.now();
+    await this.#live().restart(await this.#spec());
+    this.#restarts += 1;
+    return { ms: performance.now() - started };
+  }
+
+  async crashAndRecover(): Promise<{ ms: number }> {
+    const started = performance.now();
+    await this.#live().crashAndRecover(await this.#spec());
+    this.#restarts += 1;
+    return { ms: performance.now() - started };
+  }
+
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    try {
+      await this.#runtime?.dispose();
+    } finally {
+      this.persist.remove();
+    }
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
+
+  async counters(): Promise<CountersReport> {
+    return (await this.#admin("counters")) as CountersReport;
+  }
+
+  async resetCounters(): Promise<void> {
+    await this.#admin("counters.reset");
+  }
+
+  useHandlers(...handlers: RequestHandler[]): void {
+    this.#outbound.use(handlers);
+  }
+
+  async state(): Promise<HarnessState> {
+    return {
+      ...this.options,
+      persistTo: this.persist.dir,
+      clock: this.clock.now(),
+      rules: [...this.#rules],
+      counters: await this.counters(),
+      restarts: this.#restarts,
+    };
+  }
+
+  /** Test helper: one KV call as a Worker would make it (`RAW` or `LAYER_<isolate>`). */
+  async probe(target: string, method: string, ...args: unknown[]): Promise<ProbeResult> {
+    return (await this.#live().probe({ target, method, args })) as ProbeResult;
+  }
+
+  #live(): Runtime {
+    if (this.#disposed)
+      throw new HarnessError("DISPOSED", "this harness was disposed; create a new one");
+    return this.#runtime;
+  }
+
+  #r2Binding(): string {
+    const binding = this.config.r2[0]?.binding;
+    if (!binding) throw new HarnessError("CONFIG_INVALID", "wrangler.jsonc has no r2_buckets");
+    return binding;
+  }
+
+  async #setOffset(offsetMs: number): Promise<void> {
+    await this.#admin("offset.set", { offsetMs });
+    this.#offsetMs = offsetMs;
+    writeClockOffset(this.persist.dir, offsetMs);
+  }
+
+  #admin(cmd: string, args: Record<string, unknown> = {}): Promise<unknown> {
+    return this.#live().admin({ cmd, ...args });
+  }
+
+  async #spec(): Promise<RuntimeSpec> {
+    const { opts, config } = this;
+    const root = opts.root ?? ROOT;
+    const workerDir = path.join(ROOT, "harness", "workers");
+    const override = opts.workerOverride;
+    const [entry, layer, probe] = await Promise.all([
+      bundleWorker(
+        root,
+        path.join(workerDir, "entry.worker.ts"),
+        override ? `entry-${path.basename(override)}` : "entry",
+        override,
+      ),
+      bundleWorker(root, path.join(workerDir, "kv-layer.worker.ts"), "kv-layer"),
+      opts.probe ? bundleWorker(root, path.join(workerDir, "probe.worker.ts"), "probe") : undefined,
+    ]);
+    const layerConfig: LayerConfig = {
+      isolates: this.options.isolates,
+      profile: this.options.profile,
+      writerSeesOwnWrites: opts.writerSeesOwnWrites ?? true,
+      edgeCacheTtlMs: opts.edgeCacheTtlMs ?? 60_000,
+      seed: opts.seed ?? 0,
+      offsetMs: this.#offsetMs,
+      rules: this.#rules,
+    };
+    return {
+      config,
+      persistDir: this.persist.dir,
+      isolates: this.options.isolates,
+      vars: { ...config.vars, ...opts.vars, STORAGE_BACKEND: this.options.backend },
+      layer: layerConfig,
+      code: { entry, layer, ...(probe ? { probe } : {}) },
+      outbound: (request) => this.#outbound.handle(request),
+      onLine: (_stream, line) => this.#logBuffer.push(line),
+    };
+  }
+}
+
+/**
+ * Boot the share Worker in Miniflare behind the KV layer.
+ * @example
+ * await using harness = await createHarness({ persistTo: "temp", isolates: 2 });
+ * const res = await harness.fetch("/healthz");
+ */
+export async function createHarness(options: InternalOptions = {}): Promise<HarnessImpl> {
+  const isolates = options.isolates ?? 1;
+  if (!Number.isInteger(isolates) || isolates < 1) {
+    throw new HarnessError("BAD_ISOLATE", `isolates must be an integer >= 1, got ${isolates}`);
+  }
+  if (options.backend !== undefined && !["kv", "memory"].includes(options.backend)) {
+    throw new HarnessError(
+      "BAD_OPTION",
+      `backend must be "kv" or "memory", got ${JSON.stringify(options.backend)}`,
+    );
+  }
+  if (options.profile !== undefined && !["miniflare", "production"].includes(options.profile)) {
+    throw new HarnessError(
+      "BAD_OPTION",
+      `profile must be "miniflare" or "production", got ${JSON.stringify(options.profile)}`,
+    );
+  }
+  if (options.edgeCacheTtlMs !== undefined && !(options.edgeCacheTtlMs >= 60_000)) {
+    throw new HarnessError(
+      "BAD_OPTION",
+      `edgeCacheTtlMs must be at least 60000 (KV's minimum), got ${options.edgeCacheTtlMs}`,
+    );
+  }
+  const config = readWorkerConfig(path.join(options.root ?? ROOT, "wrangler.jsonc"));
+  const persist = openPersistDir(options.persistTo);
+  let offsetMs = readClockOffset(persist.dir) ?? 0;
+  if (options.clockStart !== undefined) {
+    offsetMs = options.clockStart - Date.now();
+    if (offsetMs < 0) {
+      persist.remove();
+      throw new HarnessError(
+        "CLOCK_BACKWARDS",
+        `clockStart ${options.clockStart} is behind real time; pass a time at or after now`,
+      );
+    }
+    writeClockOffset(persist.dir, offsetMs);
+  }
+  const harness = new HarnessImpl(options, config, persist, offsetMs);
+  try {
+    await harness.boot();
+  } catch (e) {
+    await harness.dispose().catch(() => undefined);
+    throw e;
+  }
+  return harness;
+}

@@ -1,0 +1,50 @@
+/**
+ * @module harness/node/fault-rule-schema
+ * Validates fault rules before they reach the layer (the control API reuses this schema).
+ */
+import { z } from "zod";
+import { HarnessError } from "../errors";
+import type { FaultRule } from "../types";
+
+const count = z.number().int().nonnegative();
+
+export const faultRuleSchema = z
+  .object({
+    id: z.string().min(1).optional(),
+    op: z.enum(["get", "getWithMetadata", "put", "delete", "list", "any"]),
+    prefix: z.string().optional(),
+    isolate: count.optional(),
+    kind: z.enum(["error", "network", "latency", "hang"]),
+    status: z.union([z.literal(429), z.literal(500), z.literal(503)]).optional(),
+    ms: count.optional(),
+    jitterMs: count.optional(),
+    probability: z.number().min(0).max(1).optional(),
+    seed: z.number().int().optional(),
+    first: count.optional(),
+    after: count.optional(),
+  })
+  .strict()
+  .refine((r) => r.kind !== "latency" || r.ms !== undefined, {
+    message: "a latency rule needs ms",
+    path: ["ms"],
+  });
+
+/** Parse one rule or throw `BAD_RULE` naming the field that is wrong. */
+export function parseFaultRule(input: unknown, isolates?: number): FaultRule {
+  const parsed = faultRuleSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new HarnessError(
+      "BAD_RULE",
+      `fault rule ${issue.path.join(".") || "(root)"}: ${issue.message}`,
+    );
+  }
+  const rule = parsed.data as FaultRule;
+  if (isolates !== undefined && rule.isolate !== undefined && rule.isolate >= isolates) {
+    throw new HarnessError(
+      "BAD_RULE",
+      `fault rule isolate: ${rule.isolate} is out of range 0..${isolates - 1}`,
+    );
+  }
+  return rule;
+}

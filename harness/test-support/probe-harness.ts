@@ -1,0 +1,57 @@
+/**
+ * @module harness/test-support/probe-harness
+ * Boots a harness with the `kv-probe` worker for KV-level tests: `call(target, method, ...args)`
+ * runs one KV call inside workerd, as a Worker would, and returns the value or throws the error
+ * (same name and message the Worker sees). Map results come back as Maps.
+ */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createHarness, type HarnessImpl, type InternalOptions } from "../node/create-harness";
+
+const placeholder = fileURLToPath(new URL("./placeholder.worker.ts", import.meta.url));
+
+export class ProbeError extends Error {
+  constructor(
+    readonly errorName: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function decode(value: unknown): unknown {
+  if (value && typeof value === "object" && !Array.isArray(value)) {
+    const v = value as Record<string, unknown>;
+    if ("$map" in v)
+      return new Map((v.$map as [unknown, unknown][]).map(([k, x]) => [k, decode(x)]));
+    if ("$bytes" in v) return new Uint8Array(v.$bytes as number[]);
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, decode(x)]));
+  }
+  return value;
+}
+
+export interface ProbeHarness {
+  harness: HarnessImpl;
+  call(target: string, method: string, ...args: unknown[]): Promise<unknown>;
+}
+
+/**
+ * The share workers run a small placeholder instead of `src/index.ts`, so these KV-level tests do
+ * not depend on the share Worker's routes.
+ */
+export async function createProbeHarness(options: InternalOptions = {}): Promise<ProbeHarness> {
+  const harness = await createHarness({
+    persistTo: "temp",
+    probe: true,
+    workerOverride: path.resolve(placeholder),
+    ...options,
+  });
+  return {
+    harness,
+    async call(target, method, ...args) {
+      const result = await harness.probe(target, method, ...args);
+      if (!result.ok) throw new ProbeError(result.error.name, result.error.message);
+      return decode(result.value);
+    },
+  };
+}

@@ -1,0 +1,139 @@
+/**
+ * @module harness/workers/admin
+ * The Node-side control surface of the kv-layer worker: direct store access (virtual expiry, no
+ * faults, no edge caches, not counted), fault rules, counters and the clock offset. Reached only
+ * through Miniflare's `getWorker("kv-layer")`; share workers have no binding to it.
+ */
+import type { KvSnapshot, KvSnapshotEntry } from "../types";
+import type { LayerState } from "./layer-state";
+import { VirtualStore } from "./virtual-store";
+
+export type AdminCommand = { cmd: string } & Record<string, unknown>;
+
+function toBase64(bytes: Uint8Array): string {
+  let binary = "";
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary);
+}
+
+function fromBase64(text: string): Uint8Array {
+  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+}
+
+async function listAll(store: VirtualStore, prefix?: string) {
+  const keys: KVNamespaceListKey<unknown, string>[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.list({ prefix, cursor, limit: 1000 });
+    keys.push(...page.keys);
+    cursor = page.list_complete ? undefined : page.cursor;
+  } while (cursor);
+  return keys;
+}
+
+async function snapshot(store: VirtualStore, prefix?: string): Promise<KvSnapshot> {
+  const takenAt = store.now();
+  const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  const keys = await listAll(store, prefix);
+  const entries: KvSnapshotEntry[] = [];
+  // Bulk text reads (100 keys per call); only a value that decoded lossily is read again as bytes.
+  for (let i = 0; i < keys.length; i += 100) {
+    const page = keys.slice(i, i + 100);
+    const texts = await store.raw.get(
+      page.map((k) => k.name),
+      "text",
+    );
+    for (const key of page) {
+      const text = texts.get(key.name);
+      if (text === null || text === undefined) continue;
+      const entry: KvSnapshotEntry = { key: key.name, value: text, encoding: "utf8" };
+      if (text.includes("\uFFFD")) {
+        const bytes = await store.raw.get(key.name, "arrayBuffer");
+        if (bytes === null) continue;
+        try {
+          entry.value = decoder.decode(bytes);
+        } catch {
+          entry.value = toBase64(new Uint8Array(bytes));
+          entry.encoding = "base64";
+        }
+      }
+      if (key.metadata !== undefined) entry.metadata = key.metadata;
+      if (key.expiration !== undefined) entry.expiration = key.expiration;
+      entries.push(entry);
+    }
+  }
+  return { version: 1, takenAt, entries };
+}
+
+async function load(store: VirtualStore, snap: KvSnapshot): Promise<void> {
+  const realMin = Math.floor(Date.now() / 1000) + 60;
+  const live = snap.entries.filter((e) => !store.expired(e.expiration));
+  await inBatches(live, async (e) => {
+    const value = e.encoding === "base64" ? fromBase64(e.value) : e.value;
+    // Miniflare refuses expirations under real now + 60 s; such entries live up to a minute longer.
+    const expiration = e.expiration === undefined ? undefined : Math.max(e.expiration, realMin);
+    await store.raw.put(e.key, value, { metadata: e.metadata, expiration });
+  });
+}
+
+/** Run `fn` over `items`, a bounded number at a time (large snapshots load in seconds, not minutes). */
+async function inBatches<T>(items: T[], fn: (item: T) => Promise<void>, size = 32): Promise<void> {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
+}
+
+/** Run one admin command; the result is sent back as JSON. */
+export async function runAdmin(
+  state: LayerState,
+  store: VirtualStore,
+  c: AdminCommand,
+): Promise<unknown> {
+  const key = c.key as string;
+  switch (c.cmd) {
+    case "offset.set":
+      state.offsetMs = c.offsetMs as number;
+      return state.offsetMs;
+    case "faults.set":
+      return state.faults.set(c.rules as never);
+    case "faults.add":
+      return state.faults.add(c.rule as never);
+    case "faults.list":
+      return state.faults.list();
+    case "counters":
+      return state.report();
+    case "counters.reset":
+      state.resetCounters();
+      return null;
+    case "kv.get":
+      return store.get(key, "text");
+    case "kv.getWithMetadata": {
+      const r = (await store.getWithMetadata(key, "text")) as {
+        value: string | null;
+        metadata: unknown;
+      };
+      if (r.value === null) return { value: null, metadata: null };
+      const expiration = await store.expirationOf(key);
+      return { value: r.value, metadata: r.metadata, ...(expiration ? { expiration } : {}) };
+    }
+    case "kv.put":
+      await store.put(key, c.value as string, c.options as KVNamespacePutOptions | undefined);
+      return null;
+    case "kv.delete":
+      await store.delete(key);
+      return null;
+    case "kv.list":
+      return store.list(c.options as KVNamespaceListOptions | undefined);
+    case "kv.snapshot":
+      return snapshot(store, c.prefix as string | undefined);
+    case "kv.load":
+      await load(store, c.snapshot as KvSnapshot);
+      return null;
+    case "kv.clear":
+      // Offset 0: expired-but-stored entries are deleted too.
+      await inBatches(await listAll(new VirtualStore(store.raw, () => 0)), (k) =>
+        store.raw.delete(k.name),
+      );
+      return null;
+    default:
+      throw new Error(`unknown admin command ${JSON.stringify(c.cmd)}`);
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * @module harness/workers/faults
+ * Decides, per KV operation, which fault rule fires. Pure and deterministic: a rule's probability
+ * draws from its own seeded generator, so the same seed and the same op sequence fire the same way.
+ */
+import { unsafeUniformIntDistribution, xoroshiro128plus, type RandomGenerator } from "pure-rand";
+import type { FaultRule, KvOp } from "../types";
+
+/** The operation being attempted, as the layer sees it. */
+export interface OpContext {
+  op: KvOp;
+  /** Key, or list prefix. */
+  key: string;
+  /** Bulk get: every key; a prefix rule matches when any of them starts with the prefix. */
+  keys?: string[];
+  isolate: number;
+}
+
+interface ArmedRule {
+  rule: FaultRule;
+  matched: number;
+  rng: RandomGenerator;
+}
+
+const RANGE = 2 ** 31 - 1;
+
+function matches(rule: FaultRule, ctx: OpContext): boolean {
+  if (rule.op !== "any" && rule.op !== ctx.op) return false;
+  if (rule.prefix !== undefined) {
+    const prefix = rule.prefix;
+    if (!(ctx.keys ?? [ctx.key]).some((k) => k.startsWith(prefix))) return false;
+  }
+  if (rule.isolate !== undefined && rule.isolate !== ctx.isolate) return false;
+  return true;
+}
+
+/** The fault rules in force, with their per-rule match counts and random streams. */
+export class FaultTable {
+  #armed: ArmedRule[] = [];
+  #nextId = 1;
+  readonly #defaultSeed: number;
+
+  constructor(defaultSeed = 0) {
+    this.#defaultSeed = defaultSeed;
+  }
+
+  /** Replace all rules; counts and random streams start over. Returns the rules with ids. */
+  set(rules: FaultRule[]): FaultRule[] {
+    this.#armed = rules.map((r) => this.#arm(r));
+    return this.list();
+  }
+
+  add(rule: FaultRule): FaultRule {
+    const armed = this.#arm(rule);
+    this.#armed.push(armed);
+    return armed.rule;
+  }
+
+  list(): FaultRule[] {
+    return this.#armed.map((a) => a.rule);
+  }
+
+  /**
+   * Every rule whose filter matches counts this op; returns the first rule whose `when` also
+   * holds. Later rules still count the op so `first`/`after` stay independent of rule order.
+   */
+  decide(ctx: OpContext): FaultRule | undefined {
+    let fired: FaultRule | undefined;
+    for (const armed of this.#armed) {
+      if (!matches(armed.rule, ctx)) continue;
+      armed.matched += 1;
+      const { first, after, probability } = armed.rule;
+      let fires = true;
+      if (first !== undefined && armed.matched > first) fires = false;
+      if (after !== undefined && armed.matched <= after) fires = false;
+      if (probability !== undefined) {
+        // Draw on every matching op, so the stream does not depend on the other conditions.
+        const draw = unsafeUniformIntDistribution(0, RANGE - 1, armed.rng) / RANGE;
+        if (draw >= probability) fires = false;
+      }
+      if (fires && !fired) fired = armed.rule;
+    }
+    return fired;
+  }
+
+  /** A fraction in [0, 1) from the rule's own stream (latency jitter stays seed-deterministic). */
+  fraction(ruleId: string | undefined): number {
+    const armed = this.#armed.find((a) => a.rule.id === ruleId);
+    return armed ? unsafeUniformIntDistribution(0, RANGE - 1, armed.rng) / RANGE : 0;
+  }
+
+  #arm(rule: FaultRule): ArmedRule {
+    const withId = { ...rule, id: rule.id ?? `rule-${this.#nextId++}` };
+    const seed = rule.seed ?? this.#defaultSeed;
+    return { rule: withId, matched: 0, rng: xoroshiro128plus(seed) };
+  }
+}
