@@ -1,0 +1,109 @@
+import { describe, expect, it } from "vitest";
+import { CliError, EXIT_USAGE, HelpShown } from "./cli-error";
+import { parseDevArgs } from "./dev-options";
+
+function usageError(argv: string[]): CliError {
+  try {
+    parseDevArgs(argv);
+  } catch (err) {
+    if (err instanceof CliError) return err;
+    throw err;
+  }
+  throw new Error(`expected ${argv.join(" ")} to be rejected`);
+}
+
+describe("parseDevArgs", () => {
+  it("defaults to the issue's dev server: loopback, 8787, .wrangler/state, kv, 1 isolate", () => {
+    expect(parseDevArgs([])).toEqual({
+      port: 8787,
+      host: "127.0.0.1",
+      persistTo: ".wrangler/state",
+      backend: "kv",
+      isolates: 1,
+      profile: "miniflare",
+      seedShares: 0,
+      seed: 42,
+      vars: {},
+      isolateStrategy: "first",
+      watch: true,
+      logs: true,
+    });
+  });
+
+  it("reads every flag", () => {
+    const options = parseDevArgs([
+      "--port=0",
+      "--host",
+      "0.0.0.0",
+      "--persist-to",
+      "/tmp/state",
+      "--isolates",
+      "3",
+      "--profile",
+      "production",
+      "--seed-shares",
+      "50",
+      "--seed",
+      "7",
+      "--var",
+      "ADMIN_TOKEN=dev",
+      "--var",
+      "KV_WRITE_FALLBACK=memory=yes",
+      "--round-robin",
+      "--no-watch",
+      "--no-logs",
+    ]);
+    expect(options).toMatchObject({
+      port: 0,
+      host: "0.0.0.0",
+      persistTo: "/tmp/state",
+      isolates: 3,
+      profile: "production",
+      seedShares: 50,
+      seed: 7,
+      vars: { ADMIN_TOKEN: "dev", KV_WRITE_FALLBACK: "memory=yes" },
+      isolateStrategy: "round-robin",
+      watch: false,
+      logs: false,
+    });
+    expect(parseDevArgs(["--backend", "memory"]).backend).toBe("memory");
+  });
+
+  it.each([
+    [
+      ["--port", "http"],
+      "--port <number>' argument 'http' is invalid. Expected a whole number from 0 to 65535.",
+    ],
+    [["--port", "70000"], "Expected a whole number from 0 to 65535."],
+    [["--isolates", "0"], "Expected a whole number from 1 to 16."],
+    [["--backend", "redis"], "Expected one of: kv, memory."],
+    [["--profile", "prod"], "Expected one of: miniflare, production."],
+    [["--var", "NOEQUALS"], "Expected KEY=VALUE"],
+    [["--prot", "1"], "unknown option '--prot'"],
+    [["--persist-to", " "], "--persist-to needs a directory"],
+  ])("rejects %j with exit code 2 and says what is wrong", (argv, message) => {
+    const err = usageError(argv);
+    expect(err.exitCode).toBe(EXIT_USAGE);
+    expect(err.message).toContain(message);
+  });
+
+  it("points at --help when a flag is wrong", () => {
+    expect(usageError(["--prot", "1"]).message).toContain("npm run dev -- --help");
+  });
+
+  it("refuses --seed-shares with the memory backend, which would never see the shares", () => {
+    const err = usageError(["--backend", "memory", "--seed-shares", "10"]);
+    expect(err.message).toMatch(/memory backend does not read/);
+    expect(err.exitCode).toBe(EXIT_USAGE);
+  });
+
+  it("signals --help as HelpShown rather than exiting", () => {
+    const write = process.stdout.write;
+    process.stdout.write = () => true;
+    try {
+      expect(() => parseDevArgs(["--help"])).toThrow(HelpShown);
+    } finally {
+      process.stdout.write = write;
+    }
+  });
+});

@@ -1,0 +1,114 @@
+/**
+ * @module harness/cli/dev-options
+ * The flags of `npm run dev`, parsed and checked before anything boots.
+ */
+import { Command } from "commander";
+import type { Backend, KvProfile } from "../types";
+import { DEFAULT_HOST, DEFAULT_PORT } from "../server/listen-address";
+import type { IsolateStrategy } from "../server/isolate-picker";
+import { CliError } from "./cli-error";
+import { integerIn, keyValue, oneOf, parseArgv } from "./parse-argv";
+
+export const DEV_HELP_HINT = "npm run dev -- --help";
+export const MAX_ISOLATES = 16;
+
+export interface DevOptions {
+  port: number;
+  host: string;
+  persistTo: string;
+  backend: Backend;
+  isolates: number;
+  profile: KvProfile;
+  /** Shares to seed when the store is empty; 0 seeds nothing. */
+  seedShares: number;
+  /** Faker seed for `seedShares`. */
+  seed: number;
+  vars: Record<string, string>;
+  isolateStrategy: IsolateStrategy;
+  watch: boolean;
+  logs: boolean;
+}
+
+function devProgram(): Command {
+  return new Command("dev")
+    .description("Serve the share Worker on a local harness with persisted KV and a control API.")
+    .option(
+      "--port <number>",
+      "port to listen on (0: any free port)",
+      integerIn(0, 65535),
+      DEFAULT_PORT,
+    )
+    .option(
+      "--host <address>",
+      "address to bind; anything but loopback exposes the control API",
+      DEFAULT_HOST,
+    )
+    .option(
+      "--persist-to <dir>",
+      "root of the persisted state (KV under <dir>/v3/kv)",
+      ".wrangler/state",
+    )
+    .option(
+      "--backend <kind>",
+      "storage the Worker uses: kv | memory",
+      oneOf(["kv", "memory"] as const),
+      "kv",
+    )
+    .option(
+      "--isolates <n>",
+      "Worker isolates (locations) on one KV namespace",
+      integerIn(1, MAX_ISOLATES),
+      1,
+    )
+    .option(
+      "--profile <name>",
+      "KV behaviour: miniflare | production (1 write/s/key, eventual consistency)",
+      oneOf(["miniflare", "production"] as const),
+      "miniflare",
+    )
+    .option(
+      "--seed-shares <n>",
+      "write N faker shares when the KV store is empty",
+      integerIn(0, 1_000_000),
+      0,
+    )
+    .option("--seed <n>", "faker seed for --seed-shares", integerIn(0, 2 ** 31 - 1), 42)
+    .option(
+      "--var <KEY=VALUE>",
+      "Worker var or secret, repeatable (e.g. ADMIN_TOKEN=dev)",
+      keyValue,
+      {},
+    )
+    .option(
+      "--round-robin",
+      "spread requests without x-harness-isolate over the isolates (default: isolate 0)",
+    )
+    .option("--no-watch", "do not rebuild and restart when src/ changes")
+    .option("--no-logs", "do not echo the Worker's log lines");
+}
+
+/**
+ * Parse `npm run dev` arguments.
+ * @example parseDevArgs(["--isolates", "3", "--profile", "production"]).isolates // 3
+ */
+export function parseDevArgs(argv: readonly string[]): DevOptions {
+  const raw = parseArgv(devProgram(), argv, DEV_HELP_HINT) as Omit<
+    DevOptions,
+    "isolateStrategy" | "vars"
+  > & { roundRobin?: boolean; var: Record<string, string> };
+  if (raw.persistTo.trim() === "") {
+    throw new CliError(
+      "usage",
+      `--persist-to needs a directory, e.g. --persist-to .wrangler/state.`,
+    );
+  }
+  if (raw.seedShares > 0 && raw.backend === "memory") {
+    throw new CliError(
+      "usage",
+      "--seed-shares writes to the KV store, which the memory backend does not read. " +
+        "Drop --seed-shares, or use --backend kv.",
+    );
+  }
+  const { roundRobin, var: vars, ...options } = raw;
+  return { ...options, vars, isolateStrategy: roundRobin ? "round-robin" : "first" };
+}

@@ -1,0 +1,156 @@
+/**
+ * @module harness/cli/dev-session
+ * One `npm run dev` session: boot the harness, seed an empty store if asked, serve it, rebuild and
+ * restart on source changes, and stop cleanly with the store left on disk.
+ */
+import { resolve } from "node:path";
+import { createHarness } from "../index";
+import { type DevServer, isLoopbackHost, startDevServer } from "../server/dev-server";
+import { ISOLATE_HEADER } from "../server/isolate-picker";
+import { seedAnchor, seedShares } from "../server/seed-store";
+import { type SourceWatcher, watchSources } from "../server/source-watcher";
+import type { Harness } from "../types";
+import { CliError } from "./cli-error";
+import type { DevOptions } from "./dev-options";
+
+export interface Printer {
+  info(line: string): void;
+  warn(line: string): void;
+}
+
+export interface DevSession {
+  readonly url: string;
+  readonly harness: Harness;
+  /** Stop watching, close the server, dispose the harness. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+async function listen(harness: Harness, options: DevOptions): Promise<DevServer> {
+  try {
+    return await startDevServer({
+      harness,
+      host: options.host,
+      port: options.port,
+      isolateStrategy: options.isolateStrategy,
+    });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE") {
+      throw new CliError(
+        "port_in_use",
+        `Port ${options.port} on ${options.host} is already in use (another \`npm run dev\` or \`wrangler dev\`?). ` +
+          `Stop it, or pass --port <n> (--port 0 picks a free one).`,
+      );
+    }
+    if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") {
+      throw new CliError(
+        "usage",
+        `Cannot bind --host ${options.host}: no such local address. Use 127.0.0.1.`,
+      );
+    }
+    throw err;
+  }
+}
+
+async function seedIfEmpty(harness: Harness, options: DevOptions, print: Printer): Promise<void> {
+  if (options.seedShares === 0) return;
+  const { keys } = await harness.kv.list({ limit: 1 });
+  if (keys.length > 0) {
+    print.info(
+      `--seed-shares ${options.seedShares}: the store already holds data, nothing seeded ` +
+        `(to start over: npm run seed -- --clear --count ${options.seedShares} --persist-to ${options.persistTo}).`,
+    );
+    return;
+  }
+  const now = seedAnchor(harness.clock.now());
+  const result = await seedShares(harness.kv, {
+    count: options.seedShares,
+    seed: options.seed,
+    now,
+  });
+  print.info(
+    `Seeded ${result.written} shares (seed ${options.seed}, made in the 29 days before ` +
+      `${new Date(now).toISOString()}) into the empty store.`,
+  );
+}
+
+function printBanner(url: string, options: DevOptions, print: Printer): void {
+  const isolates = options.isolates === 1 ? "1 isolate" : `${options.isolates} isolates`;
+  const spread = options.isolateStrategy === "round-robin" ? "round-robin" : "isolate 0";
+  print.info(
+    [
+      `KV harness dev server: backend ${options.backend}, profile ${options.profile}, ${isolates}, ` +
+        `store ${resolve(options.persistTo)}`,
+      `  App:          ${url}/`,
+      `  Control API:  ${url}/__harness/state`,
+      `  Dashboard:    ${url}/__harness/`,
+      `  Pick an isolate with the header ${ISOLATE_HEADER}: 0..${options.isolates - 1} (without it: ${spread}).`,
+      options.watch
+        ? "Watching src/ for changes. Ctrl-C stops; the store is kept."
+        : "Ctrl-C stops; the store is kept.",
+    ].join("\n"),
+  );
+}
+
+function watchAndRestart(harness: Harness, srcDir: string, print: Printer): SourceWatcher {
+  return watchSources({
+    dir: srcDir,
+    onChange: async (files) => {
+      const shown =
+        files.length > 3
+          ? `${files.slice(0, 3).join(", ")} and ${files.length - 3} more`
+          : files.join(", ");
+      print.info(`Changed: ${shown}. Rebuilding and restarting...`);
+      const { ms } = await harness.restart();
+      print.info(`Restarted in ${Math.round(ms)} ms; KV data kept, isolate caches cleared.`);
+    },
+    onError: (err) =>
+      print.warn(
+        `Rebuild failed, still serving the last good build: ${(err as Error).message ?? String(err)}`,
+      ),
+  });
+}
+
+/**
+ * Start a dev session from parsed options.
+ * @example const session = await startDevSession(parseDevArgs([]), console); await session.stop()
+ */
+export async function startDevSession(
+  options: DevOptions,
+  print: Printer,
+  srcDir = "src",
+): Promise<DevSession> {
+  if (!isLoopbackHost(options.host)) {
+    print.warn(
+      `Warning: --host ${options.host} is not a loopback address. Anyone who can reach it can use the ` +
+        `control API under /__harness/ (wipe the store, inject faults). Use 127.0.0.1 unless you mean it.`,
+    );
+  }
+  const harness = await createHarness({
+    backend: options.backend,
+    persistTo: options.persistTo,
+    isolates: options.isolates,
+    profile: options.profile,
+    vars: options.vars,
+    printLogs: options.logs,
+  });
+  let server: DevServer | undefined;
+  let watcher: SourceWatcher | undefined;
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      watcher?.close();
+      await server?.close();
+      await harness.dispose();
+    })());
+  try {
+    await seedIfEmpty(harness, options, print);
+    server = await listen(harness, options);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  printBanner(server.url, options, print);
+  if (options.watch) watcher = watchAndRestart(harness, srcDir, print);
+  return { url: server.url, harness, stop };
+}

@@ -1,0 +1,135 @@
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createHarness, workerdChildren } from "../index";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+let store: string;
+
+interface Run {
+  child: ChildProcessWithoutNullStreams;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+function run(script: "dev" | "seed", args: string[]): Run {
+  const child = spawn(process.execPath, ["--import", "tsx", `harness/cli/${script}.ts`, ...args], {
+    cwd: ROOT,
+  });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+/** A zombie (state Z) has exited; it only waits for its new parent to reap it. */
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+beforeAll(() => {
+  store = mkdtempSync(path.join(tmpdir(), "dev-cli-"));
+});
+
+afterAll(() => {
+  rmSync(store, { recursive: true, force: true });
+});
+
+describe("npm run seed, then npm run dev on the same store", () => {
+  let dev: Run;
+  let url: string;
+  let workerds: number[];
+
+  it("seed writes shares into the persisted store", async () => {
+    const seed = run("seed", ["--count", "3", "--seed", "7", "--persist-to", store]);
+    expect(await seed.exited).toBe(0);
+    expect(seed.stdout()).toMatch(
+      /Seeded 3 shares \(seed 7, --now \S+\) into .* share:\S+ \.\. share:/,
+    );
+  });
+
+  it("dev prints the URLs it serves and leaves a non-empty store alone", async () => {
+    dev = run("dev", [
+      "--port",
+      "0",
+      "--persist-to",
+      store,
+      "--isolates",
+      "2",
+      "--no-watch",
+      "--seed-shares",
+      "5",
+    ]);
+    await vi.waitFor(() => expect(dev.stdout()).toContain("Dashboard:"), {
+      timeout: 30_000,
+      interval: 100,
+    });
+    url = /App: +(http:\/\/127\.0\.0\.1:\d+)\//.exec(dev.stdout())![1]!;
+    expect(dev.stdout()).toContain(`Control API:  ${url}/__harness/state`);
+    expect(dev.stdout()).toContain(`Dashboard:    ${url}/__harness/`);
+    expect(dev.stdout()).toContain("the store already holds data, nothing seeded");
+    workerds = workerdChildren(dev.child.pid);
+    expect(workerds.length).toBeGreaterThan(0);
+  });
+
+  it("proxies to the isolate named by x-harness-isolate", async () => {
+    const res = await fetch(`${url}/healthz`, { headers: { "x-harness-isolate": "1" } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-harness-isolate")).toBe("1");
+    expect(await res.json()).toMatchObject({ ok: true });
+
+    const bad = await fetch(`${url}/healthz`, { headers: { "x-harness-isolate": "2" } });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { code: "invalid_isolate" } });
+  });
+
+  it("serves the control API and the seeded shares on the same port", async () => {
+    const state = (await (await fetch(`${url}/__harness/state`)).json()) as { isolates: number };
+    expect(state.isolates).toBe(2);
+    const listed = (await (await fetch(`${url}/__harness/kv?prefix=share:`)).json()) as {
+      keys: { name: string }[];
+    };
+    expect(listed.keys).toHaveLength(3);
+    const id = listed.keys[0]!.name.slice("share:".length);
+    const share = await fetch(`${url}/api/share/${id}`);
+    expect(share.status).toBe(200);
+    expect(await share.json()).toMatchObject({ id });
+    expect((await fetch(`${url}/__harness/`)).headers.get("content-type")).toContain("text/html");
+  });
+
+  it("stops on SIGTERM with exit code 0, no workerd left and the store on disk", async () => {
+    dev.child.kill("SIGTERM");
+    expect(await dev.exited).toBe(0);
+    expect(dev.stdout()).toContain("Stopped. The store is kept on disk.");
+    await vi.waitFor(() => expect(workerds.filter(running)).toEqual([]));
+
+    const harness = await createHarness({ persistTo: store });
+    try {
+      expect((await harness.kv.list({ prefix: "share:" })).keys).toHaveLength(3);
+    } finally {
+      await harness.dispose();
+    }
+  });
+});
+
+describe("bad flags", () => {
+  it("exit with code 2 and say what is wrong, before booting anything", async () => {
+    const dev = run("dev", ["--isolates", "many"]);
+    expect(await dev.exited).toBe(2);
+    expect(dev.stderr()).toContain(
+      "npm run dev: option '--isolates <n>' argument 'many' is invalid",
+    );
+    expect(dev.stderr()).toContain("npm run dev -- --help");
+  });
+});

@@ -1,0 +1,186 @@
+/**
+ * @module harness/server/control-api
+ * The control API under `/__harness/`: a Hono app that lets a developer or a test drive a running
+ * harness over HTTP (state, restart, faults, virtual clock, direct KV access, snapshots, logs,
+ * counters). JSON in and out; bad input is a 400 `{ error: { code, message } }` naming the field.
+ * Only the dev server mounts it: it is never part of the deployed Worker bundle.
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import type { FaultRule, Harness, LogLine } from "../types";
+import { ControlError, errorBody } from "./control-error";
+import {
+  clockAdvanceSchema,
+  clockSetSchema,
+  faultRuleSchema,
+  faultRulesArraySchema,
+  faultRulesObjectSchema,
+  kvListQuerySchema,
+  logsQuerySchema,
+  snapshotLoadQuerySchema,
+  snapshotQuerySchema,
+  snapshotSchema,
+} from "./control-schemas";
+import { parseJsonBody, parseQuery, parseWith } from "./parse-input";
+
+export const CONTROL_BASE_PATH = "/__harness";
+
+/** The routes, listed in 404 answers so a typo shows what exists. */
+export const CONTROL_ROUTES = [
+  "GET /__harness/state",
+  "POST /__harness/restart",
+  "GET|PUT|POST|DELETE /__harness/faults",
+  "GET /__harness/clock",
+  "POST /__harness/clock/advance",
+  "POST /__harness/clock/set",
+  "GET /__harness/kv?prefix=&cursor=&limit=",
+  "DELETE /__harness/kv",
+  "GET|DELETE /__harness/kv/:key",
+  "GET /__harness/snapshot?prefix=",
+  "PUT /__harness/snapshot?replace=true",
+  "GET|DELETE /__harness/logs?op=&outcome=&limit=",
+  "GET|DELETE /__harness/counters",
+] as const;
+
+/** Rules naming an isolate the harness does not run would silently never fire. */
+function assertIsolates(rules: FaultRule[], isolates: number): void {
+  rules.forEach((rule, i) => {
+    if (rule.isolate !== undefined && rule.isolate >= isolates) {
+      throw new ControlError(
+        "invalid_input",
+        `Invalid body: rules[${i}].isolate: ${rule.isolate} is out of range, the harness runs isolates 0..${isolates - 1}`,
+      );
+    }
+  });
+}
+
+function matchesLog(line: LogLine, field: "op" | "outcome", wanted: string | undefined): boolean {
+  return wanted === undefined || line.json?.[field] === wanted;
+}
+
+/**
+ * Build the control API for one harness.
+ * @example new Hono().route("/", createControlApi(harness)) // serves /__harness/*
+ */
+export function createControlApi(harness: Harness): Hono {
+  const app = new Hono().basePath(CONTROL_BASE_PATH);
+
+  app.onError((err, c) => {
+    const { status, body } = errorBody(err);
+    return c.json(body, status);
+  });
+
+  app.get("/state", async (c) => c.json(await harness.state()));
+
+  app.post("/restart", async (c) => {
+    const { ms } = await harness.restart();
+    const { restarts } = await harness.state();
+    return c.json({ restarted: true, ms, restarts });
+  });
+
+  app.get("/faults", async (c) => c.json({ rules: await harness.faults.list() }));
+  app.put("/faults", async (c) => {
+    const body = await parseJsonBody(c, z.unknown());
+    const rules = Array.isArray(body)
+      ? parseWith(faultRulesArraySchema, body, "body")
+      : parseWith(faultRulesObjectSchema, body, "body").rules;
+    assertIsolates(rules, harness.options.isolates);
+    return c.json({ rules: await harness.faults.set(rules) });
+  });
+  app.post("/faults", async (c) => {
+    const rule = await parseJsonBody(c, faultRuleSchema);
+    assertIsolates([rule], harness.options.isolates);
+    return c.json({ rule: await harness.faults.add(rule) }, 201);
+  });
+  app.delete("/faults", async (c) => {
+    await harness.faults.clear();
+    return c.json({ rules: [] });
+  });
+
+  app.get("/clock", (c) => c.json({ now: harness.clock.now() }));
+  app.post("/clock/advance", async (c) => {
+    const { ms } = await parseJsonBody(c, clockAdvanceSchema);
+    await harness.clock.advance(ms);
+    return c.json({ now: harness.clock.now() });
+  });
+  app.post("/clock/set", async (c) => {
+    const { epochMs } = await parseJsonBody(c, clockSetSchema);
+    const now = harness.clock.now();
+    // Virtual time only moves forward: KV entries already expired cannot come back.
+    if (epochMs < now) {
+      throw new ControlError(
+        "clock_in_past",
+        `Invalid body: epochMs: ${epochMs} is before the virtual now ${now}; the clock only moves forward`,
+      );
+    }
+    await harness.clock.set(epochMs);
+    return c.json({ now: harness.clock.now() });
+  });
+
+  app.get("/kv", async (c) => {
+    const query = parseQuery(c, kvListQuerySchema);
+    return c.json(await harness.kv.list(query));
+  });
+  app.delete("/kv", async (c) => {
+    await harness.kv.clear();
+    return c.json({ cleared: true });
+  });
+  app.get("/kv/:key{.+}", async (c) => {
+    const key = c.req.param("key");
+    const { value, metadata, expiration } = await harness.kv.getWithMetadata(key);
+    if (value === null) {
+      throw new ControlError("key_not_found", `No KV entry with key ${JSON.stringify(key)}`, 404);
+    }
+    return c.json({ key, value, metadata: metadata ?? null, expiration: expiration ?? null });
+  });
+  app.delete("/kv/:key{.+}", async (c) => {
+    const key = c.req.param("key");
+    await harness.kv.delete(key);
+    return c.json({ deleted: key });
+  });
+
+  app.get("/snapshot", async (c) => {
+    const query = parseQuery(c, snapshotQuerySchema);
+    return c.json(await harness.kv.snapshot(query));
+  });
+  app.put("/snapshot", async (c) => {
+    const { replace } = parseQuery(c, snapshotLoadQuerySchema);
+    const snapshot = await parseJsonBody(c, snapshotSchema);
+    // Without ?replace=true the entries are merged into the store (keys not in it are kept).
+    if (replace === "true") await harness.kv.clear();
+    await harness.kv.load(snapshot);
+    return c.json({ loaded: snapshot.entries.length, replaced: replace === "true" });
+  });
+
+  app.get("/logs", (c) => {
+    const { op, outcome, limit } = parseQuery(c, logsQuerySchema);
+    const lines = harness.logs
+      .all()
+      .filter((line) => matchesLog(line, "op", op) && matchesLog(line, "outcome", outcome));
+    return c.json({ lines: limit === undefined ? lines : lines.slice(-limit) });
+  });
+  app.delete("/logs", (c) => {
+    harness.logs.clear();
+    return c.json({ lines: [] });
+  });
+
+  app.get("/counters", async (c) => c.json(await harness.counters()));
+  app.delete("/counters", async (c) => {
+    await harness.resetCounters();
+    return c.json(await harness.counters());
+  });
+
+  // Anything else under /__harness/ is a typo, never a Worker route.
+  app.all("/*", (c) => {
+    const { status, body } = errorBody(
+      new ControlError(
+        "route_not_found",
+        `No control route ${c.req.method} ${c.req.path}. Routes: ${CONTROL_ROUTES.join(", ")}`,
+        404,
+      ),
+    );
+    return c.json(body, status);
+  });
+
+  return app;
+}

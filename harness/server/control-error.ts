@@ -1,0 +1,51 @@
+/**
+ * @module harness/server/control-error
+ * Typed errors of the dev server and control API, rendered as `{ error: { code, message } }`.
+ */
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { HarnessError, type HarnessErrorCode } from "../errors";
+
+export type ControlErrorCode =
+  | "invalid_json"
+  | "invalid_input"
+  | "invalid_isolate"
+  | "clock_in_past"
+  | "key_not_found"
+  | "route_not_found"
+  | "harness_failed";
+
+/**
+ * A control-input problem the caller can fix (4xx), or a harness failure (500).
+ * @example throw new ControlError("invalid_input", "ms: expected a number", 400)
+ */
+export class ControlError extends Error {
+  override readonly name = "ControlError";
+
+  constructor(
+    readonly code: ControlErrorCode,
+    message: string,
+    readonly status: ContentfulStatusCode = 400,
+  ) {
+    super(message);
+  }
+
+  toJSON(): { error: { code: ControlErrorCode; message: string } } {
+    return { error: { code: this.code, message: this.message } };
+  }
+}
+
+/** Harness errors caused by what the caller sent, so a 400 rather than a 500. */
+const CALLER_MISTAKES = new Set<HarnessErrorCode>(["BAD_RULE", "BAD_ISOLATE", "CLOCK_BACKWARDS"]);
+
+/** The JSON body for any error thrown while serving a control or proxied request. */
+export function errorBody(err: unknown): {
+  status: ContentfulStatusCode;
+  body: { error: { code: string; message: string } };
+} {
+  if (err instanceof ControlError) return { status: err.status, body: err.toJSON() };
+  if (err instanceof HarnessError && CALLER_MISTAKES.has(err.code)) {
+    return { status: 400, body: { error: { code: "invalid_input", message: err.message } } };
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return { status: 500, body: { error: { code: "harness_failed", message } } };
+}

@@ -1,0 +1,82 @@
+/**
+ * @module harness/server/dev-server
+ * The dev server: one Node HTTP server in front of a harness. `/__harness/*` is the control API
+ * (and the dashboard at `/__harness/`); every other request goes to a Worker isolate.
+ */
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { Hono } from "hono";
+import type { Harness } from "../types";
+import { createControlApi } from "./control-api";
+import { errorBody } from "./control-error";
+import { createDashboardRoute } from "./dashboard-route";
+import { createIsolatePicker, type IsolateStrategy } from "./isolate-picker";
+import { DEFAULT_HOST, DEFAULT_PORT } from "./listen-address";
+import { createWorkerProxy } from "./worker-proxy";
+
+export { DEFAULT_HOST, DEFAULT_PORT, isLoopbackHost } from "./listen-address";
+
+export interface DevServerOptions {
+  harness: Harness;
+  /** Default 127.0.0.1: the control API can wipe the store, so it must not face the network. */
+  host?: string;
+  /** Default 8787; 0 picks a free port. */
+  port?: number;
+  /** Isolate for requests without `x-harness-isolate`. Default `first` (isolate 0). */
+  isolateStrategy?: IsolateStrategy;
+}
+
+export interface DevServer {
+  /** Base URL, e.g. `http://127.0.0.1:8787`. */
+  readonly url: string;
+  readonly port: number;
+  /** Stop accepting connections and close open ones. Does not dispose the harness. */
+  close(): Promise<void>;
+}
+
+/** The Hono app of the dev server, without the HTTP listener (what tests can call in-process). */
+export function createDevApp(harness: Harness, isolateStrategy: IsolateStrategy = "first"): Hono {
+  const app = new Hono();
+  app.onError((err, c) => {
+    const { status, body } = errorBody(err);
+    return c.json(body, status);
+  });
+  app.route("/", createDashboardRoute());
+  app.route("/", createControlApi(harness));
+  app.all(
+    "*",
+    createWorkerProxy(harness, createIsolatePicker(harness.options.isolates, isolateStrategy)),
+  );
+  return app;
+}
+
+/**
+ * Listen on host:port and serve the dev app.
+ * @example const server = await startDevServer({ harness, port: 0 }); await fetch(`${server.url}/healthz`)
+ */
+export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  const host = options.host ?? DEFAULT_HOST;
+  const app = createDevApp(options.harness, options.isolateStrategy);
+  const server = serve({
+    fetch: app.fetch,
+    hostname: host,
+    port: options.port ?? DEFAULT_PORT,
+    // Keep Node's own Request/Response: Miniflare and msw run in this process too.
+    overrideGlobalObjects: false,
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("listening", resolve);
+    server.once("error", reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const urlHost = host.includes(":") ? `[${host}]` : host;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        if ("closeAllConnections" in server) server.closeAllConnections();
+      }),
+  };
+}

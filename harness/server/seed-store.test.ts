@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { encodeShareRecord } from "../../src/shares/record";
+import { SHARE_TTL_SECONDS, shareDataSchema } from "../../src/shares/schema";
+import { createHarness } from "../index";
+import type { Harness, KvSnapshot } from "../types";
+import { oldestSeedAnchor, seedAnchor, seedShares } from "./seed-store";
+
+const COUNT = 40;
+/** A fixed reference time keeps this file's shares the same from run to run. */
+let now: number;
+let first: Harness;
+let second: Harness;
+
+beforeAll(async () => {
+  [first, second] = await Promise.all([
+    createHarness({ persistTo: "temp" }),
+    createHarness({ persistTo: "temp" }),
+  ]);
+  now = seedAnchor(first.clock.now());
+});
+
+afterAll(async () => {
+  await Promise.all([first?.dispose(), second?.dispose()]);
+});
+
+const entriesOf = (snapshot: KvSnapshot): string => JSON.stringify(snapshot.entries);
+
+describe("seedShares", () => {
+  it("writes byte-identical stores for the same seed", async () => {
+    const progress: number[] = [];
+    const result = await seedShares(first.kv, {
+      count: COUNT,
+      seed: 42,
+      now,
+      onProgress: (n) => progress.push(n),
+    });
+    await seedShares(second.kv, { count: COUNT, seed: 42, now });
+    expect(result.written).toBe(COUNT);
+    expect(progress.at(-1)).toBe(COUNT);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+
+    const [a, b] = await Promise.all([first.kv.snapshot(), second.kv.snapshot()]);
+    expect(a.entries).toHaveLength(COUNT);
+    expect(entriesOf(a)).toBe(entriesOf(b));
+  });
+
+  it("stores each share exactly as the Worker's create path would, expiring 30 days after it was made", async () => {
+    const { entries } = await first.kv.snapshot();
+    for (const entry of entries) {
+      const share = shareDataSchema.parse(JSON.parse(entry.value));
+      const record = encodeShareRecord(share);
+      expect(entry.key).toBe(record.key);
+      expect(entry.value).toBe(record.value);
+      expect(entry.metadata).toEqual(record.metadata);
+      expect(entry.expiration).toBe(Math.floor(share.timestamp / 1000) + SHARE_TTL_SECONDS);
+    }
+  });
+
+  it("gives shares the Worker serves and lists", async () => {
+    const { entries } = await first.kv.snapshot();
+    const share = JSON.parse(entries[0]!.value) as { id: string };
+    const res = await first.fetch(`/api/share/${share.id}`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject(JSON.parse(entries[0]!.value));
+    const list = await first.fetch(`/api/shares?limit=5`);
+    expect(list.status).toBe(200);
+  });
+
+  it("writes different shares for a different seed", async () => {
+    await second.kv.clear();
+    await seedShares(second.kv, { count: COUNT, seed: 43, now });
+    const [a, b] = await Promise.all([first.kv.snapshot(), second.kv.snapshot()]);
+    const keysA = new Set(a.entries.map((e) => e.key));
+    expect(b.entries.filter((e) => keysA.has(e.key))).toEqual([]);
+  });
+
+  it("anchors shares at the start of the UTC day, late enough that none has expired", () => {
+    const evening = Date.parse("2026-11-25T20:00:00Z");
+    expect(seedAnchor(evening)).toBe(Date.parse("2026-11-25T00:00:00Z"));
+    // In the last minutes of a day, shares made 29 days before midnight would expire too soon.
+    const lateNight = Date.parse("2026-11-25T23:59:30Z");
+    expect(seedAnchor(lateNight)).toBe(oldestSeedAnchor(lateNight));
+    expect(seedAnchor(lateNight)).toBeGreaterThan(Date.parse("2026-11-25T00:00:00Z"));
+  });
+});
