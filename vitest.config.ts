@@ -6,6 +6,8 @@ export default defineConfig({
     projects,
     // Two cores: each suite file boots its own workerd, so keep the worker count small.
     maxWorkers: 2,
+    // The Worker logs one JSON line per storage operation; show them only for failing tests.
+    silent: "passed-only",
     reporters: [
       "default",
       "./scripts/ci/summary-reporter.ts",
