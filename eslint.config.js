@@ -14,4 +14,5 @@ export default tseslint.config(
       "@typescript-eslint/consistent-type-imports": "error",
     },
   },
+  { files: ["harness/dashboard/**/*.js"], languageOptions: { globals: { ...globals.browser } } },
 );

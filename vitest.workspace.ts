@@ -2,7 +2,7 @@
  * The Vitest projects. Vitest 4 removed workspace files, so `vitest.config.ts` imports this list
  * and passes it to `test.projects`.
  *
- * - `unit`: tests beside the code in `src/`, `harness/`, `scripts/`, `fixtures/` and `bench/`.
+ * - `unit`: tests beside the code in `src/`, `harness/`, `scripts/`, `fixtures/`, `bench/`, `mutants/`.
  * - `memory` and `kv`: the six verification suites in `suites/`, once per storage backend.
  */
 import type {} from "vitest";
@@ -30,6 +30,7 @@ export const projects = [
         "scripts/**/*.test.ts",
         "fixtures/**/*.test.ts",
         "bench/**/*.test.ts",
+        "mutants/**/*.test.ts",
       ],
       testTimeout: 60_000,
       hookTimeout: 60_000,
@@ -37,6 +38,14 @@ export const projects = [
   }),
   suite("memory"),
   suite("kv"),
+  defineProject({
+    test: {
+      name: "reliability",
+      include: ["reliability/**/*.test.ts"],
+      testTimeout: 60_000,
+      hookTimeout: 60_000,
+    },
+  }),
 ];
 
 declare module "vitest" {

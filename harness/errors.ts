@@ -4,6 +4,7 @@ export type HarnessErrorCode =
   | "CONFIG_INVALID"
   | "BAD_OPTION"
   | "BUNDLE_FAILED"
+  | "PATCH_MISMATCH"
   | "CLOCK_BACKWARDS"
   | "BAD_ISOLATE"
   | "BAD_RULE"

@@ -81,6 +81,16 @@ export interface LogLine {
   json?: Record<string, unknown>;
 }
 
+/**
+ * A source edit applied to the Worker's code at bundle time (test variants such as mutants).
+ * `file` is relative to the project root (`src/shares/store.ts`); `find` must occur exactly once.
+ */
+export interface SourcePatch {
+  file: string;
+  find: string;
+  replace: string;
+}
+
 export interface HarnessOptions {
   backend?: Backend;
   /**
@@ -105,6 +115,11 @@ export interface HarnessOptions {
   seed?: number;
   /** Echo Worker log lines to the terminal. Default false. */
   printLogs?: boolean;
+  /**
+   * Edits applied to the Worker's sources when bundling (never to the deployed bundle). A patch
+   * whose `find` does not occur exactly once fails the boot with `PATCH_MISMATCH`.
+   */
+  sourcePatches?: SourcePatch[];
 }
 
 export interface HarnessKv {

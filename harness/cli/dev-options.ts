@@ -27,6 +27,10 @@ export interface DevOptions {
   isolateStrategy: IsolateStrategy;
   watch: boolean;
   logs: boolean;
+  /** Record the session into this fixture file (written on Ctrl-C). */
+  record?: string;
+  /** Load this fixture's snapshot into the store at start. */
+  fixture?: string;
 }
 
 function devProgram(): Command {
@@ -84,7 +88,15 @@ function devProgram(): Command {
       "spread requests without x-harness-isolate over the isolates (default: isolate 0)",
     )
     .option("--no-watch", "do not rebuild and restart when src/ changes")
-    .option("--no-logs", "do not echo the Worker's log lines");
+    .option("--no-logs", "do not echo the Worker's log lines")
+    .option(
+      "--record <file>",
+      "record the session into a fixture (e.g. fixtures/recorded/x.json), written on Ctrl-C",
+    )
+    .option(
+      "--fixture <file>",
+      "replace the store with a fixture's snapshot at start (its times shifted to now)",
+    );
 }
 
 /**

@@ -6,6 +6,7 @@
 import { resolve } from "node:path";
 import { createHarness } from "../index";
 import { type DevServer, isLoopbackHost, startDevServer } from "../server/dev-server";
+import { loadFixtureInto, SessionRecorder } from "../server/recorder";
 import { ISOLATE_HEADER } from "../server/isolate-picker";
 import { seedAnchor, seedShares } from "../server/seed-store";
 import { type SourceWatcher, watchSources } from "../server/source-watcher";
@@ -25,13 +26,18 @@ export interface DevSession {
   stop(): Promise<void>;
 }
 
-async function listen(harness: Harness, options: DevOptions): Promise<DevServer> {
+async function listen(
+  harness: Harness,
+  options: DevOptions,
+  recorder: SessionRecorder,
+): Promise<DevServer> {
   try {
     return await startDevServer({
       harness,
       host: options.host,
       port: options.port,
       isolateStrategy: options.isolateStrategy,
+      recorder,
     });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
@@ -137,15 +143,46 @@ export async function startDevSession(
   let server: DevServer | undefined;
   let watcher: SourceWatcher | undefined;
   let stopping: Promise<void> | undefined;
+  const recorder = new SessionRecorder({
+    harness,
+    harnessOptions: {
+      backend: options.backend,
+      profile: options.profile,
+      isolates: options.isolates,
+      ...(Object.keys(options.vars).length > 0 ? { vars: options.vars } : {}),
+    },
+  });
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       watcher?.close();
       await server?.close();
-      await harness.dispose();
+      try {
+        const recorded = await recorder.stop();
+        if (recorded) {
+          print.info(
+            `Recorded ${recorded.requests} requests and ${recorded.entries} KV entries to ${recorded.file}.`,
+          );
+        }
+      } finally {
+        await harness.dispose();
+      }
     })());
   try {
-    await seedIfEmpty(harness, options, print);
-    server = await listen(harness, options);
+    if (options.fixture) {
+      const fixture = await loadFixtureInto(harness, options.fixture).catch((err: Error) => {
+        throw new CliError("usage", `--fixture ${options.fixture}: ${err.message}`);
+      });
+      print.info(
+        `Loaded ${fixture.kv.length} KV entries from ${options.fixture}: ${fixture.description}`,
+      );
+    } else {
+      await seedIfEmpty(harness, options, print);
+    }
+    if (options.record) {
+      await recorder.start(options.record);
+      print.info(`Recording requests to ${options.record} (written when you stop with Ctrl-C).`);
+    }
+    server = await listen(harness, options, recorder);
   } catch (err) {
     await stop();
     throw err;

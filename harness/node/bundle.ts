@@ -7,8 +7,10 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { build } from "esbuild";
+import { build, type PluginBuild } from "esbuild";
 import { HarnessError } from "../errors";
+import type { SourcePatch } from "../types";
+import { assertPatchesBundled, sourcePatchPlugin, verifySourcePatches } from "./source-patches";
 
 interface Manifest {
   inputs: Record<string, string>;
@@ -37,7 +39,11 @@ export async function bundleWorker(
   name: string,
   /** Test scratch only: bundle this file wherever `src/index` is imported. */
   workerOverride?: string,
+  /** Edits applied to sources at bundle time; pass a `name` that differs per patch set. */
+  sourcePatches: SourcePatch[] = [],
 ): Promise<string> {
+  // Checked even on a cache hit, so a patch that stopped matching fails on every run.
+  verifySourcePatches(root, sourcePatches);
   const cacheDir = path.join(root, ".harness-cache");
   const manifestFile = path.join(cacheDir, `${name}.json`);
   try {
@@ -61,16 +67,19 @@ export async function bundleWorker(
       mainFields: ["module", "main"],
       external: ["cloudflare:*", "node:*"],
       logLevel: "silent",
-      plugins: workerOverride
-        ? [
-            {
-              name: "worker-override",
-              setup(b) {
-                b.onResolve({ filter: /\/src\/index$/ }, () => ({ path: workerOverride }));
+      plugins: [
+        ...(workerOverride
+          ? [
+              {
+                name: "worker-override",
+                setup(b: PluginBuild) {
+                  b.onResolve({ filter: /\/src\/index$/ }, () => ({ path: workerOverride }));
+                },
               },
-            },
-          ]
-        : [],
+            ]
+          : []),
+        ...(sourcePatches.length > 0 ? [sourcePatchPlugin(root, sourcePatches)] : []),
+      ],
     });
   } catch (e) {
     throw new HarnessError(
@@ -78,6 +87,7 @@ export async function bundleWorker(
       `bundling ${path.relative(root, entry)}: ${(e as Error).message}`,
     );
   }
+  assertPatchesBundled(Object.keys(result.metafile.inputs), sourcePatches);
   const code = result.outputFiles[0]!.text;
   const inputs = Object.fromEntries(
     Object.keys(result.metafile.inputs).map((f) => [f, hashFile(path.join(root, f))]),

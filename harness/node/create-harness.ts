@@ -25,6 +25,7 @@ import { LogBuffer } from "./logs";
 import { Outbound } from "./outbound";
 import { openPersistDir, readClockOffset, writeClockOffset, type PersistDir } from "./persist";
 import { Runtime, type RuntimeSpec } from "./runtime";
+import { sourcePatchesKey } from "./source-patches";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -258,13 +259,12 @@ export class HarnessImpl implements Harness {
     const root = opts.root ?? ROOT;
     const workerDir = path.join(ROOT, "harness", "workers");
     const override = opts.workerOverride;
+    const patches = opts.sourcePatches ?? [];
+    const entryName =
+      (override ? `entry-${path.basename(override)}` : "entry") +
+      (patches.length > 0 ? `-patched-${sourcePatchesKey(patches)}` : "");
     const [entry, layer, probe] = await Promise.all([
-      bundleWorker(
-        root,
-        path.join(workerDir, "entry.worker.ts"),
-        override ? `entry-${path.basename(override)}` : "entry",
-        override,
-      ),
+      bundleWorker(root, path.join(workerDir, "entry.worker.ts"), entryName, override, patches),
       bundleWorker(root, path.join(workerDir, "kv-layer.worker.ts"), "kv-layer"),
       opts.probe ? bundleWorker(root, path.join(workerDir, "probe.worker.ts"), "probe") : undefined,
     ]);

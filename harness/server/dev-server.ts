@@ -12,6 +12,7 @@ import { errorBody } from "./control-error";
 import { createDashboardRoute } from "./dashboard-route";
 import { createIsolatePicker, type IsolateStrategy } from "./isolate-picker";
 import { DEFAULT_HOST, DEFAULT_PORT } from "./listen-address";
+import type { SessionRecorder } from "./recorder";
 import { createWorkerProxy } from "./worker-proxy";
 
 export { DEFAULT_HOST, DEFAULT_PORT, isLoopbackHost } from "./listen-address";
@@ -24,6 +25,8 @@ export interface DevServerOptions {
   port?: number;
   /** Isolate for requests without `x-harness-isolate`. Default `first` (isolate 0). */
   isolateStrategy?: IsolateStrategy;
+  /** Records sessions (`--record`) and serves the record/fixtures control routes. */
+  recorder?: SessionRecorder;
 }
 
 export interface DevServer {
@@ -35,13 +38,21 @@ export interface DevServer {
 }
 
 /** The Hono app of the dev server, without the HTTP listener (what tests can call in-process). */
-export function createDevApp(harness: Harness, isolateStrategy: IsolateStrategy = "first"): Hono {
+export function createDevApp(
+  harness: Harness,
+  isolateStrategy: IsolateStrategy = "first",
+  recorder?: SessionRecorder,
+): Hono {
   const app = new Hono();
   app.onError((err, c) => {
     const { status, body } = errorBody(err);
     return c.json(body, status);
   });
-  app.route("/", createDashboardRoute());
+  if (recorder) {
+    app.use("*", recorder.middleware());
+    app.route("/__harness", recorder.routes());
+  }
+  app.route("/", createDashboardRoute(harness));
   app.route("/", createControlApi(harness));
   app.all(
     "*",
@@ -56,7 +67,7 @@ export function createDevApp(harness: Harness, isolateStrategy: IsolateStrategy 
  */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const host = options.host ?? DEFAULT_HOST;
-  const app = createDevApp(options.harness, options.isolateStrategy);
+  const app = createDevApp(options.harness, options.isolateStrategy, options.recorder);
   const server = serve({
     fetch: app.fetch,
     hostname: host,

@@ -47,6 +47,22 @@ export function summarize(modules: ReadonlyArray<TestModule>): Row[] {
   );
 }
 
+/** Why suite checks were skipped (the note given to `ctx.skip(note)`), with how many per reason. */
+export function skipReasons(modules: ReadonlyArray<TestModule>): string[] {
+  const counts = new Map<string, number>();
+  for (const module of modules) {
+    const project = module.project.name || "default";
+    if (project === "unit") continue;
+    for (const test of module.children.allTests()) {
+      const result = test.result();
+      if (result.state !== "skipped" || !result.note) continue;
+      const key = `${project}: ${result.note}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+  }
+  return [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${n} x ${k}`);
+}
+
 export function formatTable(rows: Row[]): string {
   const header = ["suite", "backend", "passed", "failed", "skipped", "time"];
   const body = rows.map((r) => [
@@ -60,9 +76,7 @@ export function formatTable(rows: Row[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((line) => line[i]!.length)));
   const line = (cells: string[]) =>
     cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ");
-  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(line)].join(
-    "\n",
-  );
+  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(line)].join("\n");
 }
 
 export default class SummaryReporter implements Reporter {
@@ -71,6 +85,10 @@ export default class SummaryReporter implements Reporter {
     const rows = all.filter((r) => r.project !== "unit" || r.failed > 0);
     if (rows.length > 0) {
       process.stdout.write(`\nVerification suites by backend\n${formatTable(rows)}\n`);
+    }
+    const reasons = skipReasons(modules);
+    if (reasons.length > 0) {
+      process.stdout.write(`\nSkipped, and why\n${reasons.map((r) => `  ${r}`).join("\n")}\n`);
     }
     // The plain closing line CI systems read: "tests: N passed, N failed, N skipped".
     const sum = (k: "passed" | "failed" | "skipped") => all.reduce((n, r) => n + r[k], 0);

@@ -25,8 +25,21 @@ export function pageSecurityHeaders(nonce: string): Record<string, string> {
   };
 }
 
-export function imageSrc(share: ShareData): string {
-  return share.isR2Stored ? `/images/${share.id}` : share.generatedUrl;
+/**
+ * The URL when it is https, else undefined. The create API only accepts https, but records written
+ * by other code (the guide's legacy data) are not validated: a `javascript:` URL must never reach
+ * an href or src.
+ */
+export function safeHttpsUrl(url: string): string | undefined {
+  try {
+    return new URL(url).protocol === "https:" ? url.trim() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function imageSrc(share: ShareData): string | undefined {
+  return share.isR2Stored ? `/images/${share.id}` : safeHttpsUrl(share.generatedUrl);
 }
 
 export function renderSharePage(
@@ -35,7 +48,8 @@ export function renderSharePage(
   nonce: string,
 ): HtmlEscapedString | Promise<HtmlEscapedString> {
   const src = imageSrc(share);
-  const absoluteImage = src.startsWith("/") ? origin + src : src;
+  const absoluteImage = src?.startsWith("/") ? origin + src : (src ?? "");
+  const original = safeHttpsUrl(share.originalUrl);
   const title = `AI image · ${share.style}`;
   const pageUrl = `${origin}/s/${share.id}`;
   return html`<!doctype html>
@@ -61,15 +75,19 @@ export function renderSharePage(
       <body>
         <main>
           <figure>
-            <img src="${src}" alt="${share.prompt}" />
+            ${src ? html`<img src="${src}" alt="${share.prompt}" />` : ""}
             <figcaption>
               <p class="prompt">${share.prompt}</p>
               <p class="style">Style: ${share.style}</p>
             </figcaption>
           </figure>
-          <p>
-            <a href="${share.originalUrl}" rel="noopener noreferrer nofollow">Original image</a>
-          </p>
+          ${
+            original
+              ? html`<p>
+                  <a href="${original}" rel="noopener noreferrer nofollow">Original image</a>
+                </p>`
+              : ""
+          }
         </main>
       </body>
     </html>`;

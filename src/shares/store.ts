@@ -87,22 +87,21 @@ export class ShareStore {
   /** Delete a share (KV record and any pending write). False when there was nothing to delete. */
   async delete(id: string): Promise<boolean> {
     const key = shareKey(id);
+    const pending = this.state.pendingWrites.get(id);
     let existed = this.state.pendingWrites.delete(id);
-    const { value } = await this.backend.getWithMetadata(key);
-    if (value !== null) {
-      try {
-        await this.backend.delete(key);
-      } catch (error) {
-        if (error instanceof KvWriteError && error.retryable) {
-          throw storageUnavailable(
-            "Storage is temporarily unavailable; nothing was deleted",
-            error,
-          );
-        }
-        throw error;
+    let value: string | null;
+    try {
+      ({ value } = await this.backend.getWithMetadata(key));
+      if (value !== null) await this.backend.delete(key);
+    } catch (error) {
+      // The client is told nothing was deleted: a pending share must stay pending.
+      if (pending && !this.state.pendingWrites.has(id)) this.state.pendingWrites.set(id, pending);
+      if (error instanceof KvWriteError && error.retryable) {
+        throw storageUnavailable("Storage is temporarily unavailable; nothing was deleted", error);
       }
-      existed = true;
+      throw error;
     }
+    if (value !== null) existed = true;
     if (existed) {
       this.state.corruptKeys.delete(key);
       this.state.inventory = undefined;

@@ -1,0 +1,122 @@
+/**
+ * @module harness/dashboard/app
+ * The dashboard's entry: builds the panels, polls the harness while "Live" is on, and refreshes
+ * every panel after an action changes the harness.
+ */
+import { call } from "./api.js";
+import { byId, h } from "./dom.js";
+import { formatDateTime } from "./format.js";
+import { createControlsPanel } from "./controls-panel.js";
+import { createLogsPanel } from "./logs-panel.js";
+import { createMonitoringPanel } from "./monitoring-panel.js";
+import { createSharesView } from "./shares-view.js";
+import { createStoreBrowser } from "./store-browser.js";
+
+const POLL_MS = 2000;
+
+const statusLine = byId("status");
+let statusTimer;
+
+const ctx = {
+  isolate: 0,
+  clock: { value: Date.now(), seenAt: Date.now() },
+  /** The virtual clock now: the last value the harness reported plus real time since. */
+  virtualNow() {
+    return ctx.clock.value + (Date.now() - ctx.clock.seenAt);
+  },
+  status(message, kind = "ok") {
+    statusLine.textContent = message;
+    statusLine.className = `status ${kind}`;
+    clearTimeout(statusTimer);
+    if (kind === "ok") statusTimer = setTimeout(() => (statusLine.textContent = ""), 8000);
+  },
+  /** Run a user action; an error shows in the status line instead of vanishing in the console. */
+  async run(action) {
+    try {
+      return await action();
+    } catch (err) {
+      ctx.status(
+        `${err.status ? `${err.status} ` : ""}${err.code ? `${err.code}: ` : ""}${err.message}`,
+        "error",
+      );
+    }
+  },
+  /** Something changed the harness: refresh every panel now. */
+  changed: () => refreshAll(),
+};
+
+const controls = createControlsPanel(ctx);
+const monitoring = createMonitoringPanel(ctx);
+const shares = createSharesView(ctx);
+const store = createStoreBrowser(ctx);
+const logs = createLogsPanel(ctx);
+
+function showState(state) {
+  ctx.clock = { value: state.clock, seenAt: Date.now() };
+  byId("clock-now").textContent = formatDateTime(state.clock);
+  byId("clock-now").setAttribute("datetime", new Date(state.clock).toISOString());
+  byId("harness-summary").textContent =
+    `backend ${state.backend} · profile ${state.profile} · ${state.isolates} isolate${state.isolates === 1 ? "" : "s"} · ${state.restarts} restart${state.restarts === 1 ? "" : "s"} · store ${state.persistTo}`;
+  const select = byId("isolate-select");
+  if (select.options.length !== state.isolates) {
+    select.replaceChildren(
+      ...Array.from({ length: state.isolates }, (_, i) => h("option", { value: i }, String(i))),
+    );
+    select.value = String(ctx.isolate);
+  }
+  controls.update(state);
+}
+
+async function pollState() {
+  const { data } = await call("GET", "/__harness/state");
+  showState(data);
+  return data;
+}
+
+async function poll() {
+  const state = await pollState();
+  await monitoring.poll(state.counters.isolates[ctx.isolate]);
+  await logs.refresh();
+  store.tick();
+}
+
+async function refreshAll() {
+  const state = await pollState();
+  await Promise.all([
+    monitoring.poll(state.counters.isolates[ctx.isolate]),
+    logs.refresh(),
+    shares.refresh(),
+    store.refresh(),
+  ]);
+}
+
+let polling = false;
+function schedule() {
+  setTimeout(async () => {
+    if (byId("live-toggle").checked && !polling && document.visibilityState !== "hidden") {
+      polling = true;
+      try {
+        await poll();
+      } catch (err) {
+        ctx.status(`Lost contact with the dev server: ${err.message}`, "error");
+      } finally {
+        polling = false;
+      }
+    }
+    schedule();
+  }, POLL_MS);
+}
+
+byId("isolate-select").addEventListener("change", (event) => {
+  ctx.isolate = Number(event.currentTarget.value);
+  ctx.status(`This page now asks isolate ${ctx.isolate}.`);
+  ctx.run(refreshAll);
+});
+
+async function start() {
+  await Promise.all([ctx.run(() => controls.setup()), ctx.run(refreshAll)]);
+  document.body.dataset.ready = "true";
+  schedule();
+}
+
+ctx.run(start);

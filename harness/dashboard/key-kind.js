@@ -1,0 +1,50 @@
+/**
+ * @module harness/dashboard/key-kind
+ * What a KV key is, for labels in the store browser: a share, a legacy share from the original
+ * guide, the guide's legacy `share:list` index, or something else.
+ */
+
+export const LEGACY_LIST_KEY = "share:list";
+const SHARE_PREFIX = "share:";
+
+export const KIND_LABELS = {
+  share: "Share",
+  "legacy-share": "Legacy share",
+  "legacy-index": "Legacy index",
+  other: "Other",
+};
+
+export const KIND_HELP = {
+  share:
+    "Written by this Worker: the value is the share, the metadata holds its list fields (v: 1).",
+  "legacy-share":
+    "Written by the original guide's code (no v: 1 metadata). The Worker still serves it and lists it through share:list.",
+  "legacy-index":
+    "The original guide's index of share ids. This Worker never writes it (a read-modify-write of one key loses entries under concurrent creates); it only reads it to list legacy shares.",
+  other: "Not a share key.",
+};
+
+/** The kind of a key from its name and list metadata. */
+export function keyKind(name, metadata) {
+  if (name === LEGACY_LIST_KEY) return "legacy-index";
+  if (!name.startsWith(SHARE_PREFIX)) return "other";
+  const ours =
+    typeof metadata === "object" &&
+    metadata !== null &&
+    metadata.v === 1 &&
+    typeof metadata.ts === "number";
+  return ours ? "share" : "legacy-share";
+}
+
+/** The share id in a share key, or undefined. */
+export function shareIdOf(name) {
+  if (!name.startsWith(SHARE_PREFIX) || name === LEGACY_LIST_KEY) return undefined;
+  return name.slice(SHARE_PREFIX.length);
+}
+
+/** What a search box entry means: a full key as typed, or a share id turned into its key. */
+export function searchKey(input) {
+  const text = input.trim();
+  if (text === "") return undefined;
+  return text.includes(":") ? text : `${SHARE_PREFIX}${text}`;
+}

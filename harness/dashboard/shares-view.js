@@ -1,0 +1,118 @@
+/**
+ * @module harness/dashboard/shares-view
+ * The shares as the Worker lists them (`GET /api/shares` on the selected isolate): thumbnail,
+ * prompt, style, created time and a link to the share page.
+ */
+import { call, query } from "./api.js";
+import { byId, h, showText } from "./dom.js";
+import { formatDateTime } from "./format.js";
+
+const PAGE_SIZE = 12;
+
+/**
+ * The share page's image: the R2 copy (read in-process, so recordings skip it) when there is
+ * one, else the generator's URL.
+ */
+export function thumbnailSrc(share) {
+  return share.isR2Stored
+    ? `/__harness/ui/images/${encodeURIComponent(share.id)}`
+    : share.generatedUrl;
+}
+
+function card(share) {
+  const img = h("img", {
+    src: thumbnailSrc(share),
+    alt: "",
+    loading: "lazy",
+    decoding: "async",
+    referrerpolicy: "no-referrer",
+    width: 320,
+    height: 200,
+  });
+  const figure = h("div", { class: "thumb" }, img);
+  img.addEventListener("error", () => {
+    // An R2 copy that is missing (e.g. seeded data) falls back to the generator's URL once.
+    if (share.isR2Stored && img.getAttribute("src") !== share.generatedUrl) {
+      img.setAttribute("src", share.generatedUrl);
+      return;
+    }
+    figure.replaceChildren(h("span", { class: "no-image" }, share.style));
+  });
+  return h(
+    "li",
+    { class: "share-card", dataset: { id: share.id } },
+    figure,
+    h(
+      "div",
+      { class: "share-body" },
+      h("p", { class: "prompt", title: share.prompt }, share.prompt),
+      h(
+        "p",
+        { class: "share-meta" },
+        h("span", { class: "badge style" }, share.style),
+        share.isR2Stored ? h("span", { class: "badge r2" }, "R2 copy") : undefined,
+      ),
+      h(
+        "p",
+        { class: "muted small" },
+        h("time", { datetime: share.createdAt }, formatDateTime(share.timestamp)),
+      ),
+      h(
+        "a",
+        {
+          href: `/s/${encodeURIComponent(share.id)}`,
+          target: "_blank",
+          rel: "noopener",
+          class: "share-link",
+        },
+        `/s/${share.id}`,
+      ),
+    ),
+  );
+}
+
+/** @param ctx the page context from app.js */
+export function createSharesView(ctx) {
+  const grid = byId("share-grid");
+  const more = byId("shares-more");
+  const error = byId("shares-error");
+  let cursor = null;
+
+  async function fetchPage(after) {
+    const { data } = await call(
+      "GET",
+      `/__harness/ui/api/shares${query({ limit: PAGE_SIZE, cursor: after })}`,
+      {
+        isolate: ctx.isolate,
+      },
+    );
+    cursor = data.cursor;
+    more.hidden = !cursor;
+    return data.shares.map(card);
+  }
+
+  async function refresh() {
+    try {
+      const cards = await fetchPage(undefined);
+      showText(error, "");
+      grid.replaceChildren(
+        ...(cards.length > 0
+          ? cards
+          : [h("li", { class: "empty" }, "No shares (none created, or all expired).")]),
+      );
+    } catch (err) {
+      showText(
+        error,
+        `The Worker could not list shares: ${err.status ? `${err.status} ` : ""}${err.message}`,
+      );
+    }
+  }
+
+  byId("shares-refresh").addEventListener("click", () => ctx.run(refresh));
+  more.addEventListener("click", () =>
+    ctx.run(async () => {
+      if (cursor) grid.append(...(await fetchPage(cursor)));
+    }),
+  );
+  return { refresh };
+}

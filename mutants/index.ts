@@ -1,0 +1,27 @@
+/**
+ * @module mutants
+ * Named broken Worker variants for the suites, `npm run test:mutants` and bug-fixture replays.
+ * @example
+ * const harness = await createHarness({ sourcePatches: getMutant("ttl-in-milliseconds").patches });
+ */
+import { mutants, type Mutant } from "./catalog";
+
+export type { Mutant } from "./catalog";
+export { mutants } from "./catalog";
+
+export const mutantNames: readonly string[] = mutants.map((m) => m.name);
+
+export class UnknownMutantError extends Error {
+  readonly code = "UNKNOWN_MUTANT";
+  constructor(name: string) {
+    super(`No mutant named ${JSON.stringify(name)}. Known: ${mutantNames.join(", ")}`);
+    this.name = "UnknownMutantError";
+  }
+}
+
+/** The mutant called `name`; throws `UnknownMutantError` (code UNKNOWN_MUTANT) otherwise. */
+export function getMutant(name: string): Mutant {
+  const mutant = mutants.find((m) => m.name === name);
+  if (!mutant) throw new UnknownMutantError(name);
+  return mutant;
+}

@@ -1,0 +1,10 @@
+/**
+ * @module scripts/fixtures-replay
+ * Entry point of `npm run fixtures:replay`; see fixtures/replay/replay-cli.ts and fixtures/README.md.
+ */
+import { runReplayCli } from "../fixtures/replay/replay-cli.js";
+
+process.exitCode = await runReplayCli(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+});

@@ -1,0 +1,162 @@
+/**
+ * Check 4 of the guide, "监控信息获取": `/api/monitoring` counters move exactly with the operations
+ * done, `shares.total` is right straight after a restart, errors and fallbacks show up under
+ * injected KV faults, and `shares.r2Stored` counts the images copied into R2.
+ */
+import { describe, expect, it } from "vitest";
+import { createShareFactory } from "../fixtures/factories/index";
+import {
+  createShare,
+  failingImageHost,
+  getShare,
+  imageHost,
+  listAll,
+  listPage,
+  monitoring,
+  type Monitoring,
+} from "./support/api";
+import { capabilities, windows } from "./support/capabilities";
+import { suiteBackend, useTarget } from "./support/use-target";
+
+const backend = suiteBackend();
+const factory = createShareFactory(4404);
+
+const delta = (a: Monitoring, b: Monitoring) => ({
+  total: b.shares.total - a.shares.total,
+  r2Stored: b.shares.r2Stored - a.shares.r2Stored,
+  reads: b.kv.reads - a.kv.reads,
+  writes: b.kv.writes - a.kv.writes,
+  deletes: b.kv.deletes - a.kv.deletes,
+  lists: b.kv.lists - a.kv.lists,
+  errors: b.kv.errors - a.kv.errors,
+  retries: b.kv.retries - a.kv.retries,
+  fallbacks: b.kv.fallbacks - a.kv.fallbacks,
+  cacheHits: b.cache.hits - a.cache.hits,
+});
+
+describe(`monitoring [${backend}]`, () => {
+  const t = useTarget();
+
+  it("reports the backend serving the requests", async () => {
+    expect((await monitoring(t.target)).backend).toBe(backend);
+  });
+
+  it("moves its counters exactly with the creates, reads and lists done", async (ctx) => {
+    const before = await monitoring(t.target);
+    const created = await Promise.all(
+      [1, 2, 3].map(() => createShare(t.target, factory.createBody())),
+    );
+    for (const share of created) {
+      for (let i = 0; i < 2; i++) expect((await getShare(t.target, share.id)).status).toBe(200);
+    }
+    expect((await listPage(t.target, { limit: 100 })).status).toBe(200);
+    const after = await monitoring(t.target);
+    const cached = t.target.capabilities.readCache;
+    expect(delta(before, after)).toEqual({
+      total: 3,
+      r2Stored: 0,
+      // The KV backend answers reads of its own fresh writes from the isolate cache.
+      reads: cached ? 0 : 6,
+      writes: 3,
+      deletes: 0,
+      lists: 1,
+      errors: 0,
+      retries: 0,
+      fallbacks: 0,
+      cacheHits: cached ? 6 : 0,
+    });
+    expect(after.kv.errorRate).toBe(0);
+    if (t.target.kind === "harness") {
+      const counters = t.control(ctx, "counters");
+      expect((await counters.get()).total.faults).toBe(0);
+    }
+  });
+
+  it("counts the shares whose image was copied into R2", async (ctx) => {
+    const useHandlers = t.control(ctx, "useHandlers");
+    const before = await monitoring(t.target);
+    const ok = factory.createBody({ storeImage: true });
+    const broken = factory.createBody({ storeImage: true });
+    useHandlers(imageHost(ok.generatedUrl), failingImageHost(broken.generatedUrl));
+    expect((await createShare(t.target, ok)).isR2Stored).toBe(true);
+    expect((await createShare(t.target, broken)).isR2Stored).toBe(false);
+    const after = await monitoring(t.target);
+    expect(delta(before, after)).toMatchObject({ total: 2, r2Stored: 1 });
+  });
+
+  it(
+    capabilities[backend].durableAcrossRestart
+      ? "reports the stored total right after a restart"
+      : "reports zero shares after a restart: the memory backend lost them",
+    async (ctx) => {
+      const restart = t.control(ctx, "restart");
+      await createShare(t.target, factory.createBody());
+      const before = await monitoring(t.target);
+      const listedBefore = (await listAll(t.target)).shares.length;
+      expect(before.shares.total).toBe(listedBefore);
+      await restart();
+      const after = await monitoring(t.target);
+      const listedAfter = (await listAll(t.target)).shares.length;
+      expect(after.shares.total).toBe(
+        t.target.capabilities.durableAcrossRestart ? before.shares.total : 0,
+      );
+      expect(after.shares.total).toBe(listedAfter);
+      // Per-isolate operation counters start again with the isolate.
+      expect(after.kv.writes).toBe(0);
+    },
+  );
+
+  it(
+    capabilities[backend].affectedByKvFaults
+      ? "shows retries and the error rate when KV writes fail, and a fallback when KV reads fail"
+      : "is untouched by KV faults: the memory backend never calls KV",
+    async (ctx) => {
+      const faults = t.control(ctx, "faults");
+      const clock = t.control(ctx, "clock");
+      const created = await createShare(t.target, factory.createBody());
+      const before = await monitoring(t.target);
+      try {
+        await faults.add({ op: "put", kind: "error", status: 503, first: 1 });
+        await createShare(t.target, factory.createBody()); // retried once, then stored
+        // Let the cached copy go stale, then fail every read of it: the stale copy answers.
+        await clock.advance(windows.readCacheMs + 1000);
+        await faults.add({ op: "any", prefix: `share:${created.id}`, kind: "error", status: 503 });
+        const read = await getShare(t.target, created.id);
+        expect(read.status).toBe(200);
+        expect(read.body.id).toBe(created.id);
+      } finally {
+        await faults.clear();
+      }
+      const after = await monitoring(t.target);
+      const d = delta(before, after);
+      if (!t.target.capabilities.affectedByKvFaults) {
+        expect(d).toMatchObject({ errors: 0, retries: 0, fallbacks: 0, writes: 1 });
+        expect(after.kv.errorRate).toBe(0);
+        return;
+      }
+      expect(d).toMatchObject({ writes: 1, retries: 1, fallbacks: 1 });
+      expect(d.errors).toBeGreaterThanOrEqual(2);
+      expect(after.kv.errorRate).toBeGreaterThan(0);
+      expect(after.kv.errorRate).toBeLessThanOrEqual(1);
+    },
+  );
+
+  it("answers 503 storage_unavailable with Retry-After when KV fails and nothing is cached", async (ctx) => {
+    const faults = t.control(ctx, "faults");
+    t.require(ctx, capabilities[backend].affectedByKvFaults, "the memory backend never calls KV");
+    const created = await createShare(t.target, factory.createBody());
+    try {
+      await faults.add({ op: "any", kind: "error", status: 500 });
+      // Another isolate would hold nothing; here the list is never cached.
+      const res = await t.target.fetch("/api/shares");
+      expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).toBe("5");
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe(
+        "storage_unavailable",
+      );
+    } finally {
+      await faults.clear();
+    }
+    expect((await getShare(t.target, created.id)).status).toBe(200);
+  });
+});

@@ -1,0 +1,134 @@
+/**
+ * Check 5 of the guide, "数据持久化验证": what survives a restart and a SIGKILL. On KV every share
+ * comes back byte-identical, expiry keeps counting across restarts, and a crash in the middle of
+ * writes leaves no half-written share and loses no acknowledged one. On the memory backend the
+ * data IS lost on restart: the guide's original problem, asserted so it stays visible.
+ */
+import { describe, expect, it } from "vitest";
+import { createShareFactory } from "../fixtures/factories/index";
+import { shareDataSchema } from "../src/shares/schema";
+import {
+  createShare,
+  getShare,
+  listAll,
+  monitoring,
+  postShare,
+  stored,
+  type CreatedShare,
+} from "./support/api";
+import { capabilities, windows } from "./support/capabilities";
+import { suiteBackend, useTarget } from "./support/use-target";
+
+const backend = suiteBackend();
+const caps = capabilities[backend];
+const factory = createShareFactory(5505);
+
+describe(`persistence [${backend}]`, () => {
+  const t = useTarget();
+
+  it(
+    caps.durableAcrossRestart
+      ? "brings back all N shares byte-identical after a restart"
+      : "loses every share on restart (the guide's in-memory problem)",
+    async (ctx) => {
+      const restart = t.control(ctx, "restart");
+      const kv = t.control(ctx, "kv");
+      t.requireFreshStore(ctx);
+      const created = await Promise.all(
+        Array.from({ length: 12 }, () => createShare(t.target, factory.createBody())),
+      );
+      const before = await kv.snapshot({ prefix: "share:" });
+      await restart();
+      const after = await kv.snapshot({ prefix: "share:" });
+      const reads = await Promise.all(created.map((s) => getShare(t.target, s.id)));
+      const { shares } = await listAll(t.target);
+      if (!t.target.capabilities.durableAcrossRestart) {
+        expect(reads.map((r) => r.status)).toEqual(created.map(() => 404));
+        expect(shares).toEqual([]);
+        expect((await monitoring(t.target)).shares.total).toBe(0);
+        return;
+      }
+      expect(after.entries).toEqual(before.entries);
+      expect(after.entries).toHaveLength(created.length);
+      for (const [i, read] of reads.entries()) {
+        expect(read.status).toBe(200);
+        expect(read.body).toEqual(stored(created[i]!));
+      }
+      expect(new Set(shares.map((s) => s.id))).toEqual(new Set(created.map((s) => s.id)));
+    },
+  );
+
+  it("keeps counting a share's 30 days across restarts", async (ctx) => {
+    const restart = t.control(ctx, "restart");
+    const clock = t.control(ctx, "clock");
+    t.require(ctx, caps.durableAcrossRestart, "the memory backend keeps nothing across a restart");
+    const created = await createShare(t.target, factory.createBody());
+    await clock.advance(windows.shareTtlMs - 120_000);
+    await restart();
+    expect((await getShare(t.target, created.id)).status).toBe(200);
+    await clock.advance(180_000);
+    await restart();
+    expect((await getShare(t.target, created.id)).status).toBe(404);
+    expect((await listAll(t.target)).shares.map((s) => s.id)).not.toContain(created.id);
+  });
+
+  it(
+    caps.durableAcrossRestart
+      ? "survives SIGKILL mid-writes: no half-written share, every acknowledged share is there"
+      : "boots an empty store after SIGKILL mid-writes",
+    async (ctx) => {
+      const crash = t.control(ctx, "crashAndRecover");
+      const faults = t.control(ctx, "faults");
+      const kv = t.control(ctx, "kv");
+      // Slow KV writes down so that some are in flight when the process is killed.
+      await faults.add({ op: "put", kind: "latency", ms: 40, jitterMs: 80, seed: 3 });
+      const acknowledged: CreatedShare[] = [];
+      // Each outcome is settled at once: requests cut off by the kill reject while we wait.
+      const attempts = Array.from({ length: 30 }, (_, i) =>
+        postShare(t.target, factory.createBody({ prompt: `crash test ${i}` })).then(
+          (res) => {
+            if (res.status === 201) acknowledged.push(res.body);
+            return res.status;
+          },
+          () => "cut off" as const,
+        ),
+      );
+      await waitFor(() => acknowledged.length >= 3);
+      await crash();
+      const outcomes = await Promise.all(attempts);
+      await faults.clear();
+      const acked = [...acknowledged];
+      expect(acked.length).toBeGreaterThanOrEqual(3);
+      // With KV writes slowed down, some requests must have been cut off mid-write.
+      if (t.target.capabilities.affectedByKvFaults) {
+        expect(outcomes.filter((o) => o !== 201).length).toBeGreaterThan(0);
+      }
+
+      expect((await t.target.fetch("/healthz")).status).toBe(200);
+      const snapshot = await kv.snapshot({ prefix: "share:" });
+      for (const entry of snapshot.entries) {
+        const share = shareDataSchema.parse(JSON.parse(entry.value));
+        expect(entry.key).toBe(`share:${share.id}`);
+      }
+      const listed = new Set((await listAll(t.target)).shares.map((s) => s.id));
+      const reads = await Promise.all(acked.map((s) => getShare(t.target, s.id)));
+      if (!t.target.capabilities.durableAcrossRestart) {
+        expect(reads.every((r) => r.status === 404)).toBe(true);
+        expect(listed.size).toBe(0);
+        return;
+      }
+      for (const [i, read] of reads.entries()) {
+        expect(read.status).toBe(200);
+        expect(read.body).toEqual(stored(acked[i]!));
+        expect(listed.has(acked[i]!.id)).toBe(true);
+      }
+    },
+  );
+});
+
+async function waitFor(condition: () => boolean, attempts = 500): Promise<void> {
+  for (let i = 0; i < attempts && !condition(); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  if (!condition()) throw new Error("waitFor: condition never held");
+}
