@@ -80,8 +80,9 @@ describe(`persistence [${backend}]`, () => {
       const crash = t.control(ctx, "crashAndRecover");
       const faults = t.control(ctx, "faults");
       const kv = t.control(ctx, "kv");
-      // Slow KV writes down so that some are in flight when the process is killed.
-      await faults.add({ op: "put", kind: "latency", ms: 40, jitterMs: 80, seed: 3 });
+      // The first 5 writes go through; every later one is held for 20 s, so those requests are
+      // certainly in flight when the process is killed, however fast or loaded the machine is.
+      await faults.add({ op: "put", kind: "latency", ms: 20_000, after: 5 });
       const acknowledged: CreatedShare[] = [];
       // Each outcome is settled at once: requests cut off by the kill reject while we wait.
       const attempts = Array.from({ length: 30 }, (_, i) =>
@@ -99,7 +100,7 @@ describe(`persistence [${backend}]`, () => {
       await faults.clear();
       const acked = [...acknowledged];
       expect(acked.length).toBeGreaterThanOrEqual(3);
-      // With KV writes slowed down, some requests must have been cut off mid-write.
+      // With later KV writes held, those requests must have been cut off mid-write.
       if (t.target.capabilities.affectedByKvFaults) {
         expect(outcomes.filter((o) => o !== 201).length).toBeGreaterThan(0);
       }
@@ -126,7 +127,7 @@ describe(`persistence [${backend}]`, () => {
   );
 });
 
-async function waitFor(condition: () => boolean, attempts = 500): Promise<void> {
+async function waitFor(condition: () => boolean, attempts = 2000): Promise<void> {
   for (let i = 0; i < attempts && !condition(); i++) {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }

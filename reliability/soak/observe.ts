@@ -1,0 +1,105 @@
+/**
+ * @module reliability/soak/observe
+ * Reads what the system says once faults stopped: KV directly, and through each isolate the full
+ * list (following cursors), a GET per share and /api/monitoring.
+ */
+import type { Harness } from "../../harness/types";
+import { SHARE_KEY_PREFIX } from "../../src/shares/record";
+import type { ShareData } from "../../src/shares/schema";
+import { responseProblems, viewResponse } from "../support/error-shape";
+import type { IsolateView } from "./violations";
+
+/** Map `fn` over `items` with at most `limit` in flight. */
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** Every share id in KV, read directly (no Worker, no edge caches, virtual expiry applied). */
+export async function kvShareIds(harness: Harness): Promise<Set<string>> {
+  const ids = new Set<string>();
+  let cursor: string | undefined;
+  do {
+    const page = await harness.kv.list({ prefix: SHARE_KEY_PREFIX, cursor, limit: 1000 });
+    for (const key of page.keys) ids.add(key.name.slice(SHARE_KEY_PREFIX.length));
+    cursor = page.list_complete ? undefined : page.cursor;
+  } while (cursor);
+  return ids;
+}
+
+export async function monitoringOf(
+  harness: Harness,
+  isolate: number,
+): Promise<{ total: number; pending: number; corruptRecords: number } | undefined> {
+  const res = await harness.fetch("/api/monitoring", {}, isolate);
+  if (res.status !== 200) {
+    await res.body?.cancel();
+    return undefined;
+  }
+  const body = (await res.json()) as {
+    shares: { total: number; pending: number };
+    corruptRecords: number;
+  };
+  return {
+    total: body.shares.total,
+    pending: body.shares.pending,
+    corruptRecords: body.corruptRecords,
+  };
+}
+
+/** Follow cursors to the end; undefined (and a problem) when a page is not 200. */
+export async function listEverything(
+  harness: Harness,
+  isolate: number,
+  problems: string[],
+  pageLimit = 100,
+): Promise<ShareData[] | undefined> {
+  const shares: ShareData[] = [];
+  let cursor: string | null = null;
+  for (let pages = 0; pages < 100_000; pages++) {
+    const query = `limit=${pageLimit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
+    const view = await viewResponse(await harness.fetch(`/api/shares?${query}`, {}, isolate));
+    problems.push(...responseProblems(view));
+    if (view.status !== 200) return undefined;
+    const page = JSON.parse(view.text) as { shares: ShareData[]; cursor: string | null };
+    shares.push(...page.shares);
+    cursor = page.cursor;
+    if (!cursor) return shares;
+  }
+  return undefined;
+}
+
+/** What one isolate answers for the list, every given id, and monitoring. */
+export async function observeIsolate(
+  harness: Harness,
+  isolate: number,
+  ids: readonly string[],
+  problems: string[],
+): Promise<IsolateView> {
+  const listed = await listEverything(harness, isolate, problems);
+  const gets = new Map<string, { status: number; share?: ShareData }>();
+  await mapLimit(ids, 16, async (id) => {
+    const view = await viewResponse(await harness.fetch(`/api/share/${id}`, {}, isolate));
+    problems.push(...responseProblems(view));
+    gets.set(
+      id,
+      view.status === 200
+        ? { status: 200, share: JSON.parse(view.text) as ShareData }
+        : { status: view.status },
+    );
+  });
+  const m = await monitoringOf(harness, isolate);
+  return { isolate, listed, gets, monitoring: m && { total: m.total, pending: m.pending } };
+}

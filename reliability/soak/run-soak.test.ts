@@ -1,0 +1,28 @@
+/**
+ * A short soak in `npm test`: production profile, 2 isolates, faults on every KV op, one restart,
+ * reject fallback. The memory fallback has its own file (one harness per file).
+ */
+import { describe, expect, it } from "vitest";
+import { runSoak } from "./run-soak";
+
+describe("soak (reject fallback)", () => {
+  it("loses no acknowledged share and answers only documented errors under faults and a restart", async () => {
+    const { summary, records } = await runSoak({
+      ops: 300,
+      clients: 10,
+      restartEvery: 150,
+      isolates: 2,
+      seed: 11,
+      fallback: "reject",
+      faultRate: 0.2,
+    });
+    expect(summary.violations).toEqual([]);
+    // The run really was chaotic: faults fired, some answers were 503, the runtime restarted.
+    expect(summary.kv.faults).toBeGreaterThan(0);
+    expect(records.some((r) => r.status === 503 && r.code === "storage_unavailable")).toBe(true);
+    expect(summary.restarts.clean + summary.restarts.crash).toBe(1);
+    expect(summary.shares.pending).toBe(0);
+    expect(summary.shares.live).toBe(summary.shares.inKv);
+    expect(summary.shares.live).toBeGreaterThan(0);
+  });
+});

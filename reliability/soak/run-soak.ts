@@ -1,0 +1,257 @@
+/**
+ * @module reliability/soak/run-soak
+ * The chaos soak: concurrent seeded clients against a production-profile harness with several
+ * isolates while seeded faults hit every KV op, writes go down at the end of every restart period
+ * and the runtime restarts or crashes between periods. Then faults stop, pending writes flush, the
+ * clock moves past every cache window and the end state is checked against what clients were told.
+ */
+import { randomBytes } from "node:crypto";
+import { createHarness } from "../../harness/index";
+import type { Harness, HarnessOptions } from "../../harness/types";
+import { shareKey } from "../../src/shares/record";
+import { runOp, type ClientContext } from "./client";
+import { backgroundFaults, writesDown } from "./fault-plan";
+import { buildLedger, type OpRecord } from "./history";
+import { kvShareIds, mapLimit, monitoringOf, observeIsolate } from "./observe";
+import { reproduceCommand, resolveSoakOptions, type SoakOptions } from "./options";
+import { planOps, planRestarts, type PlannedOp } from "./plan";
+import type { SoakSummary } from "./summary";
+import { countRequests } from "./summary";
+import {
+  checkFinal,
+  checkLogsForSecrets,
+  checkRestartLoss,
+  expectedLive,
+  type Violation,
+} from "./violations";
+
+export interface SoakHooks {
+  /** Called after every restart period. */
+  onPeriod?: (done: number, total: number, requests: number) => void;
+  /** Extra harness options (tests only). */
+  harness?: Partial<HarnessOptions>;
+}
+
+export interface SoakResult {
+  summary: SoakSummary;
+  /** Every request made during the chaos phase. */
+  records: OpRecord[];
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Acknowledged-pending shares that may still be only in an isolate's memory. */
+function pendingCandidates(records: readonly OpRecord[], lost: Set<string>): string[] {
+  const ledger = buildLedger(records);
+  return [...ledger.acked]
+    .filter(([id, a]) => a.status === 202 && !ledger.deleted.has(id) && !lost.has(id))
+    .map(([id]) => id);
+}
+
+async function notInKv(harness: Harness, ids: readonly string[]): Promise<Set<string>> {
+  const values = await mapLimit(ids, 16, (id) => harness.kv.get(shareKey(id)));
+  return new Set(ids.filter((_, i) => values[i] === null));
+}
+
+async function sumPending(harness: Harness): Promise<number> {
+  let sum = 0;
+  for (let i = 0; i < harness.options.isolates; i++) {
+    const m = await monitoringOf(harness, i);
+    if (!m) return Number.NaN;
+    sum += m.pending;
+  }
+  return sum;
+}
+
+/**
+ * Run a soak. Never throws for a violation: they are in `summary.violations`.
+ * @example const { summary } = await runSoak({ ops: 300, clients: 10, restartEvery: 150, seed: 1 });
+ */
+export async function runSoak(
+  input: Partial<SoakOptions> = {},
+  hooks: SoakHooks = {},
+): Promise<SoakResult> {
+  const options = resolveSoakOptions(input);
+  const startedAt = performance.now();
+  const deadline = startedAt + options.maxSeconds * 1000;
+  // Secrets the Worker holds; the logs must never show them.
+  const adminToken = `soak-admin-${randomBytes(12).toString("hex")}`;
+  const cloudflareToken = `soak-cf-${randomBytes(12).toString("hex")}`;
+  const harness = await createHarness({
+    persistTo: "temp",
+    isolates: options.isolates,
+    profile: "production",
+    seed: options.seed,
+    ...hooks.harness,
+    vars: {
+      KV_WRITE_FALLBACK: options.fallback,
+      KV_RETRY_BASE_MS: String(options.retryBaseMs),
+      ADMIN_TOKEN: adminToken,
+      CLOUDFLARE_API_TOKEN: cloudflareToken,
+      ...hooks.harness?.vars,
+    },
+  });
+  const records: OpRecord[] = [];
+  const violations: Violation[] = [];
+  const lost = new Set<string>();
+  const kv = { operations: 0, faults: 0, rateLimited: 0 };
+  const restarts = { clean: 0, crash: 0 };
+  let outages = 0;
+  let epoch = 0;
+  let outage = false;
+  const ctx: ClientContext = {
+    harness,
+    fallback: options.fallback,
+    adminToken,
+    known: [],
+    records,
+    violations,
+    startedAt,
+    epoch: () => epoch,
+    outage: () => outage,
+  };
+  const scanLogs = () => {
+    violations.push(
+      ...checkLogsForSecrets(
+        harness.logs.all().map((l) => l.text),
+        [adminToken, cloudflareToken],
+      ),
+    );
+    harness.logs.clear();
+  };
+  const addCounters = async () => {
+    const { total } = await harness.counters();
+    kv.operations += total.reads + total.writes + total.deletes + total.lists;
+    kv.faults += total.faults;
+    kv.rateLimited += total.rateLimited;
+    await harness.resetCounters();
+  };
+  const background = backgroundFaults(options.faultRate, options.seed);
+  let timedOut = false;
+
+  async function runPeriod(ops: readonly PlannedOp[]): Promise<void> {
+    outage = false;
+    await harness.faults.set(background);
+    const outageAt = options.outage > 0 ? Math.floor(ops.length * (1 - options.outage)) : Infinity;
+    let switching: Promise<unknown> | undefined;
+    let next = 0;
+    const client = async (c: number) => {
+      while (next < ops.length) {
+        if (performance.now() > deadline) {
+          timedOut = true;
+          return;
+        }
+        const k = next++;
+        if (k >= outageAt) {
+          if (!switching) {
+            outage = true;
+            outages++;
+            switching = harness.faults.set([...writesDown(), ...background]);
+          }
+          await switching;
+        }
+        await runOp(ctx, ops[k]!, c);
+      }
+    };
+    await Promise.all(Array.from({ length: options.clients }, (_, c) => client(c)));
+  }
+
+  /** Block writes so nothing flushes, compare pending counts with KV, restart, see what was lost. */
+  async function restartAfter(
+    period: number,
+    plan: { crash: boolean; advanceMs: number },
+  ): Promise<void> {
+    await addCounters();
+    await harness.faults.set([writesDown()[0]!]);
+    const candidates = pendingCandidates(records, lost);
+    let reported = Number.NaN;
+    let pendingIds = new Set<string>();
+    for (let round = 0; round < 10; round++) {
+      reported = await sumPending(harness);
+      pendingIds = await notInKv(harness, candidates);
+      if (reported === pendingIds.size) break;
+      await sleep(25);
+    }
+    scanLogs();
+    if (plan.crash) await harness.crashAndRecover();
+    else await harness.restart();
+    restarts[plan.crash ? "crash" : "clean"]++;
+    const lostIds = await notInKv(harness, candidates);
+    violations.push(
+      ...checkRestartLoss({ epoch: period, reportedPending: reported, pendingIds, lostIds }),
+    );
+    for (const id of lostIds) lost.add(id);
+    await harness.clock.advance(plan.advanceMs);
+    await harness.resetCounters();
+  }
+
+  try {
+    const periods = chunk(planOps(options), options.restartEvery || options.ops);
+    const restartPlan = planRestarts(options.seed, periods.length - 1);
+    for (let p = 0; p < periods.length && !timedOut; p++) {
+      epoch = p;
+      await runPeriod(periods[p]!);
+      if (p < periods.length - 1 && !timedOut) await restartAfter(p, restartPlan[p]!);
+      hooks.onPeriod?.(p + 1, periods.length, records.length);
+    }
+    if (timedOut) {
+      violations.push({
+        code: "time_budget",
+        message: `stopped after --max-seconds ${options.maxSeconds} with ops left`,
+      });
+    }
+
+    // Recovery: faults stop, pending shares flush (every request starts a flush), caches expire.
+    await addCounters();
+    await harness.faults.clear();
+    const pendingAtEnd = await notInKv(harness, pendingCandidates(records, lost));
+    for (let round = 0; round < 100 && pendingAtEnd.size > 0; round++) {
+      if ((await sumPending(harness)) === 0) break;
+      await sleep(20);
+    }
+    const stillPending = await notInKv(harness, [...pendingAtEnd]);
+    await harness.clock.advance(options.settleMs);
+
+    const ledger = buildLedger(records);
+    const kvIds = await kvShareIds(harness);
+    const problems: string[] = [];
+    const ids = [...ledger.acked.keys()];
+    const isolates = [];
+    for (let i = 0; i < options.isolates; i++)
+      isolates.push(await observeIsolate(harness, i, ids, problems));
+    violations.push(
+      ...problems.map((p) => ({ code: "bad_response" as const, message: `after recovery: ${p}` })),
+    );
+    violations.push(...checkFinal(ledger, { kvIds, isolates, lost }));
+    scanLogs();
+
+    const summary: SoakSummary = {
+      options,
+      seconds: (performance.now() - startedAt) / 1000,
+      requests: countRequests(records),
+      kv,
+      restarts,
+      outages,
+      shares: {
+        acknowledged: ledger.acked.size,
+        pending: [...ledger.acked.values()].filter((a) => a.status === 202).length,
+        deleted: ledger.deleted.size,
+        lostToRestarts: lost.size,
+        flushedAfterRecovery: pendingAtEnd.size - stillPending.size,
+        live: expectedLive(ledger, lost).size,
+        inKv: kvIds.size,
+      },
+      violations,
+      reproduce: reproduceCommand(options),
+    };
+    return { summary, records };
+  } finally {
+    await harness.dispose();
+  }
+}

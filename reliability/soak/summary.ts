@@ -1,0 +1,68 @@
+/**
+ * @module reliability/soak/summary
+ * The soak's result: counts by op and status, faults, restarts, share bookkeeping and violations,
+ * as data (for tests and `--json`) and as the text the CLI prints.
+ */
+import type { OpRecord } from "./history";
+import { reproduceCommand, type SoakOptions } from "./options";
+import type { Violation } from "./violations";
+
+export interface SoakSummary {
+  options: SoakOptions;
+  seconds: number;
+  /** HTTP requests by op kind and status (0 = no answer). */
+  requests: Record<string, Record<string, number>>;
+  kv: { operations: number; faults: number; rateLimited: number };
+  restarts: { clean: number; crash: number };
+  outages: number;
+  shares: {
+    acknowledged: number;
+    pending: number;
+    deleted: number;
+    lostToRestarts: number;
+    flushedAfterRecovery: number;
+    live: number;
+    inKv: number;
+  };
+  violations: Violation[];
+  reproduce: string;
+}
+
+export function countRequests(records: readonly OpRecord[]): SoakSummary["requests"] {
+  const out: SoakSummary["requests"] = {};
+  for (const r of records) {
+    const byStatus = (out[r.kind] ??= {});
+    byStatus[String(r.status)] = (byStatus[String(r.status)] ?? 0) + 1;
+  }
+  return out;
+}
+
+export function formatSummary(s: SoakSummary): string {
+  const o = s.options;
+  const byKind = Object.entries(s.requests)
+    .map(([kind, statuses]) => {
+      const parts = Object.entries(statuses)
+        .sort(([a], [b]) => Number(a) - Number(b))
+        .map(([status, n]) => `${status}×${n}`);
+      return `  ${kind.padEnd(7)} ${parts.join("  ")}`;
+    })
+    .join("\n");
+  const byCode = new Map<string, number>();
+  for (const v of s.violations) byCode.set(v.code, (byCode.get(v.code) ?? 0) + 1);
+  const lines = [
+    `soak seed ${o.seed}: ${o.ops} ops, ${o.clients} clients, ${o.isolates} isolates, fallback ${o.fallback}, ` +
+      `fault rate ${o.faultRate}, restart every ${o.restartEvery}, outage ${o.outage} — ${s.seconds.toFixed(1)} s`,
+    "requests by status:",
+    byKind,
+    `KV: ${s.kv.operations} operations, ${s.kv.faults} faults fired, ${s.kv.rateLimited} rate-limited`,
+    `restarts: ${s.restarts.clean} clean + ${s.restarts.crash} crash; write outages: ${s.outages}`,
+    `shares: ${s.shares.acknowledged} acknowledged (${s.shares.pending} pending/202), ${s.shares.deleted} deleted, ` +
+      `${s.shares.lostToRestarts} lost to restarts (all reported pending), ${s.shares.flushedAfterRecovery} flushed after recovery, ` +
+      `${s.shares.live} live = ${s.shares.inKv} in KV`,
+    `violations: ${s.violations.length}${byCode.size ? ` (${[...byCode].map(([c, n]) => `${c} ${n}`).join(", ")})` : ""}`,
+    ...s.violations.slice(0, 15).map((v) => `  - [${v.code}] ${v.message}`),
+    ...(s.violations.length > 15 ? [`  ... and ${s.violations.length - 15} more`] : []),
+    `reproduce: ${reproduceCommand(o)}`,
+  ];
+  return lines.join("\n");
+}

@@ -1,0 +1,46 @@
+/**
+ * @module reliability/support/use-harness
+ * One harness per test file: created in beforeAll on a temporary store, disposed in afterAll.
+ * Also: request helpers the reliability tests share.
+ */
+import { afterAll, beforeAll } from "vitest";
+import { createHarness } from "../../harness/index";
+import type { Harness, HarnessOptions, KvCounters } from "../../harness/types";
+
+/**
+ * @example const h = useHarness({ vars: { ADMIN_TOKEN: "t" } }); it("...", async () => h().fetch("/healthz"));
+ */
+export function useHarness(options: HarnessOptions = {}): () => Harness {
+  let harness: Harness | undefined;
+  beforeAll(async () => {
+    harness = await createHarness({ persistTo: "temp", ...options });
+  });
+  afterAll(async () => {
+    await harness?.dispose();
+  });
+  return () => {
+    if (!harness)
+      throw new Error("useHarness: the harness is not booted yet (use it inside a test)");
+    return harness;
+  };
+}
+
+/** KV writes + deletes the Worker made so far (all isolates). */
+export async function kvMutations(harness: Harness): Promise<number> {
+  const { total }: { total: KvCounters } = await harness.counters();
+  return total.writes + total.deletes;
+}
+
+export async function kvReads(harness: Harness): Promise<number> {
+  const { total } = await harness.counters();
+  return total.reads + total.lists;
+}
+
+export function postShare(
+  harness: Harness,
+  body: string,
+  contentType = "application/json",
+): Promise<Response> {
+  const headers: Record<string, string> = contentType === "" ? {} : { "content-type": contentType };
+  return harness.fetch("/api/share", { method: "POST", headers, body });
+}
