@@ -1,29 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { setClock } from "./clock.js";
 import { resetIsolateState } from "./state.js";
 import { shareKey } from "./shares/record.js";
-import {
-  clearKv,
-  envFor,
-  postShare,
-  request,
-  startMiniflare,
-  validBody,
-  type TestWorld,
-} from "./testing/miniflare-env.js";
+import { envFor, postShare, request, useMiniflareEnv, validBody } from "./testing/miniflare-env.js";
 
-let world: TestWorld;
-beforeAll(async () => {
-  world = await startMiniflare();
-});
-afterAll(async () => {
-  await world.mf.dispose();
-});
-beforeEach(async () => {
-  setClock(() => Date.now());
-  resetIsolateState();
-  await clearKv(world.kv);
-});
+const { world } = useMiniflareEnv();
 
 interface Monitoring {
   backend: string;

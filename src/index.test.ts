@@ -1,16 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import worker from "./index.js";
-import { resetIsolateState } from "./state.js";
-import { envFor, startMiniflare, type TestWorld } from "./testing/miniflare-env.js";
+import { envFor, useMiniflareEnv } from "./testing/miniflare-env.js";
 
-let world: TestWorld;
-beforeAll(async () => {
-  world = await startMiniflare();
-  resetIsolateState();
-});
-afterAll(async () => {
-  await world.mf.dispose();
-});
+const { world } = useMiniflareEnv();
 
 describe("default export", () => {
   it("handles requests through fetch(request, env, ctx) and logs one JSON line per storage op", async () => {

@@ -1,27 +1,18 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { resetIsolateState } from "../state.js";
+import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import {
-  clearKv,
   envFor,
   postShare,
   request,
-  startMiniflare,
+  useMiniflareEnv,
   validBody,
-  type TestWorld,
 } from "../testing/miniflare-env.js";
 import { MAX_IMAGE_BYTES, storeImage } from "./store-image.js";
 
-let world: TestWorld;
-beforeAll(async () => {
-  world = await startMiniflare();
-});
-afterAll(async () => {
-  await world.mf.dispose();
+const { world } = useMiniflareEnv();
+afterAll(() => {
   vi.unstubAllGlobals();
 });
-beforeEach(async () => {
-  resetIsolateState();
-  await clearKv(world.kv);
+beforeEach(() => {
   vi.unstubAllGlobals();
 });
 

@@ -1,22 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { resetIsolateState } from "../state.js";
+import { describe, expect, it } from "vitest";
 import {
   envFor,
   postShare,
   request,
-  startMiniflare,
+  useMiniflareEnv,
   validBody,
-  type TestWorld,
 } from "../testing/miniflare-env.js";
 
-let world: TestWorld;
-beforeAll(async () => {
-  world = await startMiniflare();
-});
-afterAll(async () => {
-  await world.mf.dispose();
-});
-beforeEach(() => resetIsolateState());
+const { world } = useMiniflareEnv();
 
 describe("GET /s/:id", () => {
   it("renders the share with escaped strings, OG/Twitter tags and a strict CSP", async () => {

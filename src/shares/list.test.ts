@@ -1,37 +1,18 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import legacy from "../../fixtures/legacy/guide-shape.json" with { type: "json" };
 import { setClock } from "../clock.js";
 import { resetIsolateState } from "../state.js";
 import {
-  clearKv,
-  countingKv,
   envFor,
   postShare,
   request,
-  startMiniflare,
+  useMiniflareEnv,
   validBody,
-  type CountingKv,
-  type TestWorld,
 } from "../testing/miniflare-env.js";
 import { encodeCursor } from "./list-cursor.js";
 import { SHARE_TTL_SECONDS } from "./schema.js";
 
-let world: TestWorld;
-let kv: CountingKv;
-beforeAll(async () => {
-  world = await startMiniflare();
-  kv = countingKv(world.kv);
-});
-afterAll(async () => {
-  await world.mf.dispose();
-});
-beforeEach(async () => {
-  setClock(() => Date.now());
-  resetIsolateState();
-  await clearKv(world.kv);
-  kv.reset();
-});
-
+const { world, kv } = useMiniflareEnv();
 const env = () => envFor("kv", world, kv);
 interface Page {
   shares: { id: string; prompt: string }[];

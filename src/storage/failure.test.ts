@@ -1,35 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { setClock } from "../clock.js";
 import { isolate, resetIsolateState } from "../state.js";
 import {
-  clearKv,
-  countingKv,
   envFor,
   postShare,
   request,
-  startMiniflare,
+  useMiniflareEnv,
   validBody,
-  type CountingKv,
-  type TestWorld,
 } from "../testing/miniflare-env.js";
 import type { Env } from "../env.js";
 
-let world: TestWorld;
-let kv: CountingKv;
-beforeAll(async () => {
-  world = await startMiniflare();
-  kv = countingKv(world.kv);
-});
-afterAll(async () => {
-  await world.mf.dispose();
-});
-beforeEach(async () => {
-  setClock(() => Date.now());
-  resetIsolateState();
-  await clearKv(world.kv);
-  kv.reset();
-});
-
+const { world, kv } = useMiniflareEnv();
 const env = (extra: Partial<Env> = {}) => envFor("kv", world, kv, extra);
 const create = async (e = env()) =>
   ((await (await postShare(e, validBody())).json()) as { id: string }).id;

@@ -2,10 +2,14 @@
  * @module testing/miniflare-env
  * Test support: one Miniflare per test file giving real KV and R2 bindings, a counting/failing
  * wrapper around the real KV proxy (production error messages on chosen ops), and request helpers.
+ * `useMiniflareEnv()` registers the per-file set-up and per-test reset in one call.
  */
 import { Miniflare } from "miniflare";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { createApp } from "../app.js";
+import { setClock } from "../clock.js";
 import type { Env } from "../env.js";
+import { resetIsolateState } from "../state.js";
 import type { KvBinding, ListOptions, PutOptions } from "../storage/types.js";
 
 export type KvOp = "get" | "getMany" | "getWithMetadata" | "put" | "delete" | "list";
@@ -20,7 +24,9 @@ export interface CountingKv extends KvBinding {
   reset(): void;
 }
 
-export function countingKv(inner: KvBinding): CountingKv {
+/** `inner` may be a getter, for a binding that only exists once Miniflare has started. */
+export function countingKv(inner: KvBinding | (() => KvBinding)): CountingKv {
+  const binding = typeof inner === "function" ? inner : () => inner;
   const calls: Record<KvOp, number> = {
     get: 0,
     getMany: 0,
@@ -46,20 +52,20 @@ export function countingKv(inner: KvBinding): CountingKv {
       return fn();
     },
     get(key: string | string[], options: { type: "text" }) {
-      if (Array.isArray(key)) return wrapper.run("getMany", () => inner.get(key, options));
-      return wrapper.run("get", () => inner.get(key, options));
+      if (Array.isArray(key)) return wrapper.run("getMany", () => binding().get(key, options));
+      return wrapper.run("get", () => binding().get(key, options));
     },
     getWithMetadata(key: string, options: { type: "text" }) {
-      return wrapper.run("getWithMetadata", () => inner.getWithMetadata(key, options));
+      return wrapper.run("getWithMetadata", () => binding().getWithMetadata(key, options));
     },
     put(key: string, value: string, options?: PutOptions) {
-      return wrapper.run("put", () => inner.put(key, value, options));
+      return wrapper.run("put", () => binding().put(key, value, options));
     },
     delete(key: string) {
-      return wrapper.run("delete", () => inner.delete(key));
+      return wrapper.run("delete", () => binding().delete(key));
     },
     list(options?: ListOptions) {
-      return wrapper.run("list", () => inner.list(options));
+      return wrapper.run("list", () => binding().list(options));
     },
   };
   return wrapper as unknown as CountingKv;
@@ -91,6 +97,53 @@ export async function clearKv(kv: KvBinding): Promise<void> {
     await Promise.all(page.keys.map((k) => kv.delete(k.name)));
     cursor = page.list_complete ? undefined : page.cursor;
   } while (cursor);
+}
+
+export interface MiniflareEnv {
+  /** This file's Miniflare bindings; read them inside hooks and tests (after `beforeAll`). */
+  world: TestWorld;
+  /** Counting/failing wrapper around `world.kv`; calls and faults are reset before each test. */
+  kv: CountingKv;
+}
+
+/**
+ * One Miniflare for the calling test file: boots it in `beforeAll`, disposes it in `afterAll`,
+ * and before each test puts the clock back on `Date.now()`, resets the isolate state, empties KV
+ * and resets the counting wrapper. `world` and `kv` can be destructured at the top of the file.
+ * @example const { world, kv } = useMiniflareEnv();
+ */
+export function useMiniflareEnv(): MiniflareEnv {
+  let started: TestWorld | undefined;
+  const current = (): TestWorld => {
+    if (!started) throw new Error("useMiniflareEnv: Miniflare only runs inside hooks and tests");
+    return started;
+  };
+  const world: TestWorld = {
+    get mf() {
+      return current().mf;
+    },
+    get kv() {
+      return current().kv;
+    },
+    get r2() {
+      return current().r2;
+    },
+  };
+  const kv = countingKv(() => current().kv);
+  beforeAll(async () => {
+    started = await startMiniflare();
+  });
+  afterAll(async () => {
+    await started?.mf.dispose();
+    started = undefined;
+  });
+  beforeEach(async () => {
+    setClock(() => Date.now());
+    resetIsolateState();
+    await clearKv(world.kv);
+    kv.reset();
+  });
+  return { world, kv };
 }
 
 /** Small retry values keep failure tests fast. */
