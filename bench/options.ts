@@ -1,0 +1,92 @@
+/**
+ * @module bench/options
+ * `npm run bench` flags and the sizes they imply. Default fits ~4 minutes on 2 cores; `--quick`
+ * (what CI runs) fits ~40 s and only proves every section still works.
+ */
+import { Command, InvalidArgumentError } from "commander";
+import { BenchError } from "./errors";
+
+export const SECTIONS = ["growth", "boot", "requests", "memory", "load", "suites"] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export interface BenchOptions {
+  quick: boolean;
+  sections: Section[];
+  /** Growth checkpoints: store sizes at which the n-th create and a list page are measured. */
+  growthSizes: number[];
+  growthRounds: number;
+  bootRounds: number;
+  requestRounds: number;
+  /** Shares in the dev server's store for the memory figure. */
+  memoryShares: number;
+  /** Seconds per autocannon run (three measured runs per side, after a warm-up). */
+  loadSeconds: number;
+  outDir: string;
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("must be an integer >= 1");
+  return n;
+}
+
+function sectionList(value: string): Section[] {
+  const names = value.split(",").map((s) => s.trim());
+  for (const name of names) {
+    if (!(SECTIONS as readonly string[]).includes(name)) {
+      throw new InvalidArgumentError(`unknown section "${name}" (one of ${SECTIONS.join(", ")})`);
+    }
+  }
+  return names as Section[];
+}
+
+/**
+ * @example parseBenchArgs(["--quick"]).growthSizes // [10, 100]
+ */
+export function parseBenchArgs(argv: readonly string[]): BenchOptions {
+  const program = new Command("bench")
+    .description("Every figure beside its baseline, measured interleaved in this run.")
+    .option("--quick", "small sizes and few rounds (CI), ~40 s")
+    .option("--with-suites", "also time the whole `npm run test:kv-storage` (slow)")
+    .option("--only <sections>", `comma-separated subset of ${SECTIONS.join(",")}`, sectionList)
+    .option(
+      "--memory-shares <n>",
+      "shares in the dev server store for the memory figure",
+      positiveInt,
+    )
+    .option("--out <dir>", "where bench.json and bench.md go", "reports")
+    .exitOverride()
+    .configureOutput({ writeErr: () => undefined });
+  try {
+    program.parse(argv, { from: "user" });
+  } catch (e) {
+    const err = e as { code?: string; message: string };
+    if (err.code === "commander.helpDisplayed" || err.code === "commander.help") throw e;
+    throw new BenchError(
+      "BAD_OPTION",
+      `${err.message.replace(/^error: /, "")} (npm run bench -- --help)`,
+    );
+  }
+  const raw = program.opts<{
+    quick?: boolean;
+    withSuites?: boolean;
+    only?: Section[];
+    memoryShares?: number;
+    out: string;
+  }>();
+  const quick = raw.quick === true;
+  let sections = raw.only ?? SECTIONS.filter((s) => s !== "suites" || raw.withSuites);
+  if (raw.only && raw.withSuites && !sections.includes("suites"))
+    sections = [...sections, "suites"];
+  return {
+    quick,
+    sections,
+    growthSizes: quick ? [10, 100] : [10, 100, 1000, 10_000],
+    growthRounds: quick ? 3 : 15,
+    bootRounds: quick ? 1 : 5,
+    requestRounds: quick ? 20 : 200,
+    memoryShares: raw.memoryShares ?? (quick ? 100 : 10_000),
+    loadSeconds: quick ? 1 : 4,
+    outDir: raw.out,
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * @module bench/run
+ * `npm run bench [-- --quick] [--with-suites] [--only growth,boot,...]`: runs the sections, writes
+ * reports/bench.json and reports/bench.md, prints a summary. Exits non-zero only when a section
+ * fails to run, never because a target was missed.
+ */
+import { BenchContext } from "./context";
+import { BenchError } from "./errors";
+import type { Comparison } from "./measure";
+import { parseBenchArgs, type Section } from "./options";
+import { machineInfo, summaryLines, writeReport, type BenchReport } from "./report";
+import { boot } from "./sections/boot";
+import { growth } from "./sections/growth";
+import { requests } from "./sections/requests";
+import { servers } from "./sections/servers";
+import { suites } from "./sections/suites";
+
+type Runner = (ctx: BenchContext) => Promise<Comparison[]>;
+
+/** Run order: growth builds the 10k store that boot and memory reuse. memory+load share servers. */
+const RUNNERS: [Section[], Runner][] = [
+  [["growth"], growth],
+  [["boot"], boot],
+  [["requests"], requests],
+  [["memory", "load"], servers],
+  [["suites"], suites],
+];
+
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  const options = parseBenchArgs(argv);
+  const started = Date.now();
+  const ctx = new BenchContext(options, (line) => console.log(`  ${line}`));
+  const report: BenchReport = {
+    command: ["npm run bench", ...(argv.length ? ["--", ...argv] : [])].join(" "),
+    startedAt: new Date(started).toISOString(),
+    durationMs: 0,
+    machine: machineInfo(),
+    comparisons: [],
+    skipped: [],
+  };
+  let failed = false;
+  try {
+    for (const [sections, run] of RUNNERS) {
+      if (!sections.some((s) => options.sections.includes(s))) continue;
+      const t0 = performance.now();
+      console.log(`${sections.join("+")}...`);
+      try {
+        report.comparisons.push(...(await run(ctx)));
+      } catch (e) {
+        const reason = e instanceof BenchError && e.code === "SUITES_MISSING" ? "" : "failed: ";
+        if (reason) failed = true;
+        report.skipped.push({
+          section: sections.join("+"),
+          reason: `${reason}${(e as Error).message}`,
+        });
+        console.error(`  ${sections.join("+")} ${reason}${(e as Error).message}`);
+      }
+      console.log(`  (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    }
+    report.durationMs = Date.now() - started;
+    const files = writeReport(report, options.outDir);
+    console.log("");
+    for (const line of summaryLines(report)) console.log(line);
+    console.log(
+      `Wrote ${files.json} and ${files.md} in ${Math.round(report.durationMs / 1000)} s.`,
+    );
+  } finally {
+    // Seeded stores are thousands of blob files: removing them can take a while on a busy disk.
+    ctx.cleanup();
+  }
+  return failed ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    const err = e as { code?: string; message: string };
+    if (err.code === "commander.helpDisplayed" || err.code === "commander.help") process.exit(0);
+    console.error(e instanceof BenchError ? err.message : (e as Error).stack);
+    process.exit(1);
+  },
+);

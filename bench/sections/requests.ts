@@ -1,0 +1,92 @@
+/**
+ * @module bench/sections/requests
+ * Per-request latency through the harness (no fault rules) vs plain Miniflare on the same bundle:
+ * create, get (cache hit), get (cache miss), list page. Throughput is sequential requests/s.
+ */
+import { createHarness } from "../../harness/node/create-harness";
+import { createShareFactory } from "../../fixtures/factories/index";
+import type { BenchContext } from "../context";
+import { BenchError } from "../errors";
+import { compare, interleave, timed, type Comparison } from "../measure";
+import { bundlePlainWorker, PlainWorker } from "../plain-miniflare";
+import { fmt } from "../report";
+import { idOf, shareEntries } from "../store";
+
+type Fetch = (path: string, init?: RequestInit) => Promise<Response>;
+
+async function call(fetch: Fetch, path: string, status: number, init?: RequestInit) {
+  const res = await fetch(path, init);
+  if (res.status !== status) {
+    throw new BenchError("REQUEST_FAILED", `${init?.method ?? "GET"} ${path}: HTTP ${res.status}`);
+  }
+  await res.arrayBuffer();
+}
+
+export async function requests(ctx: BenchContext): Promise<Comparison[]> {
+  const rounds = ctx.options.requestRounds;
+  const code = await bundlePlainWorker();
+  const harness = await createHarness({ persistTo: "temp" });
+  const plain = await PlainWorker.start(code, ctx.tempDir("requests-plain"));
+  try {
+    // One distinct stored share per miss round, plus one that stays cached for the hit rounds.
+    const entries = shareEntries(rounds + 1, 11, harness.clock.now());
+    await harness.kv.load({ version: 1, takenAt: harness.clock.now(), entries });
+    const kv = await plain.kv();
+    for (let i = 0; i < entries.length; i += 50) {
+      await Promise.all(
+        entries
+          .slice(i, i + 50)
+          .map((e) => kv.put(e.key, e.value, { metadata: e.metadata, expiration: e.expiration })),
+      );
+    }
+    const ids = entries.map(idOf);
+    const hitId = ids[0]!;
+    const bodies = createShareFactory(12);
+    const h: Fetch = (path, init) => harness.fetch(path, init);
+    const p: Fetch = (path, init) => plain.fetch(path, init);
+    const kinds: [string, (f: Fetch, round: number) => Promise<void>][] = [
+      [
+        "create",
+        (f) =>
+          call(f, "/api/share", 201, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify(bodies.createBody()),
+          }),
+      ],
+      ["get (cache hit)", (f) => call(f, `/api/share/${hitId}`, 200)],
+      ["get (cache miss)", (f, round) => call(f, `/api/share/${ids[round + 1]}`, 200)],
+      ["list page (20)", (f) => call(f, "/api/shares?limit=20", 200)],
+    ];
+    // Warm-up: compile paths on both and put the hit share in both isolate caches.
+    for (const f of [h, p]) {
+      for (let i = 0; i < 5; i++) await call(f, `/api/share/${hitId}`, 200);
+      await call(f, "/api/shares?limit=20", 200);
+    }
+    const out: Comparison[] = [];
+    for (const [name, run] of kinds) {
+      ctx.log(`requests: ${name}, ${rounds} rounds`);
+      const { a, b } = await interleave(
+        rounds,
+        (round) => timed(() => run(h, round)),
+        (round) => timed(() => run(p, round)),
+      );
+      const perSecond = (samples: number[]) =>
+        (samples.length * 1000) / samples.reduce((s, x) => s + x, 0);
+      out.push(
+        compare({
+          section: "requests",
+          name,
+          unit: "ms",
+          subject: { label: "harness (no rules)", samples: a },
+          baseline: { label: "plain Miniflare", samples: b },
+          target: { text: "p50 ratio <= 1.10", check: (c) => c.ratio <= 1.1 },
+          note: `sequential throughput ${fmt(perSecond(a))} req/s (harness) vs ${fmt(perSecond(b))} req/s (plain)`,
+        }),
+      );
+    }
+    return out;
+  } finally {
+    await Promise.allSettled([harness.dispose(), plain.dispose()]);
+  }
+}

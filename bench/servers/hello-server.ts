@@ -1,0 +1,26 @@
+/**
+ * @module bench/servers/hello-server
+ * The load baseline server: `baselines/hello.worker.ts` in the same harness runtime and dev server
+ * as `npm run dev`, on 127.0.0.1 and a free port. Prints its URL; SIGTERM stops it.
+ */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createHarness } from "../../harness/node/create-harness";
+import { startDevServer } from "../../harness/server/dev-server";
+
+const HELLO = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "baselines",
+  "hello.worker.ts",
+);
+
+const harness = await createHarness({ persistTo: "temp", workerOverride: HELLO });
+const server = await startDevServer({ harness, port: 0 });
+console.log(`hello worker at ${server.url}`);
+process.once("SIGTERM", () => {
+  void server
+    .close()
+    .then(() => harness.dispose())
+    .then(() => process.exit(0));
+});
