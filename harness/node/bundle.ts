@@ -5,7 +5,7 @@
  * so a bundle is rebuilt only when one of its sources changed.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { build, type PluginBuild } from "esbuild";
 import { HarnessError } from "../errors";
@@ -15,6 +15,25 @@ import { assertPatchesBundled, sourcePatchPlugin, verifySourcePatches } from "./
 interface Manifest {
   inputs: Record<string, string>;
   code: string;
+}
+
+/**
+ * Bundles already verified in this process, with their inputs' size and mtime: a restart that
+ * finds every input untouched skips reading and hashing them all again.
+ */
+const verified = new Map<string, { files: string[]; stamps: string; code: string }>();
+
+function stampsOf(root: string, files: string[]): string {
+  return files
+    .map((f) => {
+      try {
+        const st = statSync(path.join(root, f));
+        return `${f}:${st.size}:${st.mtimeMs}`;
+      } catch {
+        return `${f}:missing`;
+      }
+    })
+    .join("\n");
 }
 
 const hashFile = (file: string) => {
@@ -46,9 +65,13 @@ export async function bundleWorker(
   verifySourcePatches(root, sourcePatches);
   const cacheDir = path.join(root, ".harness-cache");
   const manifestFile = path.join(cacheDir, `${name}.json`);
+  const known = verified.get(manifestFile);
+  if (known && known.stamps === stampsOf(root, known.files)) {
+    return known.code;
+  }
   try {
     const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as Manifest;
-    if (fresh(manifest, root)) return manifest.code;
+    if (fresh(manifest, root)) return remember(manifestFile, root, manifest);
   } catch {
     // No usable cache: build.
   }
@@ -97,5 +120,11 @@ export async function bundleWorker(
   const tmp = `${manifestFile}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify({ inputs, code } satisfies Manifest));
   renameSync(tmp, manifestFile);
-  return code;
+  return remember(manifestFile, root, { inputs, code });
+}
+
+function remember(manifestFile: string, root: string, manifest: Manifest): string {
+  const files = Object.keys(manifest.inputs);
+  verified.set(manifestFile, { files, stamps: stampsOf(root, files), code: manifest.code });
+  return manifest.code;
 }
