@@ -133,11 +133,7 @@ export interface HarnessKv {
     options?: { expirationTtl?: number; expiration?: number; metadata?: unknown },
   ): Promise<void>;
   delete(key: string): Promise<void>;
-  list(options?: {
-    prefix?: string;
-    cursor?: string;
-    limit?: number;
-  }): Promise<{
+  list(options?: { prefix?: string; cursor?: string; limit?: number }): Promise<{
     keys: { name: string; expiration?: number; metadata?: unknown }[];
     list_complete: boolean;
     cursor?: string;

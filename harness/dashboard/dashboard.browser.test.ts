@@ -14,7 +14,8 @@ import { type DevServer, startDevServer } from "../server/dev-server";
 import { SessionRecorder } from "../server/recorder";
 import type { Harness, KvSnapshot } from "../types";
 
-const CHROMIUM = "/usr/bin/chromium";
+// CHROMIUM_PATH picks another build (e.g. a CI image's google-chrome); Debian's is the default.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const HAS_CHROMIUM = existsSync(CHROMIUM);
 const SKIP_REASON = `skipped: no Chromium at ${CHROMIUM} (install it with: apt-get install chromium)`;
 const SHOTS = join(process.cwd(), "reports", "dashboard");
