@@ -2,7 +2,8 @@
  * @module harness/node/runtime
  * Everything Miniflare-specific lives here (options, bindings, process handling, setOptions,
  * dispose), so moving to Miniflare 5 touches one file. One workerd runs N share workers
- * (`share-0..N-1`, one isolate each), the `kv-layer` worker and, for tests, a `kv-probe` worker.
+ * (`share-0..N-1`, one isolate each), the `kv-layer` worker and, for tests, a `kv-probe` worker,
+ * behind a tiny router worker that Node reaches with plain `dispatchFetch`.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -32,6 +33,25 @@ export interface RuntimeSpec {
 }
 
 export const shareWorkerName = (i: number) => `share-${i}`;
+
+/** Header naming the worker a dispatched request is for; the router removes it. */
+const TARGET_HEADER = "x-harness-target";
+
+/**
+ * The entry worker: forwards each request to the worker named in TARGET_HEADER. Node reaches
+ * workers through it with `dispatchFetch` (plain HTTP) rather than `getWorker()` proxies, whose
+ * synchronous property lookups block Node and break when a request overlaps a restart or crash.
+ */
+const ROUTER_SCRIPT = `export default {
+  async fetch(request, env) {
+    const target = request.headers.get("${TARGET_HEADER}");
+    const service = target && Object.hasOwn(env, target) ? env[target] : undefined;
+    if (!service) return new Response("unknown harness target: " + target, { status: 502 });
+    const headers = new Headers(request.headers);
+    headers.delete("${TARGET_HEADER}");
+    return service.fetch(new Request(request, { headers }));
+  },
+};`;
 
 function pipeLines(stream: Readable, onLine: (line: string) => void) {
   createInterface({ input: stream, crlfDelay: Infinity }).on("line", onLine);
@@ -73,7 +93,15 @@ function options(spec: RuntimeSpec) {
     },
     outboundService,
   }));
+  const targets = [...shares.map((w) => w.name!), "kv-layer", ...(code.probe ? ["kv-probe"] : [])];
+  const router: WorkerOptions = {
+    ...common,
+    name: "harness-router",
+    modules: [{ type: "ESModule", path: "router.js", contents: ROUTER_SCRIPT }],
+    serviceBindings: Object.fromEntries(targets.map((name) => [name, { name }])),
+  };
   const workers: WorkerOptions[] = [
+    router,
     ...shares,
     {
       ...common,
@@ -139,13 +167,8 @@ async function unwrap(response: { json(): Promise<unknown> }): Promise<unknown> 
   return body.result;
 }
 
-type WorkerHandle = Awaited<ReturnType<Miniflare["getWorker"]>>;
-
 export class Runtime {
   #mf: Miniflare;
-  /** `getWorker()` handles, cached per boot: fetching one per call costs more than the call. */
-  #workers = new Map<string, Promise<WorkerHandle>>();
-
   private constructor(mf: Miniflare) {
     this.#mf = mf;
   }
@@ -158,31 +181,26 @@ export class Runtime {
 
   /** Boot workerd again with `spec` on the same persisted directories. */
   async restart(spec: RuntimeSpec): Promise<void> {
-    this.#workers.clear();
     await this.#mf.setOptions(options(spec) as never);
   }
 
   /** SIGKILL workerd (no clean shutdown), then boot a fresh one on the same directories. */
   async crashAndRecover(spec: RuntimeSpec): Promise<void> {
-    this.#workers.clear();
     for (const pid of workerdChildren()) process.kill(pid, "SIGKILL");
     await this.#mf.dispose().catch(() => undefined);
     this.#mf = new Miniflare(options(spec) as never);
     await this.#mf.ready;
   }
 
-  #worker(name: string): Promise<WorkerHandle> {
-    let handle = this.#workers.get(name);
-    if (!handle) {
-      handle = this.#mf.getWorker(name);
-      this.#workers.set(name, handle);
-    }
-    return handle;
+  /** A request to one worker, through the router. */
+  #dispatch(target: string, url: string, init: RequestInit) {
+    const headers = new Headers(init.headers);
+    headers.set(TARGET_HEADER, target);
+    return this.#mf.dispatchFetch(url, { ...init, headers: [...headers] } as never);
   }
 
   async fetch(isolate: number, url: string, init: RequestInit): Promise<Response> {
-    const worker = await this.#worker(shareWorkerName(isolate));
-    const res = await worker.fetch(url, init as never);
+    const res = await this.#dispatch(shareWorkerName(isolate), url, init);
     const noBody = [101, 204, 205, 304].includes(res.status) || init.method === "HEAD";
     const body = noBody ? null : await res.arrayBuffer();
     return new Response(body, {
@@ -194,9 +212,8 @@ export class Runtime {
 
   /** One command to the kv-layer's admin surface. */
   async admin(command: { cmd: string } & Record<string, unknown>): Promise<unknown> {
-    const worker = await this.#worker("kv-layer");
     return unwrap(
-      await worker.fetch("http://kv-layer/admin", {
+      await this.#dispatch("kv-layer", "http://kv-layer/admin", {
         method: "POST",
         body: JSON.stringify(command),
       }),
@@ -205,8 +222,7 @@ export class Runtime {
 
   /** One KV call through the test probe worker; returns its `{ ok, value | error }` JSON. */
   async probe(call: { target: string; method: string; args: unknown[] }): Promise<unknown> {
-    const worker = await this.#worker("kv-probe");
-    const res = await worker.fetch("http://kv-probe/", {
+    const res = await this.#dispatch("kv-probe", "http://kv-probe/", {
       method: "POST",
       body: JSON.stringify(call),
     });
