@@ -12,8 +12,6 @@ import { readWorkerConfig } from "../harness/node/config";
 
 export const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
-type WorkerHandle = Awaited<ReturnType<Miniflare["getWorker"]>>;
-
 /** `src/index.ts` bundled by the harness's bundler (cached in `.harness-cache/`). */
 export function bundlePlainWorker(): Promise<string> {
   return bundleWorker(ROOT, path.join(ROOT, "src", "index.ts"), "bench-plain");
@@ -44,7 +42,6 @@ function options(code: string, persistDir: string) {
 /** One plain Miniflare. `fetch` buffers the body, as the harness's `fetch` does. */
 export class PlainWorker {
   #mf: Miniflare;
-  #handle: Promise<WorkerHandle> | undefined;
 
   private constructor(
     mf: Miniflare,
@@ -61,10 +58,11 @@ export class PlainWorker {
   }
 
   async fetch(pathname: string, init: RequestInit = {}): Promise<Response> {
-    this.#handle ??= this.#mf.getWorker("share");
-    const res = await (
-      await this.#handle
-    ).fetch(new URL(pathname, "http://localhost").href, init as never);
+    // dispatchFetch, the plain Miniflare way (the harness goes the same way, through its router).
+    const res = await this.#mf.dispatchFetch(
+      new URL(pathname, "http://localhost").href,
+      init as never,
+    );
     const body = init.method === "HEAD" || res.status === 204 ? null : await res.arrayBuffer();
     return new Response(body, {
       status: res.status,
@@ -74,7 +72,6 @@ export class PlainWorker {
 
   /** Boot workerd again on the same store (what `harness.restart()` does). */
   async restart(): Promise<void> {
-    this.#handle = undefined;
     await this.#mf.setOptions(options(this.code, this.persistDir));
   }
 

@@ -173,7 +173,7 @@ export class HarnessImpl implements Harness {
       const body = ["GET", "HEAD"].includes(input.method) ? undefined : await input.arrayBuffer();
       merged = { method: input.method, headers: [...input.headers], body, ...init };
     }
-    return this.#live().fetch(isolate, url, merged);
+    return this.#live().fetch(isolate, url, merged, this.#offsetMs);
   }
 
   async restart(): Promise<{ ms: number }> {

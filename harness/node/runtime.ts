@@ -2,8 +2,8 @@
  * @module harness/node/runtime
  * Everything Miniflare-specific lives here (options, bindings, process handling, setOptions,
  * dispose), so moving to Miniflare 5 touches one file. One workerd runs N share workers
- * (`share-0..N-1`, one isolate each), the `kv-layer` worker and, for tests, a `kv-probe` worker,
- * behind a tiny router worker that Node reaches with plain `dispatchFetch`.
+ * (`share-0..N-1`, one isolate each), the `kv-layer` worker and, for tests, a `kv-probe` worker;
+ * Node reaches each of them with plain `dispatchFetch`.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -15,6 +15,7 @@ import {
   type Request as MfRequest,
   type WorkerOptions,
 } from "miniflare";
+import { CLOCK_OFFSET_HEADER } from "../workers/clock-header";
 import type { LayerConfig } from "../workers/layer-state";
 import { HarnessError } from "../errors";
 import type { WorkerConfig } from "./config";
@@ -34,24 +35,12 @@ export interface RuntimeSpec {
 
 export const shareWorkerName = (i: number) => `share-${i}`;
 
-/** Header naming the worker a dispatched request is for; the router removes it. */
-const TARGET_HEADER = "x-harness-target";
-
 /**
- * The entry worker: forwards each request to the worker named in TARGET_HEADER. Node reaches
- * workers through it with `dispatchFetch` (plain HTTP) rather than `getWorker()` proxies, whose
- * synchronous property lookups block Node and break when a request overlaps a restart or crash.
+ * Miniflare's own entry worker sends a dispatched request to the worker this header names (and
+ * removes it). Used instead of `getWorker()` proxies, whose synchronous property lookups block
+ * Node and fail when they overlap a restart or crash.
  */
-const ROUTER_SCRIPT = `export default {
-  async fetch(request, env) {
-    const target = request.headers.get("${TARGET_HEADER}");
-    const service = target && Object.hasOwn(env, target) ? env[target] : undefined;
-    if (!service) return new Response("unknown harness target: " + target, { status: 502 });
-    const headers = new Headers(request.headers);
-    headers.delete("${TARGET_HEADER}");
-    return service.fetch(new Request(request, { headers }));
-  },
-};`;
+const TARGET_HEADER = "MF-Route-Override";
 
 function pipeLines(stream: Readable, onLine: (line: string) => void) {
   createInterface({ input: stream, crlfDelay: Infinity }).on("line", onLine);
@@ -93,15 +82,7 @@ function options(spec: RuntimeSpec) {
     },
     outboundService,
   }));
-  const targets = [...shares.map((w) => w.name!), "kv-layer", ...(code.probe ? ["kv-probe"] : [])];
-  const router: WorkerOptions = {
-    ...common,
-    name: "harness-router",
-    modules: [{ type: "ESModule", path: "router.js", contents: ROUTER_SCRIPT }],
-    serviceBindings: Object.fromEntries(targets.map((name) => [name, { name }])),
-  };
   const workers: WorkerOptions[] = [
-    router,
     ...shares,
     {
       ...common,
@@ -192,15 +173,23 @@ export class Runtime {
     await this.#mf.ready;
   }
 
-  /** A request to one worker, through the router. */
+  /** A request to one worker. */
   #dispatch(target: string, url: string, init: RequestInit) {
     const headers = new Headers(init.headers);
     headers.set(TARGET_HEADER, target);
     return this.#mf.dispatchFetch(url, { ...init, headers: [...headers] } as never);
   }
 
-  async fetch(isolate: number, url: string, init: RequestInit): Promise<Response> {
-    const res = await this.#dispatch(shareWorkerName(isolate), url, init);
+  /** A request to share worker `isolate`, on the virtual clock `offsetMs` ahead of real time. */
+  async fetch(
+    isolate: number,
+    url: string,
+    init: RequestInit,
+    offsetMs: number,
+  ): Promise<Response> {
+    const headers = new Headers(init.headers);
+    headers.set(CLOCK_OFFSET_HEADER, String(offsetMs));
+    const res = await this.#dispatch(shareWorkerName(isolate), url, { ...init, headers });
     const noBody = [101, 204, 205, 304].includes(res.status) || init.method === "HEAD";
     const body = noBody ? null : await res.arrayBuffer();
     return new Response(body, {

@@ -1,10 +1,12 @@
 /**
  * @module harness/workers/entry.worker
- * Wraps the share Worker: per request, reads the virtual clock offset from the kv-layer and points
- * the Worker's clock at it, then hands the request to the unchanged Worker.
+ * Wraps the share Worker: per request, points the Worker's clock at the virtual clock, then hands
+ * the request to the unchanged Worker. Node sends the clock offset with every request (one header,
+ * removed here); without it the entry asks the kv-layer (one RPC).
  */
 import { setClock } from "../../src/clock";
 import worker from "../../src/index";
+import { CLOCK_OFFSET_HEADER } from "./clock-header";
 
 interface EntryEnv {
   __HARNESS_CLOCK: { offset(): Promise<number> };
@@ -16,7 +18,16 @@ type Handler = { fetch(request: Request, env: unknown, ctx: ExecutionContext): P
 export default {
   async fetch(request: Request, env: EntryEnv, ctx: ExecutionContext): Promise<Response> {
     const { __HARNESS_CLOCK: clock, ...workerEnv } = env;
-    const offset = await clock.offset();
+    const sent = request.headers.get(CLOCK_OFFSET_HEADER);
+    let offset: number;
+    if (sent !== null && Number.isFinite(Number(sent))) {
+      offset = Number(sent);
+      const headers = new Headers(request.headers);
+      headers.delete(CLOCK_OFFSET_HEADER);
+      request = new Request(request, { headers });
+    } else {
+      offset = await clock.offset();
+    }
     setClock(() => Date.now() + offset);
     return (worker as unknown as Handler).fetch(request, workerEnv, ctx);
   },
