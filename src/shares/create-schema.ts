@@ -19,10 +19,13 @@ const httpsUrl = z
     { message: "must be an https: URL" },
   );
 
+/** Longest prompt a share may carry, in characters. */
+export const MAX_PROMPT_LENGTH = 2000;
+
 export const createShareSchema = z.strictObject({
   generatedUrl: httpsUrl,
   originalUrl: httpsUrl,
-  prompt: z.string().trim().min(1).max(2000),
+  prompt: z.string().trim().min(1).max(MAX_PROMPT_LENGTH),
   style: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, {
     message: "must be a short lowercase slug (letters, digits, - and _, at most 32)",
   }),
