@@ -51,16 +51,9 @@ describe("POST /api/share with hostile bodies and content types", () => {
     await fc.assert(
       fc.asyncProperty(bodyText, contentType, async (body, type) => {
         const before = await kvMutations(h());
-        let view: ResponseView;
-        try {
-          view = await viewResponse(await postShare(h(), body, type));
-        } catch (error) {
-          // workerd resets the local connection when the Worker answers (415/413) without reading
-          // a large body; Miniflare's client then fails while still writing. Only allowed there.
-          expect(answersWithoutReading(body, type), String(error)).toBe(true);
-          expect(await kvMutations(h())).toBe(before);
-          return;
-        }
+        // Every request gets an answer, also a large body the Worker refuses without reading it.
+        const view = await viewResponse(await postShare(h(), body, type));
+        if (answersWithoutReading(body, type)) expect([413, 415]).toContain(view.status);
         expect(responseProblems(view)).toEqual([]);
         const writes = (await kvMutations(h())) - before;
         if (view.status === 201) {
