@@ -89,23 +89,15 @@ export class HarnessImpl implements Harness {
     };
     this.r2 = {
       get: async (key) => {
-        const object = await (await this.#live().r2(this.#r2Binding())).get(key);
+        const object = (await admin("r2.get", { key })) as {
+          body: string;
+          contentType: string | null;
+        } | null;
         if (!object) return null;
-        const body = new Uint8Array(await object.arrayBuffer());
-        const contentType = object.httpMetadata?.contentType;
-        return contentType ? { body, contentType } : { body };
+        const body = new Uint8Array(Buffer.from(object.body, "base64"));
+        return object.contentType ? { body, contentType: object.contentType } : { body };
       },
-      list: async (prefix) => {
-        const bucket = await this.#live().r2(this.#r2Binding());
-        const keys: string[] = [];
-        let cursor: string | undefined;
-        do {
-          const page = await bucket.list({ prefix, cursor });
-          keys.push(...page.objects.map((o) => o.key));
-          cursor = page.truncated ? page.cursor : undefined;
-        } while (cursor);
-        return keys;
-      },
+      list: async (prefix) => (await admin("r2.list", { prefix })) as string[],
     };
     this.faults = {
       add: async (rule) => {
@@ -236,12 +228,6 @@ export class HarnessImpl implements Harness {
     if (this.#disposed)
       throw new HarnessError("DISPOSED", "this harness was disposed; create a new one");
     return this.#runtime;
-  }
-
-  #r2Binding(): string {
-    const binding = this.config.r2[0]?.binding;
-    if (!binding) throw new HarnessError("CONFIG_INVALID", "wrangler.jsonc has no r2_buckets");
-    return binding;
   }
 
   async #setOffset(offsetMs: number): Promise<void> {

@@ -90,6 +90,7 @@ function options(spec: RuntimeSpec) {
       modules: [{ type: "ESModule", path: "kv-layer.worker.js", contents: code.layer }],
       bindings: { HARNESS_CONFIG: layer as never },
       kvNamespaces: { RAW_KV: config.kv.namespaceId },
+      ...(config.r2[0] ? { r2Buckets: { RAW_R2: config.r2[0].bucketName } } : {}),
     },
   ];
   if (code.probe) {
@@ -216,10 +217,6 @@ export class Runtime {
       body: JSON.stringify(call),
     });
     return res.json();
-  }
-
-  async r2(binding: string) {
-    return this.#mf.getR2Bucket(binding, shareWorkerName(0));
   }
 
   dispose(): Promise<void> {

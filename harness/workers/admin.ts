@@ -81,11 +81,17 @@ async function inBatches<T>(items: T[], fn: (item: T) => Promise<void>, size = 3
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
 }
 
+function requireR2(r2: R2Bucket | undefined): R2Bucket {
+  if (!r2) throw new Error("wrangler.jsonc binds no R2 bucket");
+  return r2;
+}
+
 /** Run one admin command; the result is sent back as JSON. */
 export async function runAdmin(
   state: LayerState,
   store: VirtualStore,
   c: AdminCommand,
+  r2?: R2Bucket,
 ): Promise<unknown> {
   const key = c.key as string;
   switch (c.cmd) {
@@ -133,6 +139,22 @@ export async function runAdmin(
         store.raw.delete(k.name),
       );
       return null;
+    case "r2.get": {
+      const object = await requireR2(r2).get(key);
+      if (!object) return null;
+      const body = toBase64(new Uint8Array(await object.arrayBuffer()));
+      return { body, contentType: object.httpMetadata?.contentType ?? null };
+    }
+    case "r2.list": {
+      const keys: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await requireR2(r2).list({ prefix: c.prefix as string | undefined, cursor });
+        keys.push(...page.objects.map((o) => o.key));
+        cursor = page.truncated ? page.cursor : undefined;
+      } while (cursor);
+      return keys;
+    }
     default:
       throw new Error(`unknown admin command ${JSON.stringify(c.cmd)}`);
   }

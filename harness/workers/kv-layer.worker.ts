@@ -12,6 +12,8 @@ import { VirtualStore } from "./virtual-store";
 
 interface LayerEnv {
   RAW_KV: KVNamespace;
+  /** The Worker's R2 bucket, for Node's direct reads (`harness.r2`). */
+  RAW_R2?: R2Bucket;
   HARNESS_CONFIG: LayerConfig;
 }
 
@@ -60,7 +62,8 @@ export default {
   async fetch(request: Request, env: LayerEnv): Promise<Response> {
     const { state, store } = init(env);
     try {
-      const result = await runAdmin(state, store, (await request.json()) as AdminCommand);
+      const command = (await request.json()) as AdminCommand;
+      const result = await runAdmin(state, store, command, env.RAW_R2);
       return Response.json({ ok: true, result: result ?? null });
     } catch (e) {
       const error = e as Error;
