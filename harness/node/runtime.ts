@@ -78,7 +78,6 @@ function options(spec: RuntimeSpec) {
     r2Buckets: Object.fromEntries(config.r2.map((b) => [b.binding, b.bucketName])),
     serviceBindings: {
       [config.kv.binding]: { name: "kv-layer", entrypoint: "KvLayer", props: { isolate: i } },
-      __HARNESS_CLOCK: { name: "kv-layer", entrypoint: "Control" },
     },
     outboundService,
   }));

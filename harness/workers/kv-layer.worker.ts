@@ -1,8 +1,8 @@
 /**
  * @module harness/workers/kv-layer.worker
  * The kv-layer worker. `KvLayer` (bound to each share worker as `SHARE_DATA_KV`, with
- * `props.isolate`) exposes the KVNamespace methods the Worker calls; `Control` gives the entry
- * worker the clock offset; the default `fetch` is the Node-side admin surface.
+ * `props.isolate`) exposes the KVNamespace methods the Worker calls; the default `fetch` is the
+ * Node-side admin surface.
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { runAdmin, type AdminCommand } from "./admin";
@@ -48,13 +48,6 @@ export class KvLayer extends WorkerEntrypoint<LayerEnv, { isolate?: number }> {
   }
   list(options?: KVNamespaceListOptions) {
     return this.#ops().list(options);
-  }
-}
-
-export class Control extends WorkerEntrypoint<LayerEnv> {
-  /** Virtual minus real ms; the entry worker sets the Worker's clock from it per request. */
-  offset(): number {
-    return init(this.env).state.offsetMs;
   }
 }
 
