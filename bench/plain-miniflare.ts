@@ -4,65 +4,30 @@
  * binding (no KV layer, no clock wrapper), on the same persisted layout the harness uses.
  */
 import path from "node:path";
-import type { Readable } from "node:stream";
-import { fileURLToPath } from "node:url";
-import { Miniflare } from "miniflare";
+import { PlainRuntime } from "../harness/node/runtime";
 import { bundleWorker } from "../harness/node/bundle";
 import { readWorkerConfig } from "../harness/node/config";
 
-export const ROOT = fileURLToPath(new URL("../", import.meta.url));
+export const ROOT = path.join(import.meta.dirname, "../");
 
 /** `src/index.ts` bundled by the harness's bundler (cached in `.harness-cache/`). */
 export function bundlePlainWorker(): Promise<string> {
   return bundleWorker(ROOT, path.join(ROOT, "src", "index.ts"), "bench-plain");
 }
 
-function options(code: string, persistDir: string) {
-  const config = readWorkerConfig(path.join(ROOT, "wrangler.jsonc"));
-  return {
-    name: "share",
-    compatibilityDate: config.compatibilityDate,
-    compatibilityFlags: config.compatibilityFlags,
-    modules: [{ type: "ESModule" as const, path: "index.js", contents: code }],
-    bindings: { ...config.vars, STORAGE_BACKEND: "kv" },
-    kvNamespaces: { [config.kv.binding]: config.kv.namespaceId },
-    r2Buckets: Object.fromEntries(config.r2.map((b) => [b.binding, b.bucketName])),
-    kvPersist: path.join(persistDir, "v3", "kv"),
-    r2Persist: path.join(persistDir, "v3", "r2"),
-    host: "127.0.0.1",
-    port: 0,
-    // Drain the Worker's log lines as the harness does (it buffers them), instead of printing.
-    handleRuntimeStdio(stdout: Readable, stderr: Readable) {
-      stdout.resume();
-      stderr.resume();
-    },
-  };
-}
-
 /** One plain Miniflare. `fetch` buffers the body, as the harness's `fetch` does. */
 export class PlainWorker {
-  #mf: Miniflare;
-
-  private constructor(
-    mf: Miniflare,
-    private readonly code: string,
-    private readonly persistDir: string,
-  ) {
-    this.#mf = mf;
-  }
+  private constructor(private readonly runtime: PlainRuntime) {}
 
   static async start(code: string, persistDir: string): Promise<PlainWorker> {
-    const mf = new Miniflare(options(code, persistDir));
-    await mf.ready;
-    return new PlainWorker(mf, code, persistDir);
+    const config = readWorkerConfig(path.join(ROOT, "wrangler.jsonc"));
+    const vars = { ...config.vars, STORAGE_BACKEND: "kv" };
+    return new PlainWorker(await PlainRuntime.start({ config, code, persistDir, vars }));
   }
 
   async fetch(pathname: string, init: RequestInit = {}): Promise<Response> {
     // dispatchFetch, the plain Miniflare way (the harness goes the same way, through its router).
-    const res = await this.#mf.dispatchFetch(
-      new URL(pathname, "http://localhost").href,
-      init as never,
-    );
+    const res = await this.runtime.fetch(new URL(pathname, "http://localhost").href, init);
     const body = init.method === "HEAD" || res.status === 204 ? null : await res.arrayBuffer();
     return new Response(body, {
       status: res.status,
@@ -71,16 +36,16 @@ export class PlainWorker {
   }
 
   /** Boot workerd again on the same store (what `harness.restart()` does). */
-  async restart(): Promise<void> {
-    await this.#mf.setOptions(options(this.code, this.persistDir));
+  restart(): Promise<void> {
+    return this.runtime.restart();
   }
 
   /** Direct KV access from Node, for loading a baseline store. */
   kv(): Promise<KVNamespace> {
-    return this.#mf.getKVNamespace("SHARE_DATA_KV", "share") as unknown as Promise<KVNamespace>;
+    return this.runtime.kv();
   }
 
   dispose(): Promise<void> {
-    return this.#mf.dispose();
+    return this.runtime.dispose();
   }
 }

@@ -1,9 +1,9 @@
+import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { fileURLToPath } from "node:url";
 import { verifySourcePatches } from "../harness/node/source-patches";
 import { getMutant, mutantNames, mutants } from "./index";
 
-const root = fileURLToPath(new URL("../", import.meta.url));
+const root = path.join(import.meta.dirname, "../");
 
 describe("mutant catalog", () => {
   it.each(mutants.map((m) => [m.name, m] as const))(

@@ -2,11 +2,10 @@ import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createHarness, workerdChildren } from "../index";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const ROOT = path.join(import.meta.dirname, "../../");
 let store: string;
 
 interface Run {

@@ -1,3 +1,4 @@
+import path from "node:path";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseWorkerConfig } from "./config";
@@ -5,7 +6,7 @@ import { parseWorkerConfig } from "./config";
 describe("parseWorkerConfig", () => {
   it("reads the project's wrangler.jsonc", () => {
     const config = parseWorkerConfig(
-      readFileSync(new URL("../../wrangler.jsonc", import.meta.url), "utf8"),
+      readFileSync(path.join(import.meta.dirname, "../../wrangler.jsonc"), "utf8"),
     );
     expect(config.kv).toEqual({ binding: "SHARE_DATA_KV", namespaceId: "share-data-kv-local" });
     expect(config.r2).toEqual([{ binding: "SHARE_IMAGES", bucketName: "share-images" }]);

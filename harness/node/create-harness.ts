@@ -4,7 +4,6 @@
  * workerd and exposes the `Harness` contract (fetch, restart, faults, clock, direct KV, logs).
  */
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { RequestHandler } from "msw";
 import { HarnessError } from "../errors";
 import type {
@@ -27,7 +26,7 @@ import { openPersistDir, readClockOffset, writeClockOffset, type PersistDir } fr
 import { Runtime, type RuntimeSpec } from "./runtime";
 import { sourcePatchesKey } from "./source-patches";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const ROOT = path.join(import.meta.dirname, "../../");
 
 /** Options beyond the public contract, for the harness's own tests. */
 export interface InternalOptions extends HarnessOptions {

@@ -7,13 +7,11 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { createInterface } from "node:readline";
-import type { Readable } from "node:stream";
 import {
   Miniflare,
   Response as MfResponse,
+  type MiniflareOptions,
   type Request as MfRequest,
-  type WorkerOptions,
 } from "miniflare";
 import { CLOCK_OFFSET_HEADER } from "../workers/clock-header";
 import type { LayerConfig } from "../workers/layer-state";
@@ -42,10 +40,6 @@ export const shareWorkerName = (i: number) => `share-${i}`;
  */
 const TARGET_HEADER = "MF-Route-Override";
 
-function pipeLines(stream: Readable, onLine: (line: string) => void) {
-  createInterface({ input: stream, crlfDelay: Infinity }).on("line", onLine);
-}
-
 async function toMfResponse(response: Response): Promise<MfResponse> {
   const body = response.body === null ? null : await response.arrayBuffer();
   return new MfResponse(body, {
@@ -55,12 +49,54 @@ async function toMfResponse(response: Response): Promise<MfResponse> {
   });
 }
 
-function options(spec: RuntimeSpec) {
-  const { config, layer, code } = spec;
-  const common = {
-    compatibilityDate: config.compatibilityDate,
-    compatibilityFlags: config.compatibilityFlags,
+/** The Miniflare version this module is written against; `runtime.test.ts` trips on any other. */
+export const MINIFLARE_VERSION = "5.20261117.0-beta";
+
+type WorkerEntry = MiniflareOptions["workers"][number];
+type Binding = NonNullable<WorkerEntry["config"]["env"]>[string];
+
+const text = (value: string): Binding => ({ type: "text", value });
+const json = (value: unknown): Binding => ({ type: "json", value }) as Binding;
+const kvNamespace = (id: string): Binding => ({ type: "kv", id });
+const r2Bucket = (name: string): Binding => ({ type: "r2", name });
+const rpc = (worker: string, exportName: string, props: Record<string, unknown>): Binding => ({
+  type: "worker",
+  worker,
+  exportName,
+  props,
+});
+
+/** One worker in Miniflare 5's `workers[]` shape: a single ES module and its env. */
+function worker(
+  spec: Pick<RuntimeSpec, "config">,
+  name: string,
+  module: { path: string; contents: string },
+  env: Record<string, Binding>,
+  dev: WorkerEntry["dev"] = undefined,
+): WorkerEntry {
+  return {
+    config: {
+      name,
+      compatibilityDate: spec.config.compatibilityDate,
+      compatibilityFlags: spec.config.compatibilityFlags,
+      manifest: {
+        mainModule: module.path,
+        modules: { [module.path]: { type: "esm", contents: module.contents } },
+      },
+      env,
+    },
+    ...(dev ? { dev } : {}),
   };
+}
+
+/**
+ * Where Miniflare 5 keeps every resource (`<dir>/v3/kv`, `<dir>/v3/r2`): the same layout
+ * `wrangler dev --persist-to <dir>` uses, so wrangler reads the harness's store.
+ */
+export const resourcePath = (persistDir: string) => path.join(persistDir, "v3");
+
+function options(spec: RuntimeSpec): MiniflareOptions {
+  const { config, layer, code } = spec;
   const outboundService = async (request: MfRequest) => {
     const body = ["GET", "HEAD"].includes(request.method) ? undefined : await request.arrayBuffer();
     const plain = new Request(request.url, {
@@ -70,53 +106,51 @@ function options(spec: RuntimeSpec) {
     });
     return toMfResponse(await spec.outbound(plain));
   };
-  const shares: WorkerOptions[] = Array.from({ length: spec.isolates }, (_, i) => ({
-    ...common,
-    name: shareWorkerName(i),
-    modules: [{ type: "ESModule", path: "entry.worker.js", contents: code.entry }],
-    bindings: spec.vars,
-    r2Buckets: Object.fromEntries(config.r2.map((b) => [b.binding, b.bucketName])),
-    serviceBindings: {
-      [config.kv.binding]: { name: "kv-layer", entrypoint: "KvLayer", props: { isolate: i } },
-    },
-    outboundService,
-  }));
-  const workers: WorkerOptions[] = [
-    ...shares,
-    {
-      ...common,
-      name: "kv-layer",
-      modules: [{ type: "ESModule", path: "kv-layer.worker.js", contents: code.layer }],
-      bindings: { HARNESS_CONFIG: layer as never },
-      kvNamespaces: { RAW_KV: config.kv.namespaceId },
-      ...(config.r2[0] ? { r2Buckets: { RAW_R2: config.r2[0].bucketName } } : {}),
-    },
-  ];
+  const r2 = Object.fromEntries(config.r2.map((b) => [b.binding, r2Bucket(b.bucketName)]));
+  const vars = Object.fromEntries(Object.entries(spec.vars).map(([k, v]) => [k, text(v)]));
+  const layerBinding = (i: number) => rpc("kv-layer", "KvLayer", { isolate: i });
+  const workers: WorkerEntry[] = Array.from({ length: spec.isolates }, (_, i) =>
+    worker(
+      spec,
+      shareWorkerName(i),
+      { path: "entry.worker.js", contents: code.entry },
+      { ...vars, ...r2, [config.kv.binding]: layerBinding(i) },
+      { outboundService: { type: "fetcher", handler: outboundService } } as WorkerEntry["dev"],
+    ),
+  );
+  workers.push(
+    worker(
+      spec,
+      "kv-layer",
+      { path: "kv-layer.worker.js", contents: code.layer },
+      {
+        HARNESS_CONFIG: json(layer),
+        RAW_KV: kvNamespace(config.kv.namespaceId),
+        ...(config.r2[0] ? { RAW_R2: r2Bucket(config.r2[0].bucketName) } : {}),
+      },
+    ),
+  );
   if (code.probe) {
-    const layers = Object.fromEntries(
-      Array.from({ length: spec.isolates }, (_, i) => [
-        `LAYER_${i}`,
-        { name: "kv-layer", entrypoint: "KvLayer", props: { isolate: i } },
-      ]),
+    const layers = Array.from({ length: spec.isolates }, (_, i) => [`LAYER_${i}`, layerBinding(i)]);
+    workers.push(
+      worker(
+        spec,
+        "kv-probe",
+        { path: "probe.worker.js", contents: code.probe },
+        { RAW: kvNamespace(config.kv.namespaceId), ...Object.fromEntries(layers) },
+      ),
     );
-    workers.push({
-      ...common,
-      name: "kv-probe",
-      modules: [{ type: "ESModule", path: "probe.worker.js", contents: code.probe }],
-      kvNamespaces: { RAW: config.kv.namespaceId },
-      serviceBindings: layers,
-    });
   }
   return {
     workers,
     port: 0,
     host: "127.0.0.1",
-    kvPersist: path.join(spec.persistDir, "v3", "kv"),
-    r2Persist: path.join(spec.persistDir, "v3", "r2"),
-    handleRuntimeStdio(stdout: Readable, stderr: Readable) {
-      pipeLines(stdout, (line) => spec.onLine("stdout", line));
-      pipeLines(stderr, (line) => spec.onLine("stderr", line));
-    },
+    resourcePersistencePath: resourcePath(spec.persistDir),
+    // Miniflare's Local Explorer and request logging are for people at a terminal, not the harness.
+    logRequests: false,
+    telemetry: { enabled: false },
+    handleStructuredLogs: (log) =>
+      spec.onLine(log.level === "error" ? "stderr" : "stdout", log.message),
   };
 }
 
@@ -155,21 +189,21 @@ export class Runtime {
   }
 
   static async start(spec: RuntimeSpec): Promise<Runtime> {
-    const mf = new Miniflare(options(spec) as never);
+    const mf = new Miniflare(options(spec));
     await mf.ready;
     return new Runtime(mf);
   }
 
   /** Boot workerd again with `spec` on the same persisted directories. */
   async restart(spec: RuntimeSpec): Promise<void> {
-    await this.#mf.setOptions(options(spec) as never);
+    await this.#mf.setOptions(options(spec));
   }
 
   /** SIGKILL workerd (no clean shutdown), then boot a fresh one on the same directories. */
   async crashAndRecover(spec: RuntimeSpec): Promise<void> {
     for (const pid of workerdChildren()) process.kill(pid, "SIGKILL");
     await this.#mf.dispose().catch(() => undefined);
-    this.#mf = new Miniflare(options(spec) as never);
+    this.#mf = new Miniflare(options(spec));
     await this.#mf.ready;
   }
 
@@ -221,4 +255,97 @@ export class Runtime {
   dispose(): Promise<void> {
     return this.#mf.dispose();
   }
+}
+
+/** A Worker with plain bindings (no KV layer, no clock wrapper): the bench's baseline runtime. */
+export interface PlainSpec {
+  config: WorkerConfig;
+  code: string;
+  persistDir: string;
+  vars: Record<string, string>;
+}
+
+function plainOptions(spec: PlainSpec): MiniflareOptions {
+  const { config } = spec;
+  const env: Record<string, Binding> = {
+    ...Object.fromEntries(Object.entries(spec.vars).map(([k, v]) => [k, text(v)])),
+    [config.kv.binding]: kvNamespace(config.kv.namespaceId),
+    ...Object.fromEntries(config.r2.map((b) => [b.binding, r2Bucket(b.bucketName)])),
+  };
+  return {
+    workers: [worker(spec, "share", { path: "index.js", contents: spec.code }, env)],
+    port: 0,
+    host: "127.0.0.1",
+    resourcePersistencePath: resourcePath(spec.persistDir),
+    logRequests: false,
+    telemetry: { enabled: false },
+    // Drain the Worker's log lines, as the harness does (it buffers them), instead of printing.
+    handleStructuredLogs: () => undefined,
+  };
+}
+
+export class PlainRuntime {
+  private constructor(
+    private mf: Miniflare,
+    private readonly spec: PlainSpec,
+  ) {}
+
+  static async start(spec: PlainSpec): Promise<PlainRuntime> {
+    const mf = new Miniflare(plainOptions(spec));
+    await mf.ready;
+    return new PlainRuntime(mf, spec);
+  }
+
+  fetch(url: string, init: RequestInit): Promise<Response> {
+    return this.mf.dispatchFetch(url, init as never) as unknown as Promise<Response>;
+  }
+
+  restart(): Promise<void> {
+    return this.mf.setOptions(plainOptions(this.spec));
+  }
+
+  /** Node-side KV proxy, for loading a baseline store before measuring (never in tests). */
+  kv(): Promise<KVNamespace> {
+    return this.mf.getKVNamespace(this.spec.config.kv.binding) as unknown as Promise<KVNamespace>;
+  }
+
+  dispose(): Promise<void> {
+    return this.mf.dispose();
+  }
+}
+
+/**
+ * Real KV and R2 bindings with no Worker of ours, for the Worker's own unit tests in `src/`.
+ * These are Miniflare's Node-side proxies.
+ */
+export async function startBindings(): Promise<{
+  kv: KVNamespace;
+  r2: R2Bucket;
+  dispose(): Promise<void>;
+}> {
+  const mf = new Miniflare({
+    workers: [
+      {
+        config: {
+          name: "bindings",
+          compatibilityDate: "2026-11-17",
+          manifest: {
+            mainModule: "index.js",
+            modules: {
+              "index.js": {
+                type: "esm",
+                contents: "export default { fetch: () => new Response() }",
+              },
+            },
+          },
+          env: { KV: kvNamespace("KV"), R2: r2Bucket("R2") },
+        },
+      },
+    ],
+    logRequests: false,
+    telemetry: { enabled: false },
+  });
+  const kv = (await mf.getKVNamespace("KV")) as unknown as KVNamespace;
+  const r2 = (await mf.getR2Bucket("R2")) as unknown as R2Bucket;
+  return { kv, r2, dispose: () => mf.dispose() };
 }

@@ -3,15 +3,15 @@
  * `GET /__harness/`: the dashboard page, and its static files under `/__harness/ui/`, read from
  * `harness/dashboard/` on each request (plain HTML, ES modules and CSS: no build step).
  */
+import path from "node:path";
 import { readFile } from "node:fs/promises";
 import { extname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Hono } from "hono";
 import type { Harness } from "../types";
 import { createIsolatePicker, ISOLATE_HEADER } from "./isolate-picker";
 
 /** Where the page's files live; only names matching ASSET_NAME inside it are ever served. */
-export const DASHBOARD_DIR = fileURLToPath(new URL("../dashboard/", import.meta.url));
+export const DASHBOARD_DIR = path.join(import.meta.dirname, "../dashboard/");
 
 /** The URL prefix of the page's assets; not a control route, so no clash with `/__harness/kv`. */
 export const DASHBOARD_ASSET_PATH = "/__harness/ui";

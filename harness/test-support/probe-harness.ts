@@ -5,10 +5,9 @@
  * (same name and message the Worker sees). Map results come back as Maps.
  */
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { createHarness, type HarnessImpl, type InternalOptions } from "../node/create-harness";
 
-const placeholder = fileURLToPath(new URL("./placeholder.worker.ts", import.meta.url));
+const placeholder = path.join(import.meta.dirname, "./placeholder.worker.ts");
 
 export class ProbeError extends Error {
   constructor(

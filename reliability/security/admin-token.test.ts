@@ -3,8 +3,8 @@
  * answers carry CSP, nosniff and a referrer policy, and no log line ever shows ADMIN_TOKEN or a
  * Cloudflare API token the Worker happens to hold, even while KV fails.
  */
+import path from "node:path";
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createShareFactory } from "../../fixtures/factories";
 import { kvMutations, postShare, useHarness } from "../support/use-harness";
@@ -55,7 +55,7 @@ describe("DELETE /api/share/:id", () => {
 
   it("compares the token in constant time (no === on the secret)", () => {
     const source = readFileSync(
-      fileURLToPath(new URL("../../src/routes/shares.ts", import.meta.url)),
+      path.join(import.meta.dirname, "../../src/routes/shares.ts"),
       "utf8",
     );
     expect(source).toMatch(/timingSafeEqual\(\s*given,\s*token\s*\)/);

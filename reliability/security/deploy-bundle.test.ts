@@ -5,11 +5,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildDeployBundle, hasSourceMap, runtimeDependencies, scanBundle } from "./deploy-bundle";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const ROOT = path.join(import.meta.dirname, "../../");
 const dirs: string[] = [];
 const tempDir = () => {
   const dir = mkdtempSync(path.join(tmpdir(), "bundle-scan-"));

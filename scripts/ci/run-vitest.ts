@@ -3,11 +3,11 @@
  * Runs the project's own Vitest CLI as a child process (same Node, inherited stdio unless told
  * otherwise) and resolves with its exit code, so CI scripts can compose runs.
  */
+import path from "node:path";
 import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 
-export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const VITEST = fileURLToPath(new URL("../../node_modules/vitest/vitest.mjs", import.meta.url));
+export const ROOT = path.join(import.meta.dirname, "../../");
+const VITEST = path.join(import.meta.dirname, "../../node_modules/vitest/vitest.mjs");
 
 export interface VitestRun {
   args: string[];

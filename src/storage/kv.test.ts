@@ -1,4 +1,4 @@
-import { Miniflare } from "miniflare";
+import { startBindings } from "../../harness/node/runtime.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Metrics } from "../metrics/metrics.js";
 import { testBackend } from "./contract.js";
@@ -6,16 +6,12 @@ import { createKvBackend } from "./kv.js";
 import { LruCache } from "./lru-cache.js";
 import type { KvBinding } from "./types.js";
 
-let mf: Miniflare;
+let mf: Awaited<ReturnType<typeof startBindings>>;
 let kv: KvBinding;
 
 beforeAll(async () => {
-  mf = new Miniflare({
-    modules: true,
-    script: "export default {fetch(){return new Response()}}",
-    kvNamespaces: ["KV"],
-  });
-  kv = (await mf.getKVNamespace("KV")) as unknown as KvBinding;
+  mf = await startBindings();
+  kv = mf.kv as unknown as KvBinding;
 });
 
 afterAll(async () => {

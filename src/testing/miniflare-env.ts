@@ -4,7 +4,7 @@
  * wrapper around the real KV proxy (production error messages on chosen ops), and request helpers.
  * `useMiniflareEnv()` registers the per-file set-up and per-test reset in one call.
  */
-import { Miniflare } from "miniflare";
+import { startBindings } from "../../harness/node/runtime.js";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import { createApp } from "../app.js";
 import { setClock } from "../clock.js";
@@ -72,21 +72,14 @@ export function countingKv(inner: KvBinding | (() => KvBinding)): CountingKv {
 }
 
 export interface TestWorld {
-  mf: Miniflare;
+  mf: { dispose(): Promise<void> };
   kv: KvBinding;
   r2: R2Bucket;
 }
 
 export async function startMiniflare(): Promise<TestWorld> {
-  const mf = new Miniflare({
-    modules: true,
-    script: "export default {fetch(){return new Response()}}",
-    kvNamespaces: ["KV"],
-    r2Buckets: ["R2"],
-  });
-  const kv = (await mf.getKVNamespace("KV")) as unknown as KvBinding;
-  const r2 = (await mf.getR2Bucket("R2")) as unknown as R2Bucket;
-  return { mf, kv, r2 };
+  const started = await startBindings();
+  return { mf: started, kv: started.kv as unknown as KvBinding, r2: started.r2 };
 }
 
 /** Delete every key, so each test starts from an empty namespace. */
