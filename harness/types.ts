@@ -27,8 +27,16 @@ export interface FaultRule {
   /** Only this isolate (0-based); all when omitted. */
   isolate?: number;
   kind: "error" | "network" | "latency" | "hang";
-  /** For `error`: 429, 500 or 503; the Worker sees the exact production message. */
-  status?: 429 | 500 | 503;
+  /**
+   * For `error`; the Worker sees the exact production message. 429, 500, 503: the KV service
+   * failed. 400 (get/getWithMetadata: invalid cache_ttl; put: invalid expiration_ttl; list:
+   * invalid key_count_limit), 413 (put: value too large, or metadata with `reason: "metadata"`),
+   * 414 (key too long): the limit errors. A 400 rule with `op: "any"` skips deletes, a 413 rule
+   * everything but put.
+   */
+  status?: 400 | 413 | 414 | 429 | 500 | 503;
+  /** For status 413: which limit the put broke. Default `"value"`. */
+  reason?: "value" | "metadata";
   /** For `latency`: delay in ms; for `hang`: how long before it fails with a network error. */
   ms?: number;
   /** For `latency`: uniform jitter added on top, 0..jitterMs. */

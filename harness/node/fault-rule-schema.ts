@@ -15,7 +15,17 @@ export const faultRuleSchema = z
     prefix: z.string().optional(),
     isolate: count.optional(),
     kind: z.enum(["error", "network", "latency", "hang"]),
-    status: z.union([z.literal(429), z.literal(500), z.literal(503)]).optional(),
+    status: z
+      .union([
+        z.literal(400),
+        z.literal(413),
+        z.literal(414),
+        z.literal(429),
+        z.literal(500),
+        z.literal(503),
+      ])
+      .optional(),
+    reason: z.enum(["value", "metadata"]).optional(),
     ms: count.optional(),
     jitterMs: count.optional(),
     probability: z.number().min(0).max(1).optional(),
@@ -27,6 +37,18 @@ export const faultRuleSchema = z
   .refine((r) => r.kind !== "latency" || r.ms !== undefined, {
     message: "a latency rule needs ms",
     path: ["ms"],
+  })
+  .refine((r) => r.status !== 400 || r.op !== "delete", {
+    message: "400 is given by get, getWithMetadata, put and list, not delete",
+    path: ["status"],
+  })
+  .refine((r) => r.status !== 413 || r.op === "put" || r.op === "any", {
+    message: "413 (value or metadata too large) is given by put only",
+    path: ["status"],
+  })
+  .refine((r) => r.reason === undefined || r.status === 413, {
+    message: 'reason ("value" or "metadata") goes with status 413',
+    path: ["reason"],
   });
 
 /** Parse one rule or throw `BAD_RULE` naming the field that is wrong. */

@@ -4,6 +4,17 @@ import type { KvOp } from "../types";
 /** The METHOD workerd puts in `KV <METHOD> failed: ...` (list is labelled GET). */
 export type KvMethod = "GET" | "GET_BULK" | "PUT" | "DELETE";
 
+/** KV's documented limits, as workerd and the KV service enforce them. */
+export const KV_LIMITS = {
+  keyBytes: 512,
+  valueBytes: 25 * 1024 * 1024,
+  metadataBytes: 1024,
+  minExpirationTtl: 60,
+  minCacheTtl: 30,
+  listLimit: 1000,
+  bulkKeys: 100,
+} as const;
+
 const STATUS_TEXT: Record<number, string> = {
   429: "Too Many Requests",
   500: "Internal Server Error",
@@ -13,13 +24,58 @@ const STATUS_TEXT: Record<number, string> = {
 export function methodOf(op: KvOp, bulk = false): KvMethod {
   if (op === "put") return "PUT";
   if (op === "delete") return "DELETE";
-  if (op === "get" && bulk) return "GET_BULK";
+  if ((op === "get" || op === "getWithMetadata") && bulk) return "GET_BULK";
   return "GET";
 }
 
 /** `new Error("KV PUT failed: 429 Too Many Requests")`, as workerd throws it. */
 export function kvStatusError(method: KvMethod, status: number): Error {
   return new Error(`KV ${method} failed: ${status} ${STATUS_TEXT[status] ?? "Error"}`);
+}
+
+/** `KV <METHOD> failed: <status> <text>`: a KV service error whose status text is its reason. */
+export function kvError(method: KvMethod, status: number, text: string): Error {
+  return new Error(`KV ${method} failed: ${status} ${text}`);
+}
+
+export const limitText = {
+  keyLength: (bytes: number) =>
+    `UTF-8 encoded length of ${bytes} exceeds key length limit of ${KV_LIMITS.keyBytes}.`,
+  valueLength: (bytes: number) =>
+    `Value length of ${bytes} exceeds limit of ${KV_LIMITS.valueBytes}.`,
+  metadataLength: (bytes: number) =>
+    `Metadata length of ${bytes} exceeds limit of ${KV_LIMITS.metadataBytes}.`,
+  expirationTtl: (raw: unknown) =>
+    `Invalid expiration_ttl of ${String(raw)}. Expiration TTL must be at least ${KV_LIMITS.minExpirationTtl}.`,
+  cacheTtl: (raw: unknown) =>
+    `Invalid cache_ttl of ${String(raw)}. Cache TTL must be at least ${KV_LIMITS.minCacheTtl}.`,
+  listLimitHigh: (raw: unknown) =>
+    `Invalid key_count_limit of ${String(raw)}. Please specify an integer less than ${KV_LIMITS.listLimit}.`,
+};
+
+/**
+ * The 4xx an injected fault rule gives: production's text for the smallest input that breaks the
+ * limit (validation runs first, so the call's own input is always within it).
+ * 400: cache_ttl on reads, expiration_ttl on put, key_count_limit on list. 413: value (default) or
+ * metadata on put. 414: the key (or list prefix) length.
+ */
+export function injectedClientError(
+  op: KvOp,
+  bulk: boolean,
+  status: 400 | 413 | 414,
+  reason?: "value" | "metadata",
+): Error {
+  const method = methodOf(op, bulk);
+  if (status === 414) return kvError(method, 414, limitText.keyLength(KV_LIMITS.keyBytes + 1));
+  if (status === 413) {
+    return reason === "metadata"
+      ? kvError(method, 413, limitText.metadataLength(KV_LIMITS.metadataBytes + 1))
+      : kvError(method, 413, limitText.valueLength(KV_LIMITS.valueBytes + 1));
+  }
+  if (op === "put")
+    return kvError(method, 400, limitText.expirationTtl(KV_LIMITS.minExpirationTtl - 1));
+  if (op === "list") return kvError(method, 400, limitText.listLimitHigh(KV_LIMITS.listLimit + 1));
+  return kvError(method, 400, limitText.cacheTtl(KV_LIMITS.minCacheTtl - 1));
 }
 
 /** What a Worker sees when the connection to KV drops. */

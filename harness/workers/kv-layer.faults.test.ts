@@ -53,6 +53,57 @@ describe("fault kinds", () => {
     expect(await harness.kv.get("share:1")).toBe("v1");
   });
 
+  it("error 4xx: production's limit texts for each op, and the store is untouched", async () => {
+    const { harness, call } = probe;
+    await harness.faults.set([
+      { op: "any", kind: "error", status: 400, prefix: "bad-request:" },
+      { op: "put", kind: "error", status: 413, prefix: "too-big:" },
+      { op: "put", kind: "error", status: 413, reason: "metadata", prefix: "big-meta:" },
+      { op: "any", kind: "error", status: 414, prefix: "long:" },
+    ]);
+    expect(await message(call("LAYER_0", "get", "bad-request:1"))).toBe(
+      "KV GET failed: 400 Invalid cache_ttl of 29. Cache TTL must be at least 30.",
+    );
+    expect(await message(call("LAYER_0", "getWithMetadata", ["bad-request:1"]))).toBe(
+      "KV GET_BULK failed: 400 Invalid cache_ttl of 29. Cache TTL must be at least 30.",
+    );
+    expect(await message(call("LAYER_0", "put", "bad-request:1", "x"))).toBe(
+      "KV PUT failed: 400 Invalid expiration_ttl of 59. Expiration TTL must be at least 60.",
+    );
+    expect(await message(call("LAYER_0", "list", { prefix: "bad-request:" }))).toBe(
+      "KV GET failed: 400 Invalid key_count_limit of 1001. Please specify an integer less than 1000.",
+    );
+    // KV has no 400 for a valid delete: the `any` rule lets it through.
+    expect(await message(call("LAYER_0", "delete", "bad-request:1"))).toBe("ok");
+    expect(await message(call("LAYER_0", "put", "too-big:1", "x"))).toBe(
+      "KV PUT failed: 413 Value length of 26214401 exceeds limit of 26214400.",
+    );
+    expect(await message(call("LAYER_0", "put", "big-meta:1", "x", { metadata: { a: 1 } }))).toBe(
+      "KV PUT failed: 413 Metadata length of 1025 exceeds limit of 1024.",
+    );
+    expect(await message(call("LAYER_1", "delete", "long:1"))).toBe(
+      "KV DELETE failed: 414 UTF-8 encoded length of 513 exceeds key length limit of 512.",
+    );
+    expect(await message(call("LAYER_1", "get", ["long:1", "share:1"]))).toBe(
+      "KV GET_BULK failed: 414 UTF-8 encoded length of 513 exceeds key length limit of 512.",
+    );
+    for (const key of ["bad-request:1", "too-big:1", "big-meta:1"]) {
+      expect(await harness.kv.get(key)).toBeNull();
+    }
+  });
+
+  it("4xx rules that KV cannot give are refused", async () => {
+    await expect(
+      probe.harness.faults.add({ op: "delete", kind: "error", status: 400 }),
+    ).rejects.toThrow(/fault rule status: 400 is given by get, getWithMetadata, put and list/);
+    await expect(
+      probe.harness.faults.add({ op: "get", kind: "error", status: 413 }),
+    ).rejects.toThrow(/fault rule status: 413 .* put only/);
+    await expect(
+      probe.harness.faults.add({ op: "put", kind: "error", status: 400, reason: "value" }),
+    ).rejects.toThrow(/fault rule reason/);
+  });
+
   it("network: `Network connection lost.`, and a fault is counted", async () => {
     const { harness, call } = probe;
     await harness.resetCounters();

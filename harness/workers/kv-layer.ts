@@ -5,7 +5,7 @@
  */
 import type { FaultRule, KvOp } from "../types";
 import { cacheId } from "./edge-cache";
-import { kvStatusError, methodOf, networkError } from "./kv-errors";
+import { injectedClientError, kvStatusError, methodOf, networkError } from "./kv-errors";
 import type { LayerState } from "./layer-state";
 import type { VirtualStore } from "./virtual-store";
 
@@ -154,9 +154,14 @@ export class KvLayerOps {
       case "network":
         counters.faults += 1;
         throw networkError();
-      case "error":
+      case "error": {
         counters.faults += 1;
-        throw kvStatusError(methodOf(op, bulk), rule.status ?? 500);
+        const status = rule.status ?? 500;
+        if (status === 400 || status === 413 || status === 414) {
+          throw injectedClientError(op, bulk, status, rule.reason);
+        }
+        throw kvStatusError(methodOf(op, bulk), status);
+      }
     }
   }
 }
