@@ -4,7 +4,7 @@
 $ErrorActionPreference = 'Stop'
 
 if (-not (Get-Command node -ErrorAction SilentlyContinue)) {
-  [Console]::Error.WriteLine('setup-kv-storage: Node.js was not found on PATH. Install Node.js 20.19 or newer (https://nodejs.org), run `npm install` in the project root, then run this script again.')
+  [Console]::Error.WriteLine('setup-kv-storage: Node.js was not found on PATH. Install Node.js 22.12 or newer (24 LTS recommended) (https://nodejs.org), run `npm install` in the project root, then run this script again.')
   exit 127
 }
 

@@ -11,7 +11,7 @@ esac
 cd "$here/.."
 
 if ! command -v node >/dev/null 2>&1; then
-  echo "setup-kv-storage: Node.js was not found on PATH. Install Node.js 20.19 or newer (https://nodejs.org)," >&2
+  echo "setup-kv-storage: Node.js was not found on PATH. Install Node.js 22.12 or newer (24 LTS recommended) (https://nodejs.org)," >&2
   echo "run \`npm install\` in the project root, then run this script again." >&2
   exit 127
 fi

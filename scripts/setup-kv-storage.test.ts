@@ -48,7 +48,7 @@ describe.skipIf(process.platform === "win32")("scripts/setup-kv-storage.sh", () 
       encoding: "utf8",
     });
     expect(run.status).toBe(127);
-    expect(run.stderr).toContain("Node.js was not found on PATH. Install Node.js 20.19 or newer");
+    expect(run.stderr).toContain("Node.js was not found on PATH. Install Node.js 22.12 or newer (24 LTS recommended)");
   });
 });
 

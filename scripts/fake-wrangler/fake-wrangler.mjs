@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * @module A stand-in for wrangler 4.86.0 in tests: records its argv and answers `whoami --json`,
+ * @module A stand-in for wrangler 4.164.0 in tests: records its argv and answers `whoami --json`,
  * `kv namespace list` and `kv namespace create` from a JSON state file, printing what the real
  * wrangler prints (texts copied from node_modules/wrangler/wrangler-dist/cli.js). Plain JS so each
  * call starts in milliseconds.
@@ -21,7 +21,7 @@ if (!statePath || !logPath) {
 appendFileSync(logPath, `${JSON.stringify(argv)}\n`);
 const state = JSON.parse(readFileSync(statePath, "utf8"));
 
-const BANNER = "\n \u26C5\uFE0F wrangler 4.86.0\n" + "\u2500".repeat(19) + "\n";
+const BANNER = "\n \u26C5\uFE0F wrangler 4.164.0\n" + "\u2500".repeat(20) + "\n";
 const LOGS =
   '\n\u{1FAB5}  Logs were written to "/home/user/.config/.wrangler/logs/wrangler-2026-11-25_20-01-08_219.log"\n';
 // esbuild's error box, coloured as wrangler prints it even when stderr is not a terminal.
@@ -97,6 +97,8 @@ if (positional[0] === "whoami" && argv.includes("--json")) {
       errorBox(`A KV namespace with the title "${title}" already exists.`, [
         "You can list existing namespaces with their IDs by running:",
         "  wrangler kv namespace list",
+        "",
+        "Or choose a different namespace name.",
       ]),
     );
   }
@@ -109,9 +111,8 @@ if (positional[0] === "whoami" && argv.includes("--json")) {
   out(
     "\u2728 Success!\nTo access your new KV Namespace in your Worker, add the following snippet to your configuration file:\n" +
       `${JSON.stringify(snippet, null, 2)}\n` +
-      (preview
-        ? ""
-        : "? Would you like Wrangler to add it on your behalf?\n\u{1F916} Using fallback value in non-interactive context: no\n"),
+      // wrangler.jsonc is a JSON config, so wrangler asks (and, non-interactive, declines).
+      "? Would you like Wrangler to add it on your behalf?\n\u{1F916} Using fallback value in non-interactive context: no\n",
   );
 } else {
   fail(errorBox(`Unknown arguments: ${argv.join(" ")}`));

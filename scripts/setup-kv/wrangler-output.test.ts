@@ -7,7 +7,7 @@ import {
   parseWhoami,
 } from "./wrangler-output";
 
-// Texts as wrangler 4.86.0 prints them (see scripts/fake-wrangler/fake-wrangler.mjs).
+// Texts as wrangler 4.164.0 prints them (see scripts/fake-wrangler/fake-wrangler.mjs).
 const ERROR = "\u001b[31m\u2718 \u001b[41;31m[\u001b[41;97mERROR\u001b[41;31m]\u001b[0m \u001b[1m";
 
 describe("classifyFailure", () => {
