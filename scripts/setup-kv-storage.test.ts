@@ -48,7 +48,9 @@ describe.skipIf(process.platform === "win32")("scripts/setup-kv-storage.sh", () 
       encoding: "utf8",
     });
     expect(run.status).toBe(127);
-    expect(run.stderr).toContain("Node.js was not found on PATH. Install Node.js 22.12 or newer (24 LTS recommended)");
+    expect(run.stderr).toContain(
+      "Node.js was not found on PATH. Install Node.js 22.12 or newer (24 LTS recommended)",
+    );
   });
 });
 
