@@ -25,6 +25,7 @@ import { Outbound } from "./outbound";
 import { openPersistDir, readClockOffset, writeClockOffset, type PersistDir } from "./persist";
 import { Runtime, type RuntimeSpec } from "./runtime";
 import { sourcePatchesKey } from "./source-patches";
+import { storageBackendVar } from "./storage-backend-var";
 
 const ROOT = path.join(import.meta.dirname, "../../");
 
@@ -266,7 +267,15 @@ export class HarnessImpl implements Harness {
       config,
       persistDir: this.persist.dir,
       isolates: this.options.isolates,
-      vars: { ...config.vars, ...opts.vars, STORAGE_BACKEND: this.options.backend },
+      vars: {
+        ...config.vars,
+        ...opts.vars,
+        STORAGE_BACKEND: storageBackendVar(
+          this.options.backend,
+          config.vars.STORAGE_BACKEND,
+          opts.vars?.STORAGE_BACKEND,
+        ),
+      },
       layer: layerConfig,
       code: { entry, layer, ...(probe ? { probe } : {}) },
       outbound: (request) => this.#outbound.handle(request),
