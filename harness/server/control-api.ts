@@ -22,6 +22,7 @@ import {
   snapshotSchema,
 } from "./control-schemas";
 import { parseJsonBody, parseQuery, parseWith } from "./parse-input";
+import { createSessionRoutes } from "./sessions";
 
 export const CONTROL_BASE_PATH = "/__harness";
 
@@ -40,6 +41,9 @@ export const CONTROL_ROUTES = [
   "PUT /__harness/snapshot?replace=true",
   "GET|DELETE /__harness/logs?op=&outcome=&limit=",
   "GET|DELETE /__harness/counters",
+  "GET|POST /__harness/sessions",
+  "GET|DELETE /__harness/sessions/:id",
+  "* /__harness/sessions/:id/...",
 ] as const;
 
 /** Rules naming an isolate the harness does not run would silently never fire. */
@@ -58,11 +62,16 @@ function matchesLog(line: LogLine, field: "op" | "outcome", wanted: string | und
   return wanted === undefined || line.json?.[field] === wanted;
 }
 
+export interface ControlApiOptions {
+  /** Serve `/__harness/sessions` (isolated sessions beside this harness). Default true. */
+  sessions?: boolean;
+}
+
 /**
  * Build the control API for one harness.
  * @example new Hono().route("/", createControlApi(harness)) // serves /__harness/*
  */
-export function createControlApi(harness: Harness): Hono {
+export function createControlApi(harness: Harness, options: ControlApiOptions = {}): Hono {
   const app = new Hono().basePath(CONTROL_BASE_PATH);
 
   app.onError((err, c) => {
@@ -169,6 +178,13 @@ export function createControlApi(harness: Harness): Hono {
     await harness.resetCounters();
     return c.json(await harness.counters());
   });
+
+  if (options.sessions !== false) {
+    app.route(
+      "/sessions",
+      createSessionRoutes(harness, { control: (h) => createControlApi(h, { sessions: false }) }),
+    );
+  }
 
   // Anything else under /__harness/ is a typo, never a Worker route.
   app.all("/*", (c) => {

@@ -12,6 +12,8 @@ export type ControlErrorCode =
   | "clock_in_past"
   | "key_not_found"
   | "route_not_found"
+  | "session_not_found"
+  | "too_many_sessions"
   | "harness_failed";
 
 /**

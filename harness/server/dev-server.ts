@@ -13,6 +13,7 @@ import { createDashboardRoute } from "./dashboard-route";
 import { createIsolatePicker, type IsolateStrategy } from "./isolate-picker";
 import { DEFAULT_HOST, DEFAULT_PORT } from "./listen-address";
 import type { SessionRecorder } from "./recorder";
+import { closeSessions } from "./sessions";
 import { createWorkerProxy } from "./worker-proxy";
 
 export { DEFAULT_HOST, DEFAULT_PORT, isLoopbackHost } from "./listen-address";
@@ -33,7 +34,7 @@ export interface DevServer {
   /** Base URL, e.g. `http://127.0.0.1:8787`. */
   readonly url: string;
   readonly port: number;
-  /** Stop accepting connections and close open ones. Does not dispose the harness. */
+  /** Stop accepting connections, close open ones and its sessions. Does not dispose the harness. */
   close(): Promise<void>;
 }
 
@@ -84,10 +85,13 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   return {
     url: `http://${urlHost}:${port}`,
     port,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: async () => {
+      await new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         if ("closeAllConnections" in server) server.closeAllConnections();
-      }),
+      });
+      // Test runs' sessions end with the server; the developer's harness is the caller's.
+      await closeSessions(options.harness);
+    },
   };
 }
