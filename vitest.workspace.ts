@@ -5,8 +5,12 @@
  * - `unit`: tests beside the code in `src/`, `harness/`, `scripts/`, `fixtures/`, `bench/`, `mutants/`.
  * - `memory` and `kv`: the six verification suites in `suites/`, once per storage backend.
  */
+import { randomBytes } from "node:crypto";
 import type {} from "vitest";
 import { defineProject } from "vitest/config";
+
+/** Tags the shares the suites create on targets they do not own (`suites/support/own-data.ts`). */
+const RUN_ID = process.env.SUITE_RUN_ID || randomBytes(4).toString("hex");
 
 const suite = (backend: "memory" | "kv") =>
   defineProject({
@@ -14,7 +18,7 @@ const suite = (backend: "memory" | "kv") =>
       name: backend,
       include: ["suites/**/*.suite.ts"],
       env: { SUITE_BACKEND: backend },
-      provide: { backend },
+      provide: { backend, runId: RUN_ID },
       testTimeout: 60_000,
       hookTimeout: 60_000,
     },
@@ -51,5 +55,6 @@ export const projects = [
 declare module "vitest" {
   export interface ProvidedContext {
     backend: "memory" | "kv";
+    runId: string;
   }
 }

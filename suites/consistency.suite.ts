@@ -19,11 +19,12 @@ import {
   type CreatedShare,
 } from "./support/api";
 import { capabilities, windows } from "./support/capabilities";
+import { suiteFactory } from "./support/own-data";
 import { suiteBackend, useTarget } from "./support/use-target";
 
 const backend = suiteBackend();
 const caps = capabilities[backend];
-const factory = createShareFactory(6606);
+const factory = suiteFactory(6606);
 const ids = (shares: { id: string }[]) => shares.map((s) => s.id);
 /** Long enough for every isolate's read cache and KV's edge cache to have expired. */
 const CONVERGED_MS = windows.readCacheMs + windows.edgeCacheMs + 1000;
@@ -95,11 +96,7 @@ describe(`consistency [${backend}]`, () => {
 
   it("makes a delete disappear at once in the deleting isolate and within the window in others", async (ctx) => {
     const clock = t.control(ctx, "clock");
-    t.require(
-      ctx,
-      t.target.adminToken !== undefined,
-      "no admin token (TARGET_ADMIN_TOKEN) for DELETE",
-    );
+    t.requireAdmin(ctx);
     const created = await createShare(t.target, factory.createBody(), 0);
     await clock.advance(windows.edgeCacheMs + 1000);
     // Both isolates read it, so each holds it in its cache.

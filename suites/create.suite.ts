@@ -3,7 +3,6 @@
  * every class of bad input, and copying the image into R2 (or not, when the image host fails).
  */
 import { describe, expect, it } from "vitest";
-import { createShareFactory } from "../fixtures/factories/index";
 import { SHARE_TTL_SECONDS } from "../src/shares/schema";
 import {
   createShare,
@@ -16,10 +15,11 @@ import {
   stored,
 } from "./support/api";
 import { capabilities } from "./support/capabilities";
+import { suiteFactory } from "./support/own-data";
 import { suiteBackend, useTarget } from "./support/use-target";
 
 const backend = suiteBackend();
-const factory = createShareFactory(1101);
+const factory = suiteFactory(1101);
 
 describe(`create [${backend}]`, () => {
   const t = useTarget();

@@ -7,10 +7,11 @@ import { createShareFactory } from "../fixtures/factories/index";
 import { createShareId } from "../src/shares/record";
 import { createShare, getShare, stored } from "./support/api";
 import { capabilities, windows } from "./support/capabilities";
+import { suiteFactory } from "./support/own-data";
 import { suiteBackend, useTarget } from "./support/use-target";
 
 const backend = suiteBackend();
-const factory = createShareFactory(2202);
+const factory = suiteFactory(2202);
 
 describe(`get [${backend}]`, () => {
   const t = useTarget();

@@ -8,11 +8,12 @@ import { createShareFactory } from "../fixtures/factories/index";
 import type { ShareData } from "../src/shares/schema";
 import { createShare, deleteShare, listAll, listPage, type CreatedShare } from "./support/api";
 import { capabilities, windows } from "./support/capabilities";
+import { suiteFactory } from "./support/own-data";
 import { suiteBackend, useTarget } from "./support/use-target";
 
 const backend = suiteBackend();
 const caps = capabilities[backend];
-const factory = createShareFactory(3303);
+const factory = suiteFactory(3303);
 const ids = (shares: { id: string }[]) => shares.map((s) => s.id);
 /** Ids invert time, so ascending id order is newest first (ties: the random suffix). */
 const byKeyOrder = <T extends { id: string }>(shares: T[]) =>
@@ -124,11 +125,7 @@ describe(`list [${backend}]`, () => {
   });
 
   it("leaves out a deleted share", async (ctx) => {
-    t.require(
-      ctx,
-      t.target.adminToken !== undefined,
-      "no admin token (TARGET_ADMIN_TOKEN) for DELETE",
-    );
+    t.requireAdmin(ctx);
     const victim = live[3]!;
     expect(await deleteShare(t.target, victim.id)).toBe(204);
     live = live.filter((s) => s.id !== victim.id);

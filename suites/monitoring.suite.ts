@@ -4,7 +4,6 @@
  * injected KV faults, and `shares.r2Stored` counts the images copied into R2.
  */
 import { describe, expect, it } from "vitest";
-import { createShareFactory } from "../fixtures/factories/index";
 import {
   createShare,
   failingImageHost,
@@ -16,10 +15,11 @@ import {
   type Monitoring,
 } from "./support/api";
 import { capabilities, windows } from "./support/capabilities";
+import { suiteFactory } from "./support/own-data";
 import { suiteBackend, useTarget } from "./support/use-target";
 
 const backend = suiteBackend();
-const factory = createShareFactory(4404);
+const factory = suiteFactory(4404);
 
 const delta = (a: Monitoring, b: Monitoring) => ({
   total: b.shares.total - a.shares.total,

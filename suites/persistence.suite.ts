@@ -5,7 +5,6 @@
  * data IS lost on restart: the guide's original problem, asserted so it stays visible.
  */
 import { describe, expect, it } from "vitest";
-import { createShareFactory } from "../fixtures/factories/index";
 import { shareDataSchema } from "../src/shares/schema";
 import {
   createShare,
@@ -17,11 +16,12 @@ import {
   type CreatedShare,
 } from "./support/api";
 import { capabilities, windows } from "./support/capabilities";
+import { suiteFactory } from "./support/own-data";
 import { suiteBackend, useTarget } from "./support/use-target";
 
 const backend = suiteBackend();
 const caps = capabilities[backend];
-const factory = createShareFactory(5505);
+const factory = suiteFactory(5505);
 
 describe(`persistence [${backend}]`, () => {
   const t = useTarget();

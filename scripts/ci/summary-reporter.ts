@@ -1,7 +1,9 @@
 /**
  * @module scripts/ci/summary-reporter
  * A Vitest reporter that prints one table at the end of a run: suite x project (backend) with
- * passed, failed, skipped and time. Used beside the default reporter by `npm test` and
+ * passed, failed, skipped and time; then which target each backend ran against, how many suite
+ * cases ran, were skipped (grouped by reason) and failed, and how long eventually consistent
+ * checks took to converge. Used beside the default reporter by `npm test` and
  * `npm run test:kv-storage`, so the six checks read at a glance in a terminal or a CI log.
  */
 import { basename } from "node:path";
@@ -65,6 +67,40 @@ export function skipReasons(modules: ReadonlyArray<TestModule>): string[] {
   return [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${n} x ${k}`);
 }
 
+/** The targets the suite cases ran against (`backend: label`, from each test's meta). */
+export function targets(modules: ReadonlyArray<TestModule>): string[] {
+  const seen = new Set<string>();
+  for (const module of modules) {
+    if (!SUITE_PROJECTS.has(module.project.name)) continue;
+    for (const test of module.children.allTests()) {
+      const target = test.meta().target;
+      if (target) seen.add(target);
+    }
+  }
+  return [...seen].sort();
+}
+
+/** One line: how many suite cases ran (passed, failed) and how many were skipped. */
+export function suiteTotals(rows: Row[]): string {
+  const suites = rows.filter((r) => SUITE_PROJECTS.has(r.project));
+  const sum = (k: "passed" | "failed" | "skipped") => suites.reduce((n, r) => n + r[k], 0);
+  const ran = sum("passed") + sum("failed");
+  return `suite cases: ${ran} ran (${sum("passed")} passed, ${sum("failed")} failed), ${sum("skipped")} skipped`;
+}
+
+/** How long the checks that polled for eventual consistency took, or undefined when none did. */
+export function convergenceLine(modules: ReadonlyArray<TestModule>): string | undefined {
+  const all: { what: string; ms: number }[] = [];
+  for (const module of modules) {
+    for (const test of module.children.allTests()) all.push(...(test.meta().convergence ?? []));
+  }
+  if (all.length === 0) return undefined;
+  const sorted = [...all].sort((a, b) => a.ms - b.ms);
+  const median = sorted[Math.floor((sorted.length - 1) / 2)]!.ms;
+  const slowest = sorted[sorted.length - 1]!;
+  return `eventual consistency: ${all.length} checks polled; converged in median ${median} ms, slowest ${slowest.ms} ms (${slowest.what})`;
+}
+
 export function formatTable(rows: Row[]): string {
   const header = ["suite", "backend", "passed", "failed", "skipped", "time"];
   const body = rows.map((r) => [
@@ -89,10 +125,19 @@ export default class SummaryReporter implements Reporter {
     if (rows.length > 0) {
       process.stdout.write(`\nVerification suites by backend\n${formatTable(rows)}\n`);
     }
+    const ran = targets(modules);
+    if (ran.length > 0) {
+      process.stdout.write(`\nTargets\n${ran.map((t) => `  ${t}`).join("\n")}\n`);
+    }
+    if (all.some((r) => SUITE_PROJECTS.has(r.project))) {
+      process.stdout.write(`${suiteTotals(all)}\n`);
+    }
     const reasons = skipReasons(modules);
     if (reasons.length > 0) {
       process.stdout.write(`\nSkipped, and why\n${reasons.map((r) => `  ${r}`).join("\n")}\n`);
     }
+    const converged = convergenceLine(modules);
+    if (converged) process.stdout.write(`\n${converged}\n`);
     // The plain closing line CI systems read: "tests: N passed, N failed, N skipped".
     const sum = (k: "passed" | "failed" | "skipped") => all.reduce((n, r) => n + r[k], 0);
     process.stdout.write(

@@ -7,6 +7,7 @@ import { http, HttpResponse } from "msw";
 import { expect } from "vitest";
 import type { CreateShareInput } from "../../src/shares/create-schema";
 import type { ShareData } from "../../src/shares/schema";
+import { converge } from "./converge";
 import type { Target } from "./target";
 
 export interface CreatedShare extends ShareData {
@@ -54,7 +55,9 @@ export async function postShare(
     },
     isolate,
   );
-  return { status: res.status, body: (await res.json()) as CreatedShare, headers: res.headers };
+  const created = (await res.json()) as CreatedShare;
+  if (res.status === 201 || res.status === 202) target.own.add(created.id);
+  return { status: res.status, body: created, headers: res.headers };
 }
 
 /** A create that must be acknowledged as durable (201). */
@@ -114,13 +117,20 @@ export async function listAll(
   return { shares, pages };
 }
 
-export async function deleteShare(target: Target, id: string, isolate?: number): Promise<number> {
+/** DELETE with the target's admin token (or `authorization` as given); returns the status. */
+export async function deleteShare(
+  target: Target,
+  id: string,
+  isolate?: number,
+  authorization = `Bearer ${target.adminToken ?? ""}`,
+): Promise<number> {
   const res = await target.fetch(
     `/api/share/${encodeURIComponent(id)}`,
-    { method: "DELETE", headers: { authorization: `Bearer ${target.adminToken ?? ""}` } },
+    { method: "DELETE", headers: { authorization } },
     isolate,
   );
   await res.body?.cancel();
+  if (res.status === 204) target.own.forget(id);
   return res.status;
 }
 
@@ -138,18 +148,20 @@ export function stored(created: CreatedShare): ShareData {
 
 /**
  * Poll `check` until it returns true, for effects the Worker finishes in `waitUntil` after the
- * response (pending-write flushes). Fails with `what` after `attempts` tries.
+ * response (pending-write flushes). Fails with `what` when it has not happened within `windowMs`.
  */
 export async function eventually(
   what: string,
   check: () => Promise<boolean>,
-  attempts = 50,
+  windowMs = 15_000,
 ): Promise<void> {
-  for (let i = 0; i < attempts; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`never happened: ${what}`);
+  await converge(
+    what,
+    async () => {
+      if (!(await check())) throw new Error(`never happened: ${what}`);
+    },
+    windowMs,
+  );
 }
 
 /** A tiny valid PNG header, enough for the Worker's content-type checks. */

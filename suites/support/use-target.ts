@@ -1,19 +1,24 @@
 /**
  * @module suites/support/use-target
- * `useTarget()`: one target per describe block (beforeAll boots, afterAll disposes), for the
- * project's backend (`inject("backend")`), a `TARGET_URL`, and an optional `HARNESS_MUTANT`.
- * Checks that need something the target lacks are skipped with the reason printed.
+ * `useTarget()`: one target per describe block (beforeAll boots or opens it, afterAll disposes
+ * it and deletes the run's own data), for the project's backend (`inject("backend")`), a
+ * `TARGET_URL`, and an optional `HARNESS_MUTANT`. Checks that need something the target lacks
+ * are skipped with the reason printed; the reason is the same sentence wherever it applies, so
+ * the summary can group skips by it.
  */
 import { afterAll, beforeAll, beforeEach, inject, type TestContext } from "vitest";
 import type { Backend, KvProfile } from "../../harness/types";
-import { createHarnessTarget, createUrlTarget, type Target, type TargetControl } from "./target";
+import { consistencyWindowMs, converge } from "./converge";
+import { createHarnessTarget } from "./harness-target";
+import type { Target, TargetControl, TargetRequest } from "./target";
+import { createUrlTarget } from "./url-target";
 
 export interface UseTargetOptions {
-  /** Isolates (locations) on one KV namespace. A URL target must already run at least this many. */
+  /** Isolates (locations) on one KV namespace. Tests that use isolate 1+ call `requireIsolates`. */
   isolates?: number;
-  /** A URL target must already run this profile. */
+  /** The KV profile to boot (harness, session). A plain URL runs what it runs. */
   profile?: KvProfile;
-  /** Worker vars this block depends on; a URL target cannot set them, so its checks are skipped. */
+  /** Worker vars this block depends on; a plain URL target cannot set them, so its checks skip. */
   vars?: Record<string, string>;
   /** `[false, reason]`: this block does not apply to the backend; boot nothing, skip its tests. */
   onlyIf?: [boolean, string];
@@ -28,12 +33,35 @@ export interface TargetHandle {
   require(ctx: TestContext, condition: boolean, reason: string): void;
   /** Skip unless this block started on an empty store it alone writes to. */
   requireFreshStore(ctx: TestContext): void;
+  /** Skip unless requests can be sent to `n` isolates (locations) by number. */
+  requireIsolates(ctx: TestContext, n: number): void;
+  /** Skip unless DELETE can be authorised on this target. */
+  requireAdmin(ctx: TestContext): void;
+  /** Skip unless every request reaches one isolate whose counters and cache are ours to read. */
+  requireOneLocation(ctx: TestContext): void;
+  /**
+   * Assert `check` now; on an eventually consistent target, retry it within the consistency
+   * window and record how long it took (printed in the summary).
+   */
+  eventually(ctx: TestContext, what: string, check: () => Promise<void>): Promise<void>;
 }
 
 /** The backend of the running Vitest project (`memory` or `kv`). */
 export function suiteBackend(): Backend {
   return inject("backend");
 }
+
+/** Skip reasons, worded once so the summary groups them. */
+export const SKIP = {
+  freshStore: "asserts the whole store: needs an empty store (a harness or a dev-server session)",
+  admin: "needs an admin token for DELETE (TARGET_ADMIN_TOKEN)",
+  oneLocation: "reads one isolate's counters or cache: needs a target where one isolate answers",
+  isolates: (n: number) => `needs ${n} isolates addressed by number (a harness or a session)`,
+  control: (key: string) => `needs control "${key}", which this target does not offer`,
+  vars: "needs Worker vars set for this block, which a plain URL target cannot do",
+  backend: (served: Backend, wanted: Backend) =>
+    `TARGET_URL serves the ${served} backend, this project checks ${wanted}`,
+} as const;
 
 function skip(ctx: TestContext, reason: string): never {
   console.log(`[skip] ${ctx.task.name}: ${reason}`);
@@ -46,42 +74,23 @@ export function useTarget(options: UseTargetOptions = {}): TargetHandle {
   const url = process.env.TARGET_URL;
   let target: Target | undefined;
   let unmet: string | undefined;
-  /** A harness always starts empty; a URL target only when its control API could reset it. */
-  let freshStore = !url;
+  const request: TargetRequest = {
+    backend,
+    isolates: options.isolates ?? 1,
+    profile: options.profile ?? "miniflare",
+    vars: options.vars ?? {},
+  };
 
   beforeAll(async () => {
     if (options.onlyIf && !options.onlyIf[0]) {
       unmet = options.onlyIf[1];
       return;
     }
-    if (!url) {
-      target = await createHarnessTarget({
-        backend,
-        ...(options.isolates ? { isolates: options.isolates } : {}),
-        ...(options.profile ? { profile: options.profile } : {}),
-        ...(options.vars ? { vars: options.vars } : {}),
-        ...(process.env.HARNESS_MUTANT ? { mutant: process.env.HARNESS_MUTANT } : {}),
-      });
-      return;
-    }
-    target = await createUrlTarget(url);
-    const { kv, restart, faults } = target.control;
-    if (target.backend === backend && kv && restart && faults) {
-      // Each block starts like a fresh harness: empty store, no faults, no isolate caches.
-      await faults.clear();
-      await kv.clear();
-      await restart();
-      freshStore = true;
-    }
-    if (target.backend !== backend) {
-      unmet = `TARGET_URL serves the ${target.backend} backend, this project checks ${backend}`;
-    } else if ((options.isolates ?? 1) > target.isolates) {
-      unmet = `needs ${options.isolates} isolates, TARGET_URL runs ${target.isolates}`;
-    } else if (options.profile && options.profile !== target.profile) {
-      unmet = `needs the ${options.profile} KV profile, TARGET_URL runs ${target.profile}`;
-    } else if (options.vars) {
-      unmet = `needs Worker vars ${JSON.stringify(options.vars)}, which a URL target cannot set`;
-    }
+    target = url
+      ? await createUrlTarget(url, request)
+      : await createHarnessTarget(request, process.env.HARNESS_MUTANT || undefined);
+    if (target.backend !== backend) unmet = SKIP.backend(target.backend, backend);
+    else if (target.kind === "url" && options.vars) unmet = SKIP.vars;
   });
 
   afterAll(async () => {
@@ -89,6 +98,7 @@ export function useTarget(options: UseTargetOptions = {}): TargetHandle {
   });
 
   beforeEach((ctx) => {
+    if (target) ctx.task.meta.target = `${target.backend}: ${target.label}`;
     if (unmet) skip(ctx, unmet);
   });
 
@@ -99,18 +109,39 @@ export function useTarget(options: UseTargetOptions = {}): TargetHandle {
     },
     control(ctx, key) {
       const member = this.target.control[key];
-      if (member === undefined) {
-        skip(ctx, `needs control "${key}", which this ${this.target.kind} target does not offer`);
-      }
+      if (member === undefined) skip(ctx, SKIP.control(key));
       return member as NonNullable<TargetControl[typeof key]>;
     },
     require(ctx, condition, reason) {
       if (!condition) skip(ctx, reason);
     },
     requireFreshStore(ctx) {
-      if (!freshStore) {
-        skip(ctx, "asserts the whole store, but this URL target's store could not be reset");
-      }
+      if (!this.target.freshStore) skip(ctx, SKIP.freshStore);
+    },
+    requireIsolates(ctx, n) {
+      if (this.target.isolates < n) skip(ctx, SKIP.isolates(n));
+    },
+    requireAdmin(ctx) {
+      if (this.target.adminToken === undefined) skip(ctx, SKIP.admin);
+    },
+    requireOneLocation(ctx) {
+      if (!this.target.oneLocation) skip(ctx, SKIP.oneLocation);
+    },
+    async eventually(ctx, what, check) {
+      const windowMs = this.target.eventual ? consistencyWindowMs() : 0;
+      const done = await converge(what, check, windowMs);
+      if (!this.target.eventual) return;
+      (ctx.task.meta.convergence ??= []).push({ what: done.what, ms: done.ms });
+      console.log(`[converged] ${what} after ${done.ms} ms (${done.attempts} attempts)`);
     },
   };
+}
+
+declare module "vitest" {
+  interface TaskMeta {
+    /** `backend: label` of the target the test ran against. */
+    target?: string;
+    /** Eventual-consistency checks that polled, and how long each took to hold. */
+    convergence?: { what: string; ms: number }[];
+  }
 }

@@ -1,0 +1,51 @@
+/**
+ * @module suites/support/harness-target
+ * A harness booted in this process for one block: an empty temporary store, the Worker exactly as
+ * bundled from `src/` (plus a mutant's patches under `HARNESS_MUTANT`), every control.
+ */
+import { createHarness } from "../../harness/index";
+import { getMutant } from "../../mutants/index";
+import { capabilities } from "./capabilities";
+import { OwnData } from "./own-data";
+import { SUITE_VARS, type Target, type TargetRequest } from "./target";
+
+export async function createHarnessTarget(
+  request: TargetRequest,
+  mutant: string | undefined,
+): Promise<Target> {
+  const vars = { ...SUITE_VARS, ...request.vars };
+  const harness = await createHarness({
+    backend: request.backend,
+    persistTo: "temp",
+    isolates: request.isolates,
+    profile: request.profile,
+    vars,
+    ...(mutant ? { sourcePatches: getMutant(mutant).patches } : {}),
+  });
+  return {
+    kind: "harness",
+    label: `harness (Miniflare in the test process)${mutant ? `, mutant ${mutant}` : ""}`,
+    backend: harness.options.backend,
+    isolates: harness.options.isolates,
+    profile: harness.options.profile,
+    capabilities: capabilities[harness.options.backend],
+    adminToken: vars.ADMIN_TOKEN || undefined,
+    freshStore: true,
+    oneLocation: true,
+    eventual: false,
+    own: new OwnData(),
+    fetch: (path, init, isolate) => harness.fetch(path, init, isolate),
+    control: {
+      restart: async () => void (await harness.restart()),
+      crashAndRecover: async () => void (await harness.crashAndRecover()),
+      faults: { add: (rule) => harness.faults.add(rule), clear: () => harness.faults.clear() },
+      clock: { now: async () => harness.clock.now(), advance: (ms) => harness.clock.advance(ms) },
+      kv: harness.kv,
+      r2: harness.r2,
+      counters: { get: () => harness.counters(), reset: () => harness.resetCounters() },
+      logs: { all: async () => harness.logs.all() },
+      useHandlers: (...handlers) => harness.useHandlers(...handlers),
+    },
+    dispose: () => harness.dispose(),
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * @module suites/support/url-target
+ * A running Worker at a URL. A dev server (`npm run dev`) gives each block an isolated session:
+ * its own temporary store, clock, rules and isolates, booted with the block's vars and dropped
+ * afterwards, so the developer's store, clock, rules and restart count stay as they were.
+ * Anything else (`wrangler dev`, a deployed preview) is used as it is: no control, only this
+ * run's own tagged data, deleted afterwards when `TARGET_ADMIN_TOKEN` is given.
+ */
+import { isLoopbackHost } from "../../harness/server/listen-address";
+import type { Backend } from "../../harness/types";
+import { capabilities } from "./capabilities";
+import { controlJson, createControlClient, type Call } from "./control-client";
+import { OwnData } from "./own-data";
+import { SUITE_VARS, type Target, type TargetRequest } from "./target";
+
+const ISOLATE_HEADER = "x-harness-isolate";
+
+interface SessionInfo {
+  id: string;
+  base: string;
+  backend: Backend;
+  isolates: number;
+  profile: Target["profile"];
+}
+
+function caller(base: string): Call {
+  return (path, init = {}) => fetch(`${base}${path}`, init);
+}
+
+async function health(base: string): Promise<{ backend?: string }> {
+  try {
+    const res = await fetch(`${base}/healthz`);
+    return (await res.json()) as { backend?: string };
+  } catch (error) {
+    throw new Error(
+      `TARGET_URL ${base} does not answer GET /healthz (${(error as Error).message}). Is the Worker running there?`,
+      { cause: error },
+    );
+  }
+}
+
+/** True when `base` is a dev server that opens sessions (`GET /__harness/sessions` answers JSON). */
+async function offersSessions(base: string): Promise<boolean> {
+  const res = await fetch(`${base}/__harness/sessions`).catch(() => undefined);
+  const json = (res?.headers.get("content-type") ?? "").includes("application/json");
+  if (!res?.ok || !json) {
+    await res?.body?.cancel();
+    return false;
+  }
+  const body = (await res.json()) as { sessions?: unknown };
+  return Array.isArray(body.sessions);
+}
+
+async function openSession(base: string, request: TargetRequest): Promise<Target> {
+  const vars = { ...SUITE_VARS, ...request.vars };
+  const info = await controlJson(caller(base))<SessionInfo>("/sessions", {
+    method: "POST",
+    body: JSON.stringify({
+      backend: request.backend,
+      isolates: request.isolates,
+      profile: request.profile,
+      vars,
+    }),
+  });
+  const sessionBase = `${base}${info.base}`;
+  const call = caller(sessionBase);
+  return {
+    kind: "session",
+    label: `dev server session at ${base}`,
+    backend: info.backend,
+    isolates: info.isolates,
+    profile: info.profile,
+    capabilities: capabilities[info.backend],
+    adminToken: vars.ADMIN_TOKEN || undefined,
+    freshStore: true,
+    oneLocation: true,
+    eventual: false,
+    own: new OwnData(),
+    fetch: (path, init = {}, isolate) => {
+      if (isolate === undefined) return call(path, init);
+      const headers = new Headers(init.headers);
+      headers.set(ISOLATE_HEADER, String(isolate));
+      return call(path, { ...init, headers });
+    },
+    control: createControlClient(call),
+    dispose: async () => {
+      const res = await fetch(sessionBase, { method: "DELETE" });
+      await res.body?.cancel();
+    },
+  };
+}
+
+function plainTarget(base: string, backend: Backend): Target {
+  const call = caller(base);
+  const local = isLoopbackHost(new URL(base).hostname.replace(/^\[|\]$/g, ""));
+  const adminToken = process.env.TARGET_ADMIN_TOKEN || undefined;
+  const own = new OwnData();
+  return {
+    kind: "url",
+    label: base,
+    backend,
+    isolates: 1,
+    profile: local ? "miniflare" : "production",
+    capabilities: capabilities[backend],
+    adminToken,
+    freshStore: false,
+    oneLocation: local,
+    eventual: !local,
+    own,
+    // A plain URL has no isolates to pick: every request goes where the platform sends it.
+    fetch: (path, init = {}) => call(path, init),
+    control: {},
+    dispose: async () => {
+      const del = adminToken
+        ? async (id: string) => {
+            const res = await call(`/api/share/${encodeURIComponent(id)}`, {
+              method: "DELETE",
+              headers: { authorization: `Bearer ${adminToken}` },
+            });
+            await res.body?.cancel();
+            return res.status;
+          }
+        : undefined;
+      const note = await own.cleanup(del, base);
+      if (note) console.warn(`[cleanup] ${note}`);
+    },
+  };
+}
+
+/** The target a block runs against at `baseUrl`: a dev-server session when offered, else the URL. */
+export async function createUrlTarget(baseUrl: string, request: TargetRequest): Promise<Target> {
+  const base = baseUrl.replace(/\/+$/, "");
+  const { backend } = await health(base);
+  if (await offersSessions(base)) return openSession(base, request);
+  return plainTarget(base, backend === "memory" ? "memory" : "kv");
+}
