@@ -9,6 +9,7 @@ import type { AppEnv } from "./app-env.js";
 import { parseConfig } from "./env.js";
 import { AppError } from "./errors.js";
 import { logEvent } from "./log.js";
+import { allowedMethods } from "./routes/allowed-methods.js";
 import { imageRoutes } from "./routes/images.js";
 import { monitoringRoutes } from "./routes/monitoring.js";
 import { pageRoutes } from "./routes/pages.js";
@@ -45,12 +46,19 @@ export function createApp(): Hono<AppEnv> {
   app.route("/", imageRoutes);
   app.route("/", pageRoutes);
 
-  app.notFound((c) =>
-    c.json(
-      { error: { code: "not_found", message: `No route for ${c.req.method} ${c.req.path}` } },
-      404,
-    ),
-  );
+  const allowed = allowedMethods(app);
+  app.notFound((c) => {
+    const allow = allowed(c.req.path);
+    if (allow.length === 0) {
+      throw new AppError(404, "not_found", `No route for ${c.req.method} ${c.req.path}`);
+    }
+    throw new AppError(
+      405,
+      "method_not_allowed",
+      `${c.req.method} is not allowed on ${c.req.path}; it answers ${allow.join(", ")}`,
+      { headers: { Allow: allow.join(", ") } },
+    );
+  });
 
   app.onError((err, c) => {
     if (err instanceof AppError) {

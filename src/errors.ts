@@ -8,6 +8,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 
 export type ErrorCode =
   | "not_found"
+  | "method_not_allowed"
   | "invalid_id"
   | "invalid_cursor"
   | "invalid_json"

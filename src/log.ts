@@ -17,6 +17,27 @@ export interface StorageLogLine {
   count?: number;
 }
 
+/** KV's own label for each op, as in `KV PUT failed: ...`. */
+const KV_LABEL: Record<StorageOp, string> = {
+  get: "GET",
+  getMany: "GET_BULK",
+  put: "PUT",
+  delete: "DELETE",
+  list: "LIST",
+  flush: "PUT",
+};
+
+/**
+ * The error text for a log line, labelled with the op that failed: workerd reports a failed
+ * `list()` as `KV GET failed: ...`, which reads like a failed read in a log full of reads.
+ */
+export function logError(op: StorageOp, e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).replace(
+    /^KV [A-Z_]+ failed:/,
+    `KV ${KV_LABEL[op]} failed:`,
+  );
+}
+
 export function logStorage(line: StorageLogLine): void {
   console.log(JSON.stringify({ level: line.outcome === "error" ? "error" : "info", ...line }));
 }

@@ -24,6 +24,7 @@ describe("parseDevArgs", () => {
       seedShares: 0,
       seed: 42,
       vars: {},
+      backendFromFlag: false,
       isolateStrategy: "first",
       watch: true,
       logs: true,
@@ -52,6 +53,12 @@ describe("parseDevArgs", () => {
       "--round-robin",
       "--no-watch",
       "--no-logs",
+      "--env",
+      "staging",
+      "--env-file",
+      "a.env",
+      "--env-file",
+      "b.env",
     ]);
     expect(options).toMatchObject({
       port: 0,
@@ -65,8 +72,13 @@ describe("parseDevArgs", () => {
       isolateStrategy: "round-robin",
       watch: false,
       logs: false,
+      env: "staging",
+      envFiles: ["a.env", "b.env"],
     });
-    expect(parseDevArgs(["--backend", "memory"]).backend).toBe("memory");
+    expect(parseDevArgs(["--backend", "memory"])).toMatchObject({
+      backend: "memory",
+      backendFromFlag: true,
+    });
   });
 
   it.each([
@@ -89,12 +101,6 @@ describe("parseDevArgs", () => {
 
   it("points at --help when a flag is wrong", () => {
     expect(usageError(["--prot", "1"]).message).toContain("npm run dev -- --help");
-  });
-
-  it("refuses --seed-shares with the memory backend, which would never see the shares", () => {
-    const err = usageError(["--backend", "memory", "--seed-shares", "10"]);
-    expect(err.message).toMatch(/memory backend does not read/);
-    expect(err.exitCode).toBe(EXIT_USAGE);
   });
 
   it("signals --help as HelpShown rather than exiting", () => {

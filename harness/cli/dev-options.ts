@@ -23,7 +23,14 @@ export interface DevOptions {
   seedShares: number;
   /** Faker seed for `seedShares`. */
   seed: number;
+  /** `--var` flags only; `.dev.vars`/`.env` are read when the session starts (`dev-vars.ts`). */
   vars: Record<string, string>;
+  /** True when `--backend` was given, so it wins over a STORAGE_BACKEND from the var files. */
+  backendFromFlag: boolean;
+  /** `--env`: picks `.dev.vars.<env>` / `.env.<env>` as `wrangler dev --env` does. */
+  env?: string;
+  /** `--env-file`: read these instead of `.dev.vars` and the default `.env` files. */
+  envFiles?: string[];
   isolateStrategy: IsolateStrategy;
   watch: boolean;
   logs: boolean;
@@ -79,9 +86,18 @@ function devProgram(): Command {
     .option("--seed <n>", "faker seed for --seed-shares", integerIn(0, 2 ** 31 - 1), 42)
     .option(
       "--var <KEY=VALUE>",
-      "Worker var or secret, repeatable (e.g. ADMIN_TOKEN=dev)",
+      "Worker var or secret, repeatable (e.g. ADMIN_TOKEN=dev); overrides .dev.vars and .env",
       keyValue,
       {},
+    )
+    .option(
+      "--env <name>",
+      "read .dev.vars.<name> (or .env.<name>, .env.<name>.local) as `wrangler dev --env` does",
+    )
+    .option(
+      "--env-file <file>",
+      "read this .env file instead of .dev.vars and .env, repeatable (later files win)",
+      (file: string, previous: string[] = []) => [...previous, file],
     )
     .option(
       "--round-robin",
@@ -104,23 +120,23 @@ function devProgram(): Command {
  * @example parseDevArgs(["--isolates", "3", "--profile", "production"]).isolates // 3
  */
 export function parseDevArgs(argv: readonly string[]): DevOptions {
-  const raw = parseArgv(devProgram(), argv, DEV_HELP_HINT) as Omit<
+  const program = devProgram();
+  const raw = parseArgv(program, argv, DEV_HELP_HINT) as Omit<
     DevOptions,
-    "isolateStrategy" | "vars"
-  > & { roundRobin?: boolean; var: Record<string, string> };
+    "isolateStrategy" | "vars" | "backendFromFlag" | "envFiles"
+  > & { roundRobin?: boolean; var: Record<string, string>; envFile?: string[] };
   if (raw.persistTo.trim() === "") {
     throw new CliError(
       "usage",
       `--persist-to needs a directory, e.g. --persist-to .wrangler/state.`,
     );
   }
-  if (raw.seedShares > 0 && raw.backend === "memory") {
-    throw new CliError(
-      "usage",
-      "--seed-shares writes to the KV store, which the memory backend does not read. " +
-        "Drop --seed-shares, or use --backend kv.",
-    );
-  }
-  const { roundRobin, var: vars, ...options } = raw;
-  return { ...options, vars, isolateStrategy: roundRobin ? "round-robin" : "first" };
+  const { roundRobin, var: vars, envFile, ...options } = raw;
+  return {
+    ...options,
+    ...(envFile ? { envFiles: envFile } : {}),
+    vars,
+    backendFromFlag: program.getOptionValueSource("backend") === "cli",
+    isolateStrategy: roundRobin ? "round-robin" : "first",
+  };
 }

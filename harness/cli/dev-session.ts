@@ -3,15 +3,15 @@
  * One `npm run dev` session: boot the harness, seed an empty store if asked, serve it, rebuild and
  * restart on source changes, and stop cleanly with the store left on disk.
  */
-import { resolve } from "node:path";
 import { createHarness } from "../index";
 import { type DevServer, isLoopbackHost, startDevServer } from "../server/dev-server";
 import { loadFixtureInto, SessionRecorder } from "../server/recorder";
-import { ISOLATE_HEADER } from "../server/isolate-picker";
 import { seedAnchor, seedShares } from "../server/seed-store";
 import { type SourceWatcher, watchSources } from "../server/source-watcher";
 import type { Harness } from "../types";
 import { CliError } from "./cli-error";
+import { bannerLines } from "./dev-banner";
+import { type DevConfig, resolveDevConfig } from "./dev-config";
 import type { DevOptions } from "./dev-options";
 
 export interface Printer {
@@ -22,6 +22,8 @@ export interface Printer {
 export interface DevSession {
   readonly url: string;
   readonly harness: Harness;
+  /** What stopping keeps, for the last line the CLI prints. */
+  readonly keeps: string;
   /** Stop watching, close the server, dispose the harness. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -80,24 +82,6 @@ async function seedIfEmpty(harness: Harness, options: DevOptions, print: Printer
   );
 }
 
-function printBanner(url: string, options: DevOptions, print: Printer): void {
-  const isolates = options.isolates === 1 ? "1 isolate" : `${options.isolates} isolates`;
-  const spread = options.isolateStrategy === "round-robin" ? "round-robin" : "isolate 0";
-  print.info(
-    [
-      `KV harness dev server: backend ${options.backend}, profile ${options.profile}, ${isolates}, ` +
-        `store ${resolve(options.persistTo)}`,
-      `  App:          ${url}/`,
-      `  Control API:  ${url}/__harness/state`,
-      `  Dashboard:    ${url}/__harness/`,
-      `  Pick an isolate with the header ${ISOLATE_HEADER}: 0..${options.isolates - 1} (without it: ${spread}).`,
-      options.watch
-        ? "Watching src/ for changes. Ctrl-C stops; the store is kept."
-        : "Ctrl-C stops; the store is kept.",
-    ].join("\n"),
-  );
-}
-
 function watchAndRestart(harness: Harness, srcDir: string, print: Printer): SourceWatcher {
   return watchSources({
     dir: srcDir,
@@ -119,11 +103,15 @@ function watchAndRestart(harness: Harness, srcDir: string, print: Printer): Sour
 
 /**
  * Start a dev session from parsed options.
- * @example const session = await startDevSession(parseDevArgs([]), console); await session.stop()
+ * @example
+ * const options = parseDevArgs([]);
+ * const session = await startDevSession(options, console, resolveDevConfig(options));
+ * await session.stop();
  */
 export async function startDevSession(
   options: DevOptions,
   print: Printer,
+  config: DevConfig = resolveDevConfig(options),
   srcDir = "src",
 ): Promise<DevSession> {
   if (!isLoopbackHost(options.host)) {
@@ -133,11 +121,11 @@ export async function startDevSession(
     );
   }
   const harness = await createHarness({
-    backend: options.backend,
+    backend: config.backend,
     persistTo: options.persistTo,
     isolates: options.isolates,
     profile: options.profile,
-    vars: options.vars,
+    vars: config.vars,
     printLogs: options.logs,
   });
   let server: DevServer | undefined;
@@ -146,11 +134,12 @@ export async function startDevSession(
   const recorder = new SessionRecorder({
     harness,
     harnessOptions: {
-      backend: options.backend,
+      backend: config.backend,
       profile: options.profile,
       isolates: options.isolates,
-      ...(Object.keys(options.vars).length > 0 ? { vars: options.vars } : {}),
+      ...(Object.keys(config.vars).length > 0 ? { vars: config.vars } : {}),
     },
+    secrets: Object.fromEntries(config.secrets.map((name) => [name, config.vars[name]!])),
   });
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
@@ -187,7 +176,22 @@ export async function startDevSession(
     await stop();
     throw err;
   }
-  printBanner(server.url, options, print);
+  print.info(
+    bannerLines({
+      url: server.url,
+      options,
+      backend: config.backend,
+      sources: config.sources,
+    }).join("\n"),
+  );
   if (options.watch) watcher = watchAndRestart(harness, srcDir, print);
-  return { url: server.url, harness, stop };
+  return {
+    url: server.url,
+    harness,
+    keeps:
+      config.backend === "memory"
+        ? "The memory backend's shares are gone."
+        : "The store is kept on disk.",
+    stop,
+  };
 }

@@ -1,5 +1,5 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -74,12 +74,18 @@ describe("npm run seed, then npm run dev on the same store", () => {
       timeout: 30_000,
       interval: 100,
     });
-    url = /App: +(http:\/\/127\.0\.0\.1:\d+)\//.exec(dev.stdout())![1]!;
-    expect(dev.stdout()).toContain(`Control API:  ${url}/__harness/state`);
-    expect(dev.stdout()).toContain(`Dashboard:    ${url}/__harness/`);
+    url = /Dashboard: +(http:\/\/127\.0\.0\.1:\d+)\//.exec(dev.stdout())![1]!;
     expect(dev.stdout()).toContain("the store already holds data, nothing seeded");
     workerds = workerdChildren(dev.child.pid);
     expect(workerds.length).toBeGreaterThan(0);
+  });
+
+  it("prints links that all answer 200", async () => {
+    const links = [...dev.stdout().matchAll(/^ {2}[^:]+: +(http:\/\/\S+)$/gm)].map((m) => m[1]!);
+    expect(links.length).toBeGreaterThanOrEqual(3);
+    for (const link of links) {
+      expect({ link, status: (await fetch(link)).status }).toEqual({ link, status: 200 });
+    }
   });
 
   it("proxies to the isolate named by x-harness-isolate", async () => {
@@ -119,6 +125,62 @@ describe("npm run seed, then npm run dev on the same store", () => {
     } finally {
       await harness.dispose();
     }
+  });
+});
+
+describe("npm run dev with the memory backend and vars from a file", () => {
+  it("reads the file, lets --var override it, names the sources and never keeps shares", async () => {
+    const envFile = path.join(store, "local.env");
+    writeFileSync(envFile, "ADMIN_TOKEN=from-file-token\nKV_WRITE_FALLBACK=reject\n");
+    const dev = run("dev", [
+      "--port",
+      "0",
+      "--backend",
+      "memory",
+      "--no-watch",
+      "--env-file",
+      envFile,
+      "--var",
+      "KV_WRITE_FALLBACK=memory",
+    ]);
+    try {
+      await vi.waitFor(() => expect(dev.stdout()).toContain("Dashboard:"), {
+        timeout: 30_000,
+        interval: 100,
+      });
+      const out = dev.stdout();
+      const url = /Dashboard: +(http:\/\/127\.0\.0\.1:\d+)\//.exec(out)![1]!;
+      expect(out).toContain("backend memory");
+      expect(out).toContain("shares in isolate memory (lost on restart)");
+      expect(out).toContain(
+        `Vars: ADMIN_TOKEN from ${path.relative(ROOT, envFile)}; KV_WRITE_FALLBACK from --var`,
+      );
+      expect(out).not.toContain("from-file-token");
+      expect(out).toContain("Ctrl-C stops; the memory backend's shares are lost");
+
+      const created = await fetch(`${url}/api/share`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          generatedUrl: "https://images.example.com/g.png",
+          originalUrl: "https://images.example.com/o.png",
+          prompt: "a memory-backed share",
+          style: "ink",
+        }),
+      });
+      expect(created.status).toBe(201);
+      const { id } = (await created.json()) as { id: string };
+      const deleted = await fetch(`${url}/api/share/${id}`, {
+        method: "DELETE",
+        headers: { authorization: "Bearer from-file-token" },
+      });
+      expect(deleted.status).toBe(204);
+      expect(deleted.headers.get("content-type")).toBeNull();
+    } finally {
+      dev.child.kill("SIGTERM");
+      expect(await dev.exited).toBe(0);
+    }
+    expect(dev.stdout()).toContain("Stopped. The memory backend's shares are gone.");
   });
 });
 

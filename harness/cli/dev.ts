@@ -4,6 +4,7 @@
  * API under /__harness/. Ctrl-C or SIGTERM stops it and leaves the store on disk.
  */
 import { CliError, EXIT_FAILURE, HelpShown } from "./cli-error";
+import { resolveDevConfig } from "./dev-config";
 import { parseDevArgs } from "./dev-options";
 import { ownSignals } from "./own-signals";
 
@@ -14,9 +15,10 @@ const print = {
 
 async function main(): Promise<void> {
   const options = parseDevArgs(process.argv.slice(2));
-  // Loaded after the flags are checked, so a typo fails fast without loading Miniflare.
+  const config = resolveDevConfig(options);
+  // Loaded after the flags and var files are checked, so a typo fails fast without Miniflare.
   const { startDevSession } = await import("./dev-session");
-  const session = await startDevSession(options, print);
+  const session = await startDevSession(options, print, config);
   let signals = 0;
   const shutdown = (signal: NodeJS.Signals): void => {
     signals += 1;
@@ -27,7 +29,7 @@ async function main(): Promise<void> {
     print.info(`${signal}: stopping...`);
     session.stop().then(
       () => {
-        print.info("Stopped. The store is kept on disk.");
+        print.info(`Stopped. ${session.keeps}`);
         process.exit(0);
       },
       (err: unknown) => {

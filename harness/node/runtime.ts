@@ -49,6 +49,14 @@ async function toMfResponse(response: Response): Promise<MfResponse> {
   });
 }
 
+/**
+ * The Worker's response headers without Miniflare's own (`MF-Content-Encoding` says the body was
+ * decoded from gzip on the way to Node; no client of the Worker would ever see it).
+ */
+function workerHeaders(headers: Iterable<[string, string]>): [string, string][] {
+  return [...headers].filter(([name]) => !name.toLowerCase().startsWith("mf-"));
+}
+
 /** The Miniflare version this module is written against; `runtime.test.ts` trips on any other. */
 export const MINIFLARE_VERSION = "5.20261117.0-beta";
 
@@ -229,7 +237,7 @@ export class Runtime {
     return new Response(body, {
       status: res.status,
       statusText: res.statusText,
-      headers: [...res.headers] as [string, string][],
+      headers: workerHeaders(res.headers),
     });
   }
 

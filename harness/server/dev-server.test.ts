@@ -1,4 +1,6 @@
+import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createHarness } from "../index";
 import type { Harness } from "../types";
 import { createDevApp, type DevServer, isLoopbackHost, startDevServer } from "./dev-server";
 
@@ -130,6 +132,91 @@ describe("startDevServer", () => {
   it("fails with EADDRINUSE when the port is taken", async () => {
     await expect(startDevServer({ harness, port: server.port })).rejects.toMatchObject({
       code: "EADDRINUSE",
+    });
+  });
+});
+
+/** The raw status line and headers as sent on the wire (fetch would hide some of them). */
+function rawHead(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: init.method ?? "GET", headers: init.headers }, (res) => {
+      res.resume();
+      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers }));
+    });
+    req.on("error", reject);
+    req.end(init.body);
+  });
+}
+
+describe("the dev server in front of a real harness, over HTTP", () => {
+  let real: Harness;
+  let server: DevServer;
+  const json = { "content-type": "application/json" };
+
+  beforeAll(async () => {
+    real = await createHarness({
+      persistTo: "temp",
+      vars: { ADMIN_TOKEN: "t", KV_RETRY_MAX_ATTEMPTS: "1" },
+    });
+    server = await startDevServer({ harness: real, port: 0 });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await real?.dispose();
+  });
+
+  it("sends the Worker's headers only: no Miniflare header, no hop-by-hop header", async () => {
+    const { status, headers } = await rawHead(`${server.url}/healthz`);
+    expect(status).toBe(200);
+    expect(Object.keys(headers).filter((name) => name.startsWith("mf-"))).toEqual([]);
+    expect(headers["content-type"]).toBe("application/json");
+    // One framing only: a length for the buffered body, never also chunked.
+    expect(headers["transfer-encoding"]).toBeUndefined();
+    expect(Number(headers["content-length"])).toBeGreaterThan(0);
+  });
+
+  it("answers a delete with a bare 204: no Content-Type, no body", async () => {
+    const created = await fetch(`${server.url}/api/share`, {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify({
+        generatedUrl: "https://images.example.com/g.png",
+        originalUrl: "https://images.example.com/o.png",
+        prompt: "to be deleted",
+        style: "ink",
+      }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    const { status, headers } = await rawHead(`${server.url}/api/share/${id}`, {
+      method: "DELETE",
+      headers: { authorization: "Bearer t" },
+    });
+    expect(status).toBe(204);
+    expect(headers["content-type"]).toBeUndefined();
+    expect(headers["content-length"]).toBeUndefined();
+  });
+
+  it("answers 405 with Allow for a share path with the wrong method", async () => {
+    const res = await fetch(`${server.url}/api/share/7YBQ64NH8N2VPFVBH5`, { method: "PUT" });
+    expect(res.status).toBe(405);
+    expect(res.headers.get("allow")).toBe("GET, HEAD, DELETE");
+    expect(await res.json()).toMatchObject({ error: { code: "method_not_allowed" } });
+  });
+
+  it("logs a failed list as a failed LIST, not as a failed GET", async () => {
+    await real.faults.add({ op: "list", kind: "error", status: 503 });
+    try {
+      expect((await fetch(`${server.url}/api/shares`)).status).toBe(503);
+    } finally {
+      await real.faults.clear();
+    }
+    const listLines = real.logs.all().filter((line) => line.json?.op === "list");
+    expect(listLines.at(-1)?.json).toMatchObject({
+      outcome: "error",
+      error: "KV LIST failed: 503 Service Temporarily Unavailable",
     });
   });
 });

@@ -10,6 +10,7 @@ import type { Harness } from "../types";
 import { createControlApi } from "./control-api";
 import { errorBody } from "./control-error";
 import { createDashboardRoute } from "./dashboard-route";
+import { createServerWithEmptyAnswers } from "./empty-answers";
 import { createIsolatePicker, type IsolateStrategy } from "./isolate-picker";
 import { DEFAULT_HOST, DEFAULT_PORT } from "./listen-address";
 import type { SessionRecorder } from "./recorder";
@@ -75,6 +76,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     port: options.port ?? DEFAULT_PORT,
     // Keep Node's own Request/Response: Miniflare and msw run in this process too.
     overrideGlobalObjects: false,
+    createServer: createServerWithEmptyAnswers,
   });
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);

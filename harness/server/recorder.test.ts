@@ -126,3 +126,54 @@ describe("session recorder", () => {
     expect(outside.status).toBe(400);
   });
 });
+
+describe("session recorder with a secret", () => {
+  const token = "s3cret-admin-token-value";
+  let secretHarness: Harness;
+
+  beforeAll(async () => {
+    secretHarness = await createHarness({ persistTo: "temp", vars: { ADMIN_TOKEN: token } });
+  });
+  afterAll(async () => {
+    await secretHarness?.dispose();
+  });
+
+  it("writes no secret value, and the fixture still replays its authorised delete", async () => {
+    const recorder = new SessionRecorder({
+      harness: secretHarness,
+      harnessOptions: { vars: { ADMIN_TOKEN: token, KV_WRITE_FALLBACK: "reject" } },
+      secrets: { ADMIN_TOKEN: token },
+      fixturesDir,
+    });
+    const secretApp = createDevApp(secretHarness, "first", recorder);
+    const file = join(dir, "secret-session.json");
+    await recorder.start(file);
+    const created = await secretApp.request("/api/share", {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify(createBody),
+    });
+    const { id } = (await created.json()) as { id: string };
+    const deleted = await secretApp.request(`/api/share/${id}`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(deleted.status).toBe(204);
+    await recorder.stop();
+
+    const text = readFileSync(file, "utf8");
+    expect(text).not.toContain(token);
+    const fixture = parseFixture(text, file);
+    expect(fixture.harness?.vars).toEqual({
+      ADMIN_TOKEN: "redacted-ADMIN_TOKEN",
+      KV_WRITE_FALLBACK: "reject",
+    });
+    expect(fixture.steps?.[1]).toMatchObject({
+      method: "DELETE",
+      headers: { authorization: "Bearer redacted-ADMIN_TOKEN" },
+      response: { status: 204 },
+    });
+    const result = await replayFixture(fixture);
+    expect(result.divergences).toEqual([]);
+  });
+});

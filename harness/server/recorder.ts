@@ -20,6 +20,7 @@ import type { Harness } from "../types";
 import { ControlError } from "./control-error";
 import { ISOLATE_HEADER } from "./isolate-picker";
 import { parseJsonBody } from "./parse-input";
+import { redactSecrets, redactVars } from "./redact-secrets";
 
 /** Request headers worth replaying; cookies, user agents and the like stay out of the file. */
 const KEPT_REQUEST_HEADERS = ["content-type", "authorization"];
@@ -32,6 +33,11 @@ export interface RecorderOptions {
   harnessOptions?: Fixture["harness"];
   /** Folder `GET /__harness/fixtures` lists and `load` reads from. Default `fixtures`. */
   fixturesDir?: string;
+  /**
+   * Secret vars by name (ADMIN_TOKEN): written as placeholders, in `harness.vars` and in recorded
+   * request headers alike, never in clear text.
+   */
+  secrets?: Record<string, string>;
 }
 
 export interface RecordingSummary {
@@ -44,6 +50,7 @@ export class SessionRecorder {
   readonly #harness: Harness;
   readonly #fixturesDir: string;
   readonly #harnessOptions: Fixture["harness"];
+  readonly #secrets: Record<string, string>;
   #file: string | undefined;
   #base: Fixture | undefined;
   #steps: Step[] = [];
@@ -52,7 +59,11 @@ export class SessionRecorder {
   constructor(options: RecorderOptions) {
     this.#harness = options.harness;
     this.#fixturesDir = resolve(options.fixturesDir ?? "fixtures");
-    this.#harnessOptions = options.harnessOptions;
+    this.#secrets = options.secrets ?? {};
+    const given = options.harnessOptions;
+    this.#harnessOptions = given?.vars
+      ? { ...given, vars: redactVars(given.vars, this.#secrets) }
+      : given;
   }
 
   get recording(): string | undefined {
@@ -132,7 +143,7 @@ export class SessionRecorder {
     const headers: Record<string, string> = {};
     for (const name of KEPT_REQUEST_HEADERS) {
       const value = req.headers.get(name);
-      if (value !== null) headers[name] = value;
+      if (value !== null) headers[name] = redactSecrets(value, this.#secrets);
     }
     const isolate = Number(res.headers.get(ISOLATE_HEADER) ?? "0") || 0;
     const response = await captureResponse(res);

@@ -6,10 +6,24 @@
  */
 import type { Context } from "hono";
 import type { Harness } from "../types";
+import { NULL_BODY_STATUSES } from "./empty-answers";
 import { ISOLATE_HEADER } from "./isolate-picker";
 
-/** Statuses whose responses must not carry a body (the Response constructor throws otherwise). */
-const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+/**
+ * Hop-by-hop headers (RFC 9110 §7.6.1) describe one connection, not the answer: the Worker's
+ * `transfer-encoding: chunked` is not how this server sends the buffered body. The length is
+ * recomputed for the same reason.
+ */
+const CONNECTION_HEADERS = [
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "transfer-encoding",
+  "upgrade",
+  "te",
+  "trailer",
+  "content-length",
+];
 
 /**
  * A Hono handler that proxies to `harness.fetch(url, init, isolate)`.
@@ -33,8 +47,7 @@ export function createWorkerProxy(
     );
     const outHeaders = new Headers(response.headers);
     outHeaders.set(ISOLATE_HEADER, String(isolate));
-    // The body is re-sent as a buffer, so let the HTTP server recompute its length.
-    outHeaders.delete("content-length");
+    for (const name of CONNECTION_HEADERS) outHeaders.delete(name);
     const outBody = NULL_BODY_STATUSES.has(response.status) ? null : await response.arrayBuffer();
     return new Response(outBody, { status: response.status, headers: outHeaders });
   };

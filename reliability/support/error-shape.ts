@@ -8,6 +8,7 @@ import type { ErrorCode } from "../../src/errors";
 /** Every code in `src/errors.ts` (the `satisfies` below breaks the build when one is added there). */
 export const KNOWN_ERROR_CODES = [
   "not_found",
+  "method_not_allowed",
   "invalid_id",
   "invalid_cursor",
   "invalid_json",

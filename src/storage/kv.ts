@@ -6,7 +6,7 @@
 import { now } from "../clock.js";
 import type { Config } from "../env.js";
 import { storageUnavailable } from "../errors.js";
-import { logStorage, type StorageOp } from "../log.js";
+import { logError, logStorage, type StorageOp } from "../log.js";
 import type { Metrics } from "../metrics/metrics.js";
 import type { CachedRead } from "../state.js";
 import type { LruCache } from "./lru-cache.js";
@@ -44,8 +44,23 @@ export function createKvBackend(deps: KvBackendDeps): StorageBackend & {
   putOnce(key: string, value: string, options?: PutOptions): Promise<void>;
 } {
   const { binding, config, cache, metrics } = deps;
-  const log = (op: StorageOp, key: string, outcome: string, start: number, extra = {}) =>
-    logStorage({ op, key, outcome, ms: now() - start, backend: "kv", ...extra });
+  const log = (
+    op: StorageOp,
+    key: string,
+    outcome: string,
+    start: number,
+    extra: { error?: unknown; attempt?: number; count?: number } = {},
+  ) =>
+    logStorage({
+      op,
+      key,
+      outcome,
+      ms: now() - start,
+      backend: "kv",
+      ...(extra.attempt !== undefined ? { attempt: extra.attempt } : {}),
+      ...(extra.count !== undefined ? { count: extra.count } : {}),
+      ...("error" in extra ? { error: logError(op, extra.error) } : {}),
+    });
 
   const timed = <T>(op: string, p: Promise<T>) => withTimeout(p, op, config.opTimeoutMs);
 
@@ -72,10 +87,10 @@ export function createKvBackend(deps: KvBackendDeps): StorageBackend & {
       const stale = cache.peek(key);
       if (stale) {
         metrics.fallbacks++;
-        log("get", key, "stale", start, { error: message(error) });
+        log("get", key, "stale", start, { error });
         return stale.value;
       }
-      log("get", key, "error", start, { error: message(error) });
+      log("get", key, "error", start, { error });
       throw storageUnavailable("Storage is temporarily unavailable; try again shortly", error);
     }
   }
@@ -98,14 +113,14 @@ export function createKvBackend(deps: KvBackendDeps): StorageBackend & {
         (error, attempt) => {
           metrics.retries++;
           metrics.errors++;
-          log(op, key, kvStatusOutcome(error), start, { attempt, error: message(error) });
+          log(op, key, kvStatusOutcome(error), start, { attempt, error });
         },
       );
       if (op === "put") metrics.record("put", now() - start);
       log(op, key, "ok", start);
     } catch (error) {
       metrics.errors++;
-      log(op, key, "error", start, { error: message(error) });
+      log(op, key, "error", start, { error });
       // Only outages become KvWriteError; a bad key or TTL is the caller's bug and keeps its type.
       throw isRetryableKvError(error) ? new KvWriteError(error) : error;
     }
@@ -150,7 +165,7 @@ export function createKvBackend(deps: KvBackendDeps): StorageBackend & {
         if (!isRetryableKvError(error)) throw error;
         const unheld = missing.filter((key) => !cache.peek(key));
         if (unheld.length > 0) {
-          log("getMany", missing[0] ?? "", "error", start, { error: message(error) });
+          log("getMany", missing[0] ?? "", "error", start, { error });
           throw storageUnavailable("Storage is temporarily unavailable; try again shortly", error);
         }
         metrics.fallbacks++;
@@ -190,7 +205,7 @@ export function createKvBackend(deps: KvBackendDeps): StorageBackend & {
           : { keys: result.keys, list_complete: false, cursor: result.cursor ?? "" };
       } catch (error) {
         metrics.errors++;
-        log("list", options.prefix ?? "", "error", start, { error: message(error) });
+        log("list", options.prefix ?? "", "error", start, { error });
         if (!isRetryableKvError(error)) throw error;
         throw storageUnavailable("Storage is temporarily unavailable; try again shortly", error);
       }

@@ -5,7 +5,7 @@
  */
 import { now } from "../clock.js";
 import type { Config, Env } from "../env.js";
-import { logStorage, type StorageOp } from "../log.js";
+import { logError, logStorage, type StorageOp } from "../log.js";
 import type { IsolateState } from "../state.js";
 import { createKvBackend } from "./kv.js";
 import type { KvBinding, StorageBackend } from "./types.js";
@@ -55,7 +55,7 @@ function instrumentMemory(state: IsolateState): StorageBackend {
         outcome: "error",
         ms: now() - start,
         backend: "memory",
-        error: error instanceof Error ? error.message : String(error),
+        error: logError(op, error),
       });
       throw error;
     }
