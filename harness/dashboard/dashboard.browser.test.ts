@@ -1,7 +1,8 @@
 /**
  * The dashboard in a real browser: Debian's Chromium driven by playwright-core against a real dev
  * server (harness persisted to a temp dir, ephemeral port). Screenshots go to reports/dashboard/.
- * Skips, saying why, where /usr/bin/chromium is not installed (`.ci/run` installs it).
+ * Skips, saying why, where /usr/bin/chromium is not installed (`.ci/run` installs it); with
+ * `CI=true` a missing Chromium fails instead, so a CI image without one cannot pass unseen.
  */
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
@@ -17,6 +18,8 @@ import type { Harness, KvSnapshot } from "../types";
 // CHROMIUM_PATH picks another build (e.g. a CI image's google-chrome); Debian's is the default.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const HAS_CHROMIUM = existsSync(CHROMIUM);
+/** CI=true (GitHub Actions, `.ci/run`): a missing Chromium is a failure there, not a skip. */
+const IN_CI = /^(1|true)$/i.test(process.env.CI ?? "");
 const SKIP_REASON = `skipped: no Chromium at ${CHROMIUM} (install it with: apt-get install chromium)`;
 const SHOTS = join(process.cwd(), "reports", "dashboard");
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -26,6 +29,15 @@ interface FocusProbe {
 }
 
 if (!HAS_CHROMIUM) console.warn(`dashboard browser tests ${SKIP_REASON}`);
+
+describe.runIf(!HAS_CHROMIUM && IN_CI)("dashboard in Chromium (CI)", () => {
+  it("needs Chromium in CI", () => {
+    throw new Error(
+      `No Chromium at ${CHROMIUM}: install it (apt-get install chromium) or set CHROMIUM_PATH. ` +
+        "Outside CI these tests skip instead.",
+    );
+  });
+});
 
 let harness: Harness;
 let server: DevServer;
