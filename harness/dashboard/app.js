@@ -3,7 +3,7 @@
  * The dashboard's entry: builds the panels, polls the harness while "Live" is on, and refreshes
  * every panel after an action changes the harness.
  */
-import { call } from "./api.js";
+import { call, errorInfo } from "./api.js";
 import { byId, h } from "./dom.js";
 import { formatDateTime } from "./format.js";
 import { createControlsPanel } from "./controls-panel.js";
@@ -15,8 +15,10 @@ import { createStoreBrowser } from "./store-browser.js";
 const POLL_MS = 2000;
 
 const statusLine = byId("status");
+/** @type {ReturnType<typeof setTimeout> | undefined} */
 let statusTimer;
 
+/** @type {import("./context").DashboardContext} */
 const ctx = {
   isolate: 0,
   clock: { value: Date.now(), seenAt: Date.now() },
@@ -35,10 +37,9 @@ const ctx = {
     try {
       return await action();
     } catch (err) {
-      ctx.status(
-        `${err.status ? `${err.status} ` : ""}${err.code ? `${err.code}: ` : ""}${err.message}`,
-        "error",
-      );
+      const { status, code, message } = errorInfo(err);
+      ctx.status(`${status ? `${status} ` : ""}${code ? `${code}: ` : ""}${message}`, "error");
+      return undefined;
     }
   },
   /** Something changed the harness: refresh every panel now. */
@@ -51,13 +52,14 @@ const shares = createSharesView(ctx);
 const store = createStoreBrowser(ctx);
 const logs = createLogsPanel(ctx);
 
+/** @param {any} state `GET /__harness/state` */
 function showState(state) {
   ctx.clock = { value: state.clock, seenAt: Date.now() };
   byId("clock-now").textContent = formatDateTime(state.clock);
   byId("clock-now").setAttribute("datetime", new Date(state.clock).toISOString());
   byId("harness-summary").textContent =
     `backend ${state.backend} · profile ${state.profile} · ${state.isolates} isolate${state.isolates === 1 ? "" : "s"} · ${state.restarts} restart${state.restarts === 1 ? "" : "s"} · store ${state.persistTo}`;
-  const select = byId("isolate-select");
+  const select = byId("isolate-select", HTMLSelectElement);
   if (select.options.length !== state.isolates) {
     select.replaceChildren(
       ...Array.from({ length: state.isolates }, (_, i) => h("option", { value: i }, String(i))),
@@ -93,12 +95,16 @@ async function refreshAll() {
 let polling = false;
 function schedule() {
   setTimeout(async () => {
-    if (byId("live-toggle").checked && !polling && document.visibilityState !== "hidden") {
+    if (
+      byId("live-toggle", HTMLInputElement).checked &&
+      !polling &&
+      document.visibilityState !== "hidden"
+    ) {
       polling = true;
       try {
         await poll();
       } catch (err) {
-        ctx.status(`Lost contact with the dev server: ${err.message}`, "error");
+        ctx.status(`Lost contact with the dev server: ${errorInfo(err).message}`, "error");
       } finally {
         polling = false;
       }
@@ -107,8 +113,9 @@ function schedule() {
   }, POLL_MS);
 }
 
-byId("isolate-select").addEventListener("change", (event) => {
-  ctx.isolate = Number(event.currentTarget.value);
+const isolateSelect = byId("isolate-select", HTMLSelectElement);
+isolateSelect.addEventListener("change", () => {
+  ctx.isolate = Number(isolateSelect.value);
   ctx.status(`This page now asks isolate ${ctx.isolate}.`);
   ctx.run(refreshAll);
 });

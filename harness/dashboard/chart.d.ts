@@ -19,7 +19,7 @@ export declare function chartGeometry(options: {
   minYMax?: number;
 }): ChartGeometry;
 export declare function renderChart(
-  container: unknown,
+  container: { replaceChildren(chart: unknown): void },
   geometry: ChartGeometry,
   options: {
     width: number;

@@ -6,11 +6,14 @@
 
 const SVG = "http://www.w3.org/2000/svg";
 
-/** The smallest of 1, 2, 5 × 10^k at or above `value` (at least `min`). */
+/**
+ * The smallest of 1, 2, 5 × 10^k at or above `value` (at least `min`).
+ * @type {typeof import("./chart.js").niceCeil}
+ */
 export function niceCeil(value, min = 1) {
   const v = Math.max(value, min);
   const magnitude = 10 ** Math.floor(Math.log10(v));
-  const step = [1, 2, 5, 10].find((m) => m * magnitude >= v - 1e-9);
+  const step = [1, 2, 5].find((m) => m * magnitude >= v - 1e-9) ?? 10;
   return step * magnitude;
 }
 
@@ -18,13 +21,14 @@ export function niceCeil(value, min = 1) {
  * Paths for series of `{ at, v }` points over the time range `from..to`. A `null` value breaks
  * the line (a missed poll). The y axis starts at 0 and ends at a round number.
  * @example chartGeometry({ series: [{ name: "get", points }], from, to, width: 320, height: 120 })
+ * @type {typeof import("./chart.js").chartGeometry}
  */
 export function chartGeometry({ series, from, to, width, height, yMax, minYMax = 1 }) {
   const values = series.flatMap((s) => s.points.map((p) => p.v)).filter((v) => v !== null);
   const top = yMax ?? niceCeil(Math.max(0, ...values), minYMax);
   const span = Math.max(1, to - from);
-  const x = (at) => ((at - from) / span) * width;
-  const y = (v) => height - (Math.min(v, top) / top) * height;
+  const x = (/** @type {number} */ at) => ((at - from) / span) * width;
+  const y = (/** @type {number} */ v) => height - (Math.min(v, top) / top) * height;
   const paths = series.map((s) => {
     let d = "";
     let pen = "M";
@@ -42,7 +46,10 @@ export function chartGeometry({ series, from, to, width, height, yMax, minYMax =
   return { yMax: top, paths, grid };
 }
 
-/** Replace `container`'s content with an SVG chart of `geometry`. */
+/**
+ * Replace `container`'s content with an SVG chart of `geometry`.
+ * @type {typeof import("./chart.js").renderChart}
+ */
 export function renderChart(container, geometry, { width, height, colors, label, formatY }) {
   const svg = document.createElementNS(SVG, "svg");
   svg.setAttribute("viewBox", `-44 -8 ${width + 52} ${height + 16}`);
@@ -66,7 +73,7 @@ export function renderChart(container, geometry, { width, height, colors, label,
     const el = document.createElementNS(SVG, "path");
     el.setAttribute("d", path.d);
     el.setAttribute("fill", "none");
-    el.setAttribute("stroke", colors[i % colors.length]);
+    el.setAttribute("stroke", colors[i % colors.length] ?? "currentColor");
     el.setAttribute("stroke-width", "2");
     el.setAttribute("vector-effect", "non-scaling-stroke");
     el.setAttribute("stroke-linejoin", "round");

@@ -4,7 +4,7 @@
  * virtual clock, restart, snapshot export/import, fixtures and recording.
  */
 import { call } from "./api.js";
-import { busy, byId, h, showText } from "./dom.js";
+import { busy, buttonOf, byId, h, showText } from "./dom.js";
 import { describeRule, FAULT_PRESETS, presetRules } from "./fault-presets.js";
 import { formatDuration } from "./format.js";
 import { describeRestart } from "./restart-report.js";
@@ -15,6 +15,7 @@ const KEY_COUNT_CAP = 5000;
 
 async function countKeys() {
   let keys = 0;
+  /** @type {string | undefined} */
   let cursor;
   do {
     const suffix = cursor ? `&cursor=${encodeURIComponent(cursor)}` : "";
@@ -25,13 +26,14 @@ async function countKeys() {
   return { keys, keysComplete: cursor === undefined };
 }
 
-/** @param ctx the page context from app.js */
+/** @param {import("./context").DashboardContext} ctx */
 export function createControlsPanel(ctx) {
   const ruleList = byId("fault-rules");
+  /** @type {import("../types").FaultRule[] | undefined} */
   let rules;
 
   function renderRules() {
-    if (rules.length === 0) {
+    if (!rules || rules.length === 0) {
       ruleList.replaceChildren(h("li", { class: "empty" }, "No fault rules: KV behaves normally."));
       return;
     }
@@ -47,7 +49,7 @@ export function createControlsPanel(ctx) {
               type: "button",
               class: "small",
               "aria-label": `Remove rule ${describeRule(rule)}`,
-              onclick: () => ctx.run(() => removeRule(rule.id)),
+              onclick: () => ctx.run(() => removeRule(rule.id ?? "")),
             },
             "Remove",
           ),
@@ -56,9 +58,10 @@ export function createControlsPanel(ctx) {
     );
   }
 
+  /** @param {string} id */
   async function removeRule(id) {
     const { data } = await call("PUT", "/__harness/faults", {
-      body: { rules: rules.filter((r) => r.id !== id) },
+      body: { rules: (rules ?? []).filter((r) => r.id !== id) },
     });
     rules = data.rules;
     renderRules();
@@ -75,10 +78,12 @@ export function createControlsPanel(ctx) {
           type: "button",
           title: preset.description,
           dataset: { preset: preset.id },
-          onclick: (event) =>
+          onclick: (/** @type {Event} */ event) =>
             ctx.run(() =>
-              busy(event.currentTarget, async () => {
-                const scoped = byId("fault-scope").checked ? ctx.isolate : undefined;
+              busy(buttonOf(event), async () => {
+                const scoped = byId("fault-scope", HTMLInputElement).checked
+                  ? ctx.isolate
+                  : undefined;
                 for (const rule of presetRules(preset.id, scoped)) {
                   await call("POST", "/__harness/faults", { body: rule });
                 }
@@ -93,7 +98,7 @@ export function createControlsPanel(ctx) {
   }
   byId("faults-clear").addEventListener("click", (event) =>
     ctx.run(() =>
-      busy(event.currentTarget, async () => {
+      busy(buttonOf(event), async () => {
         await call("DELETE", "/__harness/faults");
         ctx.status("All fault rules cleared.");
         await ctx.changed();
@@ -104,15 +109,16 @@ export function createControlsPanel(ctx) {
   byId("try-create").addEventListener("submit", (event) => {
     event.preventDefault();
     const result = byId("try-result");
-    const button = event.currentTarget.querySelector("button");
+    const button = byId("try-create").querySelector("button");
+    if (!button) return;
     ctx.run(() =>
       busy(button, async () => {
         const n = Date.now() % 100000;
         const body = {
           generatedUrl: `https://images.example.com/generated/${n}.png`,
           originalUrl: `https://images.example.com/original/${n}.png`,
-          prompt: byId("try-prompt").value,
-          style: byId("try-style").value,
+          prompt: byId("try-prompt", HTMLInputElement).value,
+          style: byId("try-style", HTMLInputElement).value,
         };
         result.textContent = "Sending…";
         result.className = "result";
@@ -134,6 +140,7 @@ export function createControlsPanel(ctx) {
   });
 
   for (const button of document.querySelectorAll("[data-advance]")) {
+    if (!(button instanceof HTMLButtonElement)) continue;
     button.addEventListener("click", () =>
       ctx.run(() =>
         busy(button, async () => {
@@ -151,6 +158,7 @@ export function createControlsPanel(ctx) {
       call("GET", "/__harness/state"),
       countKeys(),
     ]);
+    /** @type {{ cacheSize?: number, isolateStartedAt?: string }} */
     let worker = {};
     try {
       const { data } = await call("GET", "/__harness/ui/api/monitoring", { isolate: ctx.isolate });
@@ -163,7 +171,7 @@ export function createControlsPanel(ctx) {
 
   byId("restart").addEventListener("click", (event) =>
     ctx.run(() =>
-      busy(event.currentTarget, async () => {
+      busy(buttonOf(event), async () => {
         const out = byId("restart-result");
         out.textContent = "Restarting…";
         const before = await restartView();
@@ -183,7 +191,7 @@ export function createControlsPanel(ctx) {
 
   byId("snapshot-export").addEventListener("click", (event) =>
     ctx.run(() =>
-      busy(event.currentTarget, async () => {
+      busy(buttonOf(event), async () => {
         const { data } = await call("GET", "/__harness/snapshot");
         const blob = new Blob([JSON.stringify(data, null, 2)], { type: "application/json" });
         const url = URL.createObjectURL(blob);
@@ -199,14 +207,14 @@ export function createControlsPanel(ctx) {
   );
   byId("snapshot-import").addEventListener("click", (event) =>
     ctx.run(() =>
-      busy(event.currentTarget, async () => {
-        const file = byId("snapshot-file").files?.[0];
+      busy(buttonOf(event), async () => {
+        const file = byId("snapshot-file", HTMLInputElement).files?.[0];
         if (!file) {
           showText(byId("snapshot-result"), "Pick a snapshot file first.");
           byId("snapshot-file").focus();
           return;
         }
-        const replace = byId("snapshot-replace").checked;
+        const replace = byId("snapshot-replace", HTMLInputElement).checked;
         const { data } = await call("PUT", `/__harness/snapshot?replace=${replace}`, {
           body: await file.text(),
           raw: true,
@@ -223,7 +231,10 @@ export function createControlsPanel(ctx) {
   const fixtures = createFixturesControls(ctx);
 
   return {
-    /** Show the rules from a fresh `/__harness/state`. */
+    /**
+     * Show the rules from a fresh `/__harness/state`.
+     * @param {{ rules: import("../types").FaultRule[] }} state
+     */
     update(state) {
       const changed = JSON.stringify(state.rules) !== JSON.stringify(rules);
       rules = state.rules;

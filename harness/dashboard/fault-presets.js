@@ -3,7 +3,10 @@
  * The one-click fault rules of the dashboard, as control API `FaultRule`s.
  */
 
-/** Each preset adds its rules with `POST /__harness/faults`; reads cover every read op. */
+/**
+ * Each preset adds its rules with `POST /__harness/faults`; reads cover every read op.
+ * @type {typeof import("./fault-presets.js").FAULT_PRESETS}
+ */
 export const FAULT_PRESETS = [
   {
     id: "kv-down",
@@ -21,7 +24,11 @@ export const FAULT_PRESETS = [
     id: "slow-reads",
     label: "Slow reads 500 ms",
     description: "get, getWithMetadata and list take 500 ms longer",
-    rules: ["get", "getWithMetadata", "list"].map((op) => ({ op, kind: "latency", ms: 500 })),
+    rules: /** @type {const} */ (["get", "getWithMetadata", "list"]).map((op) => ({
+      op,
+      kind: "latency",
+      ms: 500,
+    })),
   },
   {
     id: "flaky-20",
@@ -31,14 +38,20 @@ export const FAULT_PRESETS = [
   },
 ];
 
-/** The preset's rules, each limited to `isolate` when one is given. */
+/**
+ * The preset's rules, each limited to `isolate` when one is given.
+ * @type {typeof import("./fault-presets.js").presetRules}
+ */
 export function presetRules(presetId, isolate) {
   const preset = FAULT_PRESETS.find((p) => p.id === presetId);
   if (!preset) throw new Error(`Unknown fault preset ${JSON.stringify(presetId)}`);
   return preset.rules.map((rule) => (isolate === undefined ? { ...rule } : { ...rule, isolate }));
 }
 
-/** One line for a rule in the list, e.g. `put → error 429 (20%) on isolate 1`. */
+/**
+ * One line for a rule in the list, e.g. `put → error 429 (20%) on isolate 1`.
+ * @type {typeof import("./fault-presets.js").describeRule}
+ */
 export function describeRule(rule) {
   const what =
     rule.kind === "error"

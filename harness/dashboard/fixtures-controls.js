@@ -8,29 +8,43 @@
 import { ApiError, call } from "./api.js";
 import { busy, byId, h, showText } from "./dom.js";
 
-/** Fixture list answers as `[...]` or `{ fixtures: [...] }`, items as paths or `{ path }`. */
+/**
+ * Fixture list answers as `[...]` or `{ fixtures: [...] }`, items as paths or `{ path }`.
+ * @param {any} data
+ * @returns {string[]}
+ */
 export function fixturePaths(data) {
   const items = Array.isArray(data) ? data : (data?.fixtures ?? data?.files ?? []);
   return items
-    .map((item) => (typeof item === "string" ? item : (item?.path ?? item?.file)))
-    .filter((path) => typeof path === "string");
+    .map((/** @type {any} */ item) =>
+      typeof item === "string" ? item : (item?.path ?? item?.file),
+    )
+    .filter((/** @type {unknown} */ path) => typeof path === "string");
 }
 
-/** A default recording file name, e.g. `fixtures/recorded/session-2026-11-25T20-40-12.json`. */
+/**
+ * A default recording file name, e.g. `fixtures/recorded/session-2026-11-25T20-40-12.json`.
+ * @param {number} nowMs
+ */
 export function recordingFile(nowMs) {
   const stamp = new Date(nowMs).toISOString().slice(0, 19).replace(/:/g, "-");
   return `fixtures/recorded/session-${stamp}.json`;
 }
 
-/** @param ctx the page context from app.js */
+/** @param {import("./context").DashboardContext} ctx */
 export function createFixturesControls(ctx) {
-  const select = byId("fixture-select");
-  const fileInput = byId("record-file");
-  const loadButton = byId("fixture-load");
-  const startButton = byId("record-start");
-  const stopButton = byId("record-stop");
+  const select = byId("fixture-select", HTMLSelectElement);
+  const fileInput = byId("record-file", HTMLInputElement);
+  const loadButton = byId("fixture-load", HTMLButtonElement);
+  const startButton = byId("record-start", HTMLButtonElement);
+  const stopButton = byId("record-stop", HTMLButtonElement);
   const result = byId("fixtures-result");
 
+  /**
+   * @param {HTMLElement} note
+   * @param {(HTMLButtonElement | HTMLInputElement)[]} controls
+   * @param {string} reason
+   */
   function unavailable(note, controls, reason) {
     for (const control of controls) {
       control.disabled = true;

@@ -8,7 +8,10 @@ const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-/** `2026-11-25 20:40:12 UTC`: UTC so the virtual clock reads the same on every machine. */
+/**
+ * `2026-11-25 20:40:12 UTC`: UTC so the virtual clock reads the same on every machine.
+ * @type {typeof import("./format.js").formatDateTime}
+ */
 export function formatDateTime(ms) {
   if (!Number.isFinite(ms)) return "–";
   return new Date(ms)
@@ -17,9 +20,13 @@ export function formatDateTime(ms) {
     .replace(/\.\d{3}Z$/, " UTC");
 }
 
-/** The two largest units, e.g. `29 d 23 h`, `4 h 12 min`, `3 min 20 s`, `12 s`. */
+/**
+ * The two largest units, e.g. `29 d 23 h`, `4 h 12 min`, `3 min 20 s`, `12 s`.
+ * @type {typeof import("./format.js").formatDuration}
+ */
 export function formatDuration(ms) {
   const abs = Math.max(0, Math.floor(ms));
+  /** @type {[number, string][]} */
   const parts = [
     [Math.floor(abs / DAY), "d"],
     [Math.floor((abs % DAY) / HOUR), "h"],
@@ -38,6 +45,7 @@ export function formatDuration(ms) {
 /**
  * Time left before a KV expiration (seconds since the epoch, as KV reports it) at virtual `nowMs`.
  * @example timeLeft(1_800_000_000, 1_800_000_000_000 - 90_000) // { expired: false, text: "1 min 30 s", ms: 90000 }
+ * @type {typeof import("./format.js").timeLeft}
  */
 export function timeLeft(expirationSeconds, nowMs) {
   if (expirationSeconds === undefined || expirationSeconds === null) {
@@ -48,14 +56,20 @@ export function timeLeft(expirationSeconds, nowMs) {
   return { expired: false, text: formatDuration(ms), ms };
 }
 
-/** `12 ms`, `1.25 s`. */
+/**
+ * `12 ms`, `1.25 s`.
+ * @type {typeof import("./format.js").formatMs}
+ */
 export function formatMs(ms) {
   if (!Number.isFinite(ms)) return "–";
   if (ms < 1000) return `${Math.round(ms)} ms`;
   return `${(ms / 1000).toFixed(2)} s`;
 }
 
-/** A 0..1 rate as `3.2 %`; `0 %` without decimals. */
+/**
+ * A 0..1 rate as `3.2 %`; `0 %` without decimals.
+ * @type {typeof import("./format.js").formatPercent}
+ */
 export function formatPercent(rate) {
   if (!Number.isFinite(rate)) return "–";
   const pct = rate * 100;

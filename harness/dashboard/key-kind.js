@@ -4,9 +4,11 @@
  * guide, the guide's legacy `share:list` index, or something else.
  */
 
+/** @type {typeof import("./key-kind.js").LEGACY_LIST_KEY} */
 export const LEGACY_LIST_KEY = "share:list";
 const SHARE_PREFIX = "share:";
 
+/** @type {typeof import("./key-kind.js").KIND_LABELS} */
 export const KIND_LABELS = {
   share: "Share",
   "legacy-share": "Legacy share",
@@ -14,6 +16,7 @@ export const KIND_LABELS = {
   other: "Other",
 };
 
+/** @type {typeof import("./key-kind.js").KIND_HELP} */
 export const KIND_HELP = {
   share:
     "Written by this Worker: the value is the share, the metadata holds its list fields (v: 1).",
@@ -24,25 +27,33 @@ export const KIND_HELP = {
   other: "Not a share key.",
 };
 
-/** The kind of a key from its name and list metadata. */
+/**
+ * The kind of a key from its name and list metadata.
+ * @type {typeof import("./key-kind.js").keyKind}
+ */
 export function keyKind(name, metadata) {
   if (name === LEGACY_LIST_KEY) return "legacy-index";
   if (!name.startsWith(SHARE_PREFIX)) return "other";
-  const ours =
-    typeof metadata === "object" &&
-    metadata !== null &&
-    metadata.v === 1 &&
-    typeof metadata.ts === "number";
+  const fields = /** @type {{ v?: unknown, ts?: unknown } | null} */ (
+    typeof metadata === "object" ? metadata : null
+  );
+  const ours = fields !== null && fields.v === 1 && typeof fields.ts === "number";
   return ours ? "share" : "legacy-share";
 }
 
-/** The share id in a share key, or undefined. */
+/**
+ * The share id in a share key, or undefined.
+ * @type {typeof import("./key-kind.js").shareIdOf}
+ */
 export function shareIdOf(name) {
   if (!name.startsWith(SHARE_PREFIX) || name === LEGACY_LIST_KEY) return undefined;
   return name.slice(SHARE_PREFIX.length);
 }
 
-/** What a search box entry means: a full key as typed, or a share id turned into its key. */
+/**
+ * What a search box entry means: a full key as typed, or a share id turned into its key.
+ * @type {typeof import("./key-kind.js").searchKey}
+ */
 export function searchKey(input) {
   const text = input.trim();
   if (text === "") return undefined;

@@ -12,7 +12,10 @@ const LIMIT = 200;
 /** Fields already shown in their own columns. */
 const COLUMNS = new Set(["op", "outcome", "key", "ms", "level"]);
 
-/** The rest of a line: storage details (attempt, count, error) and events (code, message). */
+/**
+ * The rest of a line: storage details (attempt, count, error) and events (code, message).
+ * @param {Record<string, unknown>} json
+ */
 export function detailOf(json) {
   return Object.entries(json)
     .filter(([name]) => !COLUMNS.has(name))
@@ -24,6 +27,7 @@ export function detailOf(json) {
     .join(" · ");
 }
 
+/** @param {{ at: number, text: string, json?: Record<string, unknown> }} line */
 function row(line) {
   const json = line.json ?? {};
   const outcome = json.outcome === undefined ? "" : String(json.outcome);
@@ -49,13 +53,13 @@ function row(line) {
   );
 }
 
-/** @param ctx the page context from app.js */
+/** @param {import("./context").DashboardContext} ctx */
 export function createLogsPanel(ctx) {
   const rows = byId("log-rows");
 
   async function refresh() {
-    const op = byId("logs-op").value;
-    const outcome = byId("logs-outcome").value;
+    const op = byId("logs-op", HTMLSelectElement).value;
+    const outcome = byId("logs-outcome", HTMLSelectElement).value;
     const { data } = await call("GET", `/__harness/logs${query({ op, outcome, limit: LIMIT })}`);
     const lines = [...data.lines].reverse();
     rows.replaceChildren(

@@ -4,8 +4,9 @@
  * rate of the operations made since the previous poll (the Worker only reports running totals).
  */
 
-const OPS = ["reads", "writes", "deletes", "lists"];
+const OPS = /** @type {const} */ (["reads", "writes", "deletes", "lists"]);
 
+/** @param {import("./monitor-history.js").MonitoringSample["kv"]} kv */
 function operations(kv) {
   return OPS.reduce((sum, name) => sum + (kv[name] ?? 0), 0);
 }
@@ -14,9 +15,12 @@ function operations(kv) {
  * A rolling window of points. A restarted isolate starts its counters from zero again, so a
  * new `isolateStartedAt` or a counter going down counts from zero instead of going negative.
  * @example const h = createHistory(5 * 60_000); h.push(Date.now(), monitoringJson); h.points()
+ * @type {typeof import("./monitor-history.js").createHistory}
  */
 export function createHistory(windowMs) {
+  /** @type {import("./monitor-history.js").HistoryPoint[]} */
   let points = [];
+  /** @type {{ ops: number, errors: number, startedAt: string } | undefined} */
   let previous;
   return {
     push(at, monitoring) {
@@ -27,7 +31,7 @@ export function createHistory(windowMs) {
         previous.startedAt !== monitoring.isolateStartedAt ||
         ops < previous.ops ||
         kv.errors < previous.errors;
-      const base = reset ? { ops: 0, errors: 0 } : previous;
+      const base = reset || previous === undefined ? { ops: 0, errors: 0 } : previous;
       const dOps = ops - base.ops;
       const dErrors = kv.errors - base.errors;
       // Failed operations may not be counted as operations, so cap at 100 %.

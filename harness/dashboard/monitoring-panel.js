@@ -3,7 +3,7 @@
  * The Worker's `/api/monitoring` figures for the selected isolate, with charts of KV latency and
  * error rate over the last minutes, plus the harness's own fault counters.
  */
-import { call } from "./api.js";
+import { call, errorInfo } from "./api.js";
 import { byId, h, showText } from "./dom.js";
 import { chartGeometry, renderChart } from "./chart.js";
 import { formatDuration, formatMs, formatPercent } from "./format.js";
@@ -12,17 +12,26 @@ import { createHistory } from "./monitor-history.js";
 export const HISTORY_MS = 5 * 60_000;
 const WIDTH = 560;
 const HEIGHT = 120;
-const LATENCY_SERIES = [
+const LATENCY_SERIES = /** @type {const} */ ([
   { name: "get", color: "#2563eb" },
   { name: "put", color: "#d97706" },
   { name: "list", color: "#059669" },
-];
+]);
 const ERROR_COLOR = "#dc2626";
 
+/**
+ * @param {string} label
+ * @param {string} value
+ * @param {string} [hint]
+ */
 function stat(label, value, hint) {
   return h("div", { class: "stat" }, h("dt", {}, label), h("dd", { title: hint }, value));
 }
 
+/**
+ * @param {HTMLElement} el
+ * @param {[name: string, color: string, value: string][]} entries
+ */
 function legend(el, entries) {
   el.replaceChildren(
     ...entries.map(([name, color, value]) =>
@@ -30,12 +39,12 @@ function legend(el, entries) {
     ),
   );
   // Colours are set from script (not inline styles), which the page's CSP allows.
-  for (const swatch of el.querySelectorAll(".swatch")) {
-    swatch.style.setProperty("background", swatch.dataset.color);
+  for (const swatch of el.querySelectorAll("span")) {
+    if (swatch.dataset.color) swatch.style.setProperty("background", swatch.dataset.color);
   }
 }
 
-/** @param ctx the page context from app.js */
+/** @param {import("./context").DashboardContext} ctx */
 export function createMonitoringPanel(ctx) {
   const stats = byId("monitoring-stats");
   const error = byId("monitoring-error");
@@ -87,20 +96,24 @@ export function createMonitoringPanel(ctx) {
     const last = points.filter((p) => p.get !== null).at(-1);
     legend(
       byId("latency-legend"),
-      LATENCY_SERIES.map((s) => [s.name, s.color, last ? formatMs(last[s.name]) : "–"]),
+      LATENCY_SERIES.map((s) => [s.name, s.color, formatMs(last?.[s.name] ?? NaN)]),
     );
     const lastRate = points.filter((p) => p.errorRate !== null).at(-1);
     legend(byId("error-legend"), [
       [
         "last poll",
         ERROR_COLOR,
-        lastRate
+        lastRate?.errorRate != null
           ? `${formatPercent(lastRate.errorRate)} of ${lastRate.ops + lastRate.errors} ops`
           : "–",
       ],
     ]);
   }
 
+  /**
+   * @param {any} m `GET /api/monitoring`
+   * @param {{ faults?: number } | undefined} counters the harness's counters for this isolate
+   */
   function render(m, counters) {
     stats.replaceChildren(
       stat(
@@ -135,7 +148,10 @@ export function createMonitoringPanel(ctx) {
   }
 
   return {
-    /** One poll: never throws, a failure shows in the panel and as a gap in the charts. */
+    /**
+     * One poll: never throws, a failure shows in the panel and as a gap in the charts.
+     * @param {{ faults?: number } | undefined} counters
+     */
     async poll(counters) {
       if (historyIsolate !== ctx.isolate) {
         history = createHistory(HISTORY_MS);
@@ -154,7 +170,8 @@ export function createMonitoringPanel(ctx) {
         );
       } catch (err) {
         history.gap(Date.now());
-        showText(error, `Monitoring failed: ${err.status ? `${err.status} ` : ""}${err.message}`);
+        const { status, message } = errorInfo(err);
+        showText(error, `Monitoring failed: ${status ? `${status} ` : ""}${message}`);
       }
       draw();
     },

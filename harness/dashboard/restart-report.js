@@ -4,6 +4,7 @@
  */
 import { formatMs } from "./format.js";
 
+/** @param {import("./restart-report.js").RestartView} view */
 function keysText(view) {
   return `${view.keys}${view.keysComplete ? "" : "+"} KV key${view.keys === 1 ? "" : "s"}`;
 }
@@ -13,6 +14,7 @@ function keysText(view) {
  * @param after the same, seen after the restart answered
  * @param ms how long the restart took
  * @example describeRestart(before, after, 812).survived // ["12 KV keys", "2 fault rules", ...]
+ * @type {typeof import("./restart-report.js").describeRestart}
  */
 export function describeRestart(before, after, ms) {
   const survived = [];

@@ -3,15 +3,21 @@
  * The shares as the Worker lists them (`GET /api/shares` on the selected isolate): thumbnail,
  * prompt, style, created time and a link to the share page.
  */
-import { call, query } from "./api.js";
+import { call, errorInfo, query } from "./api.js";
 import { byId, h, showText } from "./dom.js";
 import { formatDateTime } from "./format.js";
 
 const PAGE_SIZE = 12;
 
 /**
+ * @typedef {{ id: string, generatedUrl: string, prompt: string, style: string,
+ *   isR2Stored: boolean, createdAt: string, timestamp: number }} Share
+ */
+
+/**
  * The share page's image: the R2 copy (read in-process, so recordings skip it) when there is
  * one, else the generator's URL.
+ * @param {Share} share
  */
 export function thumbnailSrc(share) {
   return share.isR2Stored
@@ -19,6 +25,7 @@ export function thumbnailSrc(share) {
     : share.generatedUrl;
 }
 
+/** @param {Share} share */
 function card(share) {
   const img = h("img", {
     src: thumbnailSrc(share),
@@ -71,13 +78,18 @@ function card(share) {
   );
 }
 
-/** @param ctx the page context from app.js */
+/** @param {import("./context").DashboardContext} ctx */
 export function createSharesView(ctx) {
   const grid = byId("share-grid");
   const more = byId("shares-more");
   const error = byId("shares-error");
+  /** @type {string | null} */
   let cursor = null;
 
+  /**
+   * @param {string | undefined} after
+   * @returns {Promise<HTMLElement[]>}
+   */
   async function fetchPage(after) {
     const { data } = await call(
       "GET",
@@ -101,10 +113,8 @@ export function createSharesView(ctx) {
           : [h("li", { class: "empty" }, "No shares (none created, or all expired).")]),
       );
     } catch (err) {
-      showText(
-        error,
-        `The Worker could not list shares: ${err.status ? `${err.status} ` : ""}${err.message}`,
-      );
+      const { status, message } = errorInfo(err);
+      showText(error, `The Worker could not list shares: ${status ? `${status} ` : ""}${message}`);
     }
   }
 

@@ -4,10 +4,16 @@
  * expiration, search by share id, and delete.
  */
 import { ApiError, call, kvPath, query } from "./api.js";
-import { busy, byId, h } from "./dom.js";
+import { busy, buttonOf, byId, h } from "./dom.js";
 import { formatDateTime, timeLeft } from "./format.js";
 import { KIND_HELP, KIND_LABELS, keyKind, searchKey, shareIdOf } from "./key-kind.js";
 
+/**
+ * @typedef {{ name: string, expiration?: number, metadata?: unknown }} ListedKey
+ * @typedef {{ key: string, value: string, metadata: unknown, expiration?: number | null }} KvEntry
+ */
+
+/** @param {string} text */
 function pretty(text) {
   try {
     return JSON.stringify(JSON.parse(text), null, 2);
@@ -16,6 +22,10 @@ function pretty(text) {
   }
 }
 
+/**
+ * @param {number | undefined} expiration
+ * @param {number} now
+ */
 function expiryCells(expiration, now) {
   const left = timeLeft(expiration, now);
   return [
@@ -28,9 +38,14 @@ function expiryCells(expiration, now) {
   ];
 }
 
-/** Update every time-left cell under `root` in place (re-rendering would steal keyboard focus). */
+/**
+ * Update every time-left cell under `root` in place (re-rendering would steal keyboard focus).
+ * @param {HTMLElement} root
+ * @param {number} now
+ */
 function tickTimeLeft(root, now) {
   for (const cell of root.querySelectorAll("[data-expiration]")) {
+    if (!(cell instanceof HTMLElement)) continue;
     const expiration = cell.dataset.expiration === "" ? undefined : Number(cell.dataset.expiration);
     const left = timeLeft(expiration, now);
     cell.textContent = left.text;
@@ -38,21 +53,24 @@ function tickTimeLeft(root, now) {
   }
 }
 
-/** @param ctx the page context from app.js */
+/** @param {import("./context").DashboardContext} ctx */
 export function createStoreBrowser(ctx) {
   const rows = byId("store-rows");
   const detail = byId("store-detail");
   const pageLabel = byId("store-page");
-  const prev = byId("store-prev");
-  const next = byId("store-next");
+  const prev = byId("store-prev", HTMLButtonElement);
+  const next = byId("store-next", HTMLButtonElement);
   // Cursors of the pages seen so far: KV only pages forward, so going back replays a cursor.
+  /** @type {(string | undefined)[]} */
   let cursors = [undefined];
   let page = 0;
+  /** @type {{ keys: ListedKey[], list_complete: boolean, cursor?: string }} */
   let listed = { keys: [], list_complete: true };
+  /** @type {string | undefined} */
   let selected;
 
-  const prefix = () => byId("store-prefix").value;
-  const limit = () => Number(byId("store-limit").value);
+  const prefix = () => byId("store-prefix", HTMLInputElement).value;
+  const limit = () => Number(byId("store-limit", HTMLSelectElement).value);
 
   function renderRows() {
     const now = ctx.virtualNow();
@@ -111,6 +129,7 @@ export function createStoreBrowser(ctx) {
     renderRows();
   }
 
+  /** @param {KvEntry} entry */
   function renderDetail(entry) {
     const kind = keyKind(entry.key, entry.metadata);
     const id = shareIdOf(entry.key);
@@ -135,7 +154,7 @@ export function createStoreBrowser(ctx) {
         {
           type: "button",
           class: "danger",
-          onclick: (event) => busy(event.currentTarget, () => remove(entry.key)),
+          onclick: (/** @type {Event} */ event) => busy(buttonOf(event), () => remove(entry.key)),
         },
         "Yes, delete",
       ),
@@ -192,9 +211,13 @@ export function createStoreBrowser(ctx) {
       h("div", { class: "button-row" }, deleteButton),
       confirmBox,
     ];
-    detail.replaceChildren(...parts.filter(Boolean));
+    detail.replaceChildren(...parts.filter((part) => part !== undefined));
   }
 
+  /**
+   * @param {string} key
+   * @param {string} reason
+   */
   function renderMissing(key, reason) {
     detail.replaceChildren(
       h("h3", { class: "mono" }, key),
@@ -204,10 +227,12 @@ export function createStoreBrowser(ctx) {
 
   function markSelected() {
     for (const row of rows.querySelectorAll("tr[data-key]")) {
+      if (!(row instanceof HTMLElement)) continue;
       row.classList.toggle("selected", row.dataset.key === selected);
     }
   }
 
+  /** @param {string} key */
   async function show(key) {
     selected = key;
     markSelected();
@@ -224,6 +249,7 @@ export function createStoreBrowser(ctx) {
     }
   }
 
+  /** @param {string} key */
   async function remove(key) {
     await call("DELETE", kvPath(key));
     ctx.status(`Deleted ${key}.`);
@@ -240,7 +266,7 @@ export function createStoreBrowser(ctx) {
   });
   byId("store-search").addEventListener("submit", (event) => {
     event.preventDefault();
-    const key = searchKey(byId("store-id").value);
+    const key = searchKey(byId("store-id", HTMLInputElement).value);
     if (key) ctx.run(() => show(key));
   });
   prev.addEventListener("click", () => {
