@@ -9,7 +9,9 @@ export type HarnessErrorCode =
   | "BAD_ISOLATE"
   | "BAD_RULE"
   | "DISPOSED"
-  | "ADMIN_FAILED";
+  | "ADMIN_FAILED"
+  /** The runtime was restarting or crashed under the call; retry shortly. */
+  | "UNAVAILABLE";
 
 export class HarnessError<Code extends HarnessErrorCode = HarnessErrorCode> extends Error {
   override readonly name = "HarnessError";

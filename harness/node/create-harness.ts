@@ -23,7 +23,14 @@ import { parseFaultRule } from "./fault-rule-schema";
 import { LogBuffer } from "./logs";
 import { Outbound } from "./outbound";
 import { openPersistDir, readClockOffset, writeClockOffset, type PersistDir } from "./persist";
-import { Runtime, type RuntimeSpec } from "./runtime";
+import {
+  DEFAULT_GATE_LIMITS,
+  RequestGate,
+  RuntimeUnavailable,
+  unavailableResponse,
+  type GateLimits,
+} from "./request-gate";
+import { isRuntimeGone, Runtime, type RuntimeSpec } from "./runtime";
 import { sourcePatchesKey } from "./source-patches";
 import { storageBackendVar } from "./storage-backend-var";
 
@@ -37,6 +44,8 @@ export interface InternalOptions extends HarnessOptions {
   probe?: boolean;
   /** Test scratch only: bundle this module instead of `src/index.ts`. */
   workerOverride?: string;
+  /** How long a restart drains requests in flight and how long new requests wait for a boot. */
+  gateLimits?: Partial<GateLimits>;
 }
 
 export type ProbeResult =
@@ -56,6 +65,7 @@ export class HarnessImpl implements Harness {
   #disposed = false;
   readonly #logBuffer: LogBuffer;
   readonly #outbound: Outbound;
+  readonly #gate: RequestGate;
 
   constructor(
     private readonly opts: InternalOptions,
@@ -71,6 +81,7 @@ export class HarnessImpl implements Harness {
     this.#offsetMs = offsetMs;
     this.#logBuffer = new LogBuffer(() => this.clock.now(), opts.printLogs ?? false);
     this.#outbound = new Outbound(opts.handlers ?? []);
+    this.#gate = new RequestGate({ ...DEFAULT_GATE_LIMITS, ...opts.gateLimits });
     const admin = (cmd: string, args: Record<string, unknown> = {}) => this.#admin(cmd, args);
     this.kv = {
       get: async (key) => (await admin("kv.get", { key })) as string | null,
@@ -165,19 +176,29 @@ export class HarnessImpl implements Harness {
       const body = ["GET", "HEAD"].includes(input.method) ? undefined : await input.arrayBuffer();
       merged = { method: input.method, headers: [...input.headers], body, ...init };
     }
-    return this.#live().fetch(isolate, url, merged, this.#offsetMs);
+    try {
+      return await this.#gate.run(
+        () => this.#live().fetch(isolate, url, merged, this.#offsetMs),
+        isRuntimeGone,
+      );
+    } catch (error) {
+      if (error instanceof RuntimeUnavailable) return unavailableResponse(error);
+      throw error;
+    }
   }
 
   async restart(): Promise<{ ms: number }> {
     const started = performance.now();
-    await this.#live().restart(await this.#spec());
+    const spec = await this.#spec();
+    await this.#gate.switch("restart", () => this.#live().restart(spec));
     this.#restarts += 1;
     return { ms: performance.now() - started };
   }
 
   async crashAndRecover(): Promise<{ ms: number }> {
     const started = performance.now();
-    await this.#live().crashAndRecover(await this.#spec());
+    const spec = await this.#spec();
+    await this.#gate.switch("crash", () => this.#live().crashAndRecover(spec));
     this.#restarts += 1;
     return { ms: performance.now() - started };
   }
@@ -236,8 +257,13 @@ export class HarnessImpl implements Harness {
     writeClockOffset(this.persist.dir, offsetMs);
   }
 
-  #admin(cmd: string, args: Record<string, unknown> = {}): Promise<unknown> {
-    return this.#live().admin({ cmd, ...args });
+  async #admin(cmd: string, args: Record<string, unknown> = {}): Promise<unknown> {
+    try {
+      return await this.#gate.run(() => this.#live().admin({ cmd, ...args }), isRuntimeGone);
+    } catch (error) {
+      if (error instanceof RuntimeUnavailable) throw new HarnessError("UNAVAILABLE", error.message);
+      throw error;
+    }
   }
 
   async #spec(): Promise<RuntimeSpec> {

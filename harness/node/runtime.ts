@@ -180,6 +180,25 @@ export function workerdChildren(parent = process.pid): number[] {
   return pids;
 }
 
+const TRANSPORT_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ERR_DISPOSED"]);
+
+/**
+ * True when `error` means workerd went away under a request (killed, restarting, disposed) rather
+ * than an answer from the Worker: undici's "fetch failed"/"terminated", a reset or refused socket,
+ * or Miniflare's "Cannot use disposed instance".
+ */
+export function isRuntimeGone(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
+    const { name, message, code } = e as { name?: string; message?: string; code?: string };
+    if (code && (TRANSPORT_CODES.has(code) || code.startsWith("UND_ERR_"))) return true;
+    if (name === "TypeError" && (message === "fetch failed" || message === "terminated"))
+      return true;
+    if (message === "Cannot use disposed instance" || message === "other side closed") return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 async function unwrap(response: { json(): Promise<unknown> }): Promise<unknown> {
   const body = (await response.json()) as {
     ok: boolean;

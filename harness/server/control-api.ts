@@ -75,8 +75,8 @@ export function createControlApi(harness: Harness, options: ControlApiOptions = 
   const app = new Hono().basePath(CONTROL_BASE_PATH);
 
   app.onError((err, c) => {
-    const { status, body } = errorBody(err);
-    return c.json(body, status);
+    const { status, body, headers } = errorBody(err);
+    return c.json(body, status, headers);
   });
 
   app.get("/state", async (c) => c.json(await harness.state()));

@@ -4,6 +4,7 @@
  */
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { HarnessError, type HarnessErrorCode } from "../errors";
+import { RUNTIME_RETRY_AFTER_SECONDS } from "../node/request-gate";
 
 export type ControlErrorCode =
   | "invalid_json"
@@ -14,6 +15,7 @@ export type ControlErrorCode =
   | "route_not_found"
   | "session_not_found"
   | "too_many_sessions"
+  | "worker_unavailable"
   | "harness_failed";
 
 /**
@@ -43,8 +45,17 @@ const CALLER_MISTAKES = new Set<HarnessErrorCode>(["BAD_RULE", "BAD_ISOLATE", "C
 export function errorBody(err: unknown): {
   status: ContentfulStatusCode;
   body: { error: { code: string; message: string } };
+  headers?: Record<string, string>;
 } {
   if (err instanceof ControlError) return { status: err.status, body: err.toJSON() };
+  if (err instanceof HarnessError && err.code === "UNAVAILABLE") {
+    // The runtime was restarting or crashed under the call: the same answer the Worker proxy gives.
+    return {
+      status: 503,
+      body: { error: { code: "worker_unavailable", message: err.message } },
+      headers: { "Retry-After": String(RUNTIME_RETRY_AFTER_SECONDS) },
+    };
+  }
   if (err instanceof HarnessError && CALLER_MISTAKES.has(err.code)) {
     return { status: 400, body: { error: { code: "invalid_input", message: err.message } } };
   }

@@ -47,8 +47,8 @@ export function createDevApp(
 ): Hono {
   const app = new Hono();
   app.onError((err, c) => {
-    const { status, body } = errorBody(err);
-    return c.json(body, status);
+    const { status, body, headers } = errorBody(err);
+    return c.json(body, status, headers);
   });
   if (recorder) {
     app.use("*", recorder.middleware());

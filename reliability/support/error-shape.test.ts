@@ -14,6 +14,10 @@ describe("responseProblems", () => {
     expect(
       responseProblems(json(503, { error: { code: "storage_unavailable", message: "x" } }, "5")),
     ).toEqual([]);
+    // The harness's answer for a request a crash cut off.
+    expect(
+      responseProblems(json(503, { error: { code: "worker_unavailable", message: "x" } }, "1")),
+    ).toEqual([]);
   });
 
   it("flags 500s, 503s without Retry-After, unknown codes and other shapes", () => {
@@ -23,6 +27,9 @@ describe("responseProblems", () => {
     expect(
       responseProblems(json(503, { error: { code: "storage_unavailable", message: "x" } })),
     ).toEqual(["503 storage_unavailable without a numeric Retry-After"]);
+    expect(
+      responseProblems(json(500, { error: { code: "worker_unavailable", message: "x" } }, "1")),
+    ).toHaveLength(1);
     expect(responseProblems(json(400, { error: { code: "oops", message: "x" } }))[0]).toMatch(
       /unknown error code/,
     );

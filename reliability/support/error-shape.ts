@@ -1,7 +1,8 @@
 /**
  * @module reliability/support/error-shape
  * What every error answer of the API must look like: `{ error: { code, message } }` with a code
- * the Worker documents, no stack trace, and 5xx only as 503 `storage_unavailable` + Retry-After.
+ * the Worker documents, no stack trace, and 5xx only as 503 `storage_unavailable` (or the harness's
+ * `worker_unavailable` while it restarts) + Retry-After.
  */
 import type { ErrorCode } from "../../src/errors";
 
@@ -21,6 +22,15 @@ export const KNOWN_ERROR_CODES = [
   "config_invalid",
   "internal_error",
 ] as const satisfies readonly ErrorCode[];
+
+/**
+ * Codes the harness and dev server answer with for the Worker: `worker_unavailable` is the 503 a
+ * request gets when the runtime restarted or crashed under it (`harness/node/request-gate.ts`).
+ */
+export const HARNESS_ERROR_CODES = ["worker_unavailable"] as const;
+
+/** The only 5xx answers allowed: 503 with one of these codes and a numeric Retry-After. */
+export const UNAVAILABLE_CODES: readonly string[] = ["storage_unavailable", "worker_unavailable"];
 
 type Missing = Exclude<ErrorCode, (typeof KNOWN_ERROR_CODES)[number]>;
 const _exhaustive: Missing extends never ? true : never = true;
@@ -73,14 +83,16 @@ export function responseProblems(res: ResponseView): string[] {
   const code = errorCodeOf(body);
   if (code === undefined) {
     problems.push(`status ${res.status} body is not { error: { code, message } }`);
-  } else if (!(KNOWN_ERROR_CODES as readonly string[]).includes(code)) {
+  } else if (![...KNOWN_ERROR_CODES, ...HARNESS_ERROR_CODES].includes(code as never)) {
     problems.push(`status ${res.status} has unknown error code ${JSON.stringify(code)}`);
   }
   if (res.status >= 500) {
-    if (res.status !== 503 || code !== "storage_unavailable") {
-      problems.push(`5xx other than 503 storage_unavailable: ${res.status} ${code ?? "?"}`);
+    if (res.status !== 503 || !UNAVAILABLE_CODES.includes(code ?? "")) {
+      problems.push(
+        `5xx other than 503 ${UNAVAILABLE_CODES.join("/")}: ${res.status} ${code ?? "?"}`,
+      );
     } else if (!res.retryAfter || !/^\d+$/.test(res.retryAfter)) {
-      problems.push("503 storage_unavailable without a numeric Retry-After");
+      problems.push(`503 ${code} without a numeric Retry-After`);
     }
   }
   return problems;
