@@ -1,52 +1,82 @@
 /**
- * Check 2 of the guide, "分享详情获取": reading a share by id, the 5-minute read cache (a fresh hit
- * does no KV read, a stale one reads again), the 30-day expiry, and records in the guide's shape.
+ * Check 2 of the guide, "分享详情获取": reading a share by id (API and share page), the 5-minute
+ * read cache (a fresh hit does no KV read for the whole window, a stale one reads again, the cache
+ * stays within CACHE_MAX_ENTRIES), the 30-day expiry, records in the guide's shape, and what a
+ * delete leaves behind: nothing, on the API, the page or the image, and only with the admin token.
  */
 import { describe, expect, it } from "vitest";
 import { createShareFactory } from "../fixtures/factories/index";
+import { htmlProblems } from "../reliability/fuzz/html-structure";
 import { createShareId } from "../src/shares/record";
-import { createShare, getShare, stored } from "./support/api";
+import type { ShareData } from "../src/shares/schema";
+import {
+  createShare,
+  deleteShare,
+  expectError,
+  getImage,
+  getPage,
+  getShare,
+  imageHost,
+  listAll,
+  monitoring,
+  stored,
+} from "./support/api";
 import { capabilities, windows } from "./support/capabilities";
 import { suiteFactory } from "./support/own-data";
 import { suiteBackend, useTarget } from "./support/use-target";
 
 const backend = suiteBackend();
+const caps = capabilities[backend];
 const factory = suiteFactory(2202);
+const never = () => createShareId(Date.now(), "NEVERMAD");
+
+/** What a browser shows for `text` once the page's HTML escaping is undone. */
+const escaped = (text: string) =>
+  text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
 
 describe(`get [${backend}]`, () => {
   const t = useTarget();
 
-  it("returns an existing share exactly as it was created", async () => {
+  it("returns an existing share exactly as it was created", async (ctx) => {
     const created = await createShare(t.target, factory.createBody());
-    const res = await getShare(t.target, created.id);
-    expect(res.status).toBe(200);
-    expect(res.body).toEqual(stored(created));
+    await t.eventually(ctx, "the new share reads back", async () => {
+      const res = await getShare(t.target, created.id);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+      expect(res.body).toEqual(stored(created));
+    });
   });
 
   it("answers 404 not_found for a well-formed id that was never created", async () => {
-    const res = await getShare(t.target, createShareId(Date.now(), "NEVERMAD"));
-    expect(res.status).toBe(404);
-    expect(res.body.error?.code).toBe("not_found");
+    await expectError(await t.target.fetch(`/api/share/${never()}`), 404, "not_found");
   });
 
   it.each([["has spaces"], ["semi;colon"], ["x".repeat(65)], ["ünïcode"]])(
     "answers 400 invalid_id for the malformed id %j",
     async (id) => {
-      const res = await getShare(t.target, id);
-      expect(res.status).toBe(400);
-      expect(res.body.error?.code).toBe("invalid_id");
+      const res = await t.target.fetch(`/api/share/${encodeURIComponent(id)}`);
+      await expectError(res, 400, "invalid_id");
     },
   );
 
-  it("serves repeated reads from the isolate cache and reads KV again after 5 minutes", async (ctx) => {
+  it("serves reads from the isolate cache for the whole 5 minutes, then reads KV once again", async (ctx) => {
     const counters = t.control(ctx, "counters");
     const clock = t.control(ctx, "clock");
     const created = await createShare(t.target, factory.createBody());
     await counters.reset();
-    for (let i = 0; i < 3; i++) expect((await getShare(t.target, created.id)).status).toBe(200);
+    // Reads spread over the window: a cache that forgets early (a TTL in the wrong unit) reads KV.
+    for (const wait of [0, 1000, 60_000, windows.readCacheMs - 62_000]) {
+      await clock.advance(wait);
+      expect((await getShare(t.target, created.id)).body).toEqual(stored(created));
+    }
     expect((await counters.get()).total.reads).toBe(0);
 
-    await clock.advance(windows.readCacheMs + 1000);
+    await clock.advance(2000); // now past the 5 minutes
     const again = await getShare(t.target, created.id);
     expect(again.body).toEqual(stored(created));
     // The memory backend never reads KV at all; the KV backend reads once, then caches again.
@@ -57,7 +87,7 @@ describe(`get [${backend}]`, () => {
   });
 
   it(
-    capabilities[backend].readsKvRecords
+    caps.readsKvRecords
       ? "reads a record in the guide's legacy shape (no metadata, no isR2Stored)"
       : "does not see records put into KV: the memory backend never reads KV",
     async (ctx) => {
@@ -78,25 +108,214 @@ describe(`get [${backend}]`, () => {
     },
   );
 
-  it("answers 404 for a corrupt record instead of failing", async (ctx) => {
+  it("answers 404 for a corrupt record instead of failing, and counts it", async (ctx) => {
     const kv = t.control(ctx, "kv");
     t.require(ctx, t.target.capabilities.readsKvRecords, "the memory backend never reads KV");
     const id = "corruptrecord01";
     await kv.put(`share:${id}`, "{not json", { expirationTtl: 3600 });
-    const res = await getShare(t.target, id);
-    expect(res.status).toBe(404);
-    expect(res.body.error?.code).toBe("not_found");
+    await expectError(await t.target.fetch(`/api/share/${id}`), 404, "not_found");
+    expect((await getPage(t.target, id)).status).toBe(404);
+    const m = (await (await t.target.fetch("/api/monitoring")).json()) as {
+      corruptRecords: number;
+    };
+    expect(m.corruptRecords).toBeGreaterThanOrEqual(1);
+  });
+
+  it("renders the share page: prompt, style, image and original link, escaped, under a CSP with a fresh nonce", async (ctx) => {
+    const body = factory.createBody({
+      prompt: `<b>"Night" & 'day'</b> <script>alert(1)</script> ${factory.createBody().prompt}`,
+      generatedUrl: `https://img.example.com/a.png?x="><svg onload=alert(1)>`,
+    });
+    const created = await createShare(t.target, body);
+    let page = await getPage(t.target, created.id);
+    await t.eventually(ctx, "the new share's page is served", async () => {
+      page = await getPage(t.target, created.id);
+      expect(page.status).toBe(200);
+    });
+    expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(page.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(page.headers.get("x-frame-options")).toBe("DENY");
+    expect(page.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
+    expect(page.headers.get("cache-control")).toBe("public, max-age=60");
+    const csp = page.headers.get("content-security-policy") ?? "";
+    expect(csp).toMatch(/default-src 'none'/);
+    const nonce = /style-src 'nonce-([^']+)'/.exec(csp)?.[1];
+    expect(nonce).toBeTruthy();
+    expect(page.html).toContain(`<style nonce="${nonce}">`);
+
+    expect(htmlProblems(page.html)).toEqual([]);
+    expect(page.html).not.toContain("<script>");
+    expect(page.html).not.toContain("<b>");
+    expect(page.html).not.toContain("<svg");
+    expect(page.html).toContain(`<p class="prompt">${escaped(created.prompt)}`);
+    expect(page.html).toContain(`Style: ${created.style}`);
+    expect(page.html).toContain(`src="${escaped(created.generatedUrl)}"`);
+    expect(page.html).toContain(`href="${escaped(created.originalUrl)}"`);
+    expect(page.html).toMatch(
+      new RegExp(`property="og:url" content="https?://[^"]+/s/${created.id}"`),
+    );
+
+    const again = await getPage(t.target, created.id);
+    const nonce2 = /'nonce-([^']+)'/.exec(again.headers.get("content-security-policy") ?? "")?.[1];
+    expect(nonce2).not.toBe(nonce);
+  });
+
+  it(
+    caps.readsKvRecords
+      ? "escapes every field of a stored legacy record on its page and never links a javascript: URL"
+      : "serves no page for records put into KV: the memory backend never reads KV",
+    async (ctx) => {
+      const kv = t.control(ctx, "kv");
+      const clock = t.control(ctx, "clock");
+      const legacy: ShareData = createShareFactory(2204, { now: await clock.now() }).legacyShare({
+        prompt: `<img src=x onerror=alert(1)> "quoted" & 'single'`,
+        style: `<i>noir</i>"><script>alert(2)</script>`,
+        generatedUrl: `https://img.example.com/p.png?"><iframe src=//evil>`,
+        originalUrl: "javascript:alert(document.cookie)",
+      });
+      await kv.put(`share:${legacy.id}`, JSON.stringify(legacy), {
+        expiration: Math.floor(legacy.timestamp / 1000) + windows.shareTtlMs / 1000,
+      });
+      const page = await getPage(t.target, legacy.id);
+      if (!t.target.capabilities.readsKvRecords) {
+        expect(page.status).toBe(404);
+        return;
+      }
+      expect(page.status).toBe(200);
+      expect(htmlProblems(page.html)).toEqual([]);
+      for (const raw of ["<img src=x", "<i>", "<script>", "<iframe", "javascript:"]) {
+        expect(page.html).not.toContain(raw);
+      }
+      expect(page.html).toContain(escaped(legacy.prompt));
+      expect(page.html).toContain(escaped(legacy.style));
+      expect(page.html).toContain(`src="${escaped(legacy.generatedUrl)}"`);
+    },
+  );
+
+  it("answers an HTML 404 page, with the same security headers, for unknown and malformed ids", async () => {
+    for (const id of [never(), "not a valid id!"]) {
+      const page = await getPage(t.target, id);
+      expect(page.status).toBe(404);
+      expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+      expect(page.headers.get("content-security-policy")).toMatch(/default-src 'none'/);
+      expect(page.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(page.html).toContain("Share not found");
+      expect(htmlProblems(page.html)).toEqual([]);
+    }
+  });
+
+  it("refuses DELETE without the admin token (401 + WWW-Authenticate) and keeps the share", async (ctx) => {
+    const created = await createShare(t.target, factory.createBody());
+    for (const authorization of ["", "Bearer wrong-token", `Basic ${btoa("admin:admin")}`]) {
+      const res = await t.target.fetch(`/api/share/${created.id}`, {
+        method: "DELETE",
+        headers: authorization ? { authorization } : {},
+      });
+      expect(res.headers.get("www-authenticate"), authorization).toMatch(/^Bearer/);
+      await expectError(res, 401, "unauthorized");
+    }
+    await t.eventually(ctx, "the share is still there", async () => {
+      expect((await getShare(t.target, created.id)).status).toBe(200);
+    });
+  });
+
+  it("answers DELETE of a malformed id with 400 and of an unknown id with 404", async (ctx) => {
+    t.requireAdmin(ctx);
+    const auth = { authorization: `Bearer ${t.target.adminToken}` };
+    const bad = await t.target.fetch("/api/share/bad%20id", { method: "DELETE", headers: auth });
+    await expectError(bad, 400, "invalid_id");
+    const unknown = await t.target.fetch(`/api/share/${never()}`, {
+      method: "DELETE",
+      headers: auth,
+    });
+    await expectError(unknown, 404, "not_found");
+  });
+
+  it("leaves nothing of a deleted share: API 404, page 404, image 404, not listed, counted no more", async (ctx) => {
+    t.requireAdmin(ctx);
+    const { useHandlers, r2 } = t.target.control;
+    const body = factory.createBody(useHandlers ? { storeImage: true } : {});
+    useHandlers?.(imageHost(body.generatedUrl));
+    const created = await createShare(t.target, body);
+    const keep = await createShare(t.target, factory.createBody());
+    if (useHandlers) {
+      expect(created.isR2Stored).toBe(true);
+      expect((await getImage(t.target, created.id)).status).toBe(200);
+    }
+    // Records other checks put into KV directly reach the isolate's inventory within 60 s.
+    await t.target.control.clock?.advance(61_000);
+    const before = t.target.oneLocation ? await monitoring(t.target) : undefined;
+
+    expect(await deleteShare(t.target, created.id)).toBe(204);
+    await t.eventually(ctx, "the deleted share is gone everywhere", async () => {
+      await expectError(await t.target.fetch(`/api/share/${created.id}`), 404, "not_found");
+      expect((await getPage(t.target, created.id)).status).toBe(404);
+      expect((await getImage(t.target, created.id)).status).toBe(404);
+      const listed = (await listAll(t.target)).shares.map((s) => s.id);
+      expect(listed).not.toContain(created.id);
+      expect(listed).toContain(keep.id);
+    });
+    if (r2) expect(await r2.get(`images/${created.id}`)).toBeNull();
+    if (before) {
+      const after = await monitoring(t.target);
+      expect(after.shares.total).toBe(before.shares.total - 1);
+      expect(after.shares.r2Stored).toBe(before.shares.r2Stored - (created.isR2Stored ? 1 : 0));
+    }
+    // Deleting it again finds nothing.
+    expect(await deleteShare(t.target, created.id)).toBe(404);
+    expect((await getShare(t.target, keep.id)).body).toEqual(stored(keep));
   });
 
   // Last: the clock only moves forward, and this moves it 30 days.
-  it("keeps a share for 30 days, then answers 404", async (ctx) => {
+  it("keeps a share for 30 days, then answers 404 on the API and the page", async (ctx) => {
     const clock = t.control(ctx, "clock");
     const created = await createShare(t.target, factory.createBody());
     await clock.advance(windows.shareTtlMs - 120_000);
     expect((await getShare(t.target, created.id)).status).toBe(200);
+    expect((await getPage(t.target, created.id)).status).toBe(200);
     await clock.advance(180_000);
-    const res = await getShare(t.target, created.id);
-    expect(res.status).toBe(404);
-    expect(res.body.error?.code).toBe("not_found");
+    await expectError(await t.target.fetch(`/api/share/${created.id}`), 404, "not_found");
+    expect((await getPage(t.target, created.id)).status).toBe(404);
+  });
+});
+
+describe(`get with a small read cache, CACHE_MAX_ENTRIES=4 [${backend}]`, () => {
+  const t = useTarget({
+    vars: { CACHE_MAX_ENTRIES: "4" },
+    onlyIf: [caps.readCache, "the memory backend has no read cache"],
+  });
+
+  it("keeps at most 4 entries, evicting the least recently used, and reports the bound", async (ctx) => {
+    const counters = t.control(ctx, "counters");
+    const created: ShareData[] = [];
+    for (let i = 0; i < 6; i++)
+      created.push(stored(await createShare(t.target, factory.createBody())));
+    for (const share of created.slice(2)) await getShare(t.target, share.id);
+    const m = await monitoring(t.target);
+    expect(m.cache.maxSize).toBe(4);
+    expect(m.cache.size).toBeLessThanOrEqual(4);
+    await counters.reset();
+    // The four most recently used answer from the cache; the oldest was evicted and reads KV.
+    for (const share of created.slice(2))
+      expect((await getShare(t.target, share.id)).body).toEqual(share);
+    expect((await counters.get()).total.reads).toBe(0);
+    expect((await getShare(t.target, created[0]!.id)).body).toEqual(created[0]);
+    expect((await counters.get()).total.reads).toBe(1);
+    expect((await monitoring(t.target)).cache.size).toBeLessThanOrEqual(4);
+  });
+});
+
+describe(`delete with no ADMIN_TOKEN secret set [${backend}]`, () => {
+  const t = useTarget({ vars: { ADMIN_TOKEN: "" } });
+
+  it("answers 403 admin_disabled, saying how to enable it, and keeps the share", async () => {
+    const created = await createShare(t.target, factory.createBody());
+    const res = await t.target.fetch(`/api/share/${created.id}`, {
+      method: "DELETE",
+      headers: { authorization: "Bearer anything" },
+    });
+    const body = await expectError(res, 403, "admin_disabled");
+    expect(body.error.message).toMatch(/ADMIN_TOKEN/);
+    expect((await getShare(t.target, created.id)).body).toEqual(stored(created));
   });
 });

@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import {
   createShare,
+  expectError,
   failingImageHost,
   getShare,
   imageHost,
@@ -42,6 +43,7 @@ describe(`monitoring [${backend}]`, () => {
   });
 
   it("moves its counters exactly with the creates, reads and lists done", async (ctx) => {
+    t.requireOneLocation(ctx);
     const before = await monitoring(t.target);
     const created = await Promise.all(
       [1, 2, 3].map(() => createShare(t.target, factory.createBody())),
@@ -66,7 +68,16 @@ describe(`monitoring [${backend}]`, () => {
       cacheHits: cached ? 6 : 0,
     });
     expect(after.kv.errorRate).toBe(0);
-    if (t.target.kind === "harness") {
+    const lookups = after.cache.hits + after.cache.misses;
+    expect(after.cache.hitRate).toBeCloseTo(lookups === 0 ? 0 : after.cache.hits / lookups, 10);
+    // The KV backend cached the three shares it wrote; the memory backend has no read cache.
+    expect(after.cache.size).toBe(cached ? before.cache.size + 3 : 0);
+    expect(after.cache.maxSize).toBe(1000);
+    for (const op of ["get", "put", "list"] as const) {
+      const { p50, p95, max } = after.latencyMs[op];
+      expect(0 <= p50 && p50 <= p95 && p95 <= max, `${op}: ${p50} ${p95} ${max}`).toBe(true);
+    }
+    if (t.target.control.counters) {
       const counters = t.control(ctx, "counters");
       expect((await counters.get()).total.faults).toBe(0);
     }
@@ -96,6 +107,10 @@ describe(`monitoring [${backend}]`, () => {
       expect(before.shares.total).toBe(listedBefore);
       await restart();
       const after = await monitoring(t.target);
+      // A new isolate: it started after the old one's first request.
+      expect(Date.parse(after.isolateStartedAt)).toBeGreaterThan(
+        Date.parse(before.isolateStartedAt),
+      );
       const listedAfter = (await listAll(t.target)).shares.length;
       expect(after.shares.total).toBe(
         t.target.capabilities.durableAcrossRestart ? before.shares.total : 0,
@@ -145,18 +160,43 @@ describe(`monitoring [${backend}]`, () => {
     const faults = t.control(ctx, "faults");
     t.require(ctx, capabilities[backend].affectedByKvFaults, "the memory backend never calls KV");
     const created = await createShare(t.target, factory.createBody());
+    const held = await monitoring(t.target);
     try {
       await faults.add({ op: "any", kind: "error", status: 500 });
       // Another isolate would hold nothing; here the list is never cached.
       const res = await t.target.fetch("/api/shares");
-      expect(res.status).toBe(503);
       expect(res.headers.get("retry-after")).toBe("5");
-      expect(((await res.json()) as { error: { code: string } }).error.code).toBe(
-        "storage_unavailable",
-      );
+      await expectError(res, 503, "storage_unavailable");
+      // Past the inventory's 60 s, monitoring cannot count afresh: it answers from the last
+      // inventory it holds, and says it is stale.
+      await t.control(ctx, "clock").advance(61_000);
+      const m = await monitoring(t.target);
+      expect(m.shares).toMatchObject({ total: held.shares.total, stale: true });
     } finally {
       await faults.clear();
     }
     expect((await getShare(t.target, created.id)).status).toBe(200);
+    expect((await monitoring(t.target)).shares.stale).toBe(false);
   });
+
+  it(
+    capabilities[backend].affectedByKvFaults
+      ? "treats a lost connection like an outage: retried, then stored"
+      : "never sees a lost KV connection: the memory backend never calls KV",
+    async (ctx) => {
+      const faults = t.control(ctx, "faults");
+      const before = await monitoring(t.target);
+      await faults.add({ op: "put", kind: "network", first: 2 });
+      let created;
+      try {
+        created = await createShare(t.target, factory.createBody());
+      } finally {
+        await faults.clear();
+      }
+      const after = await monitoring(t.target);
+      const affected = t.target.capabilities.affectedByKvFaults;
+      expect(after.kv.retries - before.kv.retries).toBe(affected ? 2 : 0);
+      expect((await getShare(t.target, created.id)).body.id).toBe(created.id);
+    },
+  );
 });

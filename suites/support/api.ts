@@ -7,6 +7,7 @@ import { http, HttpResponse } from "msw";
 import { expect } from "vitest";
 import type { CreateShareInput } from "../../src/shares/create-schema";
 import type { ShareData } from "../../src/shares/schema";
+import { errorCodeOf, responseProblems, viewResponse } from "../../reliability/support/error-shape";
 import { converge } from "./converge";
 import type { Target } from "./target";
 
@@ -35,6 +36,9 @@ export interface Monitoring {
     fallbacks: number;
     pendingWrites: number;
   };
+  latencyMs: Record<"get" | "put" | "list", { p50: number; p95: number; max: number }>;
+  corruptRecords: number;
+  isolateStartedAt: string;
 }
 
 export const JSON_HEADERS = { "content-type": "application/json" };
@@ -75,9 +79,32 @@ export async function getShare(
   target: Target,
   id: string,
   isolate?: number,
-): Promise<{ status: number; body: ShareData & Partial<ApiError> }> {
+): Promise<{ status: number; body: ShareData & Partial<ApiError>; headers: Headers }> {
   const res = await target.fetch(`/api/share/${encodeURIComponent(id)}`, {}, isolate);
-  return { status: res.status, body: (await res.json()) as ShareData };
+  return { status: res.status, body: (await res.json()) as ShareData, headers: res.headers };
+}
+
+/** GET /s/:id, the share page as a browser gets it. */
+export async function getPage(
+  target: Target,
+  id: string,
+  isolate?: number,
+): Promise<{ status: number; html: string; headers: Headers }> {
+  const res = await target.fetch(`/s/${encodeURIComponent(id)}`, {}, isolate);
+  return { status: res.status, html: await res.text(), headers: res.headers };
+}
+
+/** GET /images/:id, the copy of the image kept in R2. */
+export async function getImage(
+  target: Target,
+  id: string,
+): Promise<{ status: number; bytes: number[]; headers: Headers }> {
+  const res = await target.fetch(`/images/${encodeURIComponent(id)}`);
+  return {
+    status: res.status,
+    bytes: [...new Uint8Array(await res.arrayBuffer())],
+    headers: res.headers,
+  };
 }
 
 export async function listPage(
@@ -162,6 +189,45 @@ export async function eventually(
     },
     windowMs,
   );
+}
+
+/**
+ * An error answer as the README promises it: the status, JSON `{ error: { code, message } }`, and
+ * nothing a client should not see (no stack trace; 5xx only as 503 storage_unavailable with
+ * Retry-After, unless `status` itself says otherwise).
+ */
+export async function expectError(
+  res: Response,
+  status: number,
+  code: string,
+): Promise<{ error: { code: string; message: string } }> {
+  const view = await viewResponse(res);
+  expect({ status: view.status, code: errorCodeOf(safeJson(view.text)) }, view.text).toEqual({
+    status,
+    code,
+  });
+  expect(view.contentType ?? "").toMatch(/^application\/json/);
+  const problems = responseProblems(view).filter((p) => status < 500 || !p.startsWith("5xx"));
+  expect(problems, view.text).toEqual([]);
+  return JSON.parse(view.text) as { error: { code: string; message: string } };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Crockford base32, the id alphabet the list design documents. */
+export const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/** The creation time (ms) the first 10 characters of an id encode: 2^48-1 minus their value. */
+export function idTime(id: string): number {
+  let n = 0;
+  for (const char of id.slice(0, 10)) n = n * 32 + CROCKFORD.indexOf(char);
+  return 2 ** 48 - 1 - n;
 }
 
 /** A tiny valid PNG header, enough for the Worker's content-type checks. */
