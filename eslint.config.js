@@ -11,6 +11,7 @@ export default tseslint.config(
       "reports",
       ".wrangler",
       ".harness-cache",
+      ".stryker-tmp",
       "worker-configuration.d.ts",
     ],
   },

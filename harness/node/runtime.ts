@@ -17,6 +17,7 @@ import { CLOCK_OFFSET_HEADER } from "../workers/clock-header";
 import type { LayerConfig } from "../workers/layer-state";
 import { HarnessError } from "../errors";
 import type { WorkerConfig } from "./config";
+import { mutationPrelude, mutationRequestHeaders, recordMutationReport } from "./mutation-switch";
 
 export interface RuntimeSpec {
   config: WorkerConfig;
@@ -121,7 +122,7 @@ function options(spec: RuntimeSpec): MiniflareOptions {
     worker(
       spec,
       shareWorkerName(i),
-      { path: "entry.worker.js", contents: code.entry },
+      { path: "entry.worker.js", contents: mutationPrelude() + code.entry },
       { ...vars, ...r2, [config.kv.binding]: layerBinding(i) },
       { outboundService: { type: "fetcher", handler: outboundService } } as WorkerEntry["dev"],
     ),
@@ -250,13 +251,16 @@ export class Runtime {
   ): Promise<Response> {
     const headers = new Headers(init.headers);
     headers.set(CLOCK_OFFSET_HEADER, String(offsetMs));
+    for (const [name, value] of mutationRequestHeaders()) headers.set(name, value);
     const res = await this.#dispatch(shareWorkerName(isolate), url, { ...init, headers });
     const noBody = [101, 204, 205, 304].includes(res.status) || init.method === "HEAD";
     const body = noBody ? null : await res.arrayBuffer();
+    const resHeaders = new Headers(workerHeaders(res.headers));
+    recordMutationReport(resHeaders);
     return new Response(body, {
       status: res.status,
       statusText: res.statusText,
-      headers: workerHeaders(res.headers),
+      headers: resHeaders,
     });
   }
 

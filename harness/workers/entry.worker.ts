@@ -7,6 +7,7 @@
 import { setClock } from "../../src/clock";
 import worker from "../../src/index";
 import { CLOCK_OFFSET_HEADER } from "./clock-header";
+import { openMutationScope } from "./mutation-switch";
 
 type Handler = { fetch(request: Request, env: unknown, ctx: ExecutionContext): Promise<Response> };
 
@@ -15,12 +16,13 @@ export default {
     const offset = Number(request.headers.get(CLOCK_OFFSET_HEADER) ?? 0) || 0;
     const headers = new Headers(request.headers);
     headers.delete(CLOCK_OFFSET_HEADER);
+    const mutation = openMutationScope(headers);
     // Read the whole body first: when the Worker refuses a large body unread (413/415), workerd
     // would otherwise close the local connection while Node is still sending it, and the caller
     // would see ECONNRESET instead of the answer. (Production's edge answers either way.)
     const body = request.body === null ? null : await request.arrayBuffer();
     request = new Request(request, { headers, body });
     setClock(() => Date.now() + offset);
-    return (worker as unknown as Handler).fetch(request, env, ctx);
+    return mutation.close(await (worker as unknown as Handler).fetch(request, env, ctx));
   },
 };
