@@ -22,15 +22,34 @@ const STRYKER = path.join(ROOT, "node_modules/@stryker-mutator/core/bin/stryker.
 const REPORT = path.join(ROOT, "reports/mutation/mutation.json");
 const SUMMARY = path.join(ROOT, "reports/mutation/summary.txt");
 
+/**
+ * Stryker in its own process group. When it ends (or stops a test runner it judged hung), a runner's
+ * workerd can outlive it; the whole group is ended afterwards so no workerd is left behind.
+ */
 function runStryker(args: string[]): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [STRYKER, "run", ...args], {
       cwd: ROOT,
       stdio: "inherit",
+      detached: true,
       env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: "true" },
     });
+    const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+    const onInt = forward("SIGINT");
+    const onTerm = forward("SIGTERM");
+    process.on("SIGINT", onInt);
+    process.on("SIGTERM", onTerm);
     child.on("error", reject);
-    child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    child.on("exit", (code, signal) => {
+      process.off("SIGINT", onInt);
+      process.off("SIGTERM", onTerm);
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        // Nothing of the group is left.
+      }
+      resolve(code ?? (signal ? 1 : 0));
+    });
   });
 }
 
