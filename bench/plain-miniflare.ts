@@ -7,6 +7,8 @@ import path from "node:path";
 import { PlainRuntime } from "../harness/node/runtime";
 import { bundleWorker } from "../harness/node/bundle";
 import { readWorkerConfig } from "../harness/node/config";
+import type { KvSnapshotEntry } from "../harness/types";
+import { BenchError } from "./errors";
 
 export const ROOT = path.join(import.meta.dirname, "../");
 
@@ -15,6 +17,12 @@ export function bundlePlainWorker(): Promise<string> {
   return bundleWorker(ROOT, path.join(ROOT, "src", "index.ts"), "bench-plain");
 }
 
+const bundleLoader = () =>
+  bundleWorker(ROOT, path.join(ROOT, "bench", "baselines", "kv-loader.worker.ts"), "bench-loader");
+
+/** Entries per load request, so one request stays a few MB. */
+const LOAD_CHUNK = 500;
+
 /** One plain Miniflare. `fetch` buffers the body, as the harness's `fetch` does. */
 export class PlainWorker {
   private constructor(private readonly runtime: PlainRuntime) {}
@@ -22,7 +30,8 @@ export class PlainWorker {
   static async start(code: string, persistDir: string): Promise<PlainWorker> {
     const config = readWorkerConfig(path.join(ROOT, "wrangler.jsonc"));
     const vars = { ...config.vars, STORAGE_BACKEND: "kv" };
-    return new PlainWorker(await PlainRuntime.start({ config, code, persistDir, vars }));
+    const sidecar = await bundleLoader();
+    return new PlainWorker(await PlainRuntime.start({ config, code, persistDir, vars, sidecar }));
   }
 
   async fetch(pathname: string, init: RequestInit = {}): Promise<Response> {
@@ -40,9 +49,17 @@ export class PlainWorker {
     return this.runtime.restart();
   }
 
-  /** Direct KV access from Node, for loading a baseline store. */
-  kv(): Promise<KVNamespace> {
-    return this.runtime.kv();
+  /** Writes `entries` into the store as they are (inside workerd, by the loader sidecar). */
+  async load(entries: KvSnapshotEntry[]): Promise<void> {
+    for (let i = 0; i < entries.length; i += LOAD_CHUNK) {
+      const res = await this.runtime.sidecarFetch("http://loader/", {
+        method: "POST",
+        body: JSON.stringify({ entries: entries.slice(i, i + LOAD_CHUNK) }),
+      });
+      if (!res.ok)
+        throw new BenchError("REQUEST_FAILED", `loading the plain store: HTTP ${res.status}`);
+      await res.arrayBuffer();
+    }
   }
 
   dispose(): Promise<void> {

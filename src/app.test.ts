@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { setClock } from "./clock.js";
-import { resetIsolateState } from "./state.js";
 import { shareKey } from "./shares/record.js";
-import { envFor, postShare, request, useMiniflareEnv, validBody } from "./testing/miniflare-env.js";
+import type { UnitEnv } from "./testing/unit-protocol.js";
+import { useUnitWorker, validBody } from "./testing/unit-worker.js";
 
-const { world } = useMiniflareEnv();
+const unit = useUnitWorker();
+const request = (env: UnitEnv, path: string, init?: RequestInit) => unit.request(env, path, init);
+const postShare = (env: UnitEnv, body: unknown) => unit.postShare(env, body);
 
 interface Monitoring {
   backend: string;
@@ -20,7 +21,7 @@ const errorCode = async (res: Response) =>
   ((await res.json()) as { error: { code: string } }).error.code;
 
 describe.each(["memory", "kv"] as const)("share API on %s", (backend) => {
-  const env = () => envFor(backend, world);
+  const env = () => unit.env(backend);
 
   it("creates a share (201, Location, url) and reads it back", async () => {
     const res = await postShare(env(), validBody());
@@ -48,7 +49,7 @@ describe.each(["memory", "kv"] as const)("share API on %s", (backend) => {
     const t0 = Date.now();
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
-      setClock(() => t0 + i * 1000);
+      await unit.setClock(t0 + i * 1000);
       ids.push(((await (await postShare(env(), validBody(i))).json()) as { id: string }).id);
     }
     const res = await request(env(), "/api/shares");
@@ -105,7 +106,8 @@ describe.each(["memory", "kv"] as const)("share API on %s", (backend) => {
     });
     expect(res.status).toBe(400);
     expect(await errorCode(res)).toBe("validation_failed");
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // Checked where the Worker ran: inside workerd.
+    expect(await unit.control("objectPrototype")).toEqual({ polluted: false });
     expect((await (await request(env(), "/api/shares")).json()) as unknown).toEqual({
       shares: [],
       cursor: null,
@@ -116,7 +118,7 @@ describe.each(["memory", "kv"] as const)("share API on %s", (backend) => {
     const { id } = (await (await postShare(env(), validBody())).json()) as { id: string };
     const del = (headers: Record<string, string>, e = env()) =>
       request(e, `/api/share/${id}`, { method: "DELETE", headers });
-    const disabled = await del({}, { ...env(), ADMIN_TOKEN: "" });
+    const disabled = await del({}, unit.env(backend, { ADMIN_TOKEN: "" }));
     expect([disabled.status, await errorCode(disabled)]).toEqual([403, "admin_disabled"]);
     const none = await del({});
     expect([none.status, await errorCode(none)]).toEqual([401, "unauthorized"]);
@@ -156,14 +158,12 @@ describe.each(["memory", "kv"] as const)("share API on %s", (backend) => {
 
   it("treats corrupt records as absent: 404, skipped by list, counted", async () => {
     const { id } = (await (await postShare(env(), validBody())).json()) as { id: string };
-    const store = backend === "kv" ? world.kv : undefined;
     const bad = { v: 1, ts: Date.now(), r2: false, full: false };
-    if (store) {
-      await store.put(shareKey(id), "{not json", { metadata: bad });
-      resetIsolateState(); // drop the cached good copy, as a new isolate would
+    if (backend === "kv") {
+      await unit.kv.put(shareKey(id), "{not json", { metadata: bad });
+      await unit.restartIsolate(); // drop the cached good copy, as a new isolate would
     } else {
-      const { isolate } = await import("./state.js");
-      await isolate.memory.put(shareKey(id), "{not json", { metadata: bad });
+      await unit.memoryPut(shareKey(id), "{not json", bad);
     }
     expect((await request(env(), `/api/share/${id}`)).status).toBe(404);
     const list = (await (await request(env(), "/api/shares")).json()) as { shares: unknown[] };
@@ -176,11 +176,11 @@ describe.each(["memory", "kv"] as const)("share API on %s", (backend) => {
 
   it("hides shares once 30 days have passed on the clock", async () => {
     const t0 = Date.now();
-    setClock(() => t0);
+    await unit.setClock(t0);
     const { id } = (await (await postShare(env(), validBody())).json()) as { id: string };
-    setClock(() => t0 + 29 * 86_400_000);
+    await unit.setClock(t0 + 29 * 86_400_000);
     expect((await request(env(), `/api/share/${id}`)).status).toBe(200);
-    setClock(() => t0 + 30 * 86_400_000 + 1000);
+    await unit.setClock(t0 + 30 * 86_400_000 + 1000);
     expect((await request(env(), `/api/share/${id}`)).status).toBe(404);
     const list = (await (await request(env(), "/api/shares")).json()) as { shares: unknown[] };
     expect(list.shares).toEqual([]);
@@ -189,30 +189,40 @@ describe.each(["memory", "kv"] as const)("share API on %s", (backend) => {
 
 describe("memory backend", () => {
   it("loses its shares when the isolate restarts (the guide's original problem)", async () => {
-    const env = envFor("memory", world);
+    const env = unit.env("memory");
     const { id } = (await (await postShare(env, validBody())).json()) as { id: string };
     expect((await request(env, `/api/share/${id}`)).status).toBe(200);
-    resetIsolateState();
+    await unit.restartIsolate();
     expect((await request(env, `/api/share/${id}`)).status).toBe(404);
   });
 });
 
 describe("configuration", () => {
   it("answers 500 config_invalid, without a stack, for kv without a binding or a bad var", async () => {
-    const res = await request({ STORAGE_BACKEND: "kv" }, "/healthz");
+    const res = await request(
+      { vars: { STORAGE_BACKEND: "kv" }, kv: false, r2: false },
+      "/healthz",
+    );
     expect(res.status).toBe(500);
     const text = await res.text();
     expect(JSON.parse(text).error.code).toBe("config_invalid");
     expect(text).toContain("SHARE_DATA_KV");
     expect(text).not.toMatch(/\bat .*\.ts/);
-    const bad = await request({ KV_WRITE_FALLBACK: "maybe" }, "/healthz");
+    const bad = await request(
+      { vars: { KV_WRITE_FALLBACK: "maybe" }, kv: false, r2: false },
+      "/healthz",
+    );
     expect(bad.status).toBe(500);
     expect(await bad.text()).toContain("KV_WRITE_FALLBACK");
   });
 
   it("auto picks kv when bound and memory otherwise", async () => {
-    expect(await (await request({}, "/healthz")).json()).toEqual({ ok: true, backend: "memory" });
-    const bound = { SHARE_DATA_KV: world.kv as unknown as KVNamespace };
+    const unbound = { vars: {}, kv: false, r2: false };
+    expect(await (await request(unbound, "/healthz")).json()).toEqual({
+      ok: true,
+      backend: "memory",
+    });
+    const bound = { vars: {}, kv: true, r2: false };
     expect(await (await request(bound, "/healthz")).json()).toEqual({ ok: true, backend: "kv" });
   });
 });

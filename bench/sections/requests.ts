@@ -31,14 +31,7 @@ export async function requests(ctx: BenchContext): Promise<Comparison[]> {
     // One distinct stored share per miss round, plus one that stays cached for the hit rounds.
     const entries = shareEntries(rounds + 1, 11, harness.clock.now());
     await harness.kv.load({ version: 1, takenAt: harness.clock.now(), entries });
-    const kv = await plain.kv();
-    for (let i = 0; i < entries.length; i += 50) {
-      await Promise.all(
-        entries
-          .slice(i, i + 50)
-          .map((e) => kv.put(e.key, e.value, { metadata: e.metadata, expiration: e.expiration })),
-      );
-    }
+    await plain.load(entries);
     const ids = entries.map(idOf);
     const hitId = ids[0]!;
     const bodies = createShareFactory(12);

@@ -58,6 +58,19 @@ function workerHeaders(headers: Iterable<[string, string]>): [string, string][] 
   return [...headers].filter(([name]) => !name.toLowerCase().startsWith("mf-"));
 }
 
+/** Miniflare's `outboundService`: the Worker's outbound fetch, answered in Node by `handle`. */
+function outboundFetcher(handle: (request: Request) => Promise<Response>) {
+  return {
+    type: "fetcher" as const,
+    handler: async (request: MfRequest) => {
+      const method = request.method;
+      const body = ["GET", "HEAD"].includes(method) ? undefined : await request.arrayBuffer();
+      const plain = new Request(request.url, { method, headers: [...request.headers], body });
+      return toMfResponse(await handle(plain));
+    },
+  };
+}
+
 /** The Miniflare version this module is written against; `runtime.test.ts` trips on any other. */
 export const MINIFLARE_VERSION = "5.20261117.0-beta";
 
@@ -106,15 +119,7 @@ export const resourcePath = (persistDir: string) => path.join(persistDir, "v3");
 
 function options(spec: RuntimeSpec): MiniflareOptions {
   const { config, layer, code } = spec;
-  const outboundService = async (request: MfRequest) => {
-    const body = ["GET", "HEAD"].includes(request.method) ? undefined : await request.arrayBuffer();
-    const plain = new Request(request.url, {
-      method: request.method,
-      headers: [...request.headers],
-      body,
-    });
-    return toMfResponse(await spec.outbound(plain));
-  };
+  const outboundService = outboundFetcher(spec.outbound);
   const r2 = Object.fromEntries(config.r2.map((b) => [b.binding, r2Bucket(b.bucketName)]));
   const vars = Object.fromEntries(Object.entries(spec.vars).map(([k, v]) => [k, text(v)]));
   const layerBinding = (i: number) => rpc("kv-layer", "KvLayer", { isolate: i });
@@ -124,7 +129,7 @@ function options(spec: RuntimeSpec): MiniflareOptions {
       shareWorkerName(i),
       { path: "entry.worker.js", contents: mutationPrelude() + code.entry },
       { ...vars, ...r2, [config.kv.binding]: layerBinding(i) },
-      { outboundService: { type: "fetcher", handler: outboundService } } as WorkerEntry["dev"],
+      { outboundService } as WorkerEntry["dev"],
     ),
   );
   workers.push(
@@ -288,30 +293,59 @@ export class Runtime {
   }
 }
 
-/** A Worker with plain bindings (no KV layer, no clock wrapper): the bench's baseline runtime. */
+/**
+ * A Worker with plain bindings (no KV layer, no clock wrapper): the bench's baseline runtime and
+ * the small test worker the Worker's own unit tests in `src/` run in.
+ */
 export interface PlainSpec {
   config: WorkerConfig;
   code: string;
-  persistDir: string;
+  /** The harness's persisted layout; without it, Miniflare's own temp folder (gone on dispose). */
+  persistDir?: string;
   vars: Record<string, string>;
+  /**
+   * A second worker with the same KV and R2 bindings (e.g. a store loader), reached with
+   * `sidecarFetch`, so the Worker under measurement stays exactly the share Worker.
+   */
+  sidecar?: string;
+  /** Answers the Worker's outbound fetch; without it every outbound request gets a 502. */
+  outbound?: (request: Request) => Promise<Response>;
+  /** The Worker's log lines; dropped when absent. */
+  onLine?: (stream: "stdout" | "stderr", line: string) => void;
 }
+
+const PLAIN = "plain";
+const SIDECAR = "plain-sidecar";
+
+const noOutbound = async (request: Request) =>
+  new Response(`no outbound handler for ${request.method} ${request.url}`, { status: 502 });
 
 function plainOptions(spec: PlainSpec): MiniflareOptions {
   const { config } = spec;
-  const env: Record<string, Binding> = {
-    ...Object.fromEntries(Object.entries(spec.vars).map(([k, v]) => [k, text(v)])),
+  const bindings: Record<string, Binding> = {
     [config.kv.binding]: kvNamespace(config.kv.namespaceId),
     ...Object.fromEntries(config.r2.map((b) => [b.binding, r2Bucket(b.bucketName)])),
   };
+  const env: Record<string, Binding> = {
+    ...Object.fromEntries(Object.entries(spec.vars).map(([k, v]) => [k, text(v)])),
+    ...bindings,
+  };
+  const dev = { outboundService: outboundFetcher(spec.outbound ?? noOutbound) };
+  const workers = [
+    worker(spec, PLAIN, { path: "index.js", contents: spec.code }, env, dev as WorkerEntry["dev"]),
+  ];
+  if (spec.sidecar) {
+    workers.push(worker(spec, SIDECAR, { path: "sidecar.js", contents: spec.sidecar }, bindings));
+  }
   return {
-    workers: [worker(spec, "share", { path: "index.js", contents: spec.code }, env)],
+    workers,
     port: 0,
     host: "127.0.0.1",
-    resourcePersistencePath: resourcePath(spec.persistDir),
+    ...(spec.persistDir ? { resourcePersistencePath: resourcePath(spec.persistDir) } : {}),
     logRequests: false,
     telemetry: { enabled: false },
-    // Drain the Worker's log lines, as the harness does (it buffers them), instead of printing.
-    handleStructuredLogs: () => undefined,
+    handleStructuredLogs: (log) =>
+      spec.onLine?.(log.level === "error" ? "stderr" : "stdout", log.message),
   };
 }
 
@@ -327,56 +361,23 @@ export class PlainRuntime {
     return new PlainRuntime(mf, spec);
   }
 
+  /** A request to the Worker, with plain `dispatchFetch`. */
   fetch(url: string, init: RequestInit): Promise<Response> {
     return this.mf.dispatchFetch(url, init as never) as unknown as Promise<Response>;
+  }
+
+  /** A request to the sidecar worker (`spec.sidecar`). */
+  sidecarFetch(url: string, init: RequestInit): Promise<Response> {
+    const headers = new Headers(init.headers);
+    headers.set(TARGET_HEADER, SIDECAR);
+    return this.fetch(url, { ...init, headers: [...headers] });
   }
 
   restart(): Promise<void> {
     return this.mf.setOptions(plainOptions(this.spec));
   }
 
-  /** Node-side KV proxy, for loading a baseline store before measuring (never in tests). */
-  kv(): Promise<KVNamespace> {
-    return this.mf.getKVNamespace(this.spec.config.kv.binding) as unknown as Promise<KVNamespace>;
-  }
-
   dispose(): Promise<void> {
     return this.mf.dispose();
   }
-}
-
-/**
- * Real KV and R2 bindings with no Worker of ours, for the Worker's own unit tests in `src/`.
- * These are Miniflare's Node-side proxies.
- */
-export async function startBindings(): Promise<{
-  kv: KVNamespace;
-  r2: R2Bucket;
-  dispose(): Promise<void>;
-}> {
-  const mf = new Miniflare({
-    workers: [
-      {
-        config: {
-          name: "bindings",
-          compatibilityDate: "2026-11-17",
-          manifest: {
-            mainModule: "index.js",
-            modules: {
-              "index.js": {
-                type: "esm",
-                contents: "export default { fetch: () => new Response() }",
-              },
-            },
-          },
-          env: { KV: kvNamespace("KV"), R2: r2Bucket("R2") },
-        },
-      },
-    ],
-    logRequests: false,
-    telemetry: { enabled: false },
-  });
-  const kv = (await mf.getKVNamespace("KV")) as unknown as KVNamespace;
-  const r2 = (await mf.getR2Bucket("R2")) as unknown as R2Bucket;
-  return { kv, r2, dispose: () => mf.dispose() };
 }

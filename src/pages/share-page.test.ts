@@ -1,22 +1,16 @@
 import { describe, expect, it } from "vitest";
-import {
-  envFor,
-  postShare,
-  request,
-  useMiniflareEnv,
-  validBody,
-} from "../testing/miniflare-env.js";
+import { useUnitWorker, validBody } from "../testing/unit-worker.js";
 
-const { world } = useMiniflareEnv();
+const unit = useUnitWorker();
 
 describe("GET /s/:id", () => {
   it("renders the share with escaped strings, OG/Twitter tags and a strict CSP", async () => {
-    const env = envFor("memory", world);
+    const env = unit.env("memory");
     const evil = `"><script>alert(1)</script><img src=x onerror=alert(2)>`;
-    const { id } = (await (await postShare(env, { ...validBody(), prompt: evil })).json()) as {
+    const { id } = (await (await unit.postShare(env, { ...validBody(), prompt: evil })).json()) as {
       id: string;
     };
-    const res = await request(env, `/s/${id}`);
+    const res = await unit.request(env, `/s/${id}`);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^text\/html/);
     const html = await res.text();
@@ -38,9 +32,9 @@ describe("GET /s/:id", () => {
   });
 
   it("answers a real HTML 404 for unknown and malformed ids", async () => {
-    const env = envFor("memory", world);
+    const env = unit.env("memory");
     for (const id of ["unknown123", "bad%20id"]) {
-      const res = await request(env, `/s/${id}`);
+      const res = await unit.request(env, `/s/${id}`);
       expect(res.status).toBe(404);
       expect(res.headers.get("content-type")).toMatch(/^text\/html/);
       expect(await res.text()).toContain("Share not found");

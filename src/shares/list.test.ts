@@ -1,19 +1,18 @@
 import { describe, expect, it } from "vitest";
 import legacy from "../../fixtures/legacy/guide-shape.json" with { type: "json" };
-import { setClock } from "../clock.js";
-import { resetIsolateState } from "../state.js";
-import {
-  envFor,
-  postShare,
-  request,
-  useMiniflareEnv,
-  validBody,
-} from "../testing/miniflare-env.js";
+import type { UnitEnv } from "../testing/unit-protocol.js";
+import { useUnitWorker, validBody } from "../testing/unit-worker.js";
 import { encodeCursor } from "./list-cursor.js";
 import { SHARE_TTL_SECONDS } from "./schema.js";
 
-const { world, kv } = useMiniflareEnv();
-const env = () => envFor("kv", world, kv);
+const unit = useUnitWorker();
+const env = () => unit.env("kv");
+const request = (e: UnitEnv, path: string, init?: RequestInit) => unit.request(e, path, init);
+const postShare = (e: UnitEnv, body: unknown) => unit.postShare(e, body);
+const reads = async () => {
+  const calls = await unit.calls();
+  return calls.get + calls.getWithMetadata + calls.getMany;
+};
 interface Page {
   shares: { id: string; prompt: string }[];
   cursor: string | null;
@@ -23,18 +22,18 @@ async function createMany(n: number): Promise<string[]> {
   const t0 = Date.now() - n * 1000;
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
-    setClock(() => t0 + i * 1000);
+    await unit.setClock(t0 + i * 1000);
     ids.push(((await (await postShare(env(), validBody(i))).json()) as { id: string }).id);
   }
-  setClock(() => Date.now());
+  await unit.setClock();
   return ids.reverse(); // newest first
 }
 
 async function loadLegacy(): Promise<void> {
   for (const [key, record] of Object.entries(legacy.records)) {
-    await world.kv.put(key, JSON.stringify(record), { expirationTtl: SHARE_TTL_SECONDS });
+    await unit.kv.put(key, JSON.stringify(record), { expirationTtl: SHARE_TTL_SECONDS });
   }
-  await world.kv.put("share:list", JSON.stringify(legacy.list));
+  await unit.kv.put("share:list", JSON.stringify(legacy.list));
 }
 
 async function walk(limit: number): Promise<string[]> {
@@ -61,21 +60,21 @@ describe("GET /api/shares paging", () => {
 
   it("costs one list() call and no per-item reads for a normal page", async () => {
     await createMany(5);
-    resetIsolateState(); // cold cache: reads would show
-    kv.reset();
+    await unit.restartIsolate(); // cold cache: reads would show
+    await unit.resetCalls();
     const page = (await (await request(env(), "/api/shares?limit=3")).json()) as Page;
     expect(page.shares).toHaveLength(3);
-    expect(kv.calls.list).toBe(1);
-    expect(kv.calls.get + kv.calls.getWithMetadata + kv.calls.getMany).toBe(0);
+    expect((await unit.calls()).list).toBe(1);
+    expect(await reads()).toBe(0);
   });
 
   it("reads shares too large for metadata with one bulk get", async () => {
     await postShare(env(), { ...validBody(), prompt: "长".repeat(1500) });
-    resetIsolateState();
-    kv.reset();
+    await unit.restartIsolate();
+    await unit.resetCalls();
     const page = (await (await request(env(), "/api/shares")).json()) as Page;
     expect(page.shares[0]!.prompt).toBe("长".repeat(1500));
-    expect(kv.calls.getMany).toBe(1);
+    expect((await unit.calls()).getMany).toBe(1);
   });
 
   it("merges the guide's legacy records after new ones and skips the missing id", async () => {
@@ -98,16 +97,17 @@ describe("GET /api/shares paging", () => {
   it("counts shares for monitoring from keys, without reading new records' values", async () => {
     await createMany(4);
     await loadLegacy();
-    resetIsolateState();
-    kv.reset();
+    await unit.restartIsolate();
+    await unit.resetCalls();
     const m = (await (await request(env(), "/api/monitoring")).json()) as {
       shares: { total: number };
     };
     expect(m.shares.total).toBe(7);
-    expect(kv.calls.get + kv.calls.getWithMetadata).toBe(0);
-    expect(kv.calls.getMany).toBe(1); // the 3 legacy records (+ share:list is skipped)
+    const calls = await unit.calls();
+    expect(calls.get + calls.getWithMetadata).toBe(0);
+    expect(calls.getMany).toBe(1); // the 3 legacy records (+ share:list is skipped)
     await request(env(), "/api/monitoring");
-    expect(kv.calls.list).toBe(1); // cached for 60 s
+    expect((await unit.calls()).list).toBe(1); // cached for 60 s
   });
 
   it("excludes deleted and expired shares", async () => {
@@ -118,25 +118,27 @@ describe("GET /api/shares paging", () => {
     });
     expect(del.status).toBe(204);
     expect(await walk(2)).toEqual([ids[0], ids[2], ids[3]]);
-    setClock(() => Date.now() + (SHARE_TTL_SECONDS + 60) * 1000);
+    await unit.setClock(Date.now() + (SHARE_TTL_SECONDS + 60) * 1000);
     expect(await walk(2)).toEqual([]);
   });
 
   it("resumes mid-page exactly once when this isolate's pending shares fill the first page", async () => {
     const ids = await createMany(3);
-    kv.failing.add("put");
-    kv.failMessage = "KV PUT failed: 503 Service Unavailable";
-    const e = envFor("kv", world, kv, { KV_WRITE_FALLBACK: "memory" });
+    const failPuts = () =>
+      unit.faults({ failing: ["put"], message: "KV PUT failed: 503 Service Unavailable" });
+    await failPuts();
+    const e = unit.env("kv", { KV_WRITE_FALLBACK: "memory" });
     const pending = (await (await postShare(e, validBody(9))).json()) as { id: string };
-    kv.failing.clear();
+    await unit.faults({});
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
       // Writes keep failing during each request, so the flush each request starts leaves it pending.
-      kv.failing.add("put");
+      await failPuts();
       const q: string = cursor ? `&cursor=${cursor}` : "";
       const page = (await (await request(e, `/api/shares?limit=2${q}`)).json()) as Page;
-      kv.failing.clear();
+      await unit.flushed(); // the flush this request started has failed before writes recover
+      await unit.faults({});
       seen.push(...page.shares.map((s) => s.id));
       cursor = page.cursor;
     } while (cursor);

@@ -1,33 +1,30 @@
 import { describe, expect, it } from "vitest";
-import { setClock } from "../clock.js";
-import { isolate, resetIsolateState } from "../state.js";
-import {
-  envFor,
-  postShare,
-  request,
-  useMiniflareEnv,
-  validBody,
-} from "../testing/miniflare-env.js";
-import type { Env } from "../env.js";
+import type { UnitEnv } from "../testing/unit-protocol.js";
+import { useUnitWorker, validBody } from "../testing/unit-worker.js";
 
-const { world, kv } = useMiniflareEnv();
-const env = (extra: Partial<Env> = {}) => envFor("kv", world, kv, extra);
+const unit = useUnitWorker();
+const env = (extra: Parameters<typeof unit.env>[1] = {}) => unit.env("kv", extra);
+const request = (e: UnitEnv, path: string, init?: RequestInit) => unit.request(e, path, init);
+const postShare = (e: UnitEnv, body: unknown) => unit.postShare(e, body);
 const create = async (e = env()) =>
   ((await (await postShare(e, validBody())).json()) as { id: string }).id;
-const reads = () => kv.calls.get + kv.calls.getWithMetadata + kv.calls.getMany;
+const reads = async () => {
+  const calls = await unit.calls();
+  return calls.get + calls.getWithMetadata + calls.getMany;
+};
 
 describe("read cache", () => {
   it("serves repeat reads from the cache and re-reads after the TTL", async () => {
     const t0 = Date.now();
-    setClock(() => t0);
+    await unit.setClock(t0);
     const id = await create();
-    kv.reset();
+    await unit.resetCalls();
     expect((await request(env(), `/api/share/${id}`)).status).toBe(200);
     expect((await request(env(), `/api/share/${id}`)).status).toBe(200);
-    expect(reads()).toBe(0); // own write populated the cache
-    setClock(() => t0 + 301_000);
+    expect(await reads()).toBe(0); // own write populated the cache
+    await unit.setClock(t0 + 301_000);
     expect((await request(env(), `/api/share/${id}`)).status).toBe(200);
-    expect(reads()).toBe(1);
+    expect(await reads()).toBe(1);
     const m = (await (await request(env(), "/api/monitoring")).json()) as {
       cache: { hits: number; size: number };
     };
@@ -38,16 +35,16 @@ describe("read cache", () => {
   it("caches misses too, and its own deletes", async () => {
     expect((await request(env(), "/api/share/missing1")).status).toBe(404);
     expect((await request(env(), "/api/share/missing1")).status).toBe(404);
-    expect(reads()).toBe(1);
+    expect(await reads()).toBe(1);
     const id = await create();
     const del = await request(env(), `/api/share/${id}`, {
       method: "DELETE",
       headers: { authorization: "Bearer test-admin-token" },
     });
     expect(del.status).toBe(204);
-    kv.reset();
+    await unit.resetCalls();
     expect((await request(env(), `/api/share/${id}`)).status).toBe(404);
-    expect(reads()).toBe(0);
+    expect(await reads()).toBe(0);
   });
 
   it("stays within CACHE_MAX_ENTRIES", async () => {
@@ -64,10 +61,10 @@ describe("read cache", () => {
 describe("stale-if-error reads", () => {
   it("serves a stale copy when KV fails, and 503 with Retry-After when nothing is held", async () => {
     const t0 = Date.now();
-    setClock(() => t0);
+    await unit.setClock(t0);
     const id = await create();
-    setClock(() => t0 + 600_000); // cache entry now stale
-    kv.failing.add("getWithMetadata");
+    await unit.setClock(t0 + 600_000); // cache entry now stale
+    await unit.faults({ failing: ["getWithMetadata"] });
     const stale = await request(env(), `/api/share/${id}`);
     expect(stale.status).toBe(200);
     expect(((await stale.json()) as { id: string }).id).toBe(id);
@@ -77,7 +74,7 @@ describe("stale-if-error reads", () => {
     expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe(
       "storage_unavailable",
     );
-    kv.failing.clear();
+    await unit.faults({});
     const m = (await (await request(env(), "/api/monitoring")).json()) as {
       kv: { fallbacks: number; errors: number };
     };
@@ -88,7 +85,7 @@ describe("stale-if-error reads", () => {
 
 describe("slow KV", () => {
   it("treats a read slower than KV_OP_TIMEOUT_MS as a failure (503 when nothing is held)", async () => {
-    kv.hanging.add("getWithMetadata");
+    await unit.faults({ hanging: ["getWithMetadata"] });
     const res = await request(env({ KV_OP_TIMEOUT_MS: "20" }), "/api/share/slowkey");
     expect(res.status).toBe(503);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe(
@@ -99,14 +96,13 @@ describe("slow KV", () => {
 
 describe("write failures", () => {
   it("rejects with 503 after bounded retries and stores nothing (reject mode)", async () => {
-    kv.failing.add("put");
-    kv.failMessage = "KV PUT failed: 429 Too Many Requests";
+    await unit.faults({ failing: ["put"], message: "KV PUT failed: 429 Too Many Requests" });
     const res = await postShare(env(), validBody());
     expect(res.status).toBe(503);
     expect(res.headers.get("retry-after")).toBe("5");
-    expect(kv.calls.put).toBe(3); // KV_RETRY_MAX_ATTEMPTS
-    kv.failing.clear();
-    expect((await world.kv.list({ prefix: "share:" })).keys).toEqual([]);
+    expect((await unit.calls()).put).toBe(3); // KV_RETRY_MAX_ATTEMPTS
+    await unit.faults({});
+    expect((await unit.kv.list({ prefix: "share:" })).keys).toEqual([]);
     const m = (await (await request(env(), "/api/monitoring")).json()) as {
       kv: { retries: number };
     };
@@ -115,8 +111,7 @@ describe("write failures", () => {
 
   it("keeps the share pending in memory mode, serves it, and flushes it when KV recovers", async () => {
     const e = env({ KV_WRITE_FALLBACK: "memory" });
-    kv.failing.add("put");
-    kv.failMessage = "KV PUT failed: 500 Internal Server Error";
+    await unit.faults({ failing: ["put"], message: "KV PUT failed: 500 Internal Server Error" });
     const res = await postShare(e, validBody());
     expect(res.status).toBe(202);
     const share = (await res.json()) as { id: string; durability: string };
@@ -131,20 +126,20 @@ describe("write failures", () => {
     expect(m.kv.pendingWrites).toBe(1);
     expect(m.shares.total).toBe(1);
 
-    kv.failing.clear();
+    await unit.faults({});
     await request(e, "/healthz"); // starts the flush
-    await isolate.flushing;
-    expect(await world.kv.get(`share:${share.id}`, { type: "text" })).toContain(share.id);
+    await unit.flushed();
+    expect(await unit.kv.get(`share:${share.id}`)).toContain(share.id);
     m = (await (await request(e, "/api/monitoring")).json()) as typeof m;
     expect(m.kv.pendingWrites).toBe(0);
   });
 
   it("loses pending shares when the isolate restarts before KV recovers", async () => {
     const e = env({ KV_WRITE_FALLBACK: "memory" });
-    kv.failing.add("put");
+    await unit.faults({ failing: ["put"], message: "KV PUT failed: 500 Internal Server Error" });
     const { id } = (await (await postShare(e, validBody())).json()) as { id: string };
-    resetIsolateState();
-    kv.failing.clear();
+    await unit.restartIsolate();
+    await unit.faults({});
     expect((await request(e, `/api/share/${id}`)).status).toBe(404);
   });
 });
