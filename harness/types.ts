@@ -181,6 +181,8 @@ export interface Harness extends AsyncDisposable {
   kv: HarnessKv;
   r2: {
     get(key: string): Promise<{ body: Uint8Array; contentType?: string } | null>;
+    /** Write an object into the Worker's bucket, as `R2Bucket.put` with `httpMetadata`. */
+    put(key: string, body: Uint8Array, options?: { contentType?: string }): Promise<void>;
     list(prefix?: string): Promise<string[]>;
   };
   counters(): Promise<CountersReport>;

@@ -7,7 +7,8 @@
 export const EXIT_USAGE = 2;
 export const EXIT_FAILURE = 1;
 
-export type CliErrorCode = "usage" | "port_in_use" | "store_not_empty" | "harness_failed";
+export type CliErrorCode =
+  "usage" | "port_in_use" | "store_not_empty" | "store_in_use" | "harness_failed";
 
 /**
  * @example throw new CliError("usage", "--isolates must be a whole number from 1 to 16, got 0")

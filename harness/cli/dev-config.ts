@@ -65,6 +65,13 @@ export function resolveDevConfig(options: DevOptions, root = PROJECT_ROOT): DevC
         "Drop --seed-shares, or use the kv backend.",
     );
   }
+  if (options.fixture && backend === "memory") {
+    throw new CliError(
+      "usage",
+      "--fixture loads into the KV store, which the memory backend does not read. " +
+        "Drop --fixture, or use the kv backend.",
+    );
+  }
   const publicVars = readWorkerConfig(path.join(root, "wrangler.jsonc")).vars;
   const secrets = Object.keys(vars).filter((name) => !(name in publicVars));
   return { backend, vars, sources, secrets };

@@ -3,7 +3,9 @@
  * One `npm run dev` session: boot the harness, seed an empty store if asked, serve it, rebuild and
  * restart on source changes, and stop cleanly with the store left on disk.
  */
+import { resolve } from "node:path";
 import { createHarness } from "../index";
+import { devOutboundHandlers } from "../server/dev-outbound";
 import { type DevServer, isLoopbackHost, startDevServer } from "../server/dev-server";
 import { loadFixtureInto, SessionRecorder } from "../server/recorder";
 import { seedAnchor, seedShares } from "../server/seed-store";
@@ -13,6 +15,7 @@ import { CliError } from "./cli-error";
 import { bannerLines } from "./dev-banner";
 import { type DevConfig, resolveDevConfig } from "./dev-config";
 import type { DevOptions } from "./dev-options";
+import { claimStore, describeOwner, type StoreClaim, StoreBusyError } from "./store-owner";
 
 export interface Printer {
   info(line: string): void;
@@ -60,6 +63,24 @@ async function listen(
   }
 }
 
+/** Hold the store for this session; another live dev server or seed on it is a clear error. */
+function claimDevStore(persistTo: string): StoreClaim | undefined {
+  // A temporary store is this session's own.
+  if (persistTo === "temp") return undefined;
+  const dir = resolve(persistTo);
+  try {
+    return claimStore(dir, "dev");
+  } catch (err) {
+    if (!(err instanceof StoreBusyError)) throw err;
+    const { owner } = err;
+    const use = owner.url ? ` Use it at ${owner.url}, or stop it` : " Wait for it, or stop it";
+    throw new CliError(
+      "store_in_use",
+      `${describeOwner(owner)} is already using ${dir}.${use}, or pass --persist-to <another dir>.`,
+    );
+  }
+}
+
 async function seedIfEmpty(harness: Harness, options: DevOptions, print: Printer): Promise<void> {
   if (options.seedShares === 0) return;
   const { keys } = await harness.kv.list({ limit: 1 });
@@ -71,14 +92,14 @@ async function seedIfEmpty(harness: Harness, options: DevOptions, print: Printer
     return;
   }
   const now = seedAnchor(harness.clock.now());
-  const result = await seedShares(harness.kv, {
+  const result = await seedShares(harness, {
     count: options.seedShares,
     seed: options.seed,
     now,
   });
   print.info(
-    `Seeded ${result.written} shares (seed ${options.seed}, made in the 29 days before ` +
-      `${new Date(now).toISOString()}) into the empty store.`,
+    `Seeded ${result.written} shares and ${result.images} placeholder images (seed ${options.seed}, ` +
+      `made in the 29 days before ${new Date(now).toISOString()}) into the empty store.`,
   );
 }
 
@@ -120,14 +141,22 @@ export async function startDevSession(
         `control API under /__harness/ (wipe the store, inject faults). Use 127.0.0.1 unless you mean it.`,
     );
   }
-  const harness = await createHarness({
-    backend: config.backend,
-    persistTo: options.persistTo,
-    isolates: options.isolates,
-    profile: options.profile,
-    vars: config.vars,
-    printLogs: options.logs,
-  });
+  const claim = claimDevStore(options.persistTo);
+  let harness: Harness;
+  try {
+    harness = await createHarness({
+      backend: config.backend,
+      persistTo: options.persistTo,
+      isolates: options.isolates,
+      profile: options.profile,
+      vars: config.vars,
+      printLogs: options.logs,
+      handlers: devOutboundHandlers(print),
+    });
+  } catch (err) {
+    claim?.release();
+    throw err;
+  }
   let server: DevServer | undefined;
   let watcher: SourceWatcher | undefined;
   let stopping: Promise<void> | undefined;
@@ -153,16 +182,23 @@ export async function startDevSession(
           );
         }
       } finally {
-        await harness.dispose();
+        try {
+          await harness.dispose();
+        } finally {
+          claim?.release();
+        }
       }
     })());
   try {
     if (options.fixture) {
-      const fixture = await loadFixtureInto(harness, options.fixture).catch((err: Error) => {
-        throw new CliError("usage", `--fixture ${options.fixture}: ${err.message}`);
-      });
+      const { fixture, images } = await loadFixtureInto(harness, options.fixture).catch(
+        (err: Error) => {
+          throw new CliError("usage", `--fixture ${options.fixture}: ${err.message}`);
+        },
+      );
       print.info(
-        `Loaded ${fixture.kv.length} KV entries from ${options.fixture}: ${fixture.description}`,
+        `Loaded ${fixture.kv.length} KV entries from ${options.fixture}` +
+          `${images > 0 ? ` (and ${images} placeholder images for its stored shares)` : ""}: ${fixture.description}`,
       );
     } else {
       await seedIfEmpty(harness, options, print);
@@ -176,6 +212,7 @@ export async function startDevSession(
     await stop();
     throw err;
   }
+  claim?.setUrl(server.url);
   print.info(
     bannerLines({
       url: server.url,

@@ -1,9 +1,11 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createHarness, workerdChildren } from "../index";
+import { placeholderPng } from "../server/placeholder-image";
+import { OWNER_FILE } from "./store-owner";
 
 const ROOT = path.join(import.meta.dirname, "../../");
 let store: string;
@@ -54,8 +56,9 @@ describe("npm run seed, then npm run dev on the same store", () => {
     const seed = run("seed", ["--count", "3", "--seed", "7", "--persist-to", store]);
     expect(await seed.exited).toBe(0);
     expect(seed.stdout()).toMatch(
-      /Seeded 3 shares \(seed 7, --now \S+\) into .* share:\S+ \.\. share:/,
+      /Seeded 3 shares and \d+ placeholder images \(seed 7, --now \S+\) into .* share:\S+ \.\. share:/,
     );
+    expect(existsSync(path.join(store, OWNER_FILE))).toBe(false);
   });
 
   it("dev prints the URLs it serves and leaves a non-empty store alone", async () => {
@@ -113,15 +116,67 @@ describe("npm run seed, then npm run dev on the same store", () => {
     expect((await fetch(`${url}/__harness/`)).headers.get("content-type")).toContain("text/html");
   });
 
+  it("copies a share's image into R2 from a generated placeholder, and says so", async () => {
+    const created = await fetch(`${url}/api/share`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        generatedUrl: "https://images.example.com/generated/dev.png",
+        originalUrl: "https://images.example.com/original/dev.jpg",
+        prompt: "a lighthouse, copied in dev",
+        style: "ink",
+        storeImage: true,
+      }),
+    });
+    expect(created.status).toBe(201);
+    const share = (await created.json()) as { id: string; isR2Stored: boolean; warning?: unknown };
+    expect(share).toMatchObject({ isR2Stored: true });
+    expect(share.warning).toBeUndefined();
+    const image = await fetch(`${url}/images/${share.id}`);
+    expect(image.status).toBe(200);
+    expect(image.headers.get("content-type")).toBe("image/png");
+    expect(new Uint8Array(await image.arrayBuffer())).toEqual(
+      placeholderPng("https://images.example.com/generated/dev.png"),
+    );
+    expect(dev.stdout()).toContain(
+      "[outbound] GET https://images.example.com/generated/dev.png: answered with a generated placeholder PNG",
+    );
+  });
+
+  it("refuses a second dev server on the same store, naming the first", async () => {
+    const second = run("dev", ["--port", "0", "--persist-to", store, "--no-watch"]);
+    expect(await second.exited).toBe(1);
+    expect(second.stderr()).toContain(
+      `npm run dev: npm run dev (pid ${dev.child.pid}, ${url}) is already using ${store}. Use it at ${url}`,
+    );
+  });
+
+  it("seed into the store the dev server holds goes through it, and the Worker sees it at once", async () => {
+    const before = (await (await fetch(`${url}/api/monitoring`)).json()) as {
+      shares: { total: number };
+    };
+    const seed = run("seed", ["--count", "4", "--seed", "8", "--persist-to", store]);
+    expect(await seed.exited).toBe(0);
+    expect(seed.stdout()).toContain(
+      `npm run dev (pid ${dev.child.pid}, ${url}) is serving ${store}: seeding through its control API.`,
+    );
+    expect(seed.stdout()).toMatch(/Seeded 4 shares and \d+ placeholder images \(seed 8, /);
+    const afterSeed = (await (await fetch(`${url}/api/monitoring`)).json()) as {
+      shares: { total: number };
+    };
+    expect(afterSeed.shares.total).toBe(before.shares.total + 4);
+  });
+
   it("stops on SIGTERM with exit code 0, no workerd left and the store on disk", async () => {
     dev.child.kill("SIGTERM");
     expect(await dev.exited).toBe(0);
     expect(dev.stdout()).toContain("Stopped. The store is kept on disk.");
     await vi.waitFor(() => expect(workerds.filter(running)).toEqual([]));
+    expect(existsSync(path.join(store, OWNER_FILE))).toBe(false);
 
     const harness = await createHarness({ persistTo: store });
     try {
-      expect((await harness.kv.list({ prefix: "share:" })).keys).toHaveLength(3);
+      expect((await harness.kv.list({ prefix: "share:" })).keys).toHaveLength(3 + 1 + 4);
     } finally {
       await harness.dispose();
     }

@@ -1,40 +1,112 @@
 /**
  * @module harness/cli/seed
  * `npm run seed -- --count 1000 --seed 42 [--persist-to dir] [--clear] [--now date]`: deterministic faker
- * shares written into the persisted KV store, with a progress bar on a terminal.
+ * shares (and placeholder images for those marked stored) written into the persisted store, with a
+ * progress bar on a terminal. When a running `npm run dev` holds the store, the seed goes through
+ * its control API (`POST /__harness/seed`) instead of opening the store a second time.
  */
 import { resolve } from "node:path";
 import { SingleBar } from "cli-progress";
 import type { Harness } from "../types";
 import { CliError, EXIT_FAILURE, HelpShown } from "./cli-error";
 import { parseSeedArgs, type SeedCliOptions } from "./seed-options";
+import {
+  claimStore,
+  describeOwner,
+  StoreBusyError,
+  storeOwner,
+  type StoreOwner,
+} from "./store-owner";
 
 /** Below this a bar would flash by; a final line says enough. */
 const BAR_MIN_COUNT = 200;
 
-async function seed(options: SeedCliOptions): Promise<void> {
-  const store = resolve(options.persistTo);
-  // Loaded after the flags are checked, so a typo fails fast without loading Miniflare.
-  const { createHarness } = await import("../index");
-  const harness = await createHarness({ backend: "kv", persistTo: options.persistTo });
+interface SeedSummary {
+  written: number;
+  images: number;
+  firstKey?: string | undefined;
+  lastKey?: string | undefined;
+}
+
+function report(result: SeedSummary, options: SeedCliOptions, now: number, where: string): void {
+  console.log(
+    `Seeded ${result.written} shares and ${result.images} placeholder images ` +
+      `(seed ${options.seed}, --now ${new Date(now).toISOString()}) into ${where}: ` +
+      `${result.firstKey} .. ${result.lastKey}`,
+  );
+}
+
+function busy(owner: StoreOwner, store: string): CliError {
+  const waiting =
+    owner.command === "dev"
+      ? "It has not started listening yet: wait until it prints its URLs"
+      : "Wait for it to finish";
+  return new CliError(
+    "store_in_use",
+    `${describeOwner(owner)} is using ${store}. ${waiting}, or pass --persist-to <another dir>.`,
+  );
+}
+
+async function seedThroughDevServer(owner: StoreOwner, options: SeedCliOptions, store: string) {
+  if (owner.command !== "dev" || !owner.url) throw busy(owner, store);
+  console.log(`${describeOwner(owner)} is serving ${store}: seeding through its control API.`);
+  const res = await fetch(`${owner.url}/__harness/seed`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      count: options.count,
+      seed: options.seed,
+      ...(options.now !== undefined ? { now: options.now } : {}),
+      ...(options.clear ? { clear: true } : {}),
+    }),
+  }).catch((err: Error) => {
+    throw new CliError(
+      "harness_failed",
+      `${describeOwner(owner)} holds ${store} but does not answer (${err.message}). ` +
+        `Stop it (Ctrl-C in its terminal), then run the seed again.`,
+    );
+  });
+  const body = (await res.json().catch(() => ({}))) as SeedSummary & {
+    now: number;
+    error?: { message: string };
+  };
+  if (!res.ok) {
+    throw new CliError(
+      res.status < 500 ? "usage" : "harness_failed",
+      `the dev server refused the seed (${res.status}): ${body.error?.message ?? "no reason given"}`,
+    );
+  }
+  report(body, options, body.now, `${store} through ${owner.url}`);
+}
+
+async function seedStandalone(options: SeedCliOptions, store: string): Promise<void> {
+  let claim;
   try {
-    await seedInto(harness, options, store);
+    claim = claimStore(store, "seed");
+  } catch (err) {
+    if (err instanceof StoreBusyError) throw busy(err.owner, store);
+    throw err;
+  }
+  try {
+    // Loaded after the flags are checked, so a typo fails fast without loading Miniflare.
+    const { createHarness } = await import("../index");
+    const harness = await createHarness({ backend: "kv", persistTo: options.persistTo });
+    try {
+      await seedInto(harness, options, store);
+    } finally {
+      await harness.dispose();
+    }
   } finally {
-    await harness.dispose();
+    claim.release();
   }
 }
 
 async function seedInto(harness: Harness, options: SeedCliOptions, store: string): Promise<void> {
-  const { oldestSeedAnchor, seedAnchor, seedShares } = await import("../server/seed-store");
+  const { seedAnchor, seedAnchorProblem, seedShares } = await import("../server/seed-store");
   const virtualNow = harness.clock.now();
   const now = options.now ?? seedAnchor(virtualNow);
-  if (now < oldestSeedAnchor(virtualNow)) {
-    throw new CliError(
-      "usage",
-      `--now ${new Date(now).toISOString()} is too early: shares made before it would expire within a minute ` +
-        `(the harness clock says ${new Date(virtualNow).toISOString()}). Pick a time within the last day, or leave --now out.`,
-    );
-  }
+  const problem = seedAnchorProblem(now, virtualNow);
+  if (problem) throw new CliError("usage", `--now ${problem}`);
   if (options.clear) {
     await harness.kv.clear();
     console.log(`Cleared the store in ${store}.`);
@@ -45,17 +117,21 @@ async function seedInto(harness: Harness, options: SeedCliOptions, store: string
       : undefined;
   bar?.start(options.count, 0);
   const started = performance.now();
-  const result = await seedShares(harness.kv, {
+  const result = await seedShares(harness, {
     count: options.count,
     seed: options.seed,
     now,
     onProgress: (written) => bar?.update(written),
   }).finally(() => bar?.stop());
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  console.log(
-    `Seeded ${result.written} shares (seed ${options.seed}, --now ${new Date(now).toISOString()}) ` +
-      `into ${store} in ${seconds} s: ${result.firstKey} .. ${result.lastKey}`,
-  );
+  report(result, options, now, `${store} in ${seconds} s`);
+}
+
+async function seed(options: SeedCliOptions): Promise<void> {
+  const store = resolve(options.persistTo);
+  const owner = storeOwner(store);
+  if (owner) await seedThroughDevServer(owner, options, store);
+  else await seedStandalone(options, store);
 }
 
 Promise.resolve()

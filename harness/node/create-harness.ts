@@ -108,6 +108,12 @@ export class HarnessImpl implements Harness {
         const body = new Uint8Array(Buffer.from(object.body, "base64"));
         return object.contentType ? { body, contentType: object.contentType } : { body };
       },
+      put: async (key, body, options) =>
+        void (await admin("r2.put", {
+          key,
+          body: Buffer.from(body).toString("base64"),
+          contentType: options?.contentType ?? null,
+        })),
       list: async (prefix) => (await admin("r2.list", { prefix })) as string[],
     };
     this.faults = {

@@ -227,6 +227,23 @@ describe("/__harness/kv", () => {
     expect(res.body.expiration).toBeGreaterThan(Date.now() / 1000);
   });
 
+  it("writes one entry straight into the store", async () => {
+    const put = await call("PUT", `/kv/${encodeURIComponent("scratch/put")}`, {
+      value: "direct",
+      metadata: { v: 1 },
+      expirationTtl: 3600,
+    });
+    expect(put).toEqual({ status: 200, body: { stored: "scratch/put" } });
+    expect(await harness.kv.getWithMetadata("scratch/put")).toMatchObject({
+      value: "direct",
+      metadata: { v: 1 },
+    });
+    const bad = await call<ErrorBody>("PUT", "/kv/scratch/put", { value: 1, extra: true });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain("value");
+    await harness.kv.delete("scratch/put");
+  });
+
   it("deletes an entry", async () => {
     await harness.kv.put("scratch/a b", "x");
     expect(await call("DELETE", `/kv/${encodeURIComponent("scratch/a b")}`)).toEqual({
@@ -253,11 +270,17 @@ describe("/__harness/snapshot", () => {
     const exported = await call<KvSnapshot>("GET", "/snapshot?prefix=share:");
     expect(exported.status).toBe(200);
     expect(exported.body.entries).toHaveLength(3);
-    expect(await call("DELETE", "/kv")).toEqual({ status: 200, body: { cleared: true } });
+    expect(await call("DELETE", "/kv")).toEqual({
+      status: 200,
+      body: { cleared: true, restartedMs: expect.any(Number) },
+    });
     expect((await harness.kv.list()).keys).toEqual([]);
 
     const imported = await call<{ loaded: number }>("PUT", "/snapshot", exported.body);
-    expect(imported).toEqual({ status: 200, body: { loaded: 3, replaced: false } });
+    expect(imported).toEqual({
+      status: 200,
+      body: { loaded: 3, replaced: false, images: 0, restartedMs: expect.any(Number) },
+    });
     const again = await call<KvSnapshot>("GET", "/snapshot?prefix=share:");
     expect(again.body.entries).toEqual(exported.body.entries);
   });
@@ -269,7 +292,7 @@ describe("/__harness/snapshot", () => {
     expect(await harness.kv.get("extra")).toBe("kept on merge");
 
     const replaced = await call("PUT", "/snapshot?replace=true", exported);
-    expect(replaced).toEqual({ status: 200, body: { loaded: 3, replaced: true } });
+    expect(replaced).toMatchObject({ status: 200, body: { loaded: 3, replaced: true } });
     expect(await harness.kv.get("extra")).toBeNull();
     expect((await harness.kv.snapshot()).entries).toEqual(exported.entries);
     expect((await call<ErrorBody>("PUT", "/snapshot?replace=yes", exported)).status).toBe(400);
@@ -324,15 +347,16 @@ describe("/__harness/logs and /__harness/counters", () => {
 
 describe("POST /__harness/restart", () => {
   it("restarts the runtime and keeps the KV data", async () => {
+    const before = (await call<HarnessState>("GET", "/state")).body.restarts;
     const res = await call<{ restarted: boolean; restarts: number; ms: number }>(
       "POST",
       "/restart",
     );
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ restarted: true, restarts: 1 });
+    expect(res.body).toMatchObject({ restarted: true, restarts: before + 1 });
     const worker = await harness.fetch(`/api/share/${share(1).id}`);
     expect(worker.status).toBe(200);
-    expect((await call<HarnessState>("GET", "/state")).body.restarts).toBe(1);
+    expect((await call<HarnessState>("GET", "/state")).body.restarts).toBe(before + 1);
   });
 });
 

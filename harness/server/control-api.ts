@@ -16,13 +16,16 @@ import {
   faultRulesArraySchema,
   faultRulesObjectSchema,
   kvListQuerySchema,
+  kvPutSchema,
   logsQuerySchema,
   snapshotLoadQuerySchema,
   snapshotQuerySchema,
+  seedRequestSchema,
   snapshotSchema,
 } from "./control-schemas";
 import { parseJsonBody, parseQuery, parseWith } from "./parse-input";
 import { createSessionRoutes } from "./sessions";
+import { clearStore, loadSnapshot, seedRunning } from "./store-loads";
 
 export const CONTROL_BASE_PATH = "/__harness";
 
@@ -130,10 +133,7 @@ export function createControlApi(harness: Harness, options: ControlApiOptions = 
     const query = parseQuery(c, kvListQuerySchema);
     return c.json(await harness.kv.list(query));
   });
-  app.delete("/kv", async (c) => {
-    await harness.kv.clear();
-    return c.json({ cleared: true });
-  });
+  app.delete("/kv", async (c) => c.json(await clearStore(harness)));
   app.get("/kv/:key{.+}", async (c) => {
     const key = c.req.param("key");
     const { value, metadata, expiration } = await harness.kv.getWithMetadata(key);
@@ -141,6 +141,12 @@ export function createControlApi(harness: Harness, options: ControlApiOptions = 
       throw new ControlError("key_not_found", `No KV entry with key ${JSON.stringify(key)}`, 404);
     }
     return c.json({ key, value, metadata: metadata ?? null, expiration: expiration ?? null });
+  });
+  app.put("/kv/:key{.+}", async (c) => {
+    const key = c.req.param("key");
+    const { value, ...options } = await parseJsonBody(c, kvPutSchema);
+    await harness.kv.put(key, value, options);
+    return c.json({ stored: key });
   });
   app.delete("/kv/:key{.+}", async (c) => {
     const key = c.req.param("key");
@@ -156,9 +162,12 @@ export function createControlApi(harness: Harness, options: ControlApiOptions = 
     const { replace } = parseQuery(c, snapshotLoadQuerySchema);
     const snapshot = await parseJsonBody(c, snapshotSchema);
     // Without ?replace=true the entries are merged into the store (keys not in it are kept).
-    if (replace === "true") await harness.kv.clear();
-    await harness.kv.load(snapshot);
-    return c.json({ loaded: snapshot.entries.length, replaced: replace === "true" });
+    return c.json(await loadSnapshot(harness, snapshot, replace === "true"));
+  });
+
+  app.post("/seed", async (c) => {
+    const request = await parseJsonBody(c, seedRequestSchema);
+    return c.json(await seedRunning(harness, request));
   });
 
   app.get("/logs", (c) => {

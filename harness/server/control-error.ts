@@ -16,6 +16,8 @@ export type ControlErrorCode =
   | "session_not_found"
   | "too_many_sessions"
   | "worker_unavailable"
+  | "memory_backend"
+  | "method_not_allowed"
   | "harness_failed";
 
 /**

@@ -55,3 +55,28 @@ export const snapshotSchema = z.strictObject({
     }),
   ),
 }) satisfies z.ZodType<KvSnapshot>;
+
+/** `PUT /__harness/kv/:key`: one entry written straight into the store, as `harness.kv.put`. */
+export const kvPutSchema = z.strictObject({
+  value: z.string(),
+  metadata: z.unknown().optional(),
+  /** Seconds since the epoch. */
+  expiration: z.number().int().positive().optional(),
+  /** Seconds from now; KV's minimum is 60. */
+  expirationTtl: z.number().int().positive().optional(),
+});
+
+/** `POST /__harness/seed`: what `npm run seed` sends to a running dev server. */
+export const seedRequestSchema = z.strictObject({
+  count: z.number().int().min(1).max(1_000_000),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(42),
+  /** Shares are made in the 29 days before this (ms since epoch); default: start of today. */
+  now: z.number().int().positive().optional(),
+  /** Delete every KV entry first. */
+  clear: z.boolean().optional(),
+});

@@ -118,7 +118,13 @@ describe("session recorder", () => {
     );
 
     const loaded = await post("/__harness/fixtures/load", { path: file });
-    expect(await loaded.json()).toEqual({ loaded: file, description: "one entry", entries: 1 });
+    expect(await loaded.json()).toEqual({
+      loaded: file,
+      description: "one entry",
+      entries: 1,
+      images: 0,
+      restartedMs: expect.any(Number),
+    });
     expect(await harness.kv.get("fixture:key")).toBe("from the fixture");
     expect(await harness.kv.get("note:before")).toBeNull();
 

@@ -21,6 +21,7 @@ import { ControlError } from "./control-error";
 import { ISOLATE_HEADER } from "./isolate-picker";
 import { parseJsonBody } from "./parse-input";
 import { redactSecrets, redactVars } from "./redact-secrets";
+import { assertReadsKv, fillMissingImages, refreshWorker } from "./store-loads";
 
 /** Request headers worth replaying; cookies, user agents and the like stay out of the file. */
 const KEPT_REQUEST_HEADERS = ["content-type", "authorization"];
@@ -197,8 +198,16 @@ export class SessionRecorder {
           `path must be a file under ${relative(process.cwd(), this.#fixturesDir) || "."}/`,
         );
       }
-      const fixture = await loadFixtureInto(this.#harness, full);
-      return c.json({ loaded: path, description: fixture.description, entries: fixture.kv.length });
+      assertReadsKv(this.#harness, "Loading a fixture");
+      const { fixture, images } = await loadFixtureInto(this.#harness, full);
+      const refreshed = await refreshWorker(this.#harness);
+      return c.json({
+        loaded: path,
+        description: fixture.description,
+        entries: fixture.kv.length,
+        images,
+        ...refreshed,
+      });
     });
     return app;
   }
@@ -219,8 +228,15 @@ function requestBody(
   return { bodyText: text };
 }
 
-/** Replace the store with a fixture's snapshot (its times shifted to now). */
-export async function loadFixtureInto(harness: Harness, file: string): Promise<Fixture> {
+/**
+ * Replace the store with a fixture's snapshot (its times shifted to now), with a placeholder image
+ * for each share it marks stored whose image is not in R2. A running Worker still remembers the old
+ * store: follow with `refreshWorker` unless nothing has been served yet.
+ */
+export async function loadFixtureInto(
+  harness: Harness,
+  file: string,
+): Promise<{ fixture: Fixture; images: number }> {
   let fixture: Fixture;
   try {
     ({ fixture } = await readFixtureFile(file));
@@ -233,7 +249,7 @@ export async function loadFixtureInto(harness: Harness, file: string): Promise<F
   const capturedAt = Date.parse(fixture.capturedAt);
   if (capturedAt > harness.clock.now()) await harness.clock.set(capturedAt);
   await loadFixture(harness, fixture);
-  return fixture;
+  return { fixture, images: await fillMissingImages(harness, fixture.kv) };
 }
 
 /** Every `.json` file under `dir`, relative to the working directory, sorted. */

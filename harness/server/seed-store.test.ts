@@ -3,6 +3,7 @@ import { encodeShareRecord } from "../../src/shares/record";
 import { SHARE_TTL_SECONDS, shareDataSchema } from "../../src/shares/schema";
 import { createHarness } from "../index";
 import type { Harness, KvSnapshot } from "../types";
+import { placeholderPng } from "./placeholder-image";
 import { oldestSeedAnchor, seedAnchor, seedShares } from "./seed-store";
 
 const COUNT = 40;
@@ -28,13 +29,13 @@ const entriesOf = (snapshot: KvSnapshot): string => JSON.stringify(snapshot.entr
 describe("seedShares", () => {
   it("writes byte-identical stores for the same seed", async () => {
     const progress: number[] = [];
-    const result = await seedShares(first.kv, {
+    const result = await seedShares(first, {
       count: COUNT,
       seed: 42,
       now,
       onProgress: (n) => progress.push(n),
     });
-    await seedShares(second.kv, { count: COUNT, seed: 42, now });
+    await seedShares(second, { count: COUNT, seed: 42, now });
     expect(result.written).toBe(COUNT);
     expect(progress.at(-1)).toBe(COUNT);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
@@ -66,9 +67,26 @@ describe("seedShares", () => {
     expect(list.status).toBe(200);
   });
 
+  it("puts an image in R2 for exactly the shares it marks stored, and the Worker serves it", async () => {
+    const { entries } = await first.kv.snapshot();
+    const shares = entries.map((e) => shareDataSchema.parse(JSON.parse(e.value)));
+    const stored = shares.filter((s) => s.isR2Stored).map((s) => `images/${s.id}`);
+    expect(stored.length).toBeGreaterThan(0);
+    expect(stored.length).toBeLessThan(COUNT);
+    expect((await first.r2.list("images/")).sort()).toEqual(stored.sort());
+
+    const share = shares.find((s) => s.isR2Stored)!;
+    const image = await first.fetch(`/images/${share.id}`);
+    expect(image.status).toBe(200);
+    expect(image.headers.get("content-type")).toBe("image/png");
+    expect(new Uint8Array(await image.arrayBuffer())).toEqual(placeholderPng(share.generatedUrl));
+    const page = await (await first.fetch(`/s/${share.id}`)).text();
+    expect(page).toContain(`/images/${share.id}`);
+  });
+
   it("writes different shares for a different seed", async () => {
     await second.kv.clear();
-    await seedShares(second.kv, { count: COUNT, seed: 43, now });
+    await seedShares(second, { count: COUNT, seed: 43, now });
     const [a, b] = await Promise.all([first.kv.snapshot(), second.kv.snapshot()]);
     const keysA = new Set(a.entries.map((e) => e.key));
     expect(b.entries.filter((e) => keysA.has(e.key))).toEqual([]);

@@ -1,12 +1,15 @@
 /**
  * @module harness/server/seed-store
  * Writes deterministic faker shares straight into a harness's KV store, exactly as the Worker's
- * create path stores them (same key, value and metadata). Used by `npm run seed` and
- * `npm run dev -- --seed-shares N`.
+ * create path stores them (same key, value and metadata), with a placeholder image in R2 for each
+ * share it marks `isR2Stored` (what the create path would have copied). Used by `npm run seed`,
+ * `npm run dev -- --seed-shares N` and `POST /__harness/seed`.
  */
 import { createShareFactory, MAX_SHARE_AGE_MS } from "../../fixtures/factories/index";
+import { imageKey } from "../../src/images/store-image";
 import { SHARE_TTL_SECONDS } from "../../src/shares/schema";
-import type { HarnessKv } from "../types";
+import type { Harness } from "../types";
+import { PLACEHOLDER_CONTENT_TYPE, placeholderPng } from "./placeholder-image";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** KV refuses expirations less than 60 s ahead; leave another minute for the seed itself. */
@@ -24,6 +27,8 @@ export interface SeedSharesOptions {
 
 export interface SeedSharesResult {
   written: number;
+  /** Placeholder images written to R2, one per share marked `isR2Stored`. */
+  images: number;
   firstKey: string | undefined;
   lastKey: string | undefined;
 }
@@ -34,6 +39,18 @@ const BATCH = 32;
 /** The oldest `now` whose shares all still live at `virtualNow` (the oldest expires a day after it). */
 export function oldestSeedAnchor(virtualNow: number): number {
   return virtualNow + EXPIRY_MARGIN_MS - (SHARE_TTL_SECONDS * 1000 - MAX_SHARE_AGE_MS);
+}
+
+/**
+ * Why `now` cannot anchor a seed at `virtualNow` (its oldest shares would expire within a
+ * minute), or undefined when it can. Reads after the option's name: `--now <problem>`.
+ */
+export function seedAnchorProblem(now: number, virtualNow: number): string | undefined {
+  if (now >= oldestSeedAnchor(virtualNow)) return undefined;
+  return (
+    `${new Date(now).toISOString()} is too early: shares made before it would expire within a minute ` +
+    `(the harness clock says ${new Date(virtualNow).toISOString()}). Pick a time within the last day, or leave it out.`
+  );
 }
 
 /**
@@ -48,26 +65,38 @@ export function seedAnchor(virtualNow: number): number {
 /**
  * Seed `count` shares. Each expires SHARE_TTL_SECONDS after its own `timestamp` (what the
  * Worker's `expirationTtl` gives a share created at that moment), which keeps the stored bytes
- * independent of when the seed ran.
- * @example await seedShares(harness.kv, { count: 1000, seed: 42, now: seedAnchor(harness.clock.now()) })
+ * independent of when the seed ran. A share marked `isR2Stored` gets its image in R2 first (the
+ * placeholder for its `generatedUrl`), so a stored share never points at a missing object.
+ * @example await seedShares(harness, { count: 1000, seed: 42, now: seedAnchor(harness.clock.now()) })
  */
 export async function seedShares(
-  kv: HarnessKv,
+  store: Pick<Harness, "kv" | "r2">,
   options: SeedSharesOptions,
 ): Promise<SeedSharesResult> {
   const factory = createShareFactory(options.seed, { now: options.now });
-  const entries = factory.shares(options.count).map((share) => factory.entry(share));
+  const shares = factory.shares(options.count);
   let written = 0;
-  for (let start = 0; start < entries.length; start += BATCH) {
+  let images = 0;
+  for (let start = 0; start < shares.length; start += BATCH) {
     await Promise.all(
-      entries
-        .slice(start, start + BATCH)
-        .map(({ key, value, metadata, expiration }) =>
-          kv.put(key, value, { metadata, expiration }),
-        ),
+      shares.slice(start, start + BATCH).map(async (share) => {
+        if (share.isR2Stored) {
+          await store.r2.put(imageKey(share.id), placeholderPng(share.generatedUrl), {
+            contentType: PLACEHOLDER_CONTENT_TYPE,
+          });
+          images++;
+        }
+        const { key, value, metadata, expiration } = factory.entry(share);
+        await store.kv.put(key, value, { metadata, expiration });
+      }),
     );
-    written = Math.min(start + BATCH, entries.length);
-    options.onProgress?.(written, entries.length);
+    written = Math.min(start + BATCH, shares.length);
+    options.onProgress?.(written, shares.length);
   }
-  return { written, firstKey: entries[0]?.key, lastKey: entries.at(-1)?.key };
+  return {
+    written,
+    images,
+    firstKey: shares[0] && factory.entry(shares[0]).key,
+    lastKey: shares.at(-1) && factory.entry(shares.at(-1)!).key,
+  };
 }

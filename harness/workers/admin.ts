@@ -145,6 +145,13 @@ export async function runAdmin(
       const body = toBase64(new Uint8Array(await object.arrayBuffer()));
       return { body, contentType: object.httpMetadata?.contentType ?? null };
     }
+    case "r2.put": {
+      const contentType = c.contentType as string | null;
+      await requireR2(r2).put(key, fromBase64(c.body as string), {
+        ...(contentType ? { httpMetadata: { contentType } } : {}),
+      });
+      return null;
+    }
     case "r2.list": {
       const keys: string[] = [];
       let cursor: string | undefined;
