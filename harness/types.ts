@@ -157,6 +157,16 @@ export interface HarnessClock {
   set(epochMs: number): Promise<void>;
 }
 
+/** Something the boot-time store check found in the persisted KV store (and what it did). */
+export interface StoreProblem {
+  /** The database file, relative to the persist root. */
+  database: string;
+  key?: string;
+  problem: string;
+  /** What was done about it; absent when nothing could be done. */
+  repair?: string;
+}
+
 export interface HarnessState {
   backend: Backend;
   profile: KvProfile;
@@ -166,6 +176,8 @@ export interface HarnessState {
   rules: FaultRule[];
   counters: CountersReport;
   restarts: number;
+  /** What the store check found when the harness booted on this store (empty when clean). */
+  storeProblems?: StoreProblem[];
 }
 
 export interface Harness extends AsyncDisposable {

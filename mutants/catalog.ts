@@ -167,13 +167,9 @@ export const mutants: readonly Mutant[] = [
     patches: [
       {
         file: "src/shares/parse.ts",
-        find: `  let json: unknown;
-  try {
-    json = JSON.parse(value);
-  } catch {
-    return undefined;
-  }`,
-        replace: `  const json: unknown = JSON.parse(value);`,
+        find: `  const parsed = parseBoundedJson(value, RECORD_BOUNDS);
+  if (!parsed.ok) return parsed;`,
+        replace: `  const parsed = { ok: true as const, value: JSON.parse(value) as unknown };`,
       },
     ],
   },

@@ -5,6 +5,7 @@
  * Lost when the isolate restarts, exactly like the guide's in-memory design.
  */
 import type { ShareData } from "./shares/schema.js";
+import type { CorruptRecord } from "./shares/corrupt.js";
 import type { Inventory } from "./shares/inventory.js";
 import { LruCache } from "./storage/lru-cache.js";
 import { createMemoryBackend } from "./storage/memory.js";
@@ -23,7 +24,8 @@ export interface IsolateState {
   pendingWrites: Map<string, ShareData>;
   flushing: Promise<void> | undefined;
   inventory: { value: Inventory; at: number; backend: string } | undefined;
-  corruptKeys: Set<string>;
+  /** Keys found corrupt in this isolate, with why (`shares/corrupt.ts`). */
+  corruptKeys: Map<string, CorruptRecord>;
 }
 
 function fresh(): IsolateState {
@@ -34,7 +36,7 @@ function fresh(): IsolateState {
     pendingWrites: new Map(),
     flushing: undefined,
     inventory: undefined,
-    corruptKeys: new Set(),
+    corruptKeys: new Map(),
   };
 }
 

@@ -15,6 +15,7 @@ import type {
   HarnessState,
   KvSnapshot,
   LogLine,
+  StoreProblem,
 } from "../types";
 import type { LayerConfig } from "../workers/layer-state";
 import { bundleWorker } from "./bundle";
@@ -32,6 +33,7 @@ import {
 } from "./request-gate";
 import { isRuntimeGone, Runtime, type RuntimeSpec } from "./runtime";
 import { sourcePatchesKey } from "./source-patches";
+import { checkStore } from "./store-check";
 import { storageBackendVar } from "./storage-backend-var";
 
 const ROOT = path.join(import.meta.dirname, "../../");
@@ -62,6 +64,7 @@ export class HarnessImpl implements Harness {
   #offsetMs: number;
   #rules: FaultRule[] = [];
   #restarts = 0;
+  #storeProblems: StoreProblem[] = [];
   #disposed = false;
   readonly #logBuffer: LogBuffer;
   readonly #outbound: Outbound;
@@ -163,6 +166,11 @@ export class HarnessImpl implements Harness {
   }
 
   async boot(): Promise<void> {
+    // Before workerd opens the store: repair what no KV can hold, report what cannot be repaired.
+    this.#storeProblems = (await checkStore(this.persist.dir)).problems;
+    for (const p of this.#storeProblems) {
+      this.#logBuffer.push(JSON.stringify({ level: "warn", event: "store_check", ...p }));
+    }
     this.#runtime = await Runtime.start(await this.#spec());
   }
 
@@ -243,6 +251,7 @@ export class HarnessImpl implements Harness {
       rules: [...this.#rules],
       counters: await this.counters(),
       restarts: this.#restarts,
+      storeProblems: [...this.#storeProblems],
     };
   }
 

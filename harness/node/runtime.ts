@@ -117,6 +117,36 @@ function worker(
  */
 export const resourcePath = (persistDir: string) => path.join(persistDir, "v3");
 
+/**
+ * Miniflare 5's files for KV under a persist root: one SQLite database per namespace object
+ * (`v3/kv/miniflare-KVNamespaceObject/<hash>.sqlite`, WAL mode, table `_mf_entries`: key,
+ * blob_id, expiration in ms, metadata as JSON text) and the values as blobs
+ * (`v3/kv/<namespaceId>/blobs/<blob_id>`).
+ */
+export function kvStoreFiles(persistDir: string): { databases: string[]; blobDirs: string[] } {
+  const kvDir = path.join(resourcePath(persistDir), "kv");
+  const list = (dir: string) => {
+    try {
+      return readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return [];
+    }
+  };
+  const objects = path.join(kvDir, "miniflare-KVNamespaceObject");
+  return {
+    databases: list(objects)
+      // metadata.sqlite is the Durable Object's own bookkeeping, not a namespace.
+      .filter((e) => e.isFile() && e.name.endsWith(".sqlite") && e.name !== "metadata.sqlite")
+      .map((e) => path.join(objects, e.name)),
+    blobDirs: list(kvDir)
+      .filter((e) => e.isDirectory() && e.name !== "miniflare-KVNamespaceObject")
+      .map((e) => path.join(kvDir, e.name, "blobs")),
+  };
+}
+
+/** The KV table Miniflare 5 keeps in each namespace database. */
+export const KV_ENTRIES_TABLE = "_mf_entries";
+
 function options(spec: RuntimeSpec): MiniflareOptions {
   const { config, layer, code } = spec;
   const outboundService = outboundFetcher(spec.outbound);

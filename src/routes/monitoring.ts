@@ -5,7 +5,11 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
 import { AppError } from "../errors.js";
+import { MAX_CORRUPT_KEYS } from "../shares/corrupt.js";
 import type { Inventory } from "../shares/inventory.js";
+
+/** Corrupt keys named in monitoring (all are counted). */
+const CORRUPT_KEYS_SHOWN = 20;
 
 export const monitoringRoutes = new Hono<AppEnv>()
   .get("/healthz", (c) => c.json({ ok: true, backend: c.get("backend").name }))
@@ -22,7 +26,6 @@ export const monitoringRoutes = new Hono<AppEnv>()
       inventory = held.value;
       inventoryStale = true;
     }
-    const corrupt = new Set([...corruptKeys, ...inventory.corrupt]);
     const lookups = cache.hits + cache.misses;
     const isKv = c.get("backend").name === "kv";
     return c.json({
@@ -57,7 +60,15 @@ export const monitoringRoutes = new Hono<AppEnv>()
         put: metrics.latency("put"),
         list: metrics.latency("list"),
       },
-      corruptRecords: corrupt.size,
+      corruptRecords: corruptKeys.size,
+      corrupt: {
+        records: corruptKeys.size,
+        capped: corruptKeys.size >= MAX_CORRUPT_KEYS,
+        keys: [...corruptKeys].slice(0, CORRUPT_KEYS_SHOWN).map(([key, r]) => ({
+          key,
+          reason: r.reason,
+        })),
+      },
       isolateStartedAt: new Date(metrics.startedAt).toISOString(),
     });
   });

@@ -5,8 +5,8 @@
  */
 import { now } from "../clock.js";
 import type { StorageBackend } from "../storage/types.js";
-import { isOurMetadata, LEGACY_LIST_KEY, SHARE_KEY_PREFIX } from "./record.js";
-import { parseShare } from "./parse.js";
+import { isOurMetadata, isShareId, LEGACY_LIST_KEY, SHARE_KEY_PREFIX } from "./record.js";
+import { readShareRecord } from "./parse.js";
 import type { ShareData } from "./schema.js";
 
 export const INVENTORY_TTL_MS = 60_000;
@@ -18,8 +18,8 @@ export interface Inventory {
   r2Stored: number;
   /** Valid legacy records, newest first. */
   legacy: ShareData[];
-  /** Legacy keys whose value is not a ShareData. */
-  corrupt: string[];
+  /** Keys that hold no share: legacy values that are not a ShareData, keys that are no share id. */
+  corrupt: { key: string; reason: string }[];
 }
 
 export async function scanInventory(backend: StorageBackend): Promise<Inventory> {
@@ -27,15 +27,19 @@ export async function scanInventory(backend: StorageBackend): Promise<Inventory>
   let total = 0;
   let r2Stored = 0;
   const legacyKeys: string[] = [];
+  const corrupt: Inventory["corrupt"] = [];
   let cursor: string | undefined;
   do {
     const page = await backend.list({ prefix: SHARE_KEY_PREFIX, limit: 1000, cursor });
     for (const key of page.keys) {
       if (key.expiration !== undefined && key.expiration <= nowSeconds) continue;
-      if (isOurMetadata(key.metadata)) {
+      if (key.name === LEGACY_LIST_KEY) continue;
+      if (!isShareId(key.name.slice(SHARE_KEY_PREFIX.length))) {
+        corrupt.push({ key: key.name, reason: "the key is not a share id" });
+      } else if (isOurMetadata(key.metadata)) {
         total++;
         if (key.metadata.r2) r2Stored++;
-      } else if (key.name !== LEGACY_LIST_KEY) {
+      } else {
         legacyKeys.push(key.name);
       }
     }
@@ -43,14 +47,13 @@ export async function scanInventory(backend: StorageBackend): Promise<Inventory>
   } while (cursor);
 
   const legacy: ShareData[] = [];
-  const corrupt: string[] = [];
   for (let i = 0; i < legacyKeys.length; i += BULK) {
     const values = await backend.getMany(legacyKeys.slice(i, i + BULK));
     for (const [key, value] of values) {
       if (value === null) continue; // deleted or expired since the list
-      const share = parseShare(value);
-      if (share) legacy.push(share);
-      else corrupt.push(key);
+      const read = readShareRecord(key, value);
+      if (read.ok) legacy.push(read.share);
+      else corrupt.push({ key, reason: read.reason });
     }
   }
   legacy.sort((a, b) => b.timestamp - a.timestamp || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -13,11 +13,13 @@ import type { SelectedBackend } from "../storage/select.js";
 import { compareKeys } from "../storage/compare.js";
 import { INVENTORY_TTL_MS, scanInventory, type Inventory } from "./inventory.js";
 import { decodeCursor, encodeCursor, type ListCursor } from "./list-cursor.js";
-import { parseShare } from "./parse.js";
+import { clearCorrupt, countedCorrupt, noteCorrupt } from "./corrupt.js";
+import { readShareRecord } from "./parse.js";
 import {
   decodeShareMetadata,
   encodeShareRecord,
   isOurMetadata,
+  isShareId,
   LEGACY_LIST_KEY,
   SHARE_KEY_PREFIX,
   shareKey,
@@ -73,15 +75,16 @@ export class ShareStore {
     const key = shareKey(id);
     const { value, metadata } = await this.backend.getWithMetadata(key);
     if (value === null) return undefined;
-    const share = parseShare(value);
-    if (!share) {
-      this.state.corruptKeys.add(key);
+    const read = readShareRecord(key, value);
+    if (!read.ok) {
+      noteCorrupt(this.state, key, read.reason, isOurMetadata(metadata));
       return undefined;
     }
+    clearCorrupt(this.state, key);
     // KV may still hand out a record for a moment after its TTL; the clock is authoritative.
     if (isOurMetadata(metadata) && metadata.ts + SHARE_TTL_SECONDS * 1000 <= now())
       return undefined;
-    return share;
+    return read.share;
   }
 
   /** Delete a share (KV record and any pending write). False when there was nothing to delete. */
@@ -103,7 +106,7 @@ export class ShareStore {
     }
     if (value !== null) existed = true;
     if (existed) {
-      this.state.corruptKeys.delete(key);
+      clearCorrupt(this.state, key);
       this.state.inventory = undefined;
     }
     return existed;
@@ -148,7 +151,12 @@ export class ShareStore {
         if (key.name === LEGACY_LIST_KEY || !isOurMetadata(key.metadata)) continue;
         if (key.expiration !== undefined && key.expiration <= nowSeconds) continue;
         const id = key.name.slice(SHARE_KEY_PREFIX.length);
-        if (seen.has(id)) continue;
+        if (!isShareId(id)) {
+          noteCorrupt(this.state, key.name, "the key is not a share id", false);
+          continue;
+        }
+        // A record this isolate found corrupt is left out, though its metadata looks fine.
+        if (seen.has(id) || this.state.corruptKeys.has(key.name)) continue;
         picked.push({ name: key.name, share: decodeShareMetadata(id, key.metadata) });
       }
       await this.fillFromValues(picked);
@@ -172,15 +180,22 @@ export class ShareStore {
     return this.listLegacy(0, limit, out);
   }
 
-  /** Monitoring counts: from the (cached) inventory plus this isolate's pending writes. */
+  /**
+   * Monitoring counts: from the (cached) inventory plus this isolate's pending writes, without
+   * the records this isolate found corrupt.
+   */
   async inventory(): Promise<Inventory> {
     const cached = this.state.inventory;
+    let value: Inventory;
     if (cached && cached.backend === this.backend.name && now() - cached.at < INVENTORY_TTL_MS) {
-      return cached.value;
+      value = cached.value;
+    } else {
+      value = await scanInventory(this.backend);
+      this.state.inventory = { value, at: now(), backend: this.backend.name };
+      for (const share of value.legacy) clearCorrupt(this.state, shareKey(share.id));
+      for (const { key, reason } of value.corrupt) noteCorrupt(this.state, key, reason, false);
     }
-    const value = await scanInventory(this.backend);
-    this.state.inventory = { value, at: now(), backend: this.backend.name };
-    return value;
+    return { ...value, total: Math.max(0, value.total - countedCorrupt(this.state)) };
   }
 
   /** One attempt per pending share; success removes it from the pending map. */
@@ -226,9 +241,10 @@ export class ShareStore {
       for (const item of items) {
         if (item.share || !values.has(item.name)) continue;
         const value = values.get(item.name);
-        const share = value ? parseShare(value) : undefined;
-        if (share) item.share = share;
-        else if (value) this.state.corruptKeys.add(item.name);
+        if (value === null || value === undefined) continue; // deleted since the list
+        const read = readShareRecord(item.name, value);
+        if (read.ok) item.share = read.share;
+        else noteCorrupt(this.state, item.name, read.reason, true);
       }
     }
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { isRetryableKvError, kvErrorStatus, withRetry } from "./retry.js";
 
 describe("KV error classification", () => {
-  it("retries 429, 5xx and lost connections only", () => {
+  it("retries 429, 5xx, lost connections and failures KV gives no status for", () => {
     expect(isRetryableKvError(new Error("KV PUT failed: 429 Too Many Requests"))).toBe(true);
     expect(
       isRetryableKvError(new Error("KV GET failed: 503 Service Temporarily Unavailable")),
@@ -14,6 +14,12 @@ describe("KV error classification", () => {
       ),
     ).toBe(false);
     expect(isRetryableKvError(new TypeError("Key name cannot be empty."))).toBe(false);
+    expect(isRetryableKvError(new Error("KV PUT failed: 400 Invalid expiration_ttl of 30."))).toBe(
+      false,
+    );
+    // A store workerd cannot read, or a record it cannot hand over: storage failed, not our call.
+    expect(isRetryableKvError(new Error("internal error; reference = h6j9k0odk97"))).toBe(true);
+    expect(isRetryableKvError(new RangeError("Maximum call stack size exceeded"))).toBe(true);
     expect(kvErrorStatus(new Error("KV GET_BULK failed: 500 Internal Server Error"))).toBe(500);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * @module storage/retry
- * Recognises production KV errors by message and retries the retryable ones (429, 5xx, network)
- * with exponential backoff and jitter, bounded in attempts and in total sleep.
+ * Tells KV failures (retryable: 429, 5xx, network, unknown errors) from KV refusing what the Worker
+ * sent (a bug), and retries the retryable ones with exponential backoff and jitter, bounded in
+ * attempts and in total sleep.
  */
 
 const KV_STATUS = /^KV \w+ failed: (\d{3})/;
@@ -13,11 +14,24 @@ export function kvErrorStatus(error: unknown): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-export function isRetryableKvError(error: unknown): boolean {
-  const message = error instanceof Error ? error.message : String(error);
-  if (message === "Network connection lost." || error instanceof KvTimeoutError) return true;
+/**
+ * True when KV refused what this Worker sent: a 4xx other than 429 (key too long, bad TTL, metadata
+ * too large) or a TypeError (workerd validates key names and argument types). That is a bug here,
+ * never an outage, and retrying cannot help.
+ */
+export function isCallerKvError(error: unknown): boolean {
+  if ((error as { name?: unknown } | null)?.name === "TypeError") return true;
   const status = kvErrorStatus(error);
-  return status !== undefined && (status === 429 || status >= 500);
+  return status !== undefined && status >= 400 && status < 500 && status !== 429;
+}
+
+/**
+ * Every other failure of a KV call means storage failed and may recover: 429, 5xx, a dropped
+ * connection, our timeout, and errors KV gives no status for (workerd's "internal error", a
+ * store it cannot read). Those are retried for writes and answered 503, never 500.
+ */
+export function isRetryableKvError(error: unknown): boolean {
+  return !isCallerKvError(error);
 }
 
 export class KvTimeoutError extends Error {
