@@ -17,7 +17,9 @@ const store = (overrides: { id?: string; url?: string; bucket?: boolean; timeout
     id: "img1",
     url: URL_A,
     bucket: true,
-    timeoutMs: 1000,
+    // Generous: a 10 MiB body crosses msw and workerd slowly on a loaded machine, and only the
+    // timeout case (50 ms, below) is about time.
+    timeoutMs: 30_000,
     ...overrides,
   });
 
