@@ -17,6 +17,9 @@ const suite = (backend: "memory" | "kv") =>
     test: {
       name: backend,
       include: ["suites/**/*.suite.ts"],
+      // Suite files in one worker share harnesses (reset between blocks, disposed at the end).
+      isolate: false,
+      environment: "./suites/support/pool-environment.ts",
       env: { SUITE_BACKEND: backend },
       provide: { backend, runId: RUN_ID },
       testTimeout: 60_000,

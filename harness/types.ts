@@ -188,6 +188,12 @@ export interface Harness extends AsyncDisposable {
   restart(): Promise<{ ms: number }>;
   /** SIGKILL the workerd process (no clean shutdown), then boot again on the same state. */
   crashAndRecover(): Promise<{ ms: number }>;
+  /**
+   * Start over on the running runtime, without a reboot: an empty KV store, no fault rules, zero
+   * counters, empty edge caches, no logs, the boot's outbound handlers, and every isolate's memory
+   * dropped as a new isolate starts. The clock keeps its time; R2 objects are kept.
+   */
+  reset(): Promise<void>;
   dispose(): Promise<void>;
   /** Direct store access from Node: bypasses the Worker's cache and the emulated edge caches. */
   kv: HarnessKv;

@@ -25,6 +25,7 @@ import {
 } from "./support/api";
 import { capabilities, windows } from "./support/capabilities";
 import { suiteFactory } from "./support/own-data";
+import { FALLBACK_MODE_VARS } from "./support/target";
 import { suiteBackend, useTarget, type TargetHandle } from "./support/use-target";
 
 const backend = suiteBackend();
@@ -241,7 +242,7 @@ describe(`consistency during a KV outage, reject mode [${backend}]`, () => {
 
 describe(`consistency during a KV outage, memory fallback mode [${backend}]`, () => {
   const t = useTarget({
-    vars: { KV_WRITE_FALLBACK: "memory", KV_RETRY_MAX_ATTEMPTS: "2" },
+    vars: FALLBACK_MODE_VARS,
     onlyIf: [caps.affectedByKvFaults, "the memory backend never calls KV, so never falls back"],
   });
   let durable: CreatedShare[] = [];

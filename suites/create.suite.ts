@@ -23,6 +23,7 @@ import {
 } from "./support/api";
 import { capabilities } from "./support/capabilities";
 import { suiteFactory } from "./support/own-data";
+import { FALLBACK_MODE_VARS } from "./support/target";
 import { suiteBackend, useTarget } from "./support/use-target";
 
 const backend = suiteBackend();
@@ -187,7 +188,7 @@ const PUT_LIMIT_ERRORS: [string, FaultRule][] = [
 for (const fallback of ["reject", "memory"] as const) {
   describe(`create when KV refuses the write as invalid, ${fallback} mode [${backend}]`, () => {
     const t = useTarget({
-      vars: { KV_WRITE_FALLBACK: fallback },
+      ...(fallback === "memory" ? { vars: FALLBACK_MODE_VARS } : {}),
       onlyIf: [caps.affectedByKvFaults, "the memory backend never calls KV"],
     });
 

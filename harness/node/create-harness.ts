@@ -217,6 +217,18 @@ export class HarnessImpl implements Harness {
     return { ms: performance.now() - started };
   }
 
+  async reset(): Promise<void> {
+    this.#rules = [];
+    await this.#admin("layer.reset");
+    await this.kv.clear();
+    const live = this.#live();
+    await Promise.all(
+      Array.from({ length: this.options.isolates }, (_, i) => live.resetIsolate(i)),
+    );
+    this.#logBuffer.clear();
+    this.#outbound.use(this.opts.handlers ?? []);
+  }
+
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;

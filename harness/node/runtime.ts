@@ -14,6 +14,7 @@ import {
   type Request as MfRequest,
 } from "miniflare";
 import { CLOCK_OFFSET_HEADER } from "../workers/clock-header";
+import { ISOLATE_RESET_HEADER } from "../workers/isolate-reset";
 import type { LayerConfig } from "../workers/layer-state";
 import { HarnessError } from "../errors";
 import type { WorkerConfig } from "./config";
@@ -286,6 +287,8 @@ export class Runtime {
   ): Promise<Response> {
     const headers = new Headers(init.headers);
     headers.set(CLOCK_OFFSET_HEADER, String(offsetMs));
+    // Only `resetIsolate()` may ask the entry worker to drop its isolate's memory.
+    headers.delete(ISOLATE_RESET_HEADER);
     for (const [name, value] of mutationRequestHeaders()) headers.set(name, value);
     const res = await this.#dispatch(shareWorkerName(isolate), url, { ...init, headers });
     const noBody = [101, 204, 205, 304].includes(res.status) || init.method === "HEAD";
@@ -297,6 +300,17 @@ export class Runtime {
       statusText: res.statusText,
       headers: resHeaders,
     });
+  }
+
+  /** Make share worker `isolate` drop its memory (caches, counters, pending writes). */
+  async resetIsolate(isolate: number): Promise<void> {
+    const res = await this.#dispatch(shareWorkerName(isolate), "http://localhost/", {
+      headers: { [ISOLATE_RESET_HEADER]: "1" },
+    });
+    await res.arrayBuffer();
+    if (res.status !== 204) {
+      throw new HarnessError("ADMIN_FAILED", `resetting isolate ${isolate} answered ${res.status}`);
+    }
   }
 
   /** One command to the kv-layer's admin surface. */

@@ -109,6 +109,9 @@ export async function runAdmin(
     case "counters.reset":
       state.resetCounters();
       return null;
+    case "layer.reset":
+      state.reset();
+      return null;
     case "kv.get":
       return store.get(key, "text");
     case "kv.getWithMetadata": {

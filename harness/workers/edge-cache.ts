@@ -28,6 +28,11 @@ export class EdgeCache {
     this.#entries.set(id, { value, until });
   }
 
+  /** Forget everything (`Harness.reset()`). */
+  clear(): void {
+    this.#entries.clear();
+  }
+
   /** Forget a key's reads and every list page (the writer's own location sees its write). */
   invalidate(key: string): void {
     for (const id of this.#entries.keys()) {

@@ -1,11 +1,13 @@
 /**
  * @module suites/support/harness-target
- * A harness booted in this process for one block: an empty temporary store, the Worker exactly as
- * bundled from `src/` (plus a mutant's patches under `HARNESS_MUTANT`), every control.
+ * A harness in this process for one block: an empty temporary store, the Worker exactly as
+ * bundled from `src/` (plus a mutant's patches under `HARNESS_MUTANT`), every control. Blocks with
+ * the same options take turns on one pooled harness, reset in between (`harness-pool.ts`).
  */
 import { createHarness } from "../../harness/index";
 import { getMutant } from "../../mutants/index";
 import { capabilities } from "./capabilities";
+import { harnessPool } from "./harness-pool";
 import { OwnData } from "./own-data";
 import { SUITE_VARS, type Target, type TargetRequest } from "./target";
 
@@ -14,14 +16,18 @@ export async function createHarnessTarget(
   mutant: string | undefined,
 ): Promise<Target> {
   const vars = { ...SUITE_VARS, ...request.vars };
-  const harness = await createHarness({
+  const options = {
     backend: request.backend,
     persistTo: "temp",
     isolates: request.isolates,
     profile: request.profile,
     vars,
     ...(mutant ? { sourcePatches: getMutant(mutant).patches } : {}),
-  });
+  };
+  const pool = harnessPool();
+  const harness = await pool.acquire(JSON.stringify({ ...options, mutant }), () =>
+    createHarness(options),
+  );
   return {
     kind: "harness",
     label: `harness (Miniflare in the test process)${mutant ? `, mutant ${mutant}` : ""}`,
@@ -46,6 +52,6 @@ export async function createHarnessTarget(
       logs: { all: async () => harness.logs.all() },
       useHandlers: (...handlers) => harness.useHandlers(...handlers),
     },
-    dispose: () => harness.dispose(),
+    dispose: () => pool.release(harness),
   };
 }

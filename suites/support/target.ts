@@ -87,3 +87,9 @@ export const SUITE_VARS: Readonly<Record<string, string>> = {
   KV_OP_TIMEOUT_MS: "5000",
   ADMIN_TOKEN: SUITE_ADMIN_TOKEN,
 };
+
+/** Memory-fallback mode, as the blocks that exercise it configure it (one pooled harness). */
+export const FALLBACK_MODE_VARS: Readonly<Record<string, string>> = {
+  KV_WRITE_FALLBACK: "memory",
+  KV_RETRY_MAX_ATTEMPTS: "2",
+};

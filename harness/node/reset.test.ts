@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createHarness } from "../index";
+import type { Harness } from "../types";
+
+let harness: Harness;
+
+const BODY = JSON.stringify({
+  generatedUrl: "https://images.example.com/g.png",
+  originalUrl: "https://images.example.com/o.png",
+  prompt: "a harbour in fog",
+  style: "watercolor",
+});
+
+const post = (isolate: number) =>
+  harness.fetch(
+    "/api/share",
+    { method: "POST", headers: { "content-type": "application/json" }, body: BODY },
+    isolate,
+  );
+
+interface Monitoring {
+  shares: { total: number };
+  cache: { size: number; hits: number };
+  kv: { writes: number };
+}
+
+const monitoring = async (isolate: number) =>
+  (await (await harness.fetch("/api/monitoring", {}, isolate)).json()) as Monitoring;
+
+beforeAll(async () => {
+  harness = await createHarness({ persistTo: "temp", isolates: 2, profile: "production" });
+});
+
+afterAll(async () => {
+  await harness?.dispose();
+});
+
+describe("harness.reset()", () => {
+  it("starts over on the running runtime: empty store, no rules, zero counters, fresh isolates, same clock", async () => {
+    for (const isolate of [0, 1]) expect((await post(isolate)).status).toBe(201);
+    await harness.faults.add({ op: "get", kind: "latency", ms: 1 });
+    expect((await monitoring(0)).kv.writes).toBe(1);
+    await harness.clock.advance(3_600_000);
+    const clock = harness.clock.now();
+    const { restarts } = await harness.state();
+
+    await harness.reset();
+
+    expect((await harness.kv.list()).keys).toEqual([]);
+    expect(await harness.faults.list()).toEqual([]);
+    expect((await harness.counters()).total).toMatchObject({ reads: 0, writes: 0, lists: 0 });
+    for (const isolate of [0, 1]) {
+      const m = await monitoring(isolate);
+      expect(m.kv.writes).toBe(0);
+      expect(m.cache.size).toBe(0);
+      expect(m.shares.total).toBe(0);
+    }
+    expect(harness.clock.now()).toBeGreaterThanOrEqual(clock);
+    const state = await harness.state();
+    expect(state.restarts).toBe(restarts);
+    expect(state.rules).toEqual([]);
+
+    const created = (await (await post(0)).json()) as { id: string };
+    expect((await harness.fetch(`/api/share/${created.id}`)).status).toBe(200);
+  });
+
+  it("cannot be triggered by a request's own headers", async () => {
+    expect((await post(0)).status).toBe(201);
+    const res = await harness.fetch("/api/monitoring", {
+      headers: { "x-harness-reset-isolate": "1" },
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as Monitoring).cache.size).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,66 @@
+/**
+ * @module suites/support/harness-pool
+ * Harnesses shared by the suite files one Vitest worker runs (the suite projects set
+ * `isolate: false`). A block asks for a harness by its options; an idle one booted with the same
+ * options is reset (`Harness.reset()`: empty store, no rules, zero counters, fresh isolates) and
+ * handed over instead of booting another workerd. The pool lives on `globalThis`, where the suites'
+ * Vitest environment (`pool-environment.ts`) finds it and disposes every harness when the worker
+ * stops. Under a mutation run nothing is shared: a harness's bundle bakes in the active mutant.
+ */
+import type { Harness } from "../../harness/types";
+
+interface Entry {
+  key: string;
+  harness: Harness;
+  busy: boolean;
+}
+
+export const POOL_SYMBOL = Symbol.for("kv-share-worker.suites.harness-pool");
+
+const sharing = () => !(globalThis as { __stryker__?: unknown }).__stryker__;
+
+export class HarnessPool {
+  readonly #entries: Entry[] = [];
+
+  /** An idle harness booted for `key`, reset; else a new one from `create`. */
+  async acquire(key: string, create: () => Promise<Harness>): Promise<Harness> {
+    const idle = sharing() ? this.#entries.find((e) => e.key === key && !e.busy) : undefined;
+    if (idle) {
+      idle.busy = true;
+      try {
+        await idle.harness.reset();
+        return idle.harness;
+      } catch {
+        // A harness that cannot start over (its runtime died) is replaced.
+        this.#entries.splice(this.#entries.indexOf(idle), 1);
+        await idle.harness.dispose().catch(() => undefined);
+      }
+    }
+    const harness = await create();
+    this.#entries.push({ key, harness, busy: true });
+    return harness;
+  }
+
+  /** Back to the pool (or disposed, when harnesses are not shared). */
+  async release(harness: Harness): Promise<void> {
+    const entry = this.#entries.find((e) => e.harness === harness);
+    if (!entry) return harness.dispose();
+    if (sharing()) {
+      entry.busy = false;
+      return;
+    }
+    this.#entries.splice(this.#entries.indexOf(entry), 1);
+    await harness.dispose();
+  }
+
+  async disposeAll(): Promise<void> {
+    const all = this.#entries.splice(0);
+    await Promise.allSettled(all.map((e) => e.harness.dispose()));
+  }
+}
+
+/** This worker's pool. */
+export function harnessPool(): HarnessPool {
+  const holder = globalThis as { [POOL_SYMBOL]?: HarnessPool };
+  return (holder[POOL_SYMBOL] ??= new HarnessPool());
+}
