@@ -8,7 +8,7 @@
  * writes (`PUT`/`DELETE /__harness/kv/:key`) stay direct store access that bypasses those caches,
  * as a `wrangler kv key put` does in production.
  */
-import { parseShare } from "../../src/shares/parse";
+import { readShareRecord } from "../../src/shares/parse";
 import { imageKey } from "../../src/images/store-image";
 import type { Harness, KvSnapshot, KvSnapshotEntry } from "../types";
 import { ControlError } from "./control-error";
@@ -49,7 +49,8 @@ export async function fillMissingImages(
   let written = 0;
   for (const entry of entries) {
     if (!entry.key.startsWith("share:") || entry.encoding === "base64") continue;
-    const share = parseShare(entry.value);
+    const read = readShareRecord(entry.key, entry.value);
+    const share = read.ok ? read.share : undefined;
     if (!share?.isR2Stored || present.has(imageKey(share.id))) continue;
     await harness.r2.put(imageKey(share.id), placeholderPng(share.generatedUrl), {
       contentType: PLACEHOLDER_CONTENT_TYPE,
