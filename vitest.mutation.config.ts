@@ -1,9 +1,10 @@
 /**
  * The Vitest projects `npm run test:mutation` runs against each mutant of `src/`: the Worker's
- * unit tests (in this process), the six suites on both backends, the fixture replays and the
- * reliability checks that drive the Worker (the bundled Worker in workerd, reached through the
- * harness's mutant switch). Left out: tests of the harness, scripts and dashboard (they do not
- * exercise `src/` as a user would), the long chaos soaks, and `fixtures/bugs/`, which also boots
+ * unit tests (its code in workerd, in the unit test worker), the six suites on both backends, the
+ * fixture replays and the reliability checks that drive the Worker (the bundled Worker in workerd,
+ * reached through the harness's mutant switch). Left out: tests of the harness, scripts and
+ * dashboard (they do not exercise `src/` as a user would), the long chaos soaks, and
+ * `fixtures/bugs/`, which also boots
  * the catalog's source-patched Workers: a patch's `find` text cannot match Stryker's instrumented
  * sources (`PATCH_MISMATCH`).
  */

@@ -376,7 +376,13 @@ function plainOptions(spec: PlainSpec): MiniflareOptions {
   };
   const dev = { outboundService: outboundFetcher(spec.outbound ?? noOutbound) };
   const workers = [
-    worker(spec, PLAIN, { path: "index.js", contents: spec.code }, env, dev as WorkerEntry["dev"]),
+    worker(
+      spec,
+      PLAIN,
+      { path: "index.js", contents: mutationPrelude() + spec.code },
+      env,
+      dev as WorkerEntry["dev"],
+    ),
   ];
   if (spec.sidecar) {
     workers.push(worker(spec, SIDECAR, { path: "sidecar.js", contents: spec.sidecar }, bindings));

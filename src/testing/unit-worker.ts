@@ -12,6 +12,10 @@ import type { RequestHandler } from "msw";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import { bundleWorker } from "../../harness/node/bundle.js";
 import { readWorkerConfig } from "../../harness/node/config.js";
+import {
+  mutationRequestHeaders,
+  recordMutationReport,
+} from "../../harness/node/mutation-switch.js";
 import { Outbound } from "../../harness/node/outbound.js";
 import { PlainRuntime } from "../../harness/node/runtime.js";
 import type { Env } from "../env.js";
@@ -106,17 +110,23 @@ export class UnitWorker {
     };
   }
 
-  /** One request to the Worker, in workerd, with `env`. */
-  async request(env: UnitEnv, pathname: string, init: RequestInit = {}): Promise<Response> {
+  /** One request to the unit worker; the body read in full, as a plain `Response`. */
+  async #send(url: string, init: RequestInit): Promise<Response> {
     const headers = new Headers(init.headers);
-    headers.set(UNIT_ENV_HEADER, JSON.stringify(env));
-    const res = await this.#rt.fetch(new URL(pathname, ORIGIN).href, { ...init, headers });
+    for (const [name, value] of mutationRequestHeaders()) headers.set(name, value);
+    const res = await this.#rt.fetch(url, { ...init, headers: [...headers] });
     const noBody = [101, 204, 205, 304].includes(res.status) || init.method === "HEAD";
     const body = noBody ? null : await res.arrayBuffer();
-    return new Response(body, {
-      status: res.status,
-      headers: [...res.headers] as [string, string][],
-    });
+    const resHeaders = new Headers([...res.headers] as [string, string][]);
+    recordMutationReport(resHeaders);
+    return new Response(body, { status: res.status, headers: resHeaders });
+  }
+
+  /** One request to the Worker, in workerd, with `env`. */
+  request(env: UnitEnv, pathname: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    headers.set(UNIT_ENV_HEADER, JSON.stringify(env));
+    return this.#send(new URL(pathname, ORIGIN).href, { ...init, headers });
   }
 
   postShare(env: UnitEnv, body: unknown): Promise<Response> {
@@ -129,7 +139,7 @@ export class UnitWorker {
 
   /** One control call (`unit.worker.ts`); throws the error it failed with inside workerd. */
   async control<T = unknown>(op: string, args: Record<string, unknown> = {}): Promise<T> {
-    const res = await this.#rt.fetch(`${ORIGIN}${CONTROL_PREFIX}${op}`, {
+    const res = await this.#send(`${ORIGIN}${CONTROL_PREFIX}${op}`, {
       method: "POST",
       body: JSON.stringify(args),
     });

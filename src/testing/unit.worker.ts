@@ -6,6 +6,7 @@
  * real R2); `POST /__unit/<op>` runs one control call (clock, isolate reset, raw KV and R2, one
  * storage backend method, `storeImage`) and answers `{ ok, value | error }`.
  */
+import { openMutationScope } from "../../harness/workers/mutation-switch.js";
 import worker from "../index.js";
 import { setClock } from "../clock.js";
 import type { Env } from "../env.js";
@@ -189,20 +190,27 @@ function envFor(spec: UnitEnv, env: Bindings): Env {
   };
 }
 
+async function handle(request: Request, env: Bindings, ctx: ExecutionContext) {
+  const url = new URL(request.url);
+  if (url.pathname.startsWith(CONTROL_PREFIX)) {
+    return control(url.pathname.slice(CONTROL_PREFIX.length), request, env);
+  }
+  const spec = JSON.parse(request.headers.get(UNIT_ENV_HEADER) ?? "null") as UnitEnv | null;
+  if (!spec) return new Response(`missing ${UNIT_ENV_HEADER}`, { status: 400 });
+  const headers = new Headers(request.headers);
+  headers.delete(UNIT_ENV_HEADER);
+  // Read the whole body first, as the harness's entry worker does: a body the Worker refuses
+  // unread (413/415) would otherwise reset the connection while Node is still sending it.
+  const body = request.body === null ? null : await request.arrayBuffer();
+  const forwarded = new Request(request, { headers, body });
+  return (worker as unknown as Handler).fetch(forwarded, envFor(spec, env), ctx);
+}
+
 export default {
   async fetch(request: Request, env: Bindings, ctx: ExecutionContext): Promise<Response> {
-    const url = new URL(request.url);
-    if (url.pathname.startsWith(CONTROL_PREFIX)) {
-      return control(url.pathname.slice(CONTROL_PREFIX.length), request, env);
-    }
-    const spec = JSON.parse(request.headers.get(UNIT_ENV_HEADER) ?? "null") as UnitEnv | null;
-    if (!spec) return new Response(`missing ${UNIT_ENV_HEADER}`, { status: 400 });
+    // `npm run test:mutation`: the active mutant comes with the request (see mutation-switch).
     const headers = new Headers(request.headers);
-    headers.delete(UNIT_ENV_HEADER);
-    // Read the whole body first, as the harness's entry worker does: a body the Worker refuses
-    // unread (413/415) would otherwise reset the connection while Node is still sending it.
-    const body = request.body === null ? null : await request.arrayBuffer();
-    const forwarded = new Request(request, { headers, body });
-    return (worker as unknown as Handler).fetch(forwarded, envFor(spec, env), ctx);
+    const mutation = openMutationScope(headers);
+    return mutation.close(await handle(new Request(request, { headers }), env, ctx));
   },
 };
