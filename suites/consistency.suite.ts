@@ -68,6 +68,14 @@ describe(`consistency [${backend}]`, () => {
     }
   });
 
+  it("reads its own write at once where it was written: the new share is gettable and listed", async (ctx) => {
+    t.require(ctx, !t.target.eventual, "a deployed Worker may send the next request elsewhere");
+    const created = await createShare(t.target, factory.createBody(), 0);
+    expect((await getShare(t.target, created.id, 0)).body).toEqual(stored(created));
+    const first = await listPage(t.target, { limit: 1 }, 0);
+    expect(ids(first.body.shares)).toEqual([created.id]);
+  });
+
   it(
     caps.sharedAcrossIsolates
       ? "shows a share created in one isolate in the other within the edge-cache window"

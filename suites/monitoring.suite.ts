@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import {
   createShare,
+  deleteShare,
   expectError,
   failingImageHost,
   getShare,
@@ -81,6 +82,16 @@ describe(`monitoring [${backend}]`, () => {
       const counters = t.control(ctx, "counters");
       expect((await counters.get()).total.faults).toBe(0);
     }
+  });
+
+  it("counts a delete in kv.deletes and drops the share from shares.total at once", async (ctx) => {
+    t.requireOneLocation(ctx);
+    t.requireAdmin(ctx);
+    const created = await createShare(t.target, factory.createBody());
+    const before = await monitoring(t.target);
+    expect(await deleteShare(t.target, created.id)).toBe(204);
+    const after = await monitoring(t.target);
+    expect(delta(before, after)).toMatchObject({ total: -1, deletes: 1, writes: 0 });
   });
 
   it("counts the shares whose image was copied into R2", async (ctx) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseKvStorageArgs } from "./kv-storage-args";
+import { onlyProject, parseKvStorageArgs } from "./kv-storage-args";
 
 describe("parseKvStorageArgs", () => {
   it("runs both suite projects by default and passes other args through", () => {
@@ -14,6 +14,7 @@ describe("parseKvStorageArgs", () => {
         "suites/list.suite.ts",
       ],
       env: {},
+      projectsGiven: false,
     });
   });
 
@@ -35,5 +36,33 @@ describe("parseKvStorageArgs", () => {
   it("refuses an unknown mutant and a flag without its value", () => {
     expect(() => parseKvStorageArgs(["--mutant", "nope"])).toThrow(/Known:/);
     expect(() => parseKvStorageArgs(["--url"])).toThrow(/--url needs a value/);
+  });
+
+  it("starts wrangler dev with --wrangler-dev (on --wrangler-port when given), one file at a time", () => {
+    const run = parseKvStorageArgs(["--wrangler-dev", "--wrangler-port", "8821"]);
+    expect(run.wranglerDev).toEqual({ port: 8821 });
+    expect(run.args).toContain("--no-file-parallelism");
+    expect(parseKvStorageArgs(["--wrangler-dev"]).wranglerDev).toEqual({});
+    expect(() => parseKvStorageArgs(["--wrangler-dev", "--url", "http://x"])).toThrow(
+      /two targets/,
+    );
+    expect(() => parseKvStorageArgs(["--wrangler-port", "abc"])).toThrow(/number/);
+  });
+
+  it("takes the consistency window in seconds", () => {
+    expect(parseKvStorageArgs(["--consistency-window", "90"]).env).toEqual({
+      TARGET_CONSISTENCY_WINDOW_MS: "90000",
+    });
+  });
+
+  it("narrows the default projects to the one a URL target serves, keeping the rest", () => {
+    const { args } = parseKvStorageArgs(["--url", "http://x", "-t", "newest"]);
+    expect(onlyProject(args, "kv")).toEqual([
+      "--project",
+      "kv",
+      "--no-file-parallelism",
+      "-t",
+      "newest",
+    ]);
   });
 });

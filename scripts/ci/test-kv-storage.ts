@@ -2,16 +2,19 @@
  * @module scripts/ci/test-kv-storage
  * `npm run test:kv-storage`: the guide's six checks (create, get, list, monitoring, persistence,
  * consistency) against the memory and kv backends. Vitest's config adds the summary table
- * (suite x backend) and `reports/junit.xml`; this script adds `--url` / `--mutant`, prints the
- * wall time and exits with Vitest's code (non-zero on any failure).
+ * (suite x backend, the target, ran/skipped/failed) and `reports/junit.xml`; this script adds
+ * `--url` / `--wrangler-dev` / `--mutant`, prints the wall time and exits with Vitest's code.
  *
  *   npm run test:kv-storage                          # both backends, all six suites
  *   npm run test:kv-storage -- --project kv suites/list.suite.ts -t "newest first"
  *   npm run test:kv-storage -- --url http://127.0.0.1:8787   # or TARGET_URL=...
+ *   npm run test:kv-storage -- --wrangler-dev        # real wrangler dev, local persistence
  */
 import { UnknownMutantError } from "../../mutants/index";
-import { KvStorageArgsError, parseKvStorageArgs } from "./kv-storage-args";
+import { offersSessions, targetBackend } from "../../suites/support/probe-target";
+import { KvStorageArgsError, onlyProject, parseKvStorageArgs } from "./kv-storage-args";
 import { runVitest } from "./run-vitest";
+import { startWranglerDev, WranglerDevError, type WranglerDev } from "./wrangler-dev";
 
 async function main(): Promise<number> {
   let run;
@@ -25,17 +28,52 @@ async function main(): Promise<number> {
     throw error;
   }
   const started = performance.now();
-  const target = run.env.TARGET_URL ?? process.env.TARGET_URL;
-  const mutant = run.env.HARNESS_MUTANT ?? process.env.HARNESS_MUTANT;
-  console.log(
-    `test:kv-storage: ${target ? `target ${target}` : "harness targets"}${mutant ? `, mutant ${mutant}` : ""}`,
-  );
-  const code = await runVitest({ args: run.args, env: run.env });
-  const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  console.log(
-    `test:kv-storage: ${code === 0 ? "passed" : "FAILED"} in ${seconds}s; JUnit XML in reports/junit.xml`,
-  );
-  return code;
+  let dev: WranglerDev | undefined;
+  const stopDev = async (signal: NodeJS.Signals) => {
+    await dev?.stop();
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  };
+  process.once("SIGINT", stopDev);
+  process.once("SIGTERM", stopDev);
+  try {
+    const env = { ...run.env };
+    if (run.wranglerDev) {
+      console.log(
+        "test:kv-storage: starting wrangler dev (local persistence in a temporary folder)",
+      );
+      dev = await startWranglerDev(run.wranglerDev);
+      env.TARGET_URL = dev.url;
+      env.TARGET_ADMIN_TOKEN = dev.adminToken;
+    }
+    const target = env.TARGET_URL ?? process.env.TARGET_URL;
+    let args = run.args;
+    if (target && !run.projectsGiven && !(await offersSessions(target))) {
+      // A plain URL serves one backend: the other project would only skip.
+      const served = await targetBackend(target);
+      args = onlyProject(args, served);
+      console.log(
+        `test:kv-storage: ${target} serves the ${served} backend; only that project runs`,
+      );
+    }
+    const mutant = env.HARNESS_MUTANT ?? process.env.HARNESS_MUTANT;
+    console.log(
+      `test:kv-storage: ${target ? `target ${target}${run.wranglerDev ? " (wrangler dev)" : ""}` : "harness targets"}${mutant ? `, mutant ${mutant}` : ""}`,
+    );
+    const code = await runVitest({ args, env });
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    console.log(
+      `test:kv-storage: ${code === 0 ? "passed" : "FAILED"} in ${seconds}s; JUnit XML in reports/junit.xml`,
+    );
+    return code;
+  } catch (error) {
+    if (error instanceof WranglerDevError) {
+      console.error(`test:kv-storage: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await dev?.stop();
+  }
 }
 
 process.exitCode = await main();

@@ -4,7 +4,7 @@
  * (`harness-pool.ts`) when the worker stops, so no workerd process or temporary store outlives
  * the run.
  */
-import { builtinEnvironments, type Environment } from "vitest/environments";
+import { builtinEnvironments, type Environment } from "vitest/runtime";
 import { POOL_SYMBOL, type HarnessPool } from "./harness-pool";
 
 export default {

@@ -11,6 +11,7 @@ import type { Backend } from "../../harness/types";
 import { capabilities } from "./capabilities";
 import { controlJson, createControlClient, type Call } from "./control-client";
 import { OwnData } from "./own-data";
+import { offersSessions, targetBackend } from "./probe-target";
 import { SUITE_VARS, type Target, type TargetRequest } from "./target";
 
 const ISOLATE_HEADER = "x-harness-isolate";
@@ -25,30 +26,6 @@ interface SessionInfo {
 
 function caller(base: string): Call {
   return (path, init = {}) => fetch(`${base}${path}`, init);
-}
-
-async function health(base: string): Promise<{ backend?: string }> {
-  try {
-    const res = await fetch(`${base}/healthz`);
-    return (await res.json()) as { backend?: string };
-  } catch (error) {
-    throw new Error(
-      `TARGET_URL ${base} does not answer GET /healthz (${(error as Error).message}). Is the Worker running there?`,
-      { cause: error },
-    );
-  }
-}
-
-/** True when `base` is a dev server that opens sessions (`GET /__harness/sessions` answers JSON). */
-async function offersSessions(base: string): Promise<boolean> {
-  const res = await fetch(`${base}/__harness/sessions`).catch(() => undefined);
-  const json = (res?.headers.get("content-type") ?? "").includes("application/json");
-  if (!res?.ok || !json) {
-    await res?.body?.cancel();
-    return false;
-  }
-  const body = (await res.json()) as { sessions?: unknown };
-  return Array.isArray(body.sessions);
 }
 
 async function openSession(base: string, request: TargetRequest): Promise<Target> {
@@ -130,7 +107,7 @@ function plainTarget(base: string, backend: Backend): Target {
 /** The target a block runs against at `baseUrl`: a dev-server session when offered, else the URL. */
 export async function createUrlTarget(baseUrl: string, request: TargetRequest): Promise<Target> {
   const base = baseUrl.replace(/\/+$/, "");
-  const { backend } = await health(base);
+  const backend = await targetBackend(base);
   if (await offersSessions(base)) return openSession(base, request);
-  return plainTarget(base, backend === "memory" ? "memory" : "kv");
+  return plainTarget(base, backend);
 }
