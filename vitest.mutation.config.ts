@@ -1,31 +1,50 @@
 /**
  * The Vitest projects `npm run test:mutation` runs against each mutant of `src/`: the Worker's
- * unit tests (its code in workerd, in the unit test worker), the six suites on both backends, the
- * fixture replays and the reliability checks that drive the Worker (the bundled Worker in workerd,
- * reached through the harness's mutant switch). Left out: tests of the harness, scripts and
- * dashboard (they do not exercise `src/` as a user would), the long chaos soaks, and
- * `fixtures/bugs/`, which also boots
- * the catalog's source-patched Workers: a patch's `find` text cannot match Stryker's instrumented
- * sources (`PATCH_MISMATCH`).
+ * unit tests (both backends; the Worker's code runs in workerd through the unit test worker, or in
+ * this process for pure modules), the fixture replays and the six suites on the kv
+ * backend (the bundled Worker in workerd, reached through the harness's mutant switch). Left out,
+ * to keep a mutant's run short on two cores: the suites on the memory backend (the memory
+ * backend's code is also covered by the unit tests; the shared code is judged by the kv run), the
+ * reliability checks (soaks and seeded fuzzing), tests of the harness, scripts and dashboard (they
+ * do not exercise `src/` as a user would), and `fixtures/bugs/`, which also boots the catalog's
+ * source-patched Workers: a patch's `find` text cannot match Stryker's instrumented sources.
+ * All of them still run in `npm test`.
+ *
+ * Stryker stops at a mutant's first failing test, so files run cheapest first: unit tests, then
+ * the suites, those that restart or crash workerd and run 100 concurrent creates
+ * last. `isolate: false` keeps imported modules between test files (the Worker's own state is
+ * reset by the tests; the suites boot their own workerd): it halves the per-mutant overhead.
  */
 import type {} from "vitest";
 import { defineConfig, defineProject } from "vitest/config";
+import { BaseSequencer, type TestSpecification } from "vitest/node";
 import { projects } from "./vitest.workspace";
 
 const only = (name: string, include: string[], exclude: string[] = []) => {
   const project = projects.find((p) => p.test?.name === name);
   if (!project) throw new Error(`vitest.workspace.ts has no project named ${name}`);
-  return defineProject({ ...project, test: { ...project.test, include, exclude } });
+  return defineProject({ ...project, test: { ...project.test, include, exclude, isolate: false } });
 };
+
+const PROJECT_ORDER = ["unit", "kv"];
+const SLOW_LAST = ["persistence.suite.ts", "consistency.suite.ts"];
+
+class CheapestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const cost = (f: TestSpecification) =>
+      PROJECT_ORDER.indexOf(f.project.name) * 10 +
+      SLOW_LAST.findIndex((name) => f.moduleId.endsWith(name));
+    return [...files].sort((a, b) => cost(a) - cost(b) || a.moduleId.localeCompare(b.moduleId));
+  }
+}
 
 export default defineConfig({
   test: {
     projects: [
       only("unit", ["src/**/*.test.ts", "fixtures/**/*.test.ts"], ["fixtures/bugs/**"]),
-      only("memory", ["suites/**/*.suite.ts"]),
       only("kv", ["suites/**/*.suite.ts"]),
-      only("reliability", ["reliability/**/*.test.ts"], ["reliability/soak/**"]),
     ],
+    sequence: { sequencer: CheapestFirst },
     silent: "passed-only",
     reporters: ["dot"],
   },

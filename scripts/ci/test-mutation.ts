@@ -9,24 +9,34 @@
  *   npm run test:mutation                                  # incremental: only what changed
  *   npm run test:mutation -- --force                       # every mutant again (full run)
  *   npm run test:mutation -- --mutate src/shares/store.ts  # one file
+ *   npm run test:mutation -- --changed   # only src files changed since the baseline commit (CI)
+ *   npm run test:mutation -- --changed --max-minutes 45   # and fail, saying why, past 45 minutes
+ *
+ * With `--changed` and no source changed, Stryker is not started: the committed baseline is the
+ * result, summarised and checked against the break threshold the same way.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { MutationTestResult } from "mutation-testing-report-schema";
 import config from "../../stryker.config.json" with { type: "json" };
+import { changedSinceBaseline } from "./mutation-scope";
 import { mutationSummary } from "./mutation-summary";
 import { ROOT } from "./run-vitest";
 
+const BASELINE = config.incrementalFile;
 const STRYKER = path.join(ROOT, "node_modules/@stryker-mutator/core/bin/stryker.js");
 const REPORT = path.join(ROOT, "reports/mutation/mutation.json");
 const SUMMARY = path.join(ROOT, "reports/mutation/summary.txt");
+/** Stryker's sandboxes (`tempDirName`); it leaves them behind when a run is interrupted. */
+const SANDBOXES = path.join(ROOT, ".stryker-tmp");
 
 /**
  * Stryker in its own process group. When it ends (or stops a test runner it judged hung), a runner's
- * workerd can outlive it; the whole group is ended afterwards so no workerd is left behind.
+ * workerd can outlive it; the whole group is ended afterwards so no workerd is left behind, and
+ * the sandbox folder is removed.
  */
-function runStryker(args: string[]): Promise<number> {
+function runStryker(args: string[], maxMinutes: number | undefined): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [STRYKER, "run", ...args], {
       cwd: ROOT,
@@ -39,8 +49,17 @@ function runStryker(args: string[]): Promise<number> {
     const onTerm = forward("SIGTERM");
     process.on("SIGINT", onInt);
     process.on("SIGTERM", onTerm);
+    // At the cap Stryker is interrupted: it saves what it tested to the incremental file.
+    const cap =
+      maxMinutes === undefined
+        ? undefined
+        : setTimeout(() => {
+            capped = true;
+            child.kill("SIGINT");
+          }, maxMinutes * 60_000);
     child.on("error", reject);
     child.on("exit", (code, signal) => {
+      clearTimeout(cap);
       process.off("SIGINT", onInt);
       process.off("SIGTERM", onTerm);
       try {
@@ -53,19 +72,69 @@ function runStryker(args: string[]): Promise<number> {
   });
 }
 
+let capped = false;
+
+function summarise(reportFile: string): boolean {
+  const report = JSON.parse(readFileSync(reportFile, "utf8")) as MutationTestResult;
+  const breakAt = config.thresholds?.break ?? null;
+  const summary = mutationSummary(report, breakAt);
+  mkdirSync(path.dirname(SUMMARY), { recursive: true });
+  writeFileSync(SUMMARY, summary);
+  console.log(`\n${summary}`);
+  return !summary.includes(": FAIL)");
+}
+
 async function main(): Promise<number> {
   const started = Date.now();
-  const code = await runStryker(process.argv.slice(2));
+  let args = process.argv.slice(2);
+  let maxMinutes: number | undefined;
+  const capAt = args.indexOf("--max-minutes");
+  if (capAt >= 0) {
+    maxMinutes = Number(args[capAt + 1]);
+    if (!(maxMinutes > 0)) {
+      console.error(
+        "test:mutation: --max-minutes needs a number of minutes, e.g. --max-minutes 45",
+      );
+      return 2;
+    }
+    args.splice(capAt, 2);
+  }
+  if (args.includes("--changed")) {
+    args = args.filter((a) => a !== "--changed");
+    const { baseline, files } = changedSinceBaseline(ROOT, BASELINE);
+    if (baseline && files.length === 0) {
+      console.log(
+        `test:mutation: no file of src/ changed since the baseline (${baseline.slice(0, 10)}); its result:`,
+      );
+      return summarise(path.join(ROOT, BASELINE)) ? 0 : 1;
+    }
+    if (!baseline) {
+      console.error(
+        `test:mutation: --changed needs a committed baseline (${BASELINE}); run \`npm run test:mutation\` (hours on two cores) and commit it`,
+      );
+      return 1;
+    }
+    console.log(
+      `test:mutation: mutating what changed since ${baseline.slice(0, 10)}: ${files.join(", ")}`,
+    );
+    args.push("--mutate", files.join(","));
+  }
+  const code = await runStryker(args, maxMinutes);
+  rmSync(SANDBOXES, { recursive: true, force: true });
+  if (capped) {
+    console.error(
+      `test:mutation: stopped at the ${maxMinutes}-minute cap with mutants still untested (what was ` +
+        `tested is saved in ${BASELINE}). The baseline is too far behind src/: run ` +
+        "`npm run test:mutation` without a cap and commit the baseline.",
+    );
+    return 1;
+  }
   const minutes = ((Date.now() - started) / 60_000).toFixed(1);
   if (!existsSync(REPORT) || statSync(REPORT).mtimeMs < started) {
     console.error(`test:mutation: Stryker wrote no report (exit ${code}); see its output above`);
     return code === 0 ? 1 : code;
   }
-  const report = JSON.parse(readFileSync(REPORT, "utf8")) as MutationTestResult;
-  const summary = mutationSummary(report, config.thresholds?.break ?? null);
-  mkdirSync(path.dirname(SUMMARY), { recursive: true });
-  writeFileSync(SUMMARY, summary);
-  console.log(`\n${summary}`);
+  summarise(REPORT);
   console.log(
     `test:mutation: ${code === 0 ? "passed" : "FAILED"} in ${minutes} min; ` +
       "reports/mutation/index.html, reports/mutation/summary.txt",

@@ -1,0 +1,66 @@
+/**
+ * What an operator or client reads when a request cannot be served: an unknown route, and a Worker
+ * deployed with bad vars (every bad var named, in the message and in `fields`, never a stack).
+ */
+import { describe, expect, it } from "vitest";
+import { createApp } from "./app.js";
+import type { Env } from "./env.js";
+
+const app = createApp();
+
+interface ErrorBody {
+  error: { code: string; message: string; fields?: { path: string; message: string }[] };
+}
+
+async function answer(path: string, env: Env, init: RequestInit = {}) {
+  const res = await app.request(path, init, env);
+  return { status: res.status, body: (await res.json()) as ErrorBody };
+}
+
+describe("unknown routes", () => {
+  it("answer 404 not_found naming the method and path that matched nothing", async () => {
+    const { status, body } = await answer("/api/nothing/here", { STORAGE_BACKEND: "memory" });
+    expect(status).toBe(404);
+    expect(body).toEqual({
+      error: { code: "not_found", message: "No route for GET /api/nothing/here" },
+    });
+  });
+});
+
+describe("a Worker deployed with bad vars", () => {
+  it("answers 500 config_invalid naming every bad var with zod's reason", async () => {
+    const { status, body } = await answer("/api/shares", {
+      STORAGE_BACKEND: "memory",
+      CACHE_MAX_ENTRIES: "lots",
+      KV_RETRY_MAX_ATTEMPTS: "99",
+    });
+    expect(status).toBe(500);
+    expect(body.error.code).toBe("config_invalid");
+    expect(body.error.fields?.map((f) => f.path)).toEqual([
+      "CACHE_MAX_ENTRIES",
+      "KV_RETRY_MAX_ATTEMPTS",
+    ]);
+    const [cache, attempts] = body.error.fields!;
+    expect(cache!.message.length).toBeGreaterThan(0);
+    expect(attempts!.message).toMatch(/10/);
+    expect(body.error.message).toBe(
+      `Invalid Worker configuration: CACHE_MAX_ENTRIES (${cache!.message}); KV_RETRY_MAX_ATTEMPTS (${attempts!.message})`,
+    );
+  });
+
+  it("treats an empty var as unset (a blank line in .dev.vars) and serves with the default", async () => {
+    const res = await app.request("/api/shares", {}, {
+      STORAGE_BACKEND: "memory",
+      CACHE_MAX_ENTRIES: "",
+    } satisfies Env);
+    expect(res.status).toBe(200);
+  });
+
+  it("says how to fix STORAGE_BACKEND=kv without the SHARE_DATA_KV binding", async () => {
+    const { status, body } = await answer("/api/shares", { STORAGE_BACKEND: "kv" });
+    expect(status).toBe(500);
+    expect(body.error.code).toBe("config_invalid");
+    expect(body.error.message).toContain("SHARE_DATA_KV binding is missing");
+    expect(body.error.message).toContain("STORAGE_BACKEND=memory");
+  });
+});
