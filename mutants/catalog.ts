@@ -128,8 +128,8 @@ export const mutants: readonly Mutant[] = [
     patches: [
       {
         file: "src/routes/monitoring.ts",
-        find: `        total: inventory.total + inventory.legacy.length + pendingWrites.size,`,
-        replace: `        total: metrics.writes - metrics.deletes,`,
+        find: `      total: inventory.total + inventory.legacy.length + pendingWrites.size,`,
+        replace: `      total: metrics.writes - metrics.deletes,`,
       },
     ],
   },

@@ -10,6 +10,7 @@ import { parseConfig } from "./env.js";
 import { AppError } from "./errors.js";
 import { logEvent } from "./log.js";
 import { allowedMethods } from "./routes/allowed-methods.js";
+import { healthRoutes } from "./routes/health.js";
 import { imageRoutes } from "./routes/images.js";
 import { monitoringRoutes } from "./routes/monitoring.js";
 import { pageRoutes } from "./routes/pages.js";
@@ -43,6 +44,7 @@ export function createApp(): Hono<AppEnv> {
     await next();
   });
 
+  app.route("/", healthRoutes);
   app.route("/", monitoringRoutes);
   app.route("/", shareRoutes);
   app.route("/", imageRoutes);

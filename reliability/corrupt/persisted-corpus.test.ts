@@ -3,7 +3,7 @@
  * rows and value blobs), then booted again: a bad record poisons only itself. Every other share
  * still answers on get, page, list and monitoring; no answer is a 500; each corrupt record is
  * counted and logged once; entries Miniflare could not serve are repaired and reported at boot.
- * A database SQLite cannot read makes KV calls answer 503 with Retry-After, and health says so.
+ * A database SQLite cannot read makes KV calls answer 503 with Retry-After, and /healthz says so.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -202,13 +202,14 @@ describe("a store whose database file was cut short", () => {
     expect(storeProblems![0]!.problem).toMatch(/SQLite cannot read it .*move .* away/);
   });
 
-  it("answers reads, lists, monitoring and creates with 503 storage_unavailable, never 500", async () => {
+  it("answers reads, lists, monitoring, health and creates with 503 storage_unavailable, never 500", async () => {
     const factory = createShareFactory(5);
     const requests: [string, RequestInit?][] = [
       [`/api/share/${id}`],
       [`/s/${id}`],
       ["/api/shares"],
       ["/api/monitoring"],
+      ["/healthz"],
       [
         "/api/share",
         {
