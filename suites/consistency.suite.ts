@@ -281,6 +281,12 @@ describe(`consistency during a KV outage, memory fallback mode [${backend}]`, ()
       expect(first.body.shares).toEqual([...pending, ...durable].map(stored));
       const two = await listPage(t.target, { limit: 2 });
       expect(ids(two.body.shares)).toEqual(ids(pending.slice(0, 2)));
+      // Pages that end inside KV's listing, after the pending shares: every share exactly once.
+      for (const limit of [4, 3]) {
+        expect(ids((await listAll(t.target, limit)).shares), `limit ${limit}`).toEqual(
+          ids([...pending, ...durable]),
+        );
+      }
       const m = await monitoring(t.target);
       expect(m.kv.pendingWrites).toBe(3);
       expect(m.shares).toMatchObject({ pending: 3, total: durable.length + pending.length });

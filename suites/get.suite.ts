@@ -56,6 +56,13 @@ describe(`get [${backend}]`, () => {
     await expectError(await t.target.fetch(`/api/share/${never()}`), 404, "not_found");
   });
 
+  it("answers an unknown route with a JSON 404 and a wrong method with a JSON 405 naming the allowed ones", async () => {
+    await expectError(await t.target.fetch("/api/nothing-here"), 404, "not_found");
+    const put = await t.target.fetch("/api/shares", { method: "PUT" });
+    expect(put.headers.get("allow")).toMatch(/\bGET\b/);
+    await expectError(put, 405, "method_not_allowed");
+  });
+
   it.each([["has spaces"], ["semi;colon"], ["x".repeat(65)], ["ünïcode"]])(
     "answers 400 invalid_id for the malformed id %j",
     async (id) => {
@@ -150,7 +157,9 @@ describe(`get [${backend}]`, () => {
     expect(page.html).toContain(`<p class="prompt">${escaped(created.prompt)}`);
     expect(page.html).toContain(`Style: ${created.style}`);
     expect(page.html).toContain(`src="${escaped(created.generatedUrl)}"`);
-    expect(page.html).toContain(`href="${escaped(created.originalUrl)}"`);
+    expect(page.html).toContain(
+      `href="${escaped(created.originalUrl)}" rel="noopener noreferrer nofollow"`,
+    );
     expect(page.html).toMatch(
       new RegExp(`property="og:url" content="https?://[^"]+/s/${created.id}"`),
     );

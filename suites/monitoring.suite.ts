@@ -14,6 +14,7 @@ import {
   listAll,
   listPage,
   monitoring,
+  postShare,
   type Monitoring,
 } from "./support/api";
 import { capabilities, windows } from "./support/capabilities";
@@ -164,6 +165,32 @@ describe(`monitoring [${backend}]`, () => {
       expect(d.errors).toBeGreaterThanOrEqual(2);
       expect(after.kv.errorRate).toBeGreaterThan(0);
       expect(after.kv.errorRate).toBeLessThanOrEqual(1);
+    },
+  );
+
+  it(
+    capabilities[backend].affectedByKvFaults
+      ? "tries a failing write KV_RETRY_MAX_ATTEMPTS (5) times: the 5th attempt stores it, 5 failures answer 503"
+      : "never retries: the memory backend never calls KV",
+    async (ctx) => {
+      const faults = t.control(ctx, "faults");
+      const counters = t.control(ctx, "counters");
+      const affected = t.target.capabilities.affectedByKvFaults;
+      const attempt = async (failures: number) => {
+        await counters.reset();
+        await faults.add({ op: "put", kind: "error", status: 503, first: failures });
+        try {
+          return await postShare(t.target, factory.createBody());
+        } finally {
+          await faults.clear();
+        }
+      };
+      const fifth = await attempt(4);
+      expect(fifth.status).toBe(201);
+      expect((await counters.get()).total.writes).toBe(affected ? 5 : 0);
+      const none = await attempt(5);
+      expect(none.status).toBe(affected ? 503 : 201);
+      expect((await counters.get()).total.writes).toBe(affected ? 5 : 0);
     },
   );
 
