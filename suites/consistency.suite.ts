@@ -20,6 +20,7 @@ import {
   listPage,
   monitoring,
   postShare,
+  putLegacy,
   stored,
   type CreatedShare,
 } from "./support/api";
@@ -154,9 +155,7 @@ describe(`consistency [${backend}]`, () => {
       const legacy = createShareFactory(6609, { now: await clock.now() }).legacyShare();
       // A link opened in another location before the record exists there: a cached miss.
       expect((await getShare(t.target, legacy.id, 1)).status).toBe(404);
-      await kv.put(`share:${legacy.id}`, JSON.stringify(legacy), {
-        expiration: Math.floor(legacy.timestamp / 1000) + SHARE_TTL_SECONDS,
-      });
+      await putLegacy(kv, legacy);
       await clock.advance(CONVERGED_MS);
       for (const isolate of [1, 0]) {
         const read = await getShare(t.target, legacy.id, isolate);
@@ -191,10 +190,7 @@ describe(`consistency [${backend}]`, () => {
     const clock = t.control(ctx, "clock");
     t.require(ctx, caps.readsKvRecords, "the memory backend never reads KV");
     const legacy = createShareFactory(6607, { now: await clock.now() }).legacyShare();
-    const put = (prompt: string) =>
-      kv.put(`share:${legacy.id}`, JSON.stringify({ ...legacy, prompt }), {
-        expiration: Math.floor((legacy.timestamp + windows.shareTtlMs) / 1000),
-      });
+    const put = (prompt: string) => putLegacy(kv, { ...legacy, prompt });
     await put("first version");
     for (const isolate of [0, 1]) {
       expect((await getShare(t.target, legacy.id, isolate)).body.prompt).toBe("first version");

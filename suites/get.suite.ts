@@ -19,6 +19,7 @@ import {
   imageHost,
   listAll,
   monitoring,
+  putLegacy,
   stored,
 } from "./support/api";
 import { capabilities, windows } from "./support/capabilities";
@@ -101,9 +102,7 @@ describe(`get [${backend}]`, () => {
       const kv = t.control(ctx, "kv");
       const clock = t.control(ctx, "clock");
       const legacy = createShareFactory(2203, { now: await clock.now() }).legacyShare();
-      await kv.put(`share:${legacy.id}`, JSON.stringify(legacy), {
-        expiration: Math.floor(legacy.timestamp / 1000) + windows.shareTtlMs / 1000,
-      });
+      await putLegacy(kv, legacy);
       const res = await getShare(t.target, legacy.id);
       if (!t.target.capabilities.readsKvRecords) {
         expect(res.status).toBe(404);
@@ -182,9 +181,7 @@ describe(`get [${backend}]`, () => {
         generatedUrl: `https://img.example.com/p.png?"><iframe src=//evil>`,
         originalUrl: "javascript:alert(document.cookie)",
       });
-      await kv.put(`share:${legacy.id}`, JSON.stringify(legacy), {
-        expiration: Math.floor(legacy.timestamp / 1000) + windows.shareTtlMs / 1000,
-      });
+      await putLegacy(kv, legacy);
       const page = await getPage(t.target, legacy.id);
       if (!t.target.capabilities.readsKvRecords) {
         expect(page.status).toBe(404);

@@ -6,10 +6,10 @@
 import { http, HttpResponse } from "msw";
 import { expect } from "vitest";
 import type { CreateShareInput } from "../../src/shares/create-schema";
-import type { ShareData } from "../../src/shares/schema";
+import { SHARE_TTL_SECONDS, type ShareData } from "../../src/shares/schema";
 import { errorCodeOf, responseProblems, viewResponse } from "../../reliability/support/error-shape";
 import { converge } from "./converge";
-import type { Target } from "./target";
+import type { Target, TargetKv } from "./target";
 
 export interface CreatedShare extends ShareData {
   url: string;
@@ -218,6 +218,16 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Put a record in the guide's legacy shape (JSON value, no metadata) straight into KV, expiring
+ * 30 days after its timestamp as the guide's code stored it.
+ */
+export async function putLegacy(kv: TargetKv, share: ShareData): Promise<void> {
+  await kv.put(`share:${share.id}`, JSON.stringify(share), {
+    expiration: Math.floor(share.timestamp / 1000) + SHARE_TTL_SECONDS,
+  });
 }
 
 /** Crockford base32, the id alphabet the list design documents. */
