@@ -99,7 +99,8 @@ function plainTarget(base: string, backend: Backend): Target {
           }
         : undefined;
       const note = await own.cleanup(del, base);
-      if (note) console.warn(`[cleanup] ${note}`);
+      // Straight to stderr: Vitest hides console output of passing tests.
+      if (note) process.stderr.write(`[cleanup] ${note}\n`);
     },
   };
 }
