@@ -60,6 +60,19 @@ describe(`list [${backend}]`, () => {
     });
   });
 
+  it("orders shares made milliseconds apart: each gets a later timestamp and is listed before the last", async (ctx) => {
+    const clock = t.control(ctx, "clock");
+    const burst: CreatedShare[] = [];
+    for (let i = 0; i < 5; i++) {
+      await clock.advance(10); // distinct milliseconds, most likely within one second
+      burst.unshift(await createShare(t.target, factory.createBody()));
+    }
+    const times = burst.map((s) => s.timestamp);
+    for (let i = 1; i < times.length; i++) expect(times[i - 1]).toBeGreaterThan(times[i]!);
+    live = [...burst, ...live];
+    expect(ids(await own())).toEqual(ids(live));
+  });
+
   it("pages with cursors through every share exactly once, newest first throughout", async (ctx) => {
     const more = await Promise.all(
       Array.from({ length: 20 }, () => createShare(t.target, factory.createBody())),
