@@ -13,6 +13,7 @@ import { allowedMethods } from "./routes/allowed-methods.js";
 import { healthRoutes } from "./routes/health.js";
 import { imageRoutes } from "./routes/images.js";
 import { monitoringRoutes } from "./routes/monitoring.js";
+import { openapiRoutes } from "./routes/openapi.js";
 import { pageRoutes } from "./routes/pages.js";
 import { shareRoutes } from "./routes/shares.js";
 import { ShareStore } from "./shares/store.js";
@@ -49,6 +50,7 @@ export function createApp(): Hono<AppEnv> {
   app.route("/", shareRoutes);
   app.route("/", imageRoutes);
   app.route("/", pageRoutes);
+  app.route("/", openapiRoutes);
 
   const allowed = allowedMethods(app);
   app.notFound((c) => {

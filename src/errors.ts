@@ -6,20 +6,24 @@
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
-export type ErrorCode =
-  | "not_found"
-  | "method_not_allowed"
-  | "invalid_id"
-  | "invalid_cursor"
-  | "invalid_json"
-  | "validation_failed"
-  | "unsupported_media_type"
-  | "payload_too_large"
-  | "unauthorized"
-  | "admin_disabled"
-  | "storage_unavailable"
-  | "config_invalid"
-  | "internal_error";
+/** Every `error.code` the API answers with (the OpenAPI document lists them from here). */
+export const ERROR_CODES = [
+  "not_found",
+  "method_not_allowed",
+  "invalid_id",
+  "invalid_cursor",
+  "invalid_json",
+  "validation_failed",
+  "unsupported_media_type",
+  "payload_too_large",
+  "unauthorized",
+  "admin_disabled",
+  "storage_unavailable",
+  "config_invalid",
+  "internal_error",
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface FieldIssue {
   path: string;

@@ -20,8 +20,9 @@ export interface BannerInput {
 /** Links the banner prints, path by label, so tests can fetch each one. */
 export const BANNER_LINKS = {
   "Shares API": "/api/shares",
+  "API (OpenAPI)": "/openapi.json",
   Dashboard: "/__harness/",
-  "Control API": "/__harness/state",
+  "Control API": "/__harness/openapi.json",
 } as const;
 
 /** What stopping the server keeps, by backend: the memory backend keeps nothing. */

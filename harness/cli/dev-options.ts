@@ -7,7 +7,7 @@ import type { Backend, KvProfile } from "../types";
 import { DEFAULT_HOST, DEFAULT_PORT } from "../server/listen-address";
 import type { IsolateStrategy } from "../server/isolate-picker";
 import { CliError } from "./cli-error";
-import { integerIn, keyValue, oneOf, parseArgv } from "./parse-argv";
+import { HELP_WIDTH, integerIn, keyValue, oneOf, parseArgv } from "./parse-argv";
 
 export const DEV_HELP_HINT = "npm run dev -- --help";
 export const MAX_ISOLATES = 16;
@@ -41,8 +41,12 @@ export interface DevOptions {
 }
 
 function devProgram(): Command {
-  return new Command("dev")
-    .description("Serve the share Worker on a local harness with persisted KV and a control API.")
+  return new Command("npm run dev --")
+    .configureHelp({ helpWidth: HELP_WIDTH })
+    .description(
+      "Serve the share Worker on a local harness with persisted KV and a control API. " +
+        "Reads .dev.vars (or .env) as `wrangler dev` does.",
+    )
     .option(
       "--port <number>",
       "port to listen on (0: any free port)",
@@ -88,7 +92,6 @@ function devProgram(): Command {
       "--var <KEY=VALUE>",
       "Worker var or secret, repeatable (e.g. ADMIN_TOKEN=dev); overrides .dev.vars and .env",
       keyValue,
-      {},
     )
     .option(
       "--env <name>",
@@ -115,6 +118,11 @@ function devProgram(): Command {
     );
 }
 
+/** What `npm run dev -- --help` prints. */
+export function devHelp(): string {
+  return devProgram().helpInformation();
+}
+
 /**
  * Parse `npm run dev` arguments.
  * @example parseDevArgs(["--isolates", "3", "--profile", "production"]).isolates // 3
@@ -124,14 +132,14 @@ export function parseDevArgs(argv: readonly string[]): DevOptions {
   const raw = parseArgv(program, argv, DEV_HELP_HINT) as Omit<
     DevOptions,
     "isolateStrategy" | "vars" | "backendFromFlag" | "envFiles"
-  > & { roundRobin?: boolean; var: Record<string, string>; envFile?: string[] };
+  > & { roundRobin?: boolean; var?: Record<string, string>; envFile?: string[] };
   if (raw.persistTo.trim() === "") {
     throw new CliError(
       "usage",
       `--persist-to needs a directory, e.g. --persist-to .wrangler/state.`,
     );
   }
-  const { roundRobin, var: vars, envFile, ...options } = raw;
+  const { roundRobin, var: vars = {}, envFile, ...options } = raw;
   return {
     ...options,
     ...(envFile ? { envFiles: envFile } : {}),

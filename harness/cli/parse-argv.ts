@@ -6,6 +6,9 @@
 import { type Command, CommanderError, InvalidArgumentError } from "commander";
 import { CliError, HelpShown } from "./cli-error";
 
+/** Fixed, so `--help` prints the same lines everywhere (the README shows them verbatim). */
+export const HELP_WIDTH = 100;
+
 /**
  * Parse `argv` (user arguments only, without `node script`). Returns the program's options.
  * @example const opts = parseArgv(program, ["--port", "0"], "npm run dev -- --help")

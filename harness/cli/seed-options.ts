@@ -4,7 +4,7 @@
  */
 import { Command, InvalidArgumentError } from "commander";
 import { CliError } from "./cli-error";
-import { integerIn, parseArgv } from "./parse-argv";
+import { HELP_WIDTH, integerIn, parseArgv } from "./parse-argv";
 
 export const SEED_HELP_HINT = "npm run seed -- --help";
 
@@ -29,9 +29,11 @@ function parseTime(value: string): number {
 }
 
 function seedProgram(): Command {
-  return new Command("seed")
+  return new Command("npm run seed --")
+    .configureHelp({ helpWidth: HELP_WIDTH })
     .description(
-      "Write deterministic faker shares into the persisted KV store (what `npm run dev` serves).",
+      "Write deterministic faker shares (and placeholder images for those marked stored) into the " +
+        "persisted store; through the running `npm run dev` when one holds it.",
     )
     .option("--count <n>", "how many shares", integerIn(1, 1_000_000), 100)
     .option(
@@ -51,6 +53,11 @@ function seedProgram(): Command {
       "shares are made in the 29 days before this (default: start of today, UTC, on the harness clock)",
       parseTime,
     );
+}
+
+/** What `npm run seed -- --help` prints. */
+export function seedHelp(): string {
+  return seedProgram().helpInformation();
 }
 
 /**

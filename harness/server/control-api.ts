@@ -24,30 +24,12 @@ import {
   snapshotSchema,
 } from "./control-schemas";
 import { parseJsonBody, parseQuery, parseWith } from "./parse-input";
+import { controlApiDocument } from "./control-openapi";
+import { unknownControlRoute } from "./control-routes";
 import { createSessionRoutes } from "./sessions";
 import { clearStore, loadSnapshot, seedRunning } from "./store-loads";
 
 export const CONTROL_BASE_PATH = "/__harness";
-
-/** The routes, listed in 404 answers so a typo shows what exists. */
-export const CONTROL_ROUTES = [
-  "GET /__harness/state",
-  "POST /__harness/restart",
-  "GET|PUT|POST|DELETE /__harness/faults",
-  "GET /__harness/clock",
-  "POST /__harness/clock/advance",
-  "POST /__harness/clock/set",
-  "GET /__harness/kv?prefix=&cursor=&limit=",
-  "DELETE /__harness/kv",
-  "GET|DELETE /__harness/kv/:key",
-  "GET /__harness/snapshot?prefix=",
-  "PUT /__harness/snapshot?replace=true",
-  "GET|DELETE /__harness/logs?op=&outcome=&limit=",
-  "GET|DELETE /__harness/counters",
-  "GET|POST /__harness/sessions",
-  "GET|DELETE /__harness/sessions/:id",
-  "* /__harness/sessions/:id/...",
-] as const;
 
 /** Rules naming an isolate the harness does not run would silently never fire. */
 function assertIsolates(rules: FaultRule[], isolates: number): void {
@@ -68,6 +50,11 @@ function matchesLog(line: LogLine, field: "op" | "outcome", wanted: string | und
 export interface ControlApiOptions {
   /** Serve `/__harness/sessions` (isolated sessions beside this harness). Default true. */
   sessions?: boolean;
+  /**
+   * The app that mounts this one, whose routes (recorder, dashboard, ...) a 404 lists and a 405's
+   * `Allow` counts. Default: this control API alone.
+   */
+  servedBy?: () => Hono;
 }
 
 /**
@@ -195,16 +182,11 @@ export function createControlApi(harness: Harness, options: ControlApiOptions = 
     );
   }
 
+  app.get("/openapi.json", (c) => c.json(controlApiDocument()));
+
   // Anything else under /__harness/ is a typo, never a Worker route.
   app.all("/*", (c) => {
-    const { status, body } = errorBody(
-      new ControlError(
-        "route_not_found",
-        `No control route ${c.req.method} ${c.req.path}. Routes: ${CONTROL_ROUTES.join(", ")}`,
-        404,
-      ),
-    );
-    return c.json(body, status);
+    throw unknownControlRoute(options.servedBy?.() ?? app, c.req.method, c.req.path);
   });
 
   return app;

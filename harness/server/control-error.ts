@@ -6,19 +6,24 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { HarnessError, type HarnessErrorCode } from "../errors";
 import { RUNTIME_RETRY_AFTER_SECONDS } from "../node/request-gate";
 
-export type ControlErrorCode =
-  | "invalid_json"
-  | "invalid_input"
-  | "invalid_isolate"
-  | "clock_in_past"
-  | "key_not_found"
-  | "route_not_found"
-  | "session_not_found"
-  | "too_many_sessions"
-  | "worker_unavailable"
-  | "memory_backend"
-  | "method_not_allowed"
-  | "harness_failed";
+/** Every `error.code` of the dev server and control API (its OpenAPI document lists them). */
+export const CONTROL_ERROR_CODES = [
+  "invalid_json",
+  "invalid_input",
+  "invalid_isolate",
+  "clock_in_past",
+  "key_not_found",
+  "route_not_found",
+  "asset_not_found",
+  "session_not_found",
+  "too_many_sessions",
+  "worker_unavailable",
+  "memory_backend",
+  "method_not_allowed",
+  "harness_failed",
+] as const;
+
+export type ControlErrorCode = (typeof CONTROL_ERROR_CODES)[number];
 
 /**
  * A control-input problem the caller can fix (4xx), or a harness failure (500).
@@ -31,6 +36,8 @@ export class ControlError extends Error {
     readonly code: ControlErrorCode,
     message: string,
     readonly status: ContentfulStatusCode = 400,
+    /** Sent with the answer, e.g. `Allow` on a 405. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -49,7 +56,9 @@ export function errorBody(err: unknown): {
   body: { error: { code: string; message: string } };
   headers?: Record<string, string>;
 } {
-  if (err instanceof ControlError) return { status: err.status, body: err.toJSON() };
+  if (err instanceof ControlError) {
+    return { status: err.status, body: err.toJSON(), headers: err.headers };
+  }
   if (err instanceof HarnessError && err.code === "UNAVAILABLE") {
     // The runtime was restarting or crashed under the call: the same answer the Worker proxy gives.
     return {

@@ -80,3 +80,9 @@ export const seedRequestSchema = z.strictObject({
   /** Delete every KV entry first. */
   clear: z.boolean().optional(),
 });
+
+/** `POST /__harness/record/start`: the fixture file to record the session into. */
+export const recordStartSchema = z.strictObject({ file: z.string().min(1) });
+
+/** `POST /__harness/fixtures/load`: a fixture file under the fixtures folder. */
+export const fixtureLoadSchema = z.strictObject({ path: z.string().min(1) });

@@ -55,7 +55,7 @@ export function createDevApp(
     app.route("/__harness", recorder.routes());
   }
   app.route("/", createDashboardRoute(harness));
-  app.route("/", createControlApi(harness));
+  app.route("/", createControlApi(harness, { servedBy: () => app }));
   app.all(
     "*",
     createWorkerProxy(harness, createIsolatePicker(harness.options.isolates, isolateStrategy)),

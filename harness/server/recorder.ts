@@ -8,7 +8,6 @@
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { Hono, type MiddlewareHandler } from "hono";
-import { z } from "zod";
 import { inferVolatile } from "../../fixtures/replay/infer-volatile.js";
 import { captureResponse } from "../../fixtures/replay/http.js";
 import { linkGeneratedIds } from "../../fixtures/replay/link-ids.js";
@@ -18,6 +17,7 @@ import type { Fixture, RequestStep } from "../../fixtures/schema.js";
 import { fromKvSnapshot } from "../../fixtures/snapshot.js";
 import type { Harness } from "../types";
 import { ControlError } from "./control-error";
+import { fixtureLoadSchema, recordStartSchema } from "./control-schemas";
 import { ISOLATE_HEADER } from "./isolate-picker";
 import { parseJsonBody } from "./parse-input";
 import { redactSecrets, redactVars } from "./redact-secrets";
@@ -173,7 +173,7 @@ export class SessionRecorder {
   routes(): Hono {
     const app = new Hono();
     app.post("/record/start", async (c) => {
-      const { file } = await parseJsonBody(c, z.strictObject({ file: z.string().min(1) }));
+      const { file } = await parseJsonBody(c, recordStartSchema);
       await this.start(file);
       return c.json({ recording: file });
     });
@@ -190,7 +190,7 @@ export class SessionRecorder {
       c.json({ fixtures: await listFixtureFiles(this.#fixturesDir) }),
     );
     app.post("/fixtures/load", async (c) => {
-      const { path } = await parseJsonBody(c, z.strictObject({ path: z.string().min(1) }));
+      const { path } = await parseJsonBody(c, fixtureLoadSchema);
       const full = resolve(path);
       if (full !== this.#fixturesDir && !full.startsWith(this.#fixturesDir + sep)) {
         throw new ControlError(

@@ -11,6 +11,7 @@ import { now } from "../clock.js";
 import { AppError, notFound } from "../errors.js";
 import { storeImage, imageKey } from "../images/store-image.js";
 import { createShareSchema } from "../shares/create-schema.js";
+import { parseListQuery } from "../shares/list-query.js";
 import { createShareId, isShareId } from "../shares/record.js";
 import type { ShareData } from "../shares/schema.js";
 import { assertShareId } from "../shares/store.js";
@@ -108,15 +109,8 @@ export const shareRoutes = new Hono<AppEnv>()
     return c.json(share);
   })
   .get("/api/shares", async (c) => {
-    const rawLimit = c.req.query("limit");
-    const limit = rawLimit === undefined ? 20 : Number(rawLimit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-      throw new AppError(400, "validation_failed", "limit must be an integer from 1 to 100", {
-        fields: [{ path: "limit", message: "must be an integer from 1 to 100" }],
-      });
-    }
-    const cursor = c.req.query("cursor");
-    return c.json(await c.get("store").list(limit, cursor === "" ? undefined : cursor));
+    const { limit, cursor } = parseListQuery(c.req.query());
+    return c.json(await c.get("store").list(limit, cursor));
   })
   .delete("/api/share/:id", async (c) => {
     const token = c.get("config").adminToken;

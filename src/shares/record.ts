@@ -26,7 +26,8 @@ export const ID_SUFFIX_LENGTH = 8;
 const MAX_TIME = 2 ** 48 - 1;
 
 const randomSuffix = customAlphabet(ID_SUFFIX_ALPHABET, ID_SUFFIX_LENGTH);
-const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** Any id a lookup accepts (new and legacy). */
+export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** `share:{id}` */
 export function shareKey(id: string): string {
