@@ -7,7 +7,10 @@ import type { RequestHandler } from "msw";
 
 export type Backend = "kv" | "memory";
 
-/** `miniflare`: plain Miniflare KV. `production`: 1 write/s per key, eventual consistency. */
+/**
+ * `miniflare`: plain Miniflare KV. `production`: 1 write/s per key, per-location edge caches,
+ * replication delay, opaque cursors, `cacheStatus`, 1000 operations per invocation.
+ */
 export type KvProfile = "miniflare" | "production";
 
 /** KV operations as the Worker calls them. Bulk `get([...])` counts as `get`. */
@@ -111,8 +114,32 @@ export interface HarnessOptions {
   profile?: KvProfile;
   /** Production profile: does the writing isolate see its own write at once? Default true. */
   writerSeesOwnWrites?: boolean;
-  /** Production profile: edge cache window in ms (at least 60 000). Default 60 000. */
+  /**
+   * Production profile: how long a location's edge cache keeps a read without `cacheTtl`, in ms
+   * (at least 60 000). Default 60 000. A read's own `cacheTtl` (seconds, >= 30) overrides it.
+   */
   edgeCacheTtlMs?: number;
+  /**
+   * Production profile: the same-key write limit. `burst`: extra writes to one key accepted
+   * within one second (default 0, the documented 1 per second; bursts are reported to pass in
+   * production). `deletesCount`: deletes take a write slot too (default true).
+   */
+  writeRate?: { burst?: number; deletesCount?: boolean };
+  /**
+   * Production profile: a write reaches each other location after a delay drawn (seeded) from
+   * [0, replicationWindowMs]. Default 60 000. 0 makes every write visible everywhere at once.
+   */
+  replicationWindowMs?: number;
+  /**
+   * Operation limits. `opsPerInvocation`: KV calls one Worker invocation may make (default 1000
+   * in the production profile, none in the miniflare profile; `false` for none). `daily`: the
+   * free plan's daily counts (`"free"`: 100k reads, 1k writes, 1k deletes, 1k lists per UTC day),
+   * off by default.
+   */
+  limits?: {
+    opsPerInvocation?: number | false;
+    daily?: "free" | { reads: number; writes: number; deletes: number; lists: number } | false;
+  };
   /** Extra or overriding Worker vars/secrets (ADMIN_TOKEN, KV_WRITE_FALLBACK, ...). */
   vars?: Record<string, string>;
   /** msw handlers answering the Worker's outbound fetch; unmatched requests fail. */

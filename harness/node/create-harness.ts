@@ -17,6 +17,8 @@ import type {
   LogLine,
   StoreProblem,
 } from "../types";
+import { FREE_PLAN } from "../workers/daily-limits";
+import type { KvMode } from "../workers/harness-env";
 import type { LayerConfig } from "../workers/layer-state";
 import { bundleWorker } from "./bundle";
 import { readWorkerConfig, type WorkerConfig } from "./config";
@@ -192,7 +194,7 @@ export class HarnessImpl implements Harness {
     }
     try {
       return await this.#gate.run(
-        () => this.#live().fetch(isolate, url, merged, this.#offsetMs),
+        () => this.#live().fetch(isolate, url, merged, this.#offsetMs, this.#kvMode()),
         isRuntimeGone,
       );
     } catch (error) {
@@ -269,7 +271,40 @@ export class HarnessImpl implements Harness {
 
   /** Test helper: one KV call as a Worker would make it (`RAW` or `LAYER_<isolate>`). */
   async probe(target: string, method: string, ...args: unknown[]): Promise<ProbeResult> {
-    return (await this.#live().probe({ target, method, args })) as ProbeResult;
+    return (await this.#live().probe({
+      target,
+      method,
+      args,
+      mode: this.#kvMode(),
+    })) as ProbeResult;
+  }
+
+  /** Test helper: one named probe scenario (values JSON cannot carry) on `target`. */
+  async probeScenario(
+    target: string,
+    scenario: string,
+    key: string,
+    arg?: number,
+  ): Promise<ProbeResult> {
+    return (await this.#live().probe({
+      target,
+      scenario,
+      args: arg === undefined ? [key] : [key, arg],
+      mode: this.#kvMode(),
+    })) as ProbeResult;
+  }
+
+  /**
+   * `direct` when the layer has nothing to do (miniflare profile, no fault rules, clock at real
+   * time, no daily counts): the Worker's KV calls then skip the layer's service entirely.
+   */
+  #kvMode(): KvMode {
+    const idle =
+      this.options.profile === "miniflare" &&
+      this.#rules.length === 0 &&
+      this.#offsetMs === 0 &&
+      !this.opts.limits?.daily;
+    return idle ? "direct" : "layer";
   }
 
   #live(): Runtime {
@@ -307,6 +342,8 @@ export class HarnessImpl implements Harness {
       bundleWorker(root, path.join(workerDir, "kv-layer.worker.ts"), "kv-layer"),
       opts.probe ? bundleWorker(root, path.join(workerDir, "probe.worker.ts"), "probe") : undefined,
     ]);
+    const production = this.options.profile === "production";
+    const daily = opts.limits?.daily;
     const layerConfig: LayerConfig = {
       isolates: this.options.isolates,
       profile: this.options.profile,
@@ -315,7 +352,14 @@ export class HarnessImpl implements Harness {
       seed: opts.seed ?? 0,
       offsetMs: this.#offsetMs,
       rules: this.#rules,
+      writeRate: {
+        burst: opts.writeRate?.burst ?? 0,
+        deletesCount: opts.writeRate?.deletesCount ?? true,
+      },
+      replicationWindowMs: opts.replicationWindowMs ?? 60_000,
+      ...(daily ? { daily: daily === "free" ? FREE_PLAN : daily } : {}),
     };
+    const ops = opts.limits?.opsPerInvocation ?? (production ? 1000 : false);
     return {
       config,
       persistDir: this.persist.dir,
@@ -330,6 +374,7 @@ export class HarnessImpl implements Harness {
         ),
       },
       layer: layerConfig,
+      ...(ops === false ? {} : { opsPerInvocation: ops }),
       code: { entry, layer, ...(probe ? { probe } : {}) },
       outbound: (request) => this.#outbound.handle(request),
       onLine: (_stream, line) => this.#logBuffer.push(line),
@@ -364,6 +409,25 @@ export async function createHarness(options: InternalOptions = {}): Promise<Harn
     throw new HarnessError(
       "BAD_OPTION",
       `edgeCacheTtlMs must be at least 60000 (KV's minimum), got ${options.edgeCacheTtlMs}`,
+    );
+  }
+  const count = (value: unknown) => Number.isInteger(value) && (value as number) >= 0;
+  const burst = options.writeRate?.burst;
+  if (burst !== undefined && !count(burst)) {
+    throw new HarnessError("BAD_OPTION", `writeRate.burst must be an integer >= 0, got ${burst}`);
+  }
+  const windowMs = options.replicationWindowMs;
+  if (windowMs !== undefined && !count(windowMs)) {
+    throw new HarnessError(
+      "BAD_OPTION",
+      `replicationWindowMs must be an integer >= 0 (ms), got ${windowMs}`,
+    );
+  }
+  const ops = options.limits?.opsPerInvocation;
+  if (ops !== undefined && ops !== false && !(count(ops) && ops > 0)) {
+    throw new HarnessError(
+      "BAD_OPTION",
+      `limits.opsPerInvocation must be an integer > 0 or false, got ${ops}`,
     );
   }
   const config = readWorkerConfig(path.join(options.root ?? ROOT, "wrangler.jsonc"));

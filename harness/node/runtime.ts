@@ -13,7 +13,14 @@ import {
   type MiniflareOptions,
   type Request as MfRequest,
 } from "miniflare";
-import { CLOCK_OFFSET_HEADER } from "../workers/clock-header";
+import {
+  CLOCK_OFFSET_HEADER,
+  HIDDEN,
+  KV_MODE_HEADER,
+  type BindingConfig,
+  type KvMode,
+  type ServiceProps,
+} from "../workers/harness-env";
 import { ISOLATE_RESET_HEADER } from "../workers/isolate-reset";
 import type { LayerConfig } from "../workers/layer-state";
 import { HarnessError } from "../errors";
@@ -27,6 +34,8 @@ export interface RuntimeSpec {
   /** Worker vars: wrangler.jsonc vars merged with the harness's overrides. */
   vars: Record<string, string>;
   layer: LayerConfig;
+  /** KV operations allowed per Worker invocation (production: 1000); unlimited when absent. */
+  opsPerInvocation?: number;
   code: { entry: string; layer: string; probe?: string };
   /** Answers the Worker's outbound fetch (msw). */
   outbound: (request: Request) => Promise<Response>;
@@ -82,12 +91,28 @@ const text = (value: string): Binding => ({ type: "text", value });
 const json = (value: unknown): Binding => ({ type: "json", value }) as Binding;
 const kvNamespace = (id: string): Binding => ({ type: "kv", id });
 const r2Bucket = (name: string): Binding => ({ type: "r2", name });
-const rpc = (worker: string, exportName: string, props: Record<string, unknown>): Binding => ({
+const rpc = (worker: string, exportName: string, props?: Record<string, unknown>): Binding => ({
   type: "worker",
   worker,
   exportName,
-  props,
+  ...(props ? { props } : {}),
 });
+
+/** The Miniflare external plugin that turns `unsafe:harness-kv` into a workerd kvNamespace. */
+const KV_PLUGIN = path.join(import.meta.dirname, "kv-binding-plugin.mjs");
+
+/**
+ * A real KvNamespace binding whose backend is the kv-layer worker's `KvService` entrypoint (KV's
+ * HTTP protocol). `core:user:<name>` is how Miniflare names a user worker's workerd service.
+ */
+const layerKv = (props: ServiceProps): Binding =>
+  ({
+    type: "unsafe:harness-kv",
+    service: "core:user:kv-layer",
+    entrypoint: "KvService",
+    props,
+    dev: { plugin: { package: KV_PLUGIN, name: "harness-kv" } },
+  }) as unknown as Binding;
 
 /** One worker in Miniflare 5's `workers[]` shape: a single ES module and its env. */
 function worker(
@@ -153,15 +178,37 @@ function options(spec: RuntimeSpec): MiniflareOptions {
   const outboundService = outboundFetcher(spec.outbound);
   const r2 = Object.fromEntries(config.r2.map((b) => [b.binding, r2Bucket(b.bucketName)]));
   const vars = Object.fromEntries(Object.entries(spec.vars).map(([k, v]) => [k, text(v)]));
-  const layerBinding = (i: number) => rpc("kv-layer", "KvLayer", { isolate: i });
+  const rawKv = kvNamespace(config.kv.namespaceId);
+  const kvBindings = (i: number, suffix = ""): Record<string, Binding> => ({
+    [`${HIDDEN.layer}${suffix}`]: layerKv({ isolate: i, read: "get" }),
+    [`${HIDDEN.layerMeta}${suffix}`]: layerKv({ isolate: i, read: "getWithMetadata" }),
+  });
+  const bindingConfig = (i: number): BindingConfig => ({
+    binding: config.kv.binding,
+    isolate: i,
+    ...(spec.opsPerInvocation !== undefined ? { opsPerInvocation: spec.opsPerInvocation } : {}),
+  });
   const workers: WorkerEntry[] = Array.from({ length: spec.isolates }, (_, i) =>
     worker(
       spec,
       shareWorkerName(i),
       { path: "entry.worker.js", contents: mutationPrelude() + code.entry },
-      { ...vars, ...r2, [config.kv.binding]: layerBinding(i) },
+      {
+        ...vars,
+        ...r2,
+        [HIDDEN.config]: json(bindingConfig(i)),
+        [HIDDEN.raw]: rawKv,
+        ...kvBindings(i),
+      },
       { outboundService } as WorkerEntry["dev"],
     ),
+  );
+  // The layer reads each isolate's operation counts (a cycle of service bindings is fine).
+  const peers = Object.fromEntries(
+    Array.from({ length: spec.isolates }, (_, i) => [
+      `ISOLATE_${i}`,
+      rpc(shareWorkerName(i), "IsolateControl"),
+    ]),
   );
   workers.push(
     worker(
@@ -170,19 +217,25 @@ function options(spec: RuntimeSpec): MiniflareOptions {
       { path: "kv-layer.worker.js", contents: code.layer },
       {
         HARNESS_CONFIG: json(layer),
-        RAW_KV: kvNamespace(config.kv.namespaceId),
+        RAW_KV: rawKv,
         ...(config.r2[0] ? { RAW_R2: r2Bucket(config.r2[0].bucketName) } : {}),
+        ...peers,
+        ...(code.probe ? { PROBE: rpc("kv-probe", "IsolateControl") } : {}),
       },
     ),
   );
   if (code.probe) {
-    const layers = Array.from({ length: spec.isolates }, (_, i) => [`LAYER_${i}`, layerBinding(i)]);
+    const layers = Array.from({ length: spec.isolates }, (_, i) => kvBindings(i, `_${i}`));
     workers.push(
       worker(
         spec,
         "kv-probe",
         { path: "probe.worker.js", contents: code.probe },
-        { RAW: kvNamespace(config.kv.namespaceId), ...Object.fromEntries(layers) },
+        {
+          [HIDDEN.config]: json(bindingConfig(0)),
+          [HIDDEN.raw]: rawKv,
+          ...Object.assign({}, ...layers),
+        },
       ),
     );
   }
@@ -278,18 +331,23 @@ export class Runtime {
     return this.#mf.dispatchFetch(url, { ...init, headers: [...headers] } as never);
   }
 
-  /** A request to share worker `isolate`, on the virtual clock `offsetMs` ahead of real time. */
+  /**
+   * A request to share worker `isolate`, on the virtual clock `offsetMs` ahead of real time, its
+   * KV calls in `kvMode`.
+   */
   async fetch(
     isolate: number,
     url: string,
     init: RequestInit,
     offsetMs: number,
+    kvMode: KvMode,
   ): Promise<Response> {
     const headers = new Headers(init.headers);
     headers.set(CLOCK_OFFSET_HEADER, String(offsetMs));
     // Only `resetIsolate()` may ask the entry worker to drop its isolate's memory.
     headers.delete(ISOLATE_RESET_HEADER);
     for (const [name, value] of mutationRequestHeaders()) headers.set(name, value);
+    headers.set(KV_MODE_HEADER, kvMode);
     const res = await this.#dispatch(shareWorkerName(isolate), url, { ...init, headers });
     const noBody = [101, 204, 205, 304].includes(res.status) || init.method === "HEAD";
     const body = noBody ? null : await res.arrayBuffer();
@@ -324,7 +382,13 @@ export class Runtime {
   }
 
   /** One KV call through the test probe worker; returns its `{ ok, value | error }` JSON. */
-  async probe(call: { target: string; method: string; args: unknown[] }): Promise<unknown> {
+  async probe(call: {
+    target: string;
+    method?: string;
+    args: unknown[];
+    scenario?: string;
+    mode: KvMode;
+  }): Promise<unknown> {
     const res = await this.#dispatch("kv-probe", "http://kv-probe/", {
       method: "POST",
       body: JSON.stringify(call),

@@ -24,6 +24,7 @@ function decode(value: unknown): unknown {
     if ("$map" in v)
       return new Map((v.$map as [unknown, unknown][]).map(([k, x]) => [k, decode(x)]));
     if ("$bytes" in v) return new Uint8Array(v.$bytes as number[]);
+    if ("$undefined" in v) return undefined;
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, decode(x)]));
   }
   return value;
@@ -32,6 +33,8 @@ function decode(value: unknown): unknown {
 export interface ProbeHarness {
   harness: HarnessImpl;
   call(target: string, method: string, ...args: unknown[]): Promise<unknown>;
+  /** A named scenario of `probe.worker.ts` (Blobs, class instances, the binding's surface). */
+  scenario(target: string, name: string, key: string, arg?: number): Promise<unknown>;
 }
 
 /**
@@ -49,6 +52,11 @@ export async function createProbeHarness(options: InternalOptions = {}): Promise
     harness,
     async call(target, method, ...args) {
       const result = await harness.probe(target, method, ...args);
+      if (!result.ok) throw new ProbeError(result.error.name, result.error.message);
+      return decode(result.value);
+    },
+    async scenario(target, name, key, arg) {
+      const result = await harness.probeScenario(target, name, key, arg);
       if (!result.ok) throw new ProbeError(result.error.name, result.error.message);
       return decode(result.value);
     },

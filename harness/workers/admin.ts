@@ -1,14 +1,44 @@
 /**
  * @module harness/workers/admin
  * The Node-side control surface of the kv-layer worker: direct store access (virtual expiry, no
- * faults, no edge caches, not counted), fault rules, counters and the clock offset. Reached only
- * through Miniflare's `getWorker("kv-layer")`; share workers have no binding to it.
+ * faults, no edge caches, not counted, seen at once everywhere), fault rules, counters and the
+ * clock offset. Reached only by Node's `dispatchFetch`; share workers have no binding to it.
  */
-import type { KvSnapshot, KvSnapshotEntry } from "../types";
+import type { CountersReport, KvCounters, KvSnapshot, KvSnapshotEntry } from "../types";
 import type { LayerState } from "./layer-state";
 import { VirtualStore } from "./virtual-store";
 
 export type AdminCommand = { cmd: string } & Record<string, unknown>;
+
+type OpCounts = Pick<KvCounters, "reads" | "writes" | "deletes" | "lists">;
+
+/** The isolates that count their own KV operations. */
+export interface Peers {
+  counts(): Promise<[number, OpCounts][]>;
+  reset(): Promise<void>;
+}
+
+const ZERO: KvCounters = { reads: 0, writes: 0, deletes: 0, lists: 0, faults: 0, rateLimited: 0 };
+
+/** Per-isolate counters: operations counted in each isolate, faults and 429s in the layer. */
+async function report(state: LayerState, peers: Peers): Promise<CountersReport> {
+  const isolates: KvCounters[] = Array.from({ length: state.config.isolates }, (_, i) => ({
+    ...ZERO,
+    ...state.countsFor(i),
+  }));
+  for (const [i, counts] of await peers.counts()) {
+    const c = (isolates[i] ??= { ...ZERO, ...state.countsFor(i) });
+    c.reads += counts.reads;
+    c.writes += counts.writes;
+    c.deletes += counts.deletes;
+    c.lists += counts.lists;
+  }
+  const total = { ...ZERO };
+  for (const c of isolates) {
+    for (const k of Object.keys(total) as (keyof KvCounters)[]) total[k] += c[k];
+  }
+  return { total, isolates };
+}
 
 function toBase64(bytes: Uint8Array): string {
   let binary = "";
@@ -91,6 +121,7 @@ export async function runAdmin(
   state: LayerState,
   store: VirtualStore,
   c: AdminCommand,
+  peers: Peers,
   r2?: R2Bucket,
 ): Promise<unknown> {
   const key = c.key as string;
@@ -105,12 +136,14 @@ export async function runAdmin(
     case "faults.list":
       return state.faults.list();
     case "counters":
-      return state.report();
+      return report(state, peers);
     case "counters.reset":
-      state.resetCounters();
+      state.resetCounts();
+      await peers.reset();
       return null;
     case "layer.reset":
       state.reset();
+      await peers.reset();
       return null;
     case "kv.get":
       return store.get(key, "text");
@@ -125,9 +158,11 @@ export async function runAdmin(
     }
     case "kv.put":
       await store.put(key, c.value as string, c.options as KVNamespacePutOptions | undefined);
+      state.forget(key);
       return null;
     case "kv.delete":
       await store.delete(key);
+      state.forget(key);
       return null;
     case "kv.list":
       return store.list(c.options as KVNamespaceListOptions | undefined);
@@ -135,12 +170,14 @@ export async function runAdmin(
       return snapshot(store, c.prefix as string | undefined);
     case "kv.load":
       await load(store, c.snapshot as KvSnapshot);
+      state.forget();
       return null;
     case "kv.clear":
       // Offset 0: expired-but-stored entries are deleted too.
       await inBatches(await listAll(new VirtualStore(store.raw, () => 0)), (k) =>
         store.raw.delete(k.name),
       );
+      state.forget();
       return null;
     case "r2.get": {
       const object = await requireR2(r2).get(key);

@@ -1,36 +1,84 @@
 /**
  * @module harness/workers/entry.worker
- * Wraps the share Worker: per request, points the Worker's clock at the virtual clock, then hands
- * the request to the unchanged Worker. Node sends the clock offset with every request (one header,
- * removed here), so the Worker's env is exactly its own. Bodies are read in full first. A reset
- * request (`Harness.reset()`) drops the isolate's memory instead of reaching the Worker.
+ * Wraps the share Worker: per request, points the Worker's clock at the virtual clock, builds the
+ * Worker's env (its own bindings, with `SHARE_DATA_KV` the KVNamespace-exact binding of
+ * `kv-binding.ts`) and hands the request to the unchanged Worker. Node sends the clock offset and
+ * the KV mode with every request (headers, removed here). Bodies are read in full first.
+ * `IsolateControl` lets the KV layer read this isolate's KV operation counts. A reset request
+ * (`Harness.reset()`) drops the isolate's memory instead of reaching the Worker.
  */
+import { WorkerEntrypoint } from "cloudflare:workers";
 import { setClock } from "../../src/clock";
 import worker from "../../src/index";
 import { resetIsolateState } from "../../src/state";
-import { CLOCK_OFFSET_HEADER } from "./clock-header";
+import {
+  CLOCK_OFFSET_HEADER,
+  HIDDEN,
+  KV_MODE_HEADER,
+  ownBindings,
+  type BindingConfig,
+} from "./harness-env";
+import { createKvBinding, isolateCounts, resetIsolateCounts } from "./kv-binding";
 import { ISOLATE_RESET_HEADER } from "./isolate-reset";
 import { openMutationScope } from "./mutation-switch";
 
 type Handler = { fetch(request: Request, env: unknown, ctx: ExecutionContext): Promise<Response> };
+type HarnessEnv = Record<string, unknown>;
+
+let own: Record<string, unknown> | undefined;
+
+function workerEnv(env: HarnessEnv, mode: string | null): Record<string, unknown> {
+  own ??= ownBindings(env);
+  const config = env[HIDDEN.config] as BindingConfig;
+  const binding = createKvBinding(
+    {
+      raw: env[HIDDEN.raw] as KVNamespace,
+      layer: env[HIDDEN.layer] as KVNamespace,
+      layerMeta: env[HIDDEN.layerMeta] as KVNamespace,
+    },
+    {
+      mode: mode === "direct" ? "direct" : "layer",
+      isolate: config.isolate,
+      ...(config.opsPerInvocation === undefined
+        ? {}
+        : { opsPerInvocation: config.opsPerInvocation }),
+    },
+  );
+  return { ...own, [config.binding]: binding };
+}
 
 export default {
-  async fetch(request: Request, env: unknown, ctx: ExecutionContext): Promise<Response> {
+  async fetch(request: Request, env: HarnessEnv, ctx: ExecutionContext): Promise<Response> {
     if (request.headers.has(ISOLATE_RESET_HEADER)) {
       // Harness.reset(): this isolate forgets everything, as a newly started one would.
       resetIsolateState();
+      resetIsolateCounts();
       return new Response(null, { status: 204 });
     }
     const offset = Number(request.headers.get(CLOCK_OFFSET_HEADER) ?? 0) || 0;
+    const mode = request.headers.get(KV_MODE_HEADER);
     const headers = new Headers(request.headers);
     headers.delete(CLOCK_OFFSET_HEADER);
     const mutation = openMutationScope(headers);
+    headers.delete(KV_MODE_HEADER);
     // Read the whole body first: when the Worker refuses a large body unread (413/415), workerd
     // would otherwise close the local connection while Node is still sending it, and the caller
     // would see ECONNRESET instead of the answer. (Production's edge answers either way.)
     const body = request.body === null ? null : await request.arrayBuffer();
     request = new Request(request, { headers, body });
     setClock(() => Date.now() + offset);
-    return mutation.close(await (worker as unknown as Handler).fetch(request, env, ctx));
+    return mutation.close(
+      await (worker as unknown as Handler).fetch(request, workerEnv(env, mode), ctx),
+    );
   },
 };
+
+/** Reached only by the KV layer (a service binding), never by a request. */
+export class IsolateControl extends WorkerEntrypoint {
+  counts() {
+    return isolateCounts();
+  }
+  resetCounts() {
+    resetIsolateCounts();
+  }
+}

@@ -1,25 +1,37 @@
 /**
  * @module harness/workers/kv-layer
- * The KV operations one isolate's Worker performs, in order: count, apply a fault rule, enforce the
- * production write limit, serve from the location's edge cache, then the virtual-clock store.
+ * The KV operations one location (isolate) performs, in order: validate the call as KV does,
+ * spend the daily count (opt-in), apply a fault rule, then either hand the call to Miniflare's KV
+ * (profile `miniflare`) or run the production model: the same-key write limit, the location's
+ * edge cache (one entry per key for every read form), replication delay, opaque cursors.
  */
-import type { FaultRule, KvOp } from "../types";
-import { cacheId } from "./edge-cache";
-import { injectedClientError, kvStatusError, methodOf, networkError } from "./kv-errors";
+import type { FaultRule } from "../types";
+import type { DailyCounts } from "./daily-limits";
+import { asServiceError, faultOpOf, KvServiceError, type KvAnswer, type KvCall } from "./kv-call";
+import { injectedClientError, KV_LIMITS, kvStatusError, networkError } from "./kv-errors";
+import {
+  validateBulk,
+  validateCacheTtl,
+  validateKeyName,
+  validateList,
+  validatePut,
+  validateValueLength,
+  type BulkType,
+} from "./kv-validate";
 import type { LayerState } from "./layer-state";
-import type { VirtualStore } from "./virtual-store";
+import type { StoredEntry, VirtualStore } from "./virtual-store";
+
+type Call<Op extends KvCall["op"]> = Extract<KvCall, { op: Op }>;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const HIT = "HIT";
+const MISS = "MISS";
 
-function typeOf(options: unknown): string {
-  if (typeof options === "string") return options;
-  const type = (options as { type?: string } | undefined)?.type;
-  return type ?? "text";
-}
-
-function cacheTtlMs(options: unknown): number {
-  const ttl = (options as { cacheTtl?: number } | undefined)?.cacheTtl;
-  return typeof ttl === "number" ? ttl * 1000 : 0;
+/** Numbers for Miniflare's binding from the strings workerd sent (absent stays absent). */
+function numbers(options: Record<string, string | undefined>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(options)) if (v !== undefined) out[k] = Number(v);
+  return out;
 }
 
 export class KvLayerOps {
@@ -33,135 +45,318 @@ export class KvLayerOps {
     return this.state.config.profile === "production";
   }
 
-  async get(key: string | string[], options?: unknown): Promise<unknown> {
-    await this.#enter("get", key, "reads", Array.isArray(key));
-    return this.#cachedRead(key, options, "get");
-  }
-
-  async getWithMetadata(key: string | string[], options?: unknown): Promise<unknown> {
-    await this.#enter("getWithMetadata", key, "reads", Array.isArray(key));
-    return this.#cachedRead(key, options, "meta");
-  }
-
-  async put(key: string, value: never, options?: KVNamespacePutOptions): Promise<void> {
-    await this.#enter("put", key, "writes");
-    if (this.production) {
-      const now = this.store.now();
-      const last = this.state.lastWrite.get(key);
-      if (last !== undefined && now - last < 1000) {
-        this.state.countersFor(this.isolate).rateLimited += 1;
-        throw kvStatusError("PUT", 429);
+  /** Run one call; Miniflare's binding errors come back as the service errors they were. */
+  async run(call: KvCall): Promise<KvAnswer> {
+    try {
+      switch (call.op) {
+        case "get":
+          return await this.#get(call);
+        case "bulk":
+          return await this.#bulk(call);
+        case "put":
+          return await this.#put(call);
+        case "delete":
+          return await this.#delete(call);
+        case "list":
+          return await this.#list(call);
       }
-    }
-    await this.store.put(key, value, options);
-    if (this.production) {
-      this.state.lastWrite.set(key, this.store.now());
-      this.#writerSees(key);
+    } catch (e) {
+      throw asServiceError(e);
     }
   }
 
-  async delete(key: string): Promise<void> {
-    await this.#enter("delete", key, "deletes");
-    await this.store.delete(key);
-    if (this.production) this.#writerSees(key);
+  async #get(call: Call<"get">): Promise<KvAnswer> {
+    const cacheTtl = validateCacheTtl(call.cacheTtl);
+    this.#spend("reads", 1);
+    await this.#fault(call);
+    if (!this.production) {
+      const result = (await this.store.getWithMetadata(call.key, {
+        type: "stream",
+        ...(cacheTtl !== undefined ? { cacheTtl } : {}),
+      })) as { value: ReadableStream | null; metadata: unknown };
+      return result.value === null
+        ? { kind: "missing" }
+        : { kind: "value", body: result.value, metadata: result.metadata };
+    }
+    const { entry, cacheStatus } = await this.#read(call.key, cacheTtl);
+    return entry
+      ? { kind: "value", body: entry.bytes, metadata: entry.metadata, cacheStatus }
+      : { kind: "missing", cacheStatus };
   }
 
-  async list(options?: KVNamespaceListOptions): Promise<unknown> {
-    await this.#enter("list", options?.prefix ?? "", "lists");
-    if (!this.production) return this.store.list(options);
-    const cache = this.state.cacheFor(this.isolate);
-    const id = cacheId.list(options);
-    const hit = cache.read(id, this.store.now());
-    if (hit) return hit.value;
-    const result = await this.store.list(options);
-    cache.write(id, result, this.#until(options));
-    return result;
+  async #bulk(call: Call<"bulk">): Promise<KvAnswer> {
+    const { keys, type } = validateBulk(call);
+    if (!this.production) {
+      this.#spend("reads", keys.length);
+      await this.#fault(call);
+      const options = {
+        ...(call.type !== undefined ? { type: call.type } : {}),
+        ...(call.cacheTtl !== undefined ? { cacheTtl: Number(call.cacheTtl) } : {}),
+      };
+      const map = (await (call.read === "getWithMetadata"
+        ? this.store.getWithMetadata(keys, options)
+        : this.store.get(keys, options))) as Map<string, unknown>;
+      return { kind: "json", value: Object.fromEntries(map) };
+    }
+    let cacheTtl: number | undefined;
+    keys.forEach((key, i) => {
+      validateKeyName(key);
+      if (i === 0) cacheTtl = validateCacheTtl(call.cacheTtl);
+    });
+    this.#spend("reads", keys.length);
+    await this.#fault(call);
+    const out: Record<string, unknown> = {};
+    let size = 0;
+    for (const key of keys) {
+      const { entry } = await this.#read(key, cacheTtl);
+      if (!entry) {
+        out[key] = null;
+        continue;
+      }
+      const text = new TextDecoder().decode(entry.bytes);
+      size += text.length;
+      const value = bulkValue(text, type);
+      out[key] = call.read === "getWithMetadata" ? { value, metadata: entry.metadata } : value;
+    }
+    if (size > KV_LIMITS.valueBytes) {
+      throw new KvServiceError(413, "Total size of request exceeds the limit of 25MB");
+    }
+    return { kind: "json", value: out };
   }
 
-  #writerSees(key: string): void {
-    if (this.state.config.writerSeesOwnWrites) this.state.cacheFor(this.isolate).invalidate(key);
+  async #put(call: Call<"put">): Promise<KvAnswer> {
+    const options = validatePut(call, Math.floor(this.store.now() / 1000));
+    if (call.length !== undefined) validateValueLength(call.length);
+    const raw = {
+      ...numbers({ expirationTtl: call.expirationTtl, expiration: call.expiration }),
+      ...(options.metadata !== undefined ? { metadata: options.metadata } : {}),
+    };
+    if (!this.production) {
+      this.#spend("writes", 1);
+      await this.#fault(call);
+      await this.store.put(call.key, call.body ?? "", raw);
+      return { kind: "done" };
+    }
+    // The model keeps every version's bytes, and the size check needs them all.
+    const bytes = new Uint8Array(await new Response(call.body).arrayBuffer());
+    validateValueLength(bytes.byteLength);
+    this.#spend("writes", 1);
+    await this.#fault(call);
+    const entry: StoredEntry = {
+      bytes,
+      metadata: options.metadata ?? null,
+      ...(options.expiration !== undefined ? { expiration: options.expiration } : {}),
+    };
+    await this.#write(call.key, entry, () => this.store.put(call.key, bytes, raw), true);
+    return { kind: "done" };
   }
 
-  #until(options: unknown): number {
-    const window = Math.max(60_000, this.state.config.edgeCacheTtlMs, cacheTtlMs(options));
-    return this.store.now() + window;
+  async #delete(call: Call<"delete">): Promise<KvAnswer> {
+    this.#spend("deletes", 1);
+    await this.#fault(call);
+    if (!this.production) {
+      await this.store.delete(call.key);
+      return { kind: "done" };
+    }
+    const limited = this.state.config.writeRate.deletesCount;
+    await this.#write(call.key, null, () => this.store.delete(call.key), limited);
+    return { kind: "done" };
   }
 
-  /** Reads through the location's edge cache (production) or straight to the store. */
-  async #cachedRead(key: string | string[], options: unknown, kind: "get" | "meta") {
-    const type = typeOf(options);
-    const read = (k: string | string[]) =>
-      kind === "get" ? this.store.get(k, options) : this.store.getWithMetadata(k, options);
-    if (!this.production || type === "stream") return read(key);
-    const cache = this.state.cacheFor(this.isolate);
-    const idOf = (k: string) => (kind === "get" ? cacheId.get(type, k) : cacheId.meta(type, k));
+  async #list(call: Call<"list">): Promise<KvAnswer> {
+    const { limit, prefix } = validateList(call);
+    if (!this.production) {
+      this.#spend("lists", 1);
+      await this.#fault(call);
+      const page = await this.store.list({
+        ...numbers({ limit: call.limit }),
+        ...(call.prefix !== undefined ? { prefix: call.prefix } : {}),
+        ...(call.cursor !== undefined ? { cursor: call.cursor } : {}),
+      });
+      return {
+        kind: "json",
+        value: listBody(page.keys, page.list_complete ? undefined : page.cursor),
+      };
+    }
+    const cursor = call.cursor ? await this.state.cursors.open(call.cursor, prefix) : undefined;
+    this.#spend("lists", 1);
+    await this.#fault(call);
     const now = this.store.now();
-    if (!Array.isArray(key)) {
-      const hit = cache.read(idOf(key), now);
-      if (hit) return hit.value;
-      const value = await read(key);
-      cache.write(idOf(key), value, await this.#untilAlive(key, options));
-      return value;
-    }
-    const result = new Map<string, unknown>();
-    const missing = key.filter((k) => !cache.read(idOf(k), now));
-    const fresh = missing.length ? ((await read(missing)) as Map<string, unknown>) : new Map();
-    for (const k of key) {
-      if (fresh.has(k)) {
-        result.set(k, fresh.get(k));
-        cache.write(idOf(k), fresh.get(k), await this.#untilAlive(k, options));
-      } else {
-        result.set(k, cache.read(idOf(k), now)?.value ?? null);
+    const cache = this.state.cacheFor(this.isolate);
+    const id = JSON.stringify([prefix ?? null, cursor ?? null, limit]);
+    const ttlMs = this.state.config.edgeCacheTtlMs;
+    const hit = cache.readList(id, now, ttlMs);
+    if (hit) return { kind: "json", value: hit.page, cacheStatus: HIT };
+    const page = await this.store.list({
+      limit,
+      ...(prefix !== undefined ? { prefix } : {}),
+      ...(cursor !== undefined ? { cursor } : {}),
+    });
+    const keys = this.#replicatedKeys(page.keys, now);
+    const next = page.list_complete
+      ? undefined
+      : await this.state.cursors.seal(page.cursor, prefix);
+    const body = listBody(keys, next);
+    const arrival = this.state.replication.nextArrivalUnder(prefix ?? "", this.isolate, now);
+    cache.writeList(id, body, now, Math.min(now + ttlMs, arrival ?? Infinity));
+    return { kind: "json", value: body, cacheStatus: MISS };
+  }
+
+  /** A list page as this location sees it: keys whose writes have not reached it look older. */
+  #replicatedKeys(keys: KVNamespaceListKey<unknown>[], now: number): KVNamespaceListKey<unknown>[] {
+    const out: KVNamespaceListKey<unknown>[] = [];
+    for (const key of keys) {
+      const seen = this.state.replication.visible(key.name, this.isolate, now);
+      if (!seen) {
+        out.push(key);
+        continue;
       }
+      const entry = alive(seen.entry, now);
+      if (!entry) continue;
+      out.push({
+        name: key.name,
+        ...(entry.expiration !== undefined ? { expiration: entry.expiration } : {}),
+        ...(entry.metadata !== null && entry.metadata !== undefined
+          ? { metadata: entry.metadata }
+          : {}),
+      });
     }
-    return result;
+    return out;
   }
 
-  /** Expiry takes precedence over caching: never serve a cached value past its expiration. */
-  async #untilAlive(key: string, options: unknown): Promise<number> {
-    const until = this.#until(options);
-    const expiration = await this.store.expirationOf(key);
-    return expiration === undefined ? until : Math.min(until, expiration * 1000);
-  }
-
-  /** Count the op, then let the first matching fault rule act on it. */
-  async #enter(
-    op: KvOp,
-    key: string | string[],
-    counter: "reads" | "writes" | "deletes" | "lists",
-    bulk = false,
-  ) {
-    const counters = this.state.countersFor(this.isolate);
-    counters[counter] += 1;
-    const rule = this.state.faults.decide(
-      Array.isArray(key)
-        ? { op, key: key[0] ?? "", keys: key, isolate: this.isolate }
-        : { op, key, isolate: this.isolate },
+  /** Production read of one key through this location's edge cache and the replication model. */
+  async #read(
+    key: string,
+    cacheTtl: number | undefined,
+  ): Promise<{ entry: StoredEntry | null; cacheStatus: string }> {
+    const now = this.store.now();
+    const ttlMs = cacheTtl !== undefined ? cacheTtl * 1000 : this.state.config.edgeCacheTtlMs;
+    const cache = this.state.cacheFor(this.isolate);
+    const hit = cache.read(key, now, ttlMs);
+    if (hit) return { entry: alive(hit.entry, now), cacheStatus: HIT };
+    const seen = this.state.replication.visible(key, this.isolate, now);
+    const entry = seen ? alive(seen.entry, now) : await this.store.entry(key);
+    // Expiry takes precedence over caching; a cached old version ends when a newer write arrives.
+    const arrival = this.state.replication.nextArrival(key, this.isolate, now);
+    const until = Math.min(
+      now + ttlMs,
+      entry?.expiration !== undefined ? entry.expiration * 1000 : Infinity,
+      arrival ?? Infinity,
     );
-    if (rule) await this.#apply(rule, op, bulk);
+    cache.write(key, entry, now, until);
+    return { entry, cacheStatus: MISS };
   }
 
-  async #apply(rule: FaultRule, op: KvOp, bulk: boolean): Promise<void> {
-    const counters = this.state.countersFor(this.isolate);
+  /**
+   * Production write (`entry` null: delete). The same-key slot is taken before anything is
+   * awaited; accepted writes reach the store in the order they were accepted.
+   */
+  async #write(
+    key: string,
+    entry: StoredEntry | null,
+    apply: () => Promise<void>,
+    limited: boolean,
+  ): Promise<void> {
+    const { state } = this;
+    const at = this.store.now();
+    if (limited && !state.writeLimit.tryAcquire(key, at)) {
+      state.countsFor(this.isolate).rateLimited += 1;
+      throw kvStatusError("PUT", 429);
+    }
+    await state.inOrder(key, async () => {
+      const base = state.replication.tracks(key, this.store.now())
+        ? null
+        : await this.store.entry(key);
+      try {
+        await apply();
+      } catch (e) {
+        if (limited) state.writeLimit.release(key, at);
+        throw e;
+      }
+      state.replication.record(key, entry, this.isolate, this.store.now(), base);
+      if (state.config.writerSeesOwnWrites) {
+        state.cacheFor(this.isolate).drop(key);
+        state.cacheFor(this.isolate).dropLists();
+      }
+    });
+  }
+
+  #spend(kind: keyof DailyCounts, n: number): void {
+    this.state.daily?.spend(kind, n, this.store.now());
+  }
+
+  /** Let the first matching fault rule act on the call. */
+  async #fault(call: KvCall): Promise<void> {
+    const { op, bulk } = faultOpOf(call);
+    const keys = call.op === "bulk" ? (call.keys as string[]) : undefined;
+    const key =
+      call.op === "list" ? (call.prefix ?? "") : call.op === "bulk" ? (keys?.[0] ?? "") : call.key;
+    const rule = this.state.faults.decide({
+      op,
+      key,
+      ...(keys ? { keys } : {}),
+      isolate: this.isolate,
+    });
+    if (rule) await this.#apply(rule, call, op, bulk);
+  }
+
+  async #apply(
+    rule: FaultRule,
+    call: KvCall,
+    op: ReturnType<typeof faultOpOf>["op"],
+    bulk: boolean,
+  ) {
+    const counts = this.state.countsFor(this.isolate);
     switch (rule.kind) {
       case "latency":
         await sleep((rule.ms ?? 0) + this.state.faults.fraction(rule.id) * (rule.jitterMs ?? 0));
         return;
       case "hang":
         await sleep(rule.ms ?? 30_000);
-        counters.faults += 1;
+        counts.faults += 1;
         throw networkError();
       case "network":
-        counters.faults += 1;
+        counts.faults += 1;
         throw networkError();
       case "error": {
-        counters.faults += 1;
+        counts.faults += 1;
         const status = rule.status ?? 500;
         if (status === 400 || status === 413 || status === 414) {
           throw injectedClientError(op, bulk, status, rule.reason);
         }
-        throw kvStatusError(methodOf(op, bulk), status);
+        // The METHOD label is workerd's, on the Worker's side; only status and text travel.
+        throw kvStatusError(call.op === "put" ? "PUT" : "GET", status);
       }
     }
   }
+}
+
+/** Expiry takes precedence: an entry past its expiration is missing. */
+function alive(entry: StoredEntry | null, now: number): StoredEntry | null {
+  return entry && entry.expiration !== undefined && entry.expiration * 1000 <= now ? null : entry;
+}
+
+function bulkValue(text: string, type: BulkType): unknown {
+  if (type === "text") return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new KvServiceError(
+      400,
+      "At least one of the requested keys corresponds to a non-json value",
+    );
+  }
+}
+
+/** KV's list wire format: metadata travels as JSON text, which workerd parses back. */
+function listBody(keys: KVNamespaceListKey<unknown>[], cursor: string | undefined) {
+  return {
+    keys: keys.map((k) => ({
+      name: k.name,
+      ...(k.expiration !== undefined ? { expiration: k.expiration } : {}),
+      ...(k.metadata !== undefined ? { metadata: JSON.stringify(k.metadata) } : {}),
+    })),
+    list_complete: cursor === undefined,
+    ...(cursor !== undefined ? { cursor } : {}),
+  };
 }

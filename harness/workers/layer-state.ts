@@ -1,11 +1,16 @@
 /**
  * @module harness/workers/layer-state
  * Everything the KV layer remembers, held in the kv-layer worker's single isolate: config, fault
- * rules, per-isolate counters and edge caches, per-key last write times and the clock offset.
+ * rules, per-isolate fault counts and edge caches, the same-key write limit, the replication
+ * model, the daily counts, per-key write queues and the clock offset.
  */
-import type { CountersReport, FaultRule, KvCounters, KvProfile } from "../types";
+import type { FaultRule, KvCounters, KvProfile } from "../types";
+import { DailyLimits, type DailyCounts } from "./daily-limits";
 import { EdgeCache } from "./edge-cache";
 import { FaultTable } from "./faults";
+import { CursorSeal } from "./kv-cursors";
+import { Replication } from "./replication";
+import { WriteLimit } from "./write-limit";
 
 /** Passed to the kv-layer worker as the `HARNESS_CONFIG` JSON binding at every boot. */
 export interface LayerConfig {
@@ -16,65 +21,96 @@ export interface LayerConfig {
   seed: number;
   offsetMs: number;
   rules: FaultRule[];
+  /** Production: extra same-key writes accepted per second, and whether deletes count. */
+  writeRate: { burst: number; deletesCount: boolean };
+  /** Production: a write reaches other locations within this many ms. */
+  replicationWindowMs: number;
+  /** Production, opt-in: daily operation counts (the free plan's). */
+  daily?: DailyCounts;
 }
 
-export function emptyCounters(): KvCounters {
-  return { reads: 0, writes: 0, deletes: 0, lists: 0, faults: 0, rateLimited: 0 };
-}
+/** What the layer itself counts; reads, writes, deletes and lists are counted in each isolate. */
+export type LayerCounts = Pick<KvCounters, "faults" | "rateLimited">;
 
 export class LayerState {
   readonly config: LayerConfig;
   readonly faults: FaultTable;
   offsetMs: number;
-  counters: KvCounters[];
+  counts: LayerCounts[];
   readonly caches: EdgeCache[];
-  /** Production profile: virtual ms of the last accepted write per key. */
-  readonly lastWrite = new Map<string, number>();
+  readonly writeLimit: WriteLimit;
+  readonly replication: Replication;
+  readonly daily: DailyLimits | undefined;
+  readonly cursors: CursorSeal;
+  readonly #queues = new Map<string, Promise<unknown>>();
 
   constructor(config: LayerConfig) {
     this.config = config;
     this.offsetMs = config.offsetMs;
     this.faults = new FaultTable(config.seed);
     this.faults.set(config.rules);
-    this.counters = Array.from({ length: config.isolates }, emptyCounters);
+    this.counts = Array.from({ length: config.isolates }, emptyCounts);
     this.caches = Array.from({ length: config.isolates }, () => new EdgeCache());
+    this.writeLimit = new WriteLimit({ burst: config.writeRate.burst, windowMs: 1000 });
+    this.replication = new Replication({
+      windowMs: config.replicationWindowMs,
+      seed: config.seed,
+      writerSeesOwnWrites: config.writerSeesOwnWrites,
+      locations: config.isolates,
+    });
+    this.daily = config.daily ? new DailyLimits(config.daily) : undefined;
+    this.cursors = new CursorSeal(config.seed);
   }
 
-  countersFor(isolate: number): KvCounters {
-    let c = this.counters[isolate];
-    if (!c) {
-      c = emptyCounters();
-      this.counters[isolate] = c;
-    }
-    return c;
+  countsFor(isolate: number): LayerCounts {
+    return (this.counts[isolate] ??= emptyCounts());
   }
 
   cacheFor(isolate: number): EdgeCache {
-    let cache = this.caches[isolate];
-    if (!cache) {
-      cache = new EdgeCache();
-      this.caches[isolate] = cache;
-    }
-    return cache;
+    return (this.caches[isolate] ??= new EdgeCache());
   }
 
-  report(): CountersReport {
-    const total = emptyCounters();
-    for (const c of this.counters) {
-      for (const k of Object.keys(total) as (keyof KvCounters)[]) total[k] += c[k];
-    }
-    return { total, isolates: this.counters.map((c) => ({ ...c })) };
+  /** Run `fn` after every earlier write to `key` has finished: the store sees accepted order. */
+  inOrder<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.#queues.get(key) ?? Promise.resolve();
+    const next = previous.then(fn, fn);
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#queues.set(key, settled);
+    void settled.then(() => {
+      if (this.#queues.get(key) === settled) this.#queues.delete(key);
+    });
+    return next;
   }
 
-  resetCounters(): void {
-    this.counters = this.counters.map(emptyCounters);
+  resetCounts(): void {
+    this.counts = this.counts.map(emptyCounts);
   }
 
-  /** As booted, but keeping the clock: no rules, zero counters, empty edge caches and write times. */
+  /**
+   * Direct store access (admin writes, loads, clear) is seen everywhere at once: the replication
+   * model stops tracking the key. Edge caches keep what they hold until it expires.
+   */
+  forget(key?: string): void {
+    if (key === undefined) this.replication.clear();
+    else this.replication.forget(key);
+  }
+
+  /**
+   * As booted, but keeping the clock: no rules, zero counters, empty edge caches, no write slots
+   * taken and no writes in flight.
+   */
   reset(): void {
     this.faults.set([]);
-    this.resetCounters();
+    this.resetCounts();
     for (const cache of this.caches) cache.clear();
-    this.lastWrite.clear();
+    this.writeLimit.clear();
+    this.replication.clear();
   }
+}
+
+export function emptyCounts(): LayerCounts {
+  return { faults: 0, rateLimited: 0 };
 }

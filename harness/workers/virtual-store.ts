@@ -5,6 +5,14 @@
  * offset every call is handed to the raw binding untouched, so errors and results stay identical.
  */
 
+/** One stored entry as the production model handles it (bytes, metadata, virtual expiration). */
+export interface StoredEntry {
+  bytes: Uint8Array;
+  metadata: unknown;
+  /** Seconds since the epoch (virtual). */
+  expiration?: number;
+}
+
 type PutOptions = KVNamespacePutOptions | undefined;
 type PutValue = string | ArrayBuffer | ArrayBufferView | ReadableStream;
 type ListOptions = KVNamespaceListOptions | undefined;
@@ -63,7 +71,29 @@ export class VirtualStore {
     }
     const single = result as { value: unknown };
     if (single.value === null || (await this.#alive(key as string))) return result;
+    if (single.value instanceof ReadableStream) await single.value.cancel();
     return { value: null, metadata: null, cacheStatus: null };
+  }
+
+  /** The key's entry with its bytes and expiration, or `null` when missing or expired. */
+  async entry(key: string): Promise<StoredEntry | null> {
+    const result = await this.raw.getWithMetadata(key, "arrayBuffer");
+    if (result.value === null) return null;
+    const expiration = await this.expirationOf(key);
+    if (this.expired(expiration)) return null;
+    return {
+      bytes: new Uint8Array(result.value),
+      metadata: result.metadata,
+      ...(expiration !== undefined ? { expiration } : {}),
+    };
+  }
+
+  /** Store an entry whose expiration is already absolute on the virtual clock (and validated). */
+  putEntry(key: string, entry: StoredEntry): Promise<void> {
+    return this.raw.put(key, entry.bytes, {
+      ...(entry.metadata !== undefined ? { metadata: entry.metadata } : {}),
+      ...(entry.expiration !== undefined ? { expiration: entry.expiration } : {}),
+    });
   }
 
   async put(key: string, value: PutValue, options?: PutOptions): Promise<void> {
