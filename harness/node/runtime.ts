@@ -5,7 +5,8 @@
  * (`share-0..N-1`, one isolate each), the `kv-layer` worker and, for tests, a `kv-probe` worker;
  * Node reaches each of them with plain `dispatchFetch`.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import {
   Miniflare,
@@ -80,6 +81,23 @@ function outboundFetcher(handle: (request: Request) => Promise<Response>) {
     },
   };
 }
+
+/**
+ * On Linux, Miniflare starts workerd through `workerd-with-parent.sh` (`setpriv --pdeathsig`), so
+ * workerd ends when the Node process that started it dies, however it dies: a test worker that
+ * crashed or was killed, a dev server ended with SIGKILL. Otherwise that workerd lived on, holding
+ * its ports and Miniflare's temp folder. A MINIFLARE_WORKERD_PATH set by the user is kept.
+ */
+function workerdEndsWithNode(): void {
+  if (process.platform !== "linux" || process.env.MINIFLARE_WORKERD_PATH) return;
+  const dirs = (process.env.PATH ?? "").split(path.delimiter).filter(Boolean);
+  // Without util-linux's setpriv, workerd starts as Miniflare starts it.
+  if (!dirs.some((dir) => existsSync(path.join(dir, "setpriv")))) return;
+  const fromMiniflare = createRequire(createRequire(import.meta.url).resolve("miniflare"));
+  process.env.HARNESS_WORKERD_BINARY = (fromMiniflare("workerd") as { default: string }).default;
+  process.env.MINIFLARE_WORKERD_PATH = path.join(import.meta.dirname, "workerd-with-parent.sh");
+}
+workerdEndsWithNode();
 
 /** The Miniflare version this module is written against; `runtime.test.ts` trips on any other. */
 export const MINIFLARE_VERSION = "5.20261117.0-beta";

@@ -1,0 +1,154 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  closeRunScope,
+  markedProcesses,
+  openRunScope,
+  RUN_MARKER,
+  runPrefix,
+  sweepStaleRuns,
+} from "./run-scope";
+import { ROOT } from "./run-vitest";
+
+const VITEST = path.join(ROOT, "node_modules/vitest/vitest.mjs");
+const CHILD_RUN_MS = 180_000;
+
+let systemTmp: string;
+beforeEach(() => {
+  systemTmp = mkdtempSync(path.join(tmpdir(), "run-scope-test-"));
+});
+afterEach(() => rmSync(systemTmp, { recursive: true, force: true }));
+
+/** A Node process that waits, started with `env`; resolves once it runs. */
+function idleProcess(env: Record<string, string>): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ["-e", "console.log('up'); setInterval(() => {}, 1000)"],
+      {
+        env: { ...process.env, ...env },
+        stdio: ["ignore", "pipe", "ignore"],
+      },
+    );
+    child.on("error", reject);
+    child.stdout!.once("data", () => resolve(child));
+  });
+}
+
+const running = (pid: number) => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return !/^\d+ \(.*\) Z/.test(stat); // a zombie has ended
+  } catch {
+    return false;
+  }
+};
+
+/** Processes whose process group is `pgid` (Linux). */
+function inGroup(pgid: number): number[] {
+  return readdirSync("/proc")
+    .filter((e) => /^\d+$/.test(e))
+    .filter((e) => {
+      try {
+        const stat = readFileSync(`/proc/${e}/stat`, "utf8");
+        return (
+          Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]) === pgid && running(Number(e))
+        );
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/** A child Vitest run in its own process group, with `tmp` as its system temp folder. */
+function childRun(
+  args: string[],
+  tmp: string,
+): Promise<{ code: number; output: string; pgid: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [VITEST, "run", ...args], {
+      cwd: ROOT,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: {
+        ...process.env,
+        TMPDIR: tmp,
+        [RUN_MARKER]: "",
+        VITE_CONFIG_NATIVE_IGNORE_WARNING: "true",
+      },
+    });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    child.on("error", reject);
+    child.on("exit", (code) => resolve({ code: code ?? 1, output, pgid: child.pid! }));
+  });
+}
+
+describe("a run's scope", () => {
+  it("ends the run's processes and removes its temp folder, and says what it cleaned", async () => {
+    const scope = openRunScope(ROOT, systemTmp);
+    writeFileSync(path.join(scope.dir, "leak.txt"), "x");
+    mkdirSync(path.join(scope.dir, "node-compile-cache"));
+    const child = await idleProcess({ [RUN_MARKER]: scope.name, TMPDIR: scope.dir });
+    const other = await idleProcess({ [RUN_MARKER]: "another-run" });
+    const pid = child.pid!;
+    expect(markedProcesses(scope.name)).toEqual([pid]);
+    expect(closeRunScope(scope)).toEqual({
+      entries: ["leak.txt"],
+      processes: [{ pid, command: expect.stringContaining("setInterval") }],
+    });
+    expect(readdirSync(systemTmp)).toEqual([]);
+    await once(child, "exit");
+    expect(running(pid)).toBe(false);
+    expect(running(other.pid!)).toBe(true);
+    other.kill("SIGKILL");
+  });
+
+  it("cleans up after this checkout's killed runs only", async () => {
+    const gone = await idleProcess({});
+    gone.kill("SIGKILL");
+    await once(gone, "exit");
+    const dead = gone.pid!;
+    const stale = openRunScope(ROOT, systemTmp, dead);
+    const live = openRunScope(ROOT, systemTmp, process.pid);
+    const elsewhere = path.join(systemTmp, `${runPrefix("/another/checkout")}${dead}-x`);
+    mkdirSync(elsewhere);
+    expect(sweepStaleRuns(ROOT, systemTmp)).toEqual([stale.name]);
+    expect(readdirSync(systemTmp).sort()).toEqual([live.name, path.basename(elsewhere)].sort());
+  });
+
+  it(
+    "a suite run leaves the temp folder count and the process table as they were",
+    async () => {
+      const before = readdirSync(systemTmp).length;
+      const run = await childRun(["--project", "memory", "suites/create.suite.ts"], systemTmp);
+      expect(run.code, run.output).toBe(0);
+      expect(readdirSync(systemTmp).length).toBe(before);
+      expect(inGroup(run.pgid)).toEqual([]);
+      // Nothing was left for the run scope to clean: the suites themselves leak nothing.
+      expect(run.output).not.toContain("run scope:");
+    },
+    CHILD_RUN_MS,
+  );
+
+  it(
+    "a run whose test worker is killed mid-test leaves no temp folder and no process",
+    async () => {
+      const before = readdirSync(systemTmp).length;
+      const config = "scripts/ci/fixtures/crash.vitest.config.ts";
+      const run = await childRun(["--config", config], systemTmp);
+      expect(run.code).not.toBe(0);
+      expect(readdirSync(systemTmp).length).toBe(before);
+      expect(inGroup(run.pgid)).toEqual([]);
+      // The crash left Miniflare's and the harness's temp folders; the scope removed them.
+      expect(run.output).toMatch(/run scope: .*removed \d+ temp entr/);
+    },
+    CHILD_RUN_MS,
+  );
+});

@@ -1,0 +1,119 @@
+/**
+ * @module scripts/ci/run-scope
+ * One test run's own temp folder and processes, so a run leaves neither behind, crashes included.
+ * The run gets a folder in the system temp folder (`kv-share-run-<checkout>-<pid>-<random>`,
+ * `<checkout>` a hash of the project folder) that becomes
+ * TMPDIR for everything it starts (Vitest workers, Miniflare, workerd, the harness's temp stores,
+ * Chromium profiles, CLIs under test), and every process it starts inherits `KV_SHARE_RUN=<name>`.
+ * At the end the folder is removed and any process still carrying the marker is ended by its pid.
+ * A run that could not clean up (its main process was killed) is cleaned by the next run in the
+ * same checkout: a run folder whose pid is gone is stale. Runs of other checkouts are never touched.
+ */
+import { createHash } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+
+export const RUN_MARKER = "KV_SHARE_RUN";
+const PREFIX = "kv-share-run-";
+
+export interface RunScope {
+  name: string;
+  dir: string;
+}
+
+export interface Leftovers {
+  /** Entries left in the run's temp folder (caches excluded). */
+  entries: string[];
+  /** Processes that still carried the run's marker (now ended): pid and command. */
+  processes: { pid: number; command: string }[];
+}
+
+/** Caches tools keep in TMPDIR on purpose; not leaks. */
+const CACHES = [/^node-compile-cache$/, /^tsx-\d+$/, /^update-check$/];
+
+/** The run folders' prefix for the project at `root`. */
+export const runPrefix = (root: string) =>
+  `${PREFIX}${createHash("sha1").update(path.resolve(root)).digest("hex").slice(0, 8)}-`;
+
+export function openRunScope(root: string, systemTmp: string, pid = process.pid): RunScope {
+  const dir = mkdtempSync(path.join(systemTmp, `${runPrefix(root)}${pid}-`));
+  return { name: path.basename(dir), dir };
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+};
+
+/** Pids (not this process) whose environment carries `KV_SHARE_RUN=<name>` (Linux; none elsewhere). */
+export function markedProcesses(name: string): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return [];
+  }
+  const wanted = `${RUN_MARKER}=${name}`;
+  const pids: number[] = [];
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const environ = readFileSync(`/proc/${entry}/environ`, "latin1");
+      if (environ.split("\0").includes(wanted)) pids.push(Number(entry));
+    } catch {
+      // Gone meanwhile, or not ours.
+    }
+  }
+  return pids;
+}
+
+const commandOf = (pid: number) => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ").trim().slice(0, 200);
+  } catch {
+    return "?";
+  }
+};
+
+function endProcesses(pids: number[]): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+/** Removes the run's folder and ends its marked processes; says what there was. */
+export function closeRunScope(scope: RunScope): Leftovers {
+  const pids = markedProcesses(scope.name);
+  const processes = pids.map((pid) => ({ pid, command: commandOf(pid) }));
+  endProcesses(pids);
+  let entries: string[] = [];
+  try {
+    entries = readdirSync(scope.dir).filter((e) => !CACHES.some((c) => c.test(e)));
+  } catch {
+    // Already removed.
+  }
+  rmSync(scope.dir, { recursive: true, force: true });
+  return { entries, processes };
+}
+
+/** Cleans up after this checkout's runs whose main process is gone (killed before it could). */
+export function sweepStaleRuns(root: string, systemTmp: string): string[] {
+  const prefix = runPrefix(root);
+  const swept: string[] = [];
+  for (const entry of readdirSync(systemTmp)) {
+    if (!entry.startsWith(prefix)) continue;
+    const match = /^(\d+)-/.exec(entry.slice(prefix.length));
+    if (!match || alive(Number(match[1]))) continue;
+    closeRunScope({ name: entry, dir: path.join(systemTmp, entry) });
+    swept.push(entry);
+  }
+  return swept;
+}
