@@ -5,6 +5,7 @@
  */
 import path from "node:path";
 import { spawn } from "node:child_process";
+import { closeSync, openSync } from "node:fs";
 
 export const ROOT = path.join(import.meta.dirname, "../../");
 const VITEST = path.join(import.meta.dirname, "../../node_modules/vitest/vitest.mjs");
@@ -14,16 +15,30 @@ export interface VitestRun {
   env?: Record<string, string | undefined>;
   /** Discard the child's output (the caller reads a report file instead). */
   quiet?: boolean;
+  /** Write the child's output to this file instead of this terminal. */
+  logFile?: string;
 }
 
-export function runVitest({ args, env = {}, quiet = false }: VitestRun): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [VITEST, "run", ...args], {
+/** Runs `command args` in the project root with one of the output modes above; its exit code. */
+export function runCommand(
+  command: string,
+  args: string[],
+  { env = {}, quiet = false, logFile }: Omit<VitestRun, "args"> = {},
+): Promise<number> {
+  const log = logFile ? openSync(logFile, "a") : undefined;
+  return new Promise<number>((resolve, reject) => {
+    const child = spawn(command, args, {
       cwd: ROOT,
-      stdio: quiet ? "ignore" : "inherit",
+      stdio: log !== undefined ? ["ignore", log, log] : quiet ? "ignore" : "inherit",
       env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: "true", ...env },
     });
     child.on("error", reject);
     child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  }).finally(() => {
+    if (log !== undefined) closeSync(log);
   });
+}
+
+export function runVitest({ args, ...options }: VitestRun): Promise<number> {
+  return runCommand(process.execPath, [VITEST, "run", ...args], options);
 }
