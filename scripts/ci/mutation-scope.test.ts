@@ -1,55 +1,51 @@
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { execFileSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
-import { changedSinceBaseline, isMutatedSource } from "./mutation-scope";
+import { changedLineRanges, changedSinceBaseline, isMutatedSource } from "./mutation-scope";
 
 describe("isMutatedSource", () => {
   it("takes the Worker's sources, not its tests, test support or other folders", () => {
     expect(isMutatedSource("src/shares/store.ts")).toBe(true);
     expect(isMutatedSource("src/shares/store.test.ts")).toBe(false);
-    expect(isMutatedSource("src/testing/miniflare-env.ts")).toBe(false);
+    expect(isMutatedSource("src/testing/unit-worker.ts")).toBe(false);
     expect(isMutatedSource("harness/node/bundle.ts")).toBe(false);
     expect(isMutatedSource("src/README.md")).toBe(false);
+  });
+});
+
+describe("changedLineRanges", () => {
+  it("gives the new file's changed and added lines, not removed ones", () => {
+    const before = ["a", "b", "c", "d", "e"].join("\n") + "\n";
+    const after = ["a", "B", "c", "d", "x", "y", "e"].join("\n") + "\n";
+    expect(changedLineRanges(before, after)).toEqual([
+      [2, 2],
+      [5, 6],
+    ]);
+    expect(changedLineRanges(before, "a\nb\nd\ne\n")).toEqual([]);
+    expect(changedLineRanges(before, before)).toEqual([]);
   });
 });
 
 describe("changedSinceBaseline", () => {
   const root = mkdtempSync(path.join(tmpdir(), "mutation-scope-"));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
-  const git = (...args: string[]) =>
-    execFileSync("git", ["-c", "user.email=t@example.com", "-c", "user.name=t", ...args], {
-      cwd: root,
-    });
   const write = (file: string, text: string) => {
     mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
     writeFileSync(path.join(root, file), text);
   };
 
-  it("lists the sources changed, added or left uncommitted since the baseline's commit", () => {
-    git("init", "-q");
-    write("src/a.ts", "a");
-    write("src/b.ts", "b");
-    git("add", ".");
-    git("commit", "-qm", "sources");
-    expect(changedSinceBaseline(root, "mutants/baseline.json")).toEqual({
-      baseline: undefined,
-      files: [],
-    });
-    write("mutants/baseline.json", "{}");
-    git("add", ".");
-    git("commit", "-qm", "baseline");
-    const baseline = execFileSync("git", ["rev-parse", "HEAD"], { cwd: root, encoding: "utf8" });
-    write("src/a.ts", "a2");
-    write("src/a.test.ts", "test");
-    git("add", ".");
-    git("commit", "-qm", "change a");
-    write("src/c.ts", "new, uncommitted");
-    write("harness/x.ts", "not mutated");
-    expect(changedSinceBaseline(root, "mutants/baseline.json")).toEqual({
-      baseline: baseline.trim(),
-      files: ["src/a.ts", "src/c.ts"],
+  it("lists changed ranges of files the baseline holds, and files it never tested", () => {
+    write("src/same.ts", "one\ntwo\n");
+    write("src/edited.ts", "one\nTWO\nthree\n");
+    write("src/new.ts", "fresh\n");
+    write("src/edited.test.ts", "not mutated\n");
+    const baseline = {
+      files: { "src/same.ts": { source: "one\ntwo\n" }, "src/edited.ts": { source: "one\ntwo\n" } },
+    };
+    expect(changedSinceBaseline(root, baseline)).toEqual({
+      mutate: ["src/edited.ts:2-3"],
+      untested: ["src/new.ts"],
     });
   });
 });

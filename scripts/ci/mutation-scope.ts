@@ -1,12 +1,13 @@
 /**
  * @module scripts/ci/mutation-scope
- * `npm run test:mutation -- --changed`: which files of `src/` to mutate, namely those changed
- * since the commit that last updated the committed incremental baseline. Stryker reuses every
- * other file's results from the baseline, so the run stays short enough for CI.
+ * `npm run test:mutation -- --changed`: the parts of `src/` whose code differs from what the
+ * committed baseline (`mutants/stryker-incremental.json`, a Stryker report that holds each file's
+ * source) was computed on, as Stryker `--mutate` ranges. Only mutants on changed lines run; every
+ * other result comes from the baseline, so the run is bounded by the size of the change.
  */
-import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { globSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { structuredPatch } from "diff";
 
 /** Source files Stryker mutates (`stryker.config.json` `mutate`): `src/`, not tests or test support. */
 export function isMutatedSource(file: string): boolean {
@@ -18,26 +19,42 @@ export function isMutatedSource(file: string): boolean {
   );
 }
 
-const git = (root: string, args: string[]) =>
-  execFileSync("git", args, { cwd: root, encoding: "utf8" }).trim();
-
-export interface ChangedScope {
-  /** The commit that last changed the baseline file, or undefined when it was never committed. */
-  baseline: string | undefined;
-  /** Mutated source files that differ from the baseline commit (existing files only). */
-  files: string[];
+/** Line ranges (1-based, inclusive) of `current` that are new or changed relative to `before`. */
+export function changedLineRanges(before: string, current: string): [number, number][] {
+  const patch = structuredPatch("a", "b", before, current, "", "", { context: 0 });
+  return patch.hunks
+    .filter((h) => h.newLines > 0)
+    .map((h) => [h.newStart, h.newStart + h.newLines - 1] as [number, number]);
 }
 
-/** The mutated sources changed (committed or not) since `baselineFile` was last committed. */
-export function changedSinceBaseline(root: string, baselineFile: string): ChangedScope {
-  const baseline = git(root, ["log", "-1", "--format=%H", "--", baselineFile]) || undefined;
-  if (!baseline) return { baseline, files: [] };
-  const changed = git(root, ["diff", "--name-only", baseline, "--", "src"]).split("\n");
-  const untracked = git(root, ["ls-files", "--others", "--exclude-standard", "--", "src"]).split(
-    "\n",
-  );
-  const files = [...new Set([...changed, ...untracked])]
-    .filter((f) => f && isMutatedSource(f) && existsSync(path.join(root, f)))
+export interface ChangedScope {
+  /** Stryker `--mutate` entries: `file:start-end` per changed range. */
+  mutate: string[];
+  /** Mutated sources the baseline holds no results for (never tested). */
+  untested: string[];
+}
+
+/** What changed in `src/` (under `root`) since `baseline` (a parsed Stryker report) was made. */
+export function changedSinceBaseline(
+  root: string,
+  baseline: { files: Record<string, { source: string }> },
+): ChangedScope {
+  const mutate: string[] = [];
+  const untested: string[] = [];
+  const files = globSync("src/**/*.ts", { cwd: root })
+    .map((f) => f.split(path.sep).join("/"))
+    .filter(isMutatedSource)
     .sort();
-  return { baseline, files };
+  for (const file of files) {
+    const before = baseline.files[file]?.source;
+    if (before === undefined) {
+      untested.push(file);
+      continue;
+    }
+    const current = readFileSync(path.join(root, file), "utf8");
+    for (const [start, end] of changedLineRanges(before, current)) {
+      mutate.push(`${file}:${start}-${end}`);
+    }
+  }
+  return { mutate, untested };
 }

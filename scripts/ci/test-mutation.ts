@@ -9,14 +9,22 @@
  *   npm run test:mutation                                  # incremental: only what changed
  *   npm run test:mutation -- --force                       # every mutant again (full run)
  *   npm run test:mutation -- --mutate src/shares/store.ts  # one file
- *   npm run test:mutation -- --changed   # only src files changed since the baseline commit (CI)
+ *   npm run test:mutation -- --changed   # only the src lines changed since the baseline (CI)
  *   npm run test:mutation -- --changed --max-minutes 45   # and fail, saying why, past 45 minutes
  *
- * With `--changed` and no source changed, Stryker is not started: the committed baseline is the
- * result, summarised and checked against the break threshold the same way.
+ * With `--changed` and no line of `src/` changed, Stryker is not started: the committed baseline
+ * is the result, summarised and checked against the break threshold the same way.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import type { MutationTestResult } from "mutation-testing-report-schema";
 import config from "../../stryker.config.json" with { type: "json" };
@@ -101,26 +109,36 @@ async function main(): Promise<number> {
   }
   if (args.includes("--changed")) {
     args = args.filter((a) => a !== "--changed");
-    const { baseline, files } = changedSinceBaseline(ROOT, BASELINE);
-    if (baseline && files.length === 0) {
-      console.log(
-        `test:mutation: no file of src/ changed since the baseline (${baseline.slice(0, 10)}); its result:`,
-      );
-      return summarise(path.join(ROOT, BASELINE)) ? 0 : 1;
-    }
-    if (!baseline) {
+    const baselineFile = path.join(ROOT, BASELINE);
+    if (!existsSync(baselineFile)) {
       console.error(
-        `test:mutation: --changed needs a committed baseline (${BASELINE}); run \`npm run test:mutation\` (hours on two cores) and commit it`,
+        `test:mutation: --changed needs the baseline ${BASELINE}; run \`npm run test:mutation\` and commit it`,
       );
       return 1;
     }
+    const baseline = JSON.parse(readFileSync(baselineFile, "utf8")) as MutationTestResult;
+    const { mutate, untested } = changedSinceBaseline(ROOT, baseline);
+    if (untested.length > 0) {
+      console.log(
+        `test:mutation: the baseline holds no results for ${untested.join(", ")}; a full run adds them`,
+      );
+    }
+    if (mutate.length === 0) {
+      console.log("test:mutation: no line of src/ changed since the baseline; its result:");
+      return summarise(baselineFile) ? 0 : 1;
+    }
     console.log(
-      `test:mutation: mutating what changed since ${baseline.slice(0, 10)}: ${files.join(", ")}`,
+      `test:mutation: mutating the lines changed since the baseline: ${mutate.join(", ")}`,
     );
-    args.push("--mutate", files.join(","));
+    args.push("--mutate", mutate.join(","));
   }
+  const sandboxes = () => (existsSync(SANDBOXES) ? readdirSync(SANDBOXES) : []);
+  const before = new Set(sandboxes());
   const code = await runStryker(args, maxMinutes);
-  rmSync(SANDBOXES, { recursive: true, force: true });
+  // Only this run's sandbox: another run in this clone may be using its own.
+  for (const dir of sandboxes().filter((d) => !before.has(d))) {
+    rmSync(path.join(SANDBOXES, dir), { recursive: true, force: true });
+  }
   if (capped) {
     console.error(
       `test:mutation: stopped at the ${maxMinutes}-minute cap with mutants still untested (what was ` +
