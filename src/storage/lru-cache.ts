@@ -48,6 +48,7 @@ export class LruCache<V> {
     this.entries.set(key, { value, storedAt: now() });
     while (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next().value;
+      // Stryker disable next-line all: equivalent: the loop runs only while the map holds entries, so there is always an oldest key
       if (oldest === undefined) break;
       this.entries.delete(oldest);
     }
@@ -63,6 +64,7 @@ export class LruCache<V> {
     this.ttlMs = ttlMs;
     while (this.entries.size > Math.max(0, maxEntries)) {
       const oldest = this.entries.keys().next().value;
+      // Stryker disable next-line all: equivalent: the loop runs only while the map holds entries, so there is always an oldest key
       if (oldest === undefined) break;
       this.entries.delete(oldest);
     }
