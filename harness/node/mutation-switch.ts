@@ -14,16 +14,8 @@ import {
   HITS_HEADER,
   type CoverageReport,
   type HitCounts,
+  type StrykerNamespace,
 } from "../workers/mutation-headers";
-
-/** The fields of Stryker's namespace its vitest runner and instrumented code use. */
-interface StrykerNamespace {
-  activeMutant?: string;
-  currentTestId?: string;
-  hitCount?: number;
-  hitLimit?: number;
-  mutantCoverage?: { static: HitCounts; perTest: Record<string, HitCounts> };
-}
 
 const strykerNamespace = () => (globalThis as { __stryker__?: StrykerNamespace }).__stryker__;
 

@@ -1,7 +1,8 @@
 /**
  * @module harness/workers/mutation-headers
  * Headers that carry StrykerJS's mutant switch between the test process (Node) and the entry
- * worker (workerd) during `npm run test:mutation`; never sent outside a mutation run.
+ * worker (workerd) during `npm run test:mutation` (never sent outside a mutation run), and the
+ * shape of Stryker's global namespace both sides read.
  */
 
 /** Request: the id of the mutant that is active in the test process. */
@@ -22,4 +23,14 @@ export interface CoverageReport {
   static: HitCounts;
   /** Covered since the previous report: this request and any `waitUntil` work before it. */
   test: HitCounts;
+}
+
+/** The fields of Stryker's global namespace (`globalThis.__stryker__`) the switch uses. */
+export interface StrykerNamespace {
+  activeMutant?: string;
+  /** Set by Stryker's vitest runner around each test (test process only). */
+  currentTestId?: string;
+  hitCount?: number;
+  hitLimit?: number;
+  mutantCoverage?: { static: HitCounts; perTest: Record<string, HitCounts> };
 }

@@ -13,15 +13,8 @@ import {
   HITS_HEADER,
   type CoverageReport,
   type HitCounts,
+  type StrykerNamespace,
 } from "./mutation-headers";
-
-/** The fields of Stryker's global namespace the instrumented code reads and writes. */
-interface StrykerNamespace {
-  activeMutant?: string;
-  hitCount?: number;
-  hitLimit?: number;
-  mutantCoverage?: { static: HitCounts; perTest: Record<string, HitCounts> };
-}
 
 const scope = globalThis as { __stryker__?: StrykerNamespace };
 
