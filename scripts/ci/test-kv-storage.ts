@@ -47,7 +47,10 @@ async function main(): Promise<number> {
     }
     const target = env.TARGET_URL ?? process.env.TARGET_URL;
     let args = run.args;
-    if (target && !run.projectsGiven && !(await offersSessions(target))) {
+    if (target && (await offersSessions(target))) {
+      // Every block gets its own session: files need not take turns.
+      args = args.filter((a) => a !== "--no-file-parallelism");
+    } else if (target && !run.projectsGiven) {
       // A plain URL serves one backend: the other project would only skip.
       const served = await targetBackend(target);
       args = onlyProject(args, served);

@@ -128,9 +128,9 @@ export function useTarget(options: UseTargetOptions = {}): TargetHandle {
       if (!this.target.oneLocation) skip(ctx, SKIP.oneLocation);
     },
     async eventually(ctx, what, check) {
-      const windowMs = this.target.eventual ? consistencyWindowMs() : 0;
-      const done = await converge(what, check, windowMs);
-      if (!this.target.eventual) return;
+      // A consistent target must hold at once: its own assertion error says why not.
+      if (!this.target.eventual) return check();
+      const done = await converge(what, check, consistencyWindowMs());
       (ctx.task.meta.convergence ??= []).push({ what: done.what, ms: done.ms });
       console.log(`[converged] ${what} after ${done.ms} ms (${done.attempts} attempts)`);
     },
