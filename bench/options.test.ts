@@ -5,7 +5,7 @@ import { parseBenchArgs } from "./options";
 describe("parseBenchArgs", () => {
   it("runs every section but the slow suites one by default", () => {
     const o = parseBenchArgs([]);
-    expect(o.sections).toEqual(["growth", "boot", "requests", "memory", "load"]);
+    expect(o.sections).toEqual(["growth", "boot", "requests", "kv", "memory", "load"]);
     expect(o.growthSizes.at(-1)).toBe(10_000);
     expect(o.outDir).toBe("reports");
   });

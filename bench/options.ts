@@ -6,7 +6,7 @@
 import { Command, InvalidArgumentError } from "commander";
 import { BenchError } from "./errors";
 
-export const SECTIONS = ["growth", "boot", "requests", "memory", "load", "suites"] as const;
+export const SECTIONS = ["growth", "boot", "requests", "kv", "memory", "load", "suites"] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -17,6 +17,8 @@ export interface BenchOptions {
   growthRounds: number;
   bootRounds: number;
   requestRounds: number;
+  /** Rounds of the kv section; each times a batch of KV calls inside workerd per side. */
+  kvRounds: number;
   /** Shares in the dev server's store for the memory figure. */
   memoryShares: number;
   /** Seconds per autocannon run (three measured runs per side, after a warm-up). */
@@ -85,6 +87,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     growthRounds: quick ? 3 : 15,
     bootRounds: quick ? 1 : 5,
     requestRounds: quick ? 20 : 200,
+    kvRounds: quick ? 10 : 60,
     memoryShares: raw.memoryShares ?? (quick ? 100 : 10_000),
     loadSeconds: quick ? 1 : 4,
     outDir: raw.out,

@@ -11,6 +11,7 @@ import { parseBenchArgs, type Section } from "./options";
 import { machineInfo, summaryLines, writeReport, type BenchReport } from "./report";
 import { boot } from "./sections/boot";
 import { growth } from "./sections/growth";
+import { kvOps } from "./sections/kv-ops";
 import { requests } from "./sections/requests";
 import { servers } from "./sections/servers";
 import { suites } from "./sections/suites";
@@ -22,6 +23,7 @@ const RUNNERS: [Section[], Runner][] = [
   [["growth"], growth],
   [["boot"], boot],
   [["requests"], requests],
+  [["kv"], kvOps],
   [["memory", "load"], servers],
   [["suites"], suites],
 ];

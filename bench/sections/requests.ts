@@ -73,7 +73,7 @@ export async function requests(ctx: BenchContext): Promise<Comparison[]> {
           unit: "ms",
           subject: { label: "harness (no rules)", samples: a },
           baseline: { label: "plain Miniflare", samples: b },
-          target: { text: "p50 ratio <= 1.10", check: (c) => c.ratio <= 1.1 },
+          target: { text: "p50 ratio <= 1.05", check: (c) => c.ratio <= 1.05 },
           note: `sequential throughput ${fmt(perSecond(a))} req/s (harness) vs ${fmt(perSecond(b))} req/s (plain)`,
         }),
       );

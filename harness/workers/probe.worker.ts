@@ -66,6 +66,18 @@ const SCENARIOS: Record<string, (kv: KVNamespace, key: string, arg: number) => P
     await kv.put(key, new Uint8Array(bytes).fill(120));
     return { length: (await kv.get(key, "arrayBuffer"))?.byteLength ?? null };
   },
+  /** Milliseconds `arg` sequential reads of `key` take, timed inside workerd (for the bench). */
+  async timedReads(kv, key, n) {
+    const started = performance.now();
+    for (let i = 0; i < n; i++) await kv.get(key);
+    return { ms: performance.now() - started };
+  },
+  /** Milliseconds `arg` sequential puts to distinct keys take (for the bench). */
+  async timedWrites(kv, key, n) {
+    const started = performance.now();
+    for (let i = 0; i < n; i++) await kv.put(`${key}:${i}`, "value");
+    return { ms: performance.now() - started };
+  },
   /** `arg` reads of `key` in one invocation: how many succeed, and the first error. */
   async manyReads(kv, key, n) {
     let ok = 0;

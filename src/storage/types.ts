@@ -47,8 +47,7 @@ export interface StorageBackend {
 }
 
 /**
- * The subset of a KVNamespace this Worker calls. In the harness the binding may be a JS-RPC stub,
- * so only these overloads are used (text values, no streams).
+ * The subset of a KVNamespace this Worker calls (text values, no streams).
  */
 export interface KvBinding {
   get(key: string, options: { type: "text" }): Promise<string | null>;

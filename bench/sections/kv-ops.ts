@@ -1,0 +1,66 @@
+/**
+ * @module bench/sections/kv-ops
+ * One KV call's cost, timed inside workerd: the binding a Worker gets from the harness vs
+ * Miniflare's raw binding in the same workerd, interleaved. With no rules and the miniflare
+ * profile the binding hands calls straight to Miniflare's (target: get <= 1.2x); the row through
+ * the layer's service is what every call costs once a rule, the production profile or the
+ * virtual clock is in play (reported, no target).
+ */
+import { createProbeHarness } from "../../harness/test-support/probe-harness";
+import type { BenchContext } from "../context";
+import { BenchError } from "../errors";
+import { compare, interleave, type Comparison } from "../measure";
+
+/** KV calls per sample: enough to average out workerd's millisecond clock. */
+const BATCH = 50;
+
+export async function kvOps(ctx: BenchContext): Promise<Comparison[]> {
+  const probe = await createProbeHarness();
+  try {
+    await probe.harness.kv.put("bench:key", "x".repeat(1000), { metadata: { size: 1000 } });
+    const perCall = async (target: string, scenario: string, key: string) => {
+      const { ms } = (await probe.scenario(target, scenario, key, BATCH)) as { ms: number };
+      if (!(ms >= 0)) throw new BenchError("REQUEST_FAILED", `${scenario} on ${target}: no time`);
+      return ms / BATCH;
+    };
+    const rows: [string, string, string, string, boolean][] = [
+      ["get, no rules (binding a Worker gets)", "timedReads", "LAYER_0", "bench:key", true],
+      ["get through the layer's service", "timedReads", "LAYER_0:layer", "bench:key", false],
+      ["put, no rules (binding a Worker gets)", "timedWrites", "LAYER_0", "bench:put", false],
+      ["put through the layer's service", "timedWrites", "LAYER_0:layer", "bench:put", false],
+    ];
+    // Warm-up: compile both paths.
+    for (const [, scenario, target, key] of rows) {
+      await perCall(target, scenario, key);
+      await perCall("RAW", scenario, key);
+    }
+    const out: Comparison[] = [];
+    for (const [name, scenario, target, key, targeted] of rows) {
+      ctx.log(`kv: ${name}, ${ctx.options.kvRounds} rounds of ${BATCH}`);
+      const { a, b } = await interleave(
+        ctx.options.kvRounds,
+        () => perCall(target, scenario, key),
+        () => perCall("RAW", scenario, key),
+      );
+      out.push(
+        compare({
+          section: "kv",
+          name,
+          unit: "ms",
+          subject: {
+            label: target.endsWith(":layer") ? "layer service" : "harness binding",
+            samples: a,
+          },
+          baseline: { label: "raw Miniflare binding", samples: b },
+          ...(targeted
+            ? { target: { text: "ratio <= 1.20", check: (c: Comparison) => c.ratio <= 1.2 } }
+            : {}),
+          note: `per call, ${BATCH} calls per sample, timed inside workerd`,
+        }),
+      );
+    }
+    return out;
+  } finally {
+    await probe.harness.dispose();
+  }
+}
