@@ -7,7 +7,6 @@
  * `IsolateControl` lets the KV layer read this isolate's KV operation counts. A reset request
  * (`Harness.reset()`) drops the isolate's memory instead of reaching the Worker.
  */
-import { WorkerEntrypoint } from "cloudflare:workers";
 import { setClock } from "../../src/clock";
 import worker from "../../src/index";
 import { resetIsolateState } from "../../src/state";
@@ -18,7 +17,7 @@ import {
   ownBindings,
   type BindingConfig,
 } from "./harness-env";
-import { createKvBinding, isolateCounts, resetIsolateCounts } from "./kv-binding";
+import { createKvBinding, resetIsolateCounts } from "./kv-binding";
 import { ISOLATE_RESET_HEADER } from "./isolate-reset";
 import { openMutationScope } from "./mutation-switch";
 
@@ -73,12 +72,4 @@ export default {
   },
 };
 
-/** Reached only by the KV layer (a service binding), never by a request. */
-export class IsolateControl extends WorkerEntrypoint {
-  counts() {
-    return isolateCounts();
-  }
-  resetCounts() {
-    resetIsolateCounts();
-  }
-}
+export { IsolateControl } from "./isolate-control";

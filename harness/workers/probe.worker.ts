@@ -6,9 +6,8 @@
  * mode), and answers with the result or the error as JSON. Lets one conformance file run the same
  * cases against both. `IsolateControl` reports the operations it counted, like a share worker.
  */
-import { WorkerEntrypoint } from "cloudflare:workers";
 import { HIDDEN, type BindingConfig, type KvMode } from "./harness-env";
-import { createKvBinding, isolateCounts, resetIsolateCounts } from "./kv-binding";
+import { createKvBinding } from "./kv-binding";
 
 type Env = Record<string, unknown>;
 type Target = Record<string, (...args: unknown[]) => Promise<unknown>>;
@@ -322,12 +321,4 @@ export default {
   },
 };
 
-/** Reached only by the KV layer (a service binding), never by a request. */
-export class IsolateControl extends WorkerEntrypoint {
-  counts() {
-    return isolateCounts();
-  }
-  resetCounts() {
-    resetIsolateCounts();
-  }
-}
+export { IsolateControl } from "./isolate-control";
