@@ -142,6 +142,12 @@ export async function startDevSession(
     );
   }
   const claim = claimDevStore(options.persistTo);
+  // Even an exit that skips cleanup (a forced second Ctrl-C) gives the store up.
+  const release = (): void => {
+    process.off("exit", release);
+    claim?.release();
+  };
+  if (claim) process.once("exit", release);
   let harness: Harness;
   try {
     harness = await createHarness({
@@ -154,7 +160,7 @@ export async function startDevSession(
       handlers: devOutboundHandlers(print),
     });
   } catch (err) {
-    claim?.release();
+    release();
     throw err;
   }
   let server: DevServer | undefined;
@@ -185,7 +191,7 @@ export async function startDevSession(
         try {
           await harness.dispose();
         } finally {
-          claim?.release();
+          release();
         }
       }
     })());

@@ -239,6 +239,43 @@ describe("npm run dev with the memory backend and vars from a file", () => {
   });
 });
 
+describe("Ctrl-C on npm run dev, as a terminal sends it", () => {
+  it("stops cleanly once, though the signal reaches the server several times", async () => {
+    const persistTo = path.join(store, "ctrl-c");
+    // Through npm and tsx, in a process group of its own: a terminal's Ctrl-C signals the whole
+    // group, and npm and tsx also relay it to the server.
+    const child = spawn(
+      "npm",
+      ["run", "dev", "--", "--port", "0", "--persist-to", persistTo, "--no-watch"],
+      {
+        cwd: ROOT,
+        detached: true,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    const exited = new Promise<number | string | null>((resolve) =>
+      child.on("exit", (code, signal) => resolve(code ?? signal)),
+    );
+    await vi.waitFor(() => expect(out).toContain("Dashboard:"), { timeout: 60_000, interval: 100 });
+    const owner = JSON.parse(readFileSync(path.join(persistTo, OWNER_FILE), "utf8")) as {
+      pid: number;
+    };
+    const workerds = workerdChildren(owner.pid);
+    expect(workerds.length).toBeGreaterThan(0);
+
+    process.kill(-child.pid!, "SIGINT");
+    // npm re-raises the signal on itself once its script has exited.
+    expect([0, "SIGINT"]).toContain(await exited);
+    expect(out).toContain("Stopped. The store is kept on disk.");
+    expect(out).not.toContain("exiting without waiting for cleanup");
+    await vi.waitFor(() => expect(workerds.filter(running)).toEqual([]));
+    expect(existsSync(path.join(persistTo, OWNER_FILE))).toBe(false);
+  });
+});
+
 describe("bad flags", () => {
   it("exit with code 2 and say what is wrong, before booting anything", async () => {
     const dev = run("dev", ["--isolates", "many"]);

@@ -8,6 +8,13 @@ import { resolveDevConfig } from "./dev-config";
 import { parseDevArgs } from "./dev-options";
 import { ownSignals } from "./own-signals";
 
+/**
+ * A repeated signal within this long of the first is the same Ctrl-C delivered again (the
+ * terminal signals the whole process group, and npm and tsx each relay it); only a later one
+ * means "stop waiting".
+ */
+const REPEAT_GRACE_MS = 3000;
+
 const print = {
   info: (line: string) => console.log(line),
   warn: (line: string) => console.error(line),
@@ -19,14 +26,16 @@ async function main(): Promise<void> {
   // Loaded after the flags and var files are checked, so a typo fails fast without Miniflare.
   const { startDevSession } = await import("./dev-session");
   const session = await startDevSession(options, print, config);
-  let signals = 0;
+  let stoppingSince: number | undefined;
   const shutdown = (signal: NodeJS.Signals): void => {
-    signals += 1;
-    if (signals > 1) {
+    if (stoppingSince !== undefined) {
+      // One Ctrl-C arrives more than once: from the terminal, and relayed by npm and tsx.
+      if (performance.now() - stoppingSince < REPEAT_GRACE_MS) return;
       print.warn(`${signal} again: exiting without waiting for cleanup.`);
       process.exit(130);
     }
-    print.info(`${signal}: stopping...`);
+    stoppingSince = performance.now();
+    print.info(`${signal}: stopping... (Ctrl-C again after a few seconds exits at once)`);
     session.stop().then(
       () => {
         print.info(`Stopped. ${session.keeps}`);
