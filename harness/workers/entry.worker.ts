@@ -25,8 +25,13 @@ type Handler = { fetch(request: Request, env: unknown, ctx: ExecutionContext): P
 type HarnessEnv = Record<string, unknown>;
 
 let own: Record<string, unknown> | undefined;
+/** Without a per-invocation limit one env per mode serves every request (nothing to count). */
+const shared = new Map<string, Record<string, unknown>>();
 
-function workerEnv(env: HarnessEnv, mode: string | null): Record<string, unknown> {
+function workerEnv(env: HarnessEnv, header: string | null): Record<string, unknown> {
+  const mode = header === "direct" ? "direct" : "layer";
+  const reuse = shared.get(mode);
+  if (reuse) return reuse;
   own ??= ownBindings(env);
   const config = env[HIDDEN.config] as BindingConfig;
   const binding = createKvBinding(
@@ -36,14 +41,16 @@ function workerEnv(env: HarnessEnv, mode: string | null): Record<string, unknown
       layerMeta: env[HIDDEN.layerMeta] as KVNamespace,
     },
     {
-      mode: mode === "direct" ? "direct" : "layer",
+      mode,
       isolate: config.isolate,
       ...(config.opsPerInvocation === undefined
         ? {}
         : { opsPerInvocation: config.opsPerInvocation }),
     },
   );
-  return { ...own, [config.binding]: binding };
+  const built = { ...own, [config.binding]: binding };
+  if (config.opsPerInvocation === undefined) shared.set(mode, built);
+  return built;
 }
 
 export default {
