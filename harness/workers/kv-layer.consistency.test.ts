@@ -1,5 +1,5 @@
 /**
- * `profile: "production"`, the consistency rows of `docs/kv-production-semantics`: replication
+ * `profile: "production"`, the consistency rows of production KV's behaviour: replication
  * delay (a write reaches other locations within 60 s, a first read elsewhere can be missing or
  * stale), the writer seeing its own write, per-location edge caches with one entry per key for
  * every read form, negative caching, cached and eventually consistent list pages, opaque cursors

@@ -1,7 +1,7 @@
 /**
- * `profile: "production"`, one test per row of the limits, writes, errors and time sections of
- * `docs/kv-production-semantics` (the team's record of production KV behaviour), each seen
- * exactly as a Worker sees it. Consistency rows are in `kv-layer.consistency.test.ts`.
+ * `profile: "production"`, one test per row of production KV's behaviour (limits, writes to one
+ * key, errors, time; see `docs/decisions/kv-model.md`), each seen exactly as a Worker sees it.
+ * Consistency rows are in `kv-layer.consistency.test.ts`.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createProbeHarness, type ProbeHarness } from "../test-support/probe-harness";
