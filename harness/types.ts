@@ -50,6 +50,12 @@ export interface FaultRule {
   after?: number;
 }
 
+/** Requests allowed per client key in each `period` seconds (Cloudflare allows 10 or 60). */
+export interface RateLimitOverride {
+  limit: number;
+  period: 10 | 60;
+}
+
 /** Per-isolate KV operation counters, as seen by the KV layer (after the Worker's own cache). */
 export interface KvCounters {
   reads: number;
@@ -142,6 +148,12 @@ export interface HarnessOptions {
   };
   /** Extra or overriding Worker vars/secrets (ADMIN_TOKEN, KV_WRITE_FALLBACK, ...). */
   vars?: Record<string, string>;
+  /**
+   * Other numbers for wrangler.jsonc's `ratelimits` bindings, in this harness only, by binding name:
+   * `{ SHARE_CREATE_LIMITER: { limit: 1000, period: 60 } }` lets one test client create 1000
+   * shares a minute. Default: what wrangler.jsonc deploys. Windows follow real time, not `clock`.
+   */
+  rateLimits?: Record<string, RateLimitOverride>;
   /** msw handlers answering the Worker's outbound fetch; unmatched requests fail. */
   handlers?: RequestHandler[];
   /** Initial virtual time (ms since epoch). Default: real now, or the persisted clock. */

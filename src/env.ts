@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { AppError } from "./errors.js";
+import { parsePublicOrigin } from "./urls/public-origin.js";
 
 export interface Env {
   SHARE_DATA_KV?: KVNamespace;
@@ -19,6 +20,10 @@ export interface Env {
   KV_RETRY_MAX_ATTEMPTS?: string;
   KV_OP_TIMEOUT_MS?: string;
   IMAGE_FETCH_TIMEOUT_MS?: string;
+  /** Origin of absolute links (og:url), e.g. https://share.example.com; unset = loopback only. */
+  PUBLIC_ORIGIN?: string;
+  /** Rate Limiting binding for creates (wrangler.jsonc `ratelimits`). */
+  SHARE_CREATE_LIMITER?: RateLimit;
   /** Secret; when unset DELETE is disabled. */
   ADMIN_TOKEN?: string;
 }
@@ -35,6 +40,15 @@ const configSchema = z.object({
   KV_RETRY_MAX_ATTEMPTS: int(1, 10, 5),
   KV_OP_TIMEOUT_MS: int(1, 60_000, 10_000),
   IMAGE_FETCH_TIMEOUT_MS: int(1, 60_000, 5000),
+  PUBLIC_ORIGIN: z
+    .string()
+    .transform((value, ctx) => {
+      const checked = parsePublicOrigin(value);
+      if (checked.ok) return checked.origin;
+      ctx.addIssue({ code: "custom", message: checked.reason });
+      return z.NEVER;
+    })
+    .optional(),
 });
 
 export interface Config {
@@ -48,6 +62,8 @@ export interface Config {
   retryMaxTotalMs: number;
   opTimeoutMs: number;
   imageFetchTimeoutMs: number;
+  /** Normalised `PUBLIC_ORIGIN` (no trailing slash), when set. */
+  publicOrigin: string | undefined;
   adminToken: string | undefined;
 }
 
@@ -93,6 +109,7 @@ export function parseConfig(env: Env): Config {
     retryMaxTotalMs: RETRY_MAX_TOTAL_MS,
     opTimeoutMs: v.KV_OP_TIMEOUT_MS,
     imageFetchTimeoutMs: v.IMAGE_FETCH_TIMEOUT_MS,
+    publicOrigin: v.PUBLIC_ORIGIN,
     adminToken: env.ADMIN_TOKEN ? env.ADMIN_TOKEN : undefined,
   };
 }

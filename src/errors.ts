@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   "payload_too_large",
   "unauthorized",
   "admin_disabled",
+  "rate_limited",
   "storage_unavailable",
   "config_invalid",
   "internal_error",

@@ -28,7 +28,25 @@ describe("parseDevArgs", () => {
       isolateStrategy: "first",
       watch: true,
       logs: true,
+      rateLimits: {},
+      allowedHosts: [],
     });
+  });
+
+  it("takes other rate limits and more Host names for this run, and says what a bad one needs", () => {
+    const options = parseDevArgs([
+      "--rate-limit",
+      "SHARE_CREATE_LIMITER=1000/60",
+      "--allowed-host",
+      "devbox.lan",
+      "--allowed-host",
+      "192.168.1.20",
+    ]);
+    expect(options.rateLimits).toEqual({ SHARE_CREATE_LIMITER: { limit: 1000, period: 60 } });
+    expect(options.allowedHosts).toEqual(["devbox.lan", "192.168.1.20"]);
+    for (const bad of ["SHARE_CREATE_LIMITER=1000/30", "SHARE_CREATE_LIMITER=0/60", "1000/60"]) {
+      expect(() => parseDevArgs(["--rate-limit", bad])).toThrow(/NAME=LIMIT\/PERIOD/);
+    }
   });
 
   it("reads every flag", () => {

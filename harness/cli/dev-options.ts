@@ -2,8 +2,8 @@
  * @module harness/cli/dev-options
  * The flags of `npm run dev`, parsed and checked before anything boots.
  */
-import { Command } from "commander";
-import type { Backend, KvProfile } from "../types";
+import { Command, InvalidArgumentError } from "commander";
+import type { Backend, KvProfile, RateLimitOverride } from "../types";
 import { DEFAULT_HOST, DEFAULT_PORT } from "../server/listen-address";
 import type { IsolateStrategy } from "../server/isolate-picker";
 import { CliError } from "./cli-error";
@@ -38,7 +38,30 @@ export interface DevOptions {
   record?: string;
   /** Load this fixture's snapshot into the store at start. */
   fixture?: string;
+  /** Other numbers for wrangler.jsonc `ratelimits` bindings in this run (`--rate-limit`). */
+  rateLimits: Record<string, RateLimitOverride>;
+  /** Host names answered besides loopback names and `--host` (`--allowed-host`). */
+  allowedHosts: string[];
 }
+
+/** `--rate-limit NAME=LIMIT/PERIOD`, repeatable. */
+function rateLimitFlag(
+  value: string,
+  previous: Record<string, RateLimitOverride> = {},
+): Record<string, RateLimitOverride> {
+  const match = /^([A-Za-z_][A-Za-z0-9_]*)=(\d+)\/(10|60)$/.exec(value);
+  if (!match || Number(match[2]) < 1) {
+    throw new InvalidArgumentError(
+      "Expected NAME=LIMIT/PERIOD with PERIOD 10 or 60, e.g. --rate-limit SHARE_CREATE_LIMITER=1000/60.",
+    );
+  }
+  return {
+    ...previous,
+    [match[1]!]: { limit: Number(match[2]), period: Number(match[3]) as 10 | 60 },
+  };
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 function devProgram(): Command {
   return new Command("npm run dev --")
@@ -115,6 +138,17 @@ function devProgram(): Command {
     .option(
       "--fixture <file>",
       "replace the store with a fixture's snapshot at start (its times shifted to now)",
+    )
+    .option(
+      "--rate-limit <NAME=LIMIT/PERIOD>",
+      "other numbers for a wrangler.jsonc ratelimits binding in this run only, repeatable " +
+        "(e.g. SHARE_CREATE_LIMITER=1000/60; what is deployed is unchanged)",
+      rateLimitFlag,
+    )
+    .option(
+      "--allowed-host <name>",
+      "another Host name to answer besides loopback and --host (e.g. this machine's name), repeatable",
+      collect,
     );
 }
 
@@ -131,19 +165,34 @@ export function parseDevArgs(argv: readonly string[]): DevOptions {
   const program = devProgram();
   const raw = parseArgv(program, argv, DEV_HELP_HINT) as Omit<
     DevOptions,
-    "isolateStrategy" | "vars" | "backendFromFlag" | "envFiles"
-  > & { roundRobin?: boolean; var?: Record<string, string>; envFile?: string[] };
+    "isolateStrategy" | "vars" | "backendFromFlag" | "envFiles" | "rateLimits" | "allowedHosts"
+  > & {
+    roundRobin?: boolean;
+    var?: Record<string, string>;
+    envFile?: string[];
+    rateLimit?: Record<string, RateLimitOverride>;
+    allowedHost?: string[];
+  };
   if (raw.persistTo.trim() === "") {
     throw new CliError(
       "usage",
       `--persist-to needs a directory, e.g. --persist-to .wrangler/state.`,
     );
   }
-  const { roundRobin, var: vars = {}, envFile, ...options } = raw;
+  const {
+    roundRobin,
+    var: vars = {},
+    envFile,
+    rateLimit: rateLimits = {},
+    allowedHost: allowedHosts = [],
+    ...options
+  } = raw;
   return {
     ...options,
     ...(envFile ? { envFiles: envFile } : {}),
     vars,
+    rateLimits,
+    allowedHosts,
     backendFromFlag: program.getOptionValueSource("backend") === "cli",
     isolateStrategy: roundRobin ? "round-robin" : "first",
   };

@@ -43,6 +43,7 @@ async function listen(
       port: options.port,
       isolateStrategy: options.isolateStrategy,
       recorder,
+      allowedHosts: options.allowedHosts,
     });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
@@ -156,6 +157,7 @@ export async function startDevSession(
       isolates: options.isolates,
       profile: options.profile,
       vars: config.vars,
+      rateLimits: options.rateLimits,
       printLogs: options.logs,
       handlers: devOutboundHandlers(print),
     });

@@ -14,6 +14,16 @@ export interface WorkerConfig {
   vars: Record<string, string>;
   kv: { binding: string; namespaceId: string };
   r2: { binding: string; bucketName: string }[];
+  /** `ratelimits` bindings (Cloudflare's Rate Limiting binding), as deployed. */
+  rateLimits: RateLimitBinding[];
+}
+
+/** One `ratelimits` entry: `simple: { limit, period }` requests per client key per period (s). */
+export interface RateLimitBinding {
+  binding: string;
+  namespaceId: string;
+  limit: number;
+  period: 10 | 60;
 }
 
 interface RawConfig {
@@ -24,6 +34,11 @@ interface RawConfig {
   vars?: Record<string, unknown>;
   kv_namespaces?: { binding: string; id?: string; preview_id?: string }[];
   r2_buckets?: { binding: string; bucket_name: string; preview_bucket_name?: string }[];
+  ratelimits?: {
+    name?: string;
+    namespace_id?: string;
+    simple?: { limit?: unknown; period?: unknown };
+  }[];
 }
 
 export const KV_BINDING = "SHARE_DATA_KV";
@@ -61,7 +76,29 @@ export function parseWorkerConfig(text: string, file = "wrangler.jsonc"): Worker
       binding: b.binding,
       bucketName: b.preview_bucket_name ?? b.bucket_name,
     })),
+    rateLimits: (raw.ratelimits ?? []).map((r, i) =>
+      parseRateLimit(r, `${file}: ratelimits[${i}]`),
+    ),
   };
+}
+
+function parseRateLimit(
+  raw: NonNullable<RawConfig["ratelimits"]>[number],
+  where: string,
+): RateLimitBinding {
+  const { name, namespace_id: namespaceId, simple } = raw;
+  if (!name || !namespaceId) {
+    throw new HarnessError("CONFIG_INVALID", `${where} needs a name and a namespace_id`);
+  }
+  const limit = simple?.limit;
+  const period = simple?.period;
+  if (!Number.isInteger(limit) || (limit as number) < 1 || (period !== 10 && period !== 60)) {
+    throw new HarnessError(
+      "CONFIG_INVALID",
+      `${where} (${name}) needs simple: { limit: <integer >= 1>, period: 10 | 60 }`,
+    );
+  }
+  return { binding: name, namespaceId, limit: limit as number, period };
 }
 
 export function readWorkerConfig(file: string): WorkerConfig {

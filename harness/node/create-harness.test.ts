@@ -14,7 +14,8 @@ import { workerdChildren } from "./runtime";
 
 const DAY_MS = 86_400_000;
 const vars = { KV_RETRY_BASE_MS: "1", KV_RETRY_MAX_ATTEMPTS: "2", KV_OP_TIMEOUT_MS: "2000" };
-const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47]);
+/** A PNG signature: the Worker stores an image only when its bytes say what it is. */
+const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 async function createShare(harness: Harness, isolate = 0, extra: Record<string, unknown> = {}) {
   const res = await harness.fetch(

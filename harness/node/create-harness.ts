@@ -373,12 +373,32 @@ export class HarnessImpl implements Harness {
           opts.vars?.STORAGE_BACKEND,
         ),
       },
+      rateLimits: config.rateLimits.map((r) => ({ ...r, ...opts.rateLimits?.[r.binding] })),
       layer: layerConfig,
       ...(ops === false ? {} : { opsPerInvocation: ops }),
       code: { entry, layer, ...(probe ? { probe } : {}) },
       outbound: (request) => this.#outbound.handle(request),
       onLine: (_stream, line) => this.#logBuffer.push(line),
     };
+  }
+}
+
+/** `rateLimits` may only re-number bindings wrangler.jsonc declares, with values Cloudflare accepts. */
+function checkRateLimits(overrides: InternalOptions["rateLimits"], config: WorkerConfig): void {
+  const declared = config.rateLimits.map((r) => r.binding);
+  for (const [binding, value] of Object.entries(overrides ?? {})) {
+    if (!declared.includes(binding)) {
+      throw new HarnessError(
+        "BAD_OPTION",
+        `rateLimits.${binding}: wrangler.jsonc has no such ratelimits binding (it has: ${declared.join(", ") || "none"})`,
+      );
+    }
+    if (!Number.isInteger(value?.limit) || value.limit < 1 || ![10, 60].includes(value.period)) {
+      throw new HarnessError(
+        "BAD_OPTION",
+        `rateLimits.${binding} must be { limit: <integer >= 1>, period: 10 | 60 }, got ${JSON.stringify(value)}`,
+      );
+    }
   }
 }
 
@@ -431,6 +451,7 @@ export async function createHarness(options: InternalOptions = {}): Promise<Harn
     );
   }
   const config = readWorkerConfig(path.join(options.root ?? ROOT, "wrangler.jsonc"));
+  checkRateLimits(options.rateLimits, config);
   const persist = openPersistDir(options.persistTo);
   let offsetMs = readClockOffset(persist.dir) ?? 0;
   if (options.clockStart !== undefined) {

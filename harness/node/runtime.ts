@@ -25,7 +25,7 @@ import {
 import { ISOLATE_RESET_HEADER } from "../workers/isolate-reset";
 import type { LayerConfig } from "../workers/layer-state";
 import { HarnessError } from "../errors";
-import type { WorkerConfig } from "./config";
+import type { RateLimitBinding, WorkerConfig } from "./config";
 import { mutationPrelude, mutationRequestHeaders, recordMutationReport } from "./mutation-switch";
 
 export interface RuntimeSpec {
@@ -34,6 +34,8 @@ export interface RuntimeSpec {
   isolates: number;
   /** Worker vars: wrangler.jsonc vars merged with the harness's overrides. */
   vars: Record<string, string>;
+  /** wrangler.jsonc `ratelimits`, with the harness's `rateLimits` numbers applied. */
+  rateLimits: RateLimitBinding[];
   layer: LayerConfig;
   /** KV operations allowed per Worker invocation (production: 1000); unlimited when absent. */
   opsPerInvocation?: number;
@@ -109,6 +111,12 @@ const text = (value: string): Binding => ({ type: "text", value });
 const json = (value: unknown): Binding => ({ type: "json", value }) as Binding;
 const kvNamespace = (id: string): Binding => ({ type: "kv", id });
 const r2Bucket = (name: string): Binding => ({ type: "r2", name });
+/** Miniflare 5's Rate Limiting binding; all share workers on one namespace share its counters. */
+const rateLimit = ({ namespaceId, limit, period }: RateLimitBinding): Binding => ({
+  type: "rate-limit",
+  namespace: namespaceId,
+  simple: { limit, period },
+});
 const rpc = (worker: string, exportName: string, props?: Record<string, unknown>): Binding => ({
   type: "worker",
   worker,
@@ -206,6 +214,7 @@ function options(spec: RuntimeSpec): MiniflareOptions {
     isolate: i,
     ...(spec.opsPerInvocation !== undefined ? { opsPerInvocation: spec.opsPerInvocation } : {}),
   });
+  const limiters = Object.fromEntries(spec.rateLimits.map((r) => [r.binding, rateLimit(r)]));
   const workers: WorkerEntry[] = Array.from({ length: spec.isolates }, (_, i) =>
     worker(
       spec,
@@ -214,6 +223,7 @@ function options(spec: RuntimeSpec): MiniflareOptions {
       {
         ...vars,
         ...r2,
+        ...limiters,
         [HIDDEN.config]: json(bindingConfig(i)),
         [HIDDEN.raw]: rawKv,
         ...kvBindings(i),

@@ -55,7 +55,7 @@ describe("session recorder", () => {
       body: JSON.stringify([{ op: "list", kind: "error", status: 503 }]),
     });
     expect((await app.request("/api/shares")).status).toBe(503);
-    await app.request("/__harness/faults", { method: "DELETE" });
+    await app.request("/__harness/faults", { method: "DELETE", headers: json });
 
     const stopped = await post("/__harness/record/stop", {});
     expect(await stopped.json()).toEqual({ file, requests: 3, entries: 1 });

@@ -20,9 +20,9 @@ const SHARE = {
 async function call<T>(method: string, path: string, body?: unknown) {
   const res = await app.request(`http://127.0.0.1:8787${path}`, {
     method,
-    ...(body === undefined
-      ? {}
-      : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
+    // The dev server takes control-API changes only as JSON, body or not.
+    headers: { "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: res.status, headers: res.headers, body: (await res.json()) as T };
 }

@@ -28,6 +28,16 @@ export const sessionRequestSchema = z.strictObject({
   profile: z.enum(["miniflare", "production"]).optional(),
   /** Worker vars and secrets for this session only (ADMIN_TOKEN, KV_WRITE_FALLBACK, ...). */
   vars: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/), z.string()).optional(),
+  /** Other numbers for wrangler.jsonc `ratelimits` bindings in this session only. */
+  rateLimits: z
+    .record(
+      z.string(),
+      z.strictObject({
+        limit: z.number().int().min(1),
+        period: z.union([z.literal(10), z.literal(60)]),
+      }),
+    )
+    .optional(),
   idleTimeoutMs: z
     .number()
     .int()
@@ -96,6 +106,7 @@ export class SessionRegistry {
         isolates: request.isolates ?? 1,
         profile: request.profile ?? "miniflare",
         ...(request.vars ? { vars: request.vars } : {}),
+        ...(request.rateLimits ? { rateLimits: request.rateLimits } : {}),
       });
     } finally {
       this.#opening--;

@@ -140,11 +140,15 @@ export const urlString: fc.Arbitrary<string> = fc.oneof(
   fc.string({ maxLength: 30 }).map((s) => `https://example.com/${s}`),
 );
 
-/** The schema's rule, restated: a parseable URL whose protocol is https:, at most 2048 chars. */
+/**
+ * The schema's rule, restated: at most 2048 chars, a parseable URL whose protocol is https:, no
+ * user name or password, and at most 2048 chars once normalised (what is stored).
+ */
 export function isAcceptedUrl(s: string): boolean {
   if (s.length > 2048) return false;
   try {
-    return new URL(s).protocol === "https:";
+    const url = new URL(s);
+    return url.protocol === "https:" && !url.username && !url.password && url.href.length <= 2048;
   } catch {
     return false;
   }

@@ -55,7 +55,7 @@ describe("DELETE /api/share/:id", () => {
 
   it("compares the token in constant time (no === on the secret)", () => {
     const source = readFileSync(
-      path.join(import.meta.dirname, "../../src/routes/shares.ts"),
+      path.join(import.meta.dirname, "../../src/auth/admin-bearer.ts"),
       "utf8",
     );
     expect(source).toMatch(/timingSafeEqual\(\s*given,\s*token\s*\)/);

@@ -61,6 +61,8 @@ describe("the deployed bundle (wrangler deploy --dry-run)", () => {
     const out = tempDir();
     const output = buildDeployBundle(ROOT, out);
     expect(output).toMatch(/--dry-run: exiting now/);
+    // Real wrangler reads the same ratelimits binding the harness emulates.
+    expect(output).toMatch(/env\.SHARE_CREATE_LIMITER \(\d+ requests\/60s\)\s+Rate Limit/);
     expect(hasSourceMap(out)).toBe(true);
     expect(scanBundle(out, ROOT, runtimeDependencies(ROOT))).toEqual([]);
   });

@@ -88,6 +88,8 @@ export async function runSoak(
     isolates: options.isolates,
     profile: "production",
     seed: options.seed,
+    // Many shares a second from few clients is the soak's load, not abuse: lift the create limit.
+    rateLimits: { SHARE_CREATE_LIMITER: { limit: 1_000_000, period: 60 } },
     ...hooks.harness,
     vars: {
       KV_WRITE_FALLBACK: options.fallback,

@@ -8,12 +8,24 @@ import { createHarness } from "../../harness/index";
 import type { Harness, HarnessOptions, KvCounters } from "../../harness/types";
 
 /**
+ * Reliability tests send many creates from one client to find robustness bugs, not to hit the
+ * abuse limit; `reliability/security/` passes the deployed numbers (or its own) where it tests it.
+ */
+export const LIFTED_RATE_LIMITS: HarnessOptions["rateLimits"] = {
+  SHARE_CREATE_LIMITER: { limit: 1_000_000, period: 60 },
+};
+
+/**
  * @example const h = useHarness({ vars: { ADMIN_TOKEN: "t" } }); it("...", async () => h().fetch("/healthz"));
  */
 export function useHarness(options: HarnessOptions = {}): () => Harness {
   let harness: Harness | undefined;
   beforeAll(async () => {
-    harness = await createHarness({ persistTo: "temp", ...options });
+    harness = await createHarness({
+      persistTo: "temp",
+      rateLimits: LIFTED_RATE_LIMITS,
+      ...options,
+    });
   });
   afterAll(async () => {
     await harness?.dispose();

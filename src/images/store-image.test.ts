@@ -5,7 +5,8 @@ import { MAX_IMAGE_BYTES } from "./store-image.js";
 
 const unit = useUnitWorker();
 
-const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
+const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+const SVG = '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.domain)</script></svg>';
 const URL_A = "https://cdn.example.com/a.png";
 /** The image server's answer for every outbound GET (the Worker fetches inside workerd). */
 const serve = (answer: () => Response | Promise<Response>) =>
@@ -24,12 +25,41 @@ const store = (overrides: { id?: string; url?: string; bucket?: boolean; timeout
   });
 
 describe("storeImage", () => {
-  it("stores an https image in R2 with its content type", async () => {
-    serve(() => image(PNG));
+  it("stores an https image in R2 with the type its bytes show, whatever the header says", async () => {
+    serve(() => image(PNG, "text/plain"));
     expect(await store({})).toEqual({ stored: true });
     const obj = await unit.r2.get("images/img1");
     expect(new Uint8Array(obj!.bytes)).toEqual(PNG);
     expect(obj!.contentType).toBe("image/png");
+  });
+
+  it("follows a redirect to another public https host, and no redirect to an internal one", async () => {
+    const seen: string[] = [];
+    unit.useHandlers([
+      http.get("https://cdn.example.com/a.png", () => {
+        seen.push("a");
+        return new HttpResponse(null, { status: 302, headers: { location: "/moved.png" } });
+      }),
+      http.get("https://cdn.example.com/moved.png", () => {
+        seen.push("moved");
+        return new HttpResponse(null, {
+          status: 301,
+          headers: { location: "https://img.example.net/b" },
+        });
+      }),
+      http.get("https://img.example.net/b", () => (seen.push("b"), image(PNG))),
+      http.get(
+        "https://cdn.example.com/elsewhere",
+        () => new HttpResponse(null, { status: 302, headers: { location: "https://[::1]/" } }),
+      ),
+    ]);
+    expect(await store({})).toEqual({ stored: true });
+    expect(seen).toEqual(["a", "moved", "b"]);
+    expect(await store({ id: "img2", url: "https://cdn.example.com/elsewhere" })).toEqual({
+      stored: false,
+      reason:
+        "The image redirected to https://[::1]/, which was not fetched: [::1] is an IP address; only public host names are fetched",
+    });
   });
 
   it("refuses non-images, oversize bodies, http URLs, errors and a missing bucket", async () => {
@@ -40,7 +70,8 @@ describe("storeImage", () => {
       reason: RegExp;
       timeoutMs?: number;
     }[] = [
-      { answer: () => image("<html>", "text/html"), reason: /Not an image/ },
+      { answer: () => image("<html>", "text/html"), reason: /Not a PNG, JPEG, GIF, WebP or AVIF/ },
+      { answer: () => image(SVG, "image/svg+xml"), reason: /content-type image\/svg\+xml/ },
       {
         answer: () => image(PNG, "image/png", { "content-length": String(MAX_IMAGE_BYTES + 1) }),
         reason: /larger/,
@@ -89,7 +120,10 @@ describe("storeImage through the API", () => {
     expect(ok.isR2Stored).toBe(true);
     const img = await unit.request(env, `/images/${ok.id}`);
     expect(img.status).toBe(200);
-    expect(img.headers.get("content-type")).toBe("image/webp");
+    // The bytes are a PNG: the header's image/webp does not count.
+    expect(img.headers.get("content-type")).toBe("image/png");
+    expect(img.headers.get("content-security-policy")).toBe("default-src 'none'; sandbox");
+    expect(img.headers.get("content-disposition")).toBe(`inline; filename="${ok.id}.png"`);
     expect(new Uint8Array(await img.arrayBuffer())).toEqual(PNG);
     const page = await (await unit.request(env, `/s/${ok.id}`)).text();
     expect(page).toContain(`src="/images/${ok.id}"`);

@@ -1,9 +1,12 @@
 /**
  * @module images/store-image
- * Copies a share's generated image into R2 (`images/{id}`): https only, image/* only, at most
- * 10 MiB (checked on Content-Length and while streaming), with a timeout. Never throws: a failure
- * is returned as a reason so the share is still created.
+ * Copies a share's generated image into R2 (`images/{id}`): only from public https hosts (checked
+ * on every redirect hop, see `fetch-image`), at most 10 MiB (checked on Content-Length and while
+ * streaming), within a timeout, and only when the bytes are PNG, JPEG, GIF, WebP or AVIF (see
+ * `image-format`). Never throws: a failure is returned as a reason so the share is still created.
  */
+import { fetchImage } from "./fetch-image.js";
+import { sniffImageType } from "./image-format.js";
 
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 
@@ -22,45 +25,40 @@ export function imageKey(id: string): string {
   return `images/${id}`;
 }
 
+const tooLarge = (): StoreImageResult => ({
+  stored: false,
+  reason: `The image is larger than ${MAX_IMAGE_BYTES} bytes`,
+});
+
 export async function storeImage(options: StoreImageOptions): Promise<StoreImageResult> {
   const { id, url, bucket, timeoutMs } = options;
   if (!bucket) return { stored: false, reason: "Image storage (SHARE_IMAGES) is not configured" };
-  let parsed: URL;
   try {
-    parsed = new URL(url);
-  } catch {
-    return { stored: false, reason: "generatedUrl is not a URL" };
-  }
-  if (parsed.protocol !== "https:")
-    return { stored: false, reason: "Only https images are fetched" };
-  const fetchImpl = options.fetchImpl ?? fetch;
-  try {
-    const res = await fetchImpl(parsed.toString(), {
-      signal: AbortSignal.timeout(timeoutMs),
-      redirect: "follow",
-      headers: { accept: "image/*" },
-    });
-    if (res.url && !res.url.startsWith("https:")) {
-      await res.body?.cancel();
-      return { stored: false, reason: "The image redirected to a non-https URL" };
-    }
+    const fetched = await fetchImage(
+      url,
+      options.fetchImpl ?? fetch,
+      AbortSignal.timeout(timeoutMs),
+    );
+    if (!fetched.ok) return { stored: false, reason: fetched.reason };
+    const res = fetched.response;
     if (!res.ok) {
       await res.body?.cancel();
       return { stored: false, reason: `The image URL answered ${res.status}` };
     }
-    const contentType = (res.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-    if (!contentType.startsWith("image/")) {
+    if (Number(res.headers.get("content-length") ?? "0") > MAX_IMAGE_BYTES) {
       await res.body?.cancel();
-      return { stored: false, reason: `Not an image (content-type ${contentType || "missing"})` };
-    }
-    const declared = Number(res.headers.get("content-length") ?? "0");
-    if (declared > MAX_IMAGE_BYTES) {
-      await res.body?.cancel();
-      return { stored: false, reason: `The image is larger than ${MAX_IMAGE_BYTES} bytes` };
+      return tooLarge();
     }
     const body = await readLimited(res, MAX_IMAGE_BYTES);
-    if (!body)
-      return { stored: false, reason: `The image is larger than ${MAX_IMAGE_BYTES} bytes` };
+    if (!body) return tooLarge();
+    const contentType = sniffImageType(body);
+    if (!contentType) {
+      const declared = (res.headers.get("content-type") ?? "").split(";")[0]!.trim();
+      return {
+        stored: false,
+        reason: `Not a PNG, JPEG, GIF, WebP or AVIF image (content-type ${declared || "missing"}; only the bytes count)`,
+      };
+    }
     await bucket.put(imageKey(id), body, { httpMetadata: { contentType } });
     return { stored: true };
   } catch (error) {

@@ -6,6 +6,7 @@
 import { html } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
 import type { ShareData } from "../shares/schema.js";
+import { safeHttpsUrl } from "../urls/https-url.js";
 
 const STYLE = `body{font-family:system-ui,sans-serif;margin:0 auto;max-width:48rem;padding:1rem;color:#222}
 img{max-width:100%;height:auto;border-radius:.5rem}figcaption{margin-top:.5rem}.style{color:#666}`;
@@ -26,32 +27,27 @@ export function pageSecurityHeaders(nonce: string): Record<string, string> {
 }
 
 /**
- * The URL when it is https, else undefined. The create API only accepts https, but records written
- * by other code (the guide's legacy data) are not validated: a `javascript:` URL must never reach
- * an href or src.
+ * The image's `src`: the R2 copy, or the normalised https URL. Records written by other code (the
+ * guide's legacy data) are not validated, so a `javascript:` URL must never reach an href or src.
  */
-export function safeHttpsUrl(url: string): string | undefined {
-  try {
-    return new URL(url).protocol === "https:" ? url.trim() : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export function imageSrc(share: ShareData): string | undefined {
   return share.isR2Stored ? `/images/${share.id}` : safeHttpsUrl(share.generatedUrl);
 }
 
+/**
+ * `origin` is the canonical origin (`PUBLIC_ORIGIN`, see `urls/public-origin`); without one the
+ * tags that need an absolute URL of this site (og:url, the R2 copy as og:image) are left out.
+ */
 export function renderSharePage(
   share: ShareData,
-  origin: string,
+  origin: string | undefined,
   nonce: string,
 ): HtmlEscapedString | Promise<HtmlEscapedString> {
   const src = imageSrc(share);
-  const absoluteImage = src?.startsWith("/") ? origin + src : (src ?? "");
+  const absoluteImage = src?.startsWith("/") ? (origin ? origin + src : undefined) : src;
   const original = safeHttpsUrl(share.originalUrl);
   const title = `AI image · ${share.style}`;
-  const pageUrl = `${origin}/s/${share.id}`;
+  const pageUrl = origin ? `${origin}/s/${share.id}` : undefined;
   return html`<!doctype html>
     <html lang="en">
       <head>
@@ -62,12 +58,12 @@ export function renderSharePage(
         <meta property="og:type" content="website" />
         <meta property="og:title" content="${title}" />
         <meta property="og:description" content="${share.prompt}" />
-        <meta property="og:image" content="${absoluteImage}" />
-        <meta property="og:url" content="${pageUrl}" />
+        ${absoluteImage ? html`<meta property="og:image" content="${absoluteImage}" />` : ""}
+        ${pageUrl ? html`<meta property="og:url" content="${pageUrl}" />` : ""}
         <meta name="twitter:card" content="summary_large_image" />
         <meta name="twitter:title" content="${title}" />
         <meta name="twitter:description" content="${share.prompt}" />
-        <meta name="twitter:image" content="${absoluteImage}" />
+        ${absoluteImage ? html`<meta name="twitter:image" content="${absoluteImage}" />` : ""}
         <style nonce="${nonce}">
           ${STYLE}
         </style>

@@ -1,12 +1,18 @@
 /**
  * @module routes/images
- * GET /images/:id streams the copy stored in R2 with its content type.
+ * GET /images/:id streams the copy stored in R2. The copy is served so that it can only ever be an
+ * image: a CSP that allows nothing and sandboxes the document, nosniff, and a Content-Disposition;
+ * an object whose type is not one of the stored raster types (written before the magic-byte check)
+ * goes out as an `application/octet-stream` attachment.
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
 import { notFound } from "../errors.js";
+import { IMAGE_EXTENSIONS, isStoredImageType } from "../images/image-format.js";
 import { imageKey } from "../images/store-image.js";
 import { isShareId } from "../shares/record.js";
+
+export const IMAGE_CSP = "default-src 'none'; sandbox";
 
 export const imageRoutes = new Hono<AppEnv>().get("/images/:id", async (c) => {
   const id = c.req.param("id");
@@ -14,12 +20,18 @@ export const imageRoutes = new Hono<AppEnv>().get("/images/:id", async (c) => {
   if (!isShareId(id) || !bucket) throw notFound("No stored image");
   const object = await bucket.get(imageKey(id));
   if (!object) throw notFound("No stored image");
+  const stored = object.httpMetadata?.contentType;
+  const raster = isStoredImageType(stored);
   return new Response(object.body, {
     headers: {
-      "Content-Type": object.httpMetadata?.contentType ?? "application/octet-stream",
+      "Content-Type": raster ? stored : "application/octet-stream",
+      "Content-Disposition": raster
+        ? `inline; filename="${id}.${IMAGE_EXTENSIONS[stored]}"`
+        : `attachment; filename="${id}"`,
+      "Content-Security-Policy": IMAGE_CSP,
+      "X-Content-Type-Options": "nosniff",
       "Cache-Control": "public, max-age=86400, immutable",
       ETag: object.httpEtag,
-      "X-Content-Type-Options": "nosniff",
     },
   });
 });

@@ -1,14 +1,19 @@
 /**
  * @module routes/monitoring
  * GET /api/monitoring: per-isolate counters, KV-derived totals (marked `stale` when KV fails
- * now, even if a recent count is held), corrupt records, and the health of each dependency.
+ * now, even if a recent count is held), corrupt records, and the health of each dependency. The
+ * totals come from a key scan; only a caller with the admin token makes an isolate scan again (at
+ * most every 60 s), anyone else gets the counts the isolate holds, `stale` once they are older
+ * than that, with `countedAt` (docs/decisions/monitoring-access.md).
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
 import { AppError } from "../errors.js";
+import { hasAdminBearer } from "../auth/admin-bearer.js";
+import { now } from "../clock.js";
 import { checkHealth } from "../health/check.js";
 import { MAX_CORRUPT_KEYS } from "../shares/corrupt.js";
-import type { Inventory } from "../shares/inventory.js";
+import { INVENTORY_TTL_MS, type Inventory } from "../shares/inventory.js";
 
 /** Corrupt keys named in monitoring (all are counted). */
 const CORRUPT_KEYS_SHOWN = 20;
@@ -20,8 +25,9 @@ export const monitoringRoutes = new Hono<AppEnv>().get("/api/monitoring", async 
   let inventory: Inventory;
   // Counts held from before an outage are figures KV cannot confirm now.
   let inventoryStale = health.checks.storage.status === "failing";
+  const refresh = await hasAdminBearer(c.req.header("authorization"), c.get("config").adminToken);
   try {
-    inventory = await c.get("store").inventory();
+    inventory = await c.get("store").inventory({ refresh });
   } catch (error) {
     const held = state.inventory;
     if (!(error instanceof AppError) || error.code !== "storage_unavailable" || !held) throw error;
@@ -38,7 +44,7 @@ export const monitoringRoutes = new Hono<AppEnv>().get("/api/monitoring", async 
       r2Stored: inventory.r2Stored,
       legacy: inventory.legacy.length,
       pending: pendingWrites.size,
-      stale: inventoryStale,
+      stale: inventoryStale || (countedAt !== undefined && now() - countedAt >= INVENTORY_TTL_MS),
       ...(countedAt !== undefined ? { countedAt: new Date(countedAt).toISOString() } : {}),
     },
     cache: {

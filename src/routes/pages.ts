@@ -1,6 +1,7 @@
 /**
  * @module routes/pages
- * GET /s/:id: the share page, or a real HTML 404 for unknown, expired or malformed ids.
+ * GET /s/:id: the share page, or a real HTML 404 for unknown, expired or malformed ids. Absolute
+ * links use the canonical origin, never the request's Host header (the page is publicly cached).
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
@@ -11,6 +12,7 @@ import {
   renderSharePage,
 } from "../pages/share-page.js";
 import { isShareId } from "../shares/record.js";
+import { canonicalOrigin } from "../urls/public-origin.js";
 
 export const pageRoutes = new Hono<AppEnv>().get("/s/:id", async (c) => {
   const id = c.req.param("id");
@@ -19,5 +21,6 @@ export const pageRoutes = new Hono<AppEnv>().get("/s/:id", async (c) => {
   const share = isShareId(id) ? await c.get("store").get(id) : undefined;
   if (!share) return c.html(renderNotFoundPage(nonce), 404);
   c.header("Cache-Control", "public, max-age=60");
-  return c.html(renderSharePage(share, new URL(c.req.url).origin, nonce));
+  const origin = canonicalOrigin(c.get("config").publicOrigin, c.req.url);
+  return c.html(renderSharePage(share, origin, nonce));
 });

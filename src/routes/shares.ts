@@ -5,11 +5,12 @@
 import { zValidator } from "@hono/zod-validator";
 import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { timingSafeEqual } from "hono/utils/buffer";
 import type { AppEnv } from "../app-env.js";
+import { hasAdminBearer } from "../auth/admin-bearer.js";
 import { now } from "../clock.js";
 import { AppError, notFound } from "../errors.js";
 import { storeImage, imageKey } from "../images/store-image.js";
+import { limitCreates } from "../rate-limit/limit-creates.js";
 import { createShareSchema } from "../shares/create-schema.js";
 import { parseListQuery } from "../shares/list-query.js";
 import { createShareId, isShareId } from "../shares/record.js";
@@ -61,6 +62,7 @@ export const shareRoutes = new Hono<AppEnv>()
         );
       }
     }),
+    limitCreates,
     async (c) => {
       const input = c.req.valid("json");
       const config = c.get("config");
@@ -121,9 +123,7 @@ export const shareRoutes = new Hono<AppEnv>()
         "Deleting is disabled: set the ADMIN_TOKEN secret (wrangler secret put ADMIN_TOKEN, or .dev.vars locally)",
       );
     }
-    const header = c.req.header("authorization") ?? "";
-    const given = header.startsWith("Bearer ") ? header.slice(7) : "";
-    if (!given || !(await timingSafeEqual(given, token))) {
+    if (!(await hasAdminBearer(c.req.header("authorization"), token))) {
       c.header("WWW-Authenticate", 'Bearer realm="admin"');
       throw new AppError(401, "unauthorized", "A valid admin bearer token is required");
     }

@@ -1,23 +1,21 @@
 /**
  * @module shares/create-schema
  * The POST /api/share body. Unknown keys (including `__proto__`) are rejected, not stripped,
- * so typos surface as 400 instead of being silently dropped.
+ * so typos surface as 400 instead of being silently dropped. URLs come out normalised.
  */
 import { z } from "zod";
+import { MAX_URL_LENGTH, normaliseHttpsUrl } from "../urls/https-url.js";
 
+/** An https URL without credentials, replaced by its normalised `href` (what is stored and rendered). */
 const httpsUrl = z
   .string()
-  .max(2048)
-  .refine(
-    (s) => {
-      try {
-        return new URL(s).protocol === "https:";
-      } catch {
-        return false;
-      }
-    },
-    { message: "must be an https: URL" },
-  );
+  .max(MAX_URL_LENGTH)
+  .transform((s, ctx) => {
+    const checked = normaliseHttpsUrl(s);
+    if (checked.ok) return checked.href;
+    ctx.addIssue({ code: "custom", message: checked.reason });
+    return z.NEVER;
+  });
 
 /** Longest prompt a share may carry, in characters. */
 export const MAX_PROMPT_LENGTH = 2000;

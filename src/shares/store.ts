@@ -181,13 +181,20 @@ export class ShareStore {
   }
 
   /**
-   * Monitoring counts: from the (cached) inventory plus this isolate's pending writes, without
-   * the records this isolate found corrupt.
+   * Monitoring counts: from one scan of the `share:` keys plus this isolate's pending writes,
+   * without the records this isolate found corrupt. Rescanned when the held scan is older than
+   * INVENTORY_TTL_MS; with `refresh: false` (anonymous monitoring) the held scan is used however
+   * old: such a caller can make an isolate scan once, not again and again. This isolate's own
+   * creates and deletes keep the held counts current.
    */
-  async inventory(): Promise<Inventory> {
+  async inventory(options: { refresh?: boolean } = {}): Promise<Inventory> {
     const cached = this.state.inventory;
     let value: Inventory;
-    if (cached && cached.backend === this.backend.name && now() - cached.at < INVENTORY_TTL_MS) {
+    if (
+      cached &&
+      cached.backend === this.backend.name &&
+      (options.refresh === false || now() - cached.at < INVENTORY_TTL_MS)
+    ) {
       value = cached.value;
     } else {
       value = await scanInventory(this.backend);

@@ -161,8 +161,15 @@ export async function deleteShare(
   return res.status;
 }
 
+/**
+ * GET /api/monitoring as the operator sees it: with the admin token when the target has one, so
+ * the totals are rescanned when older than 60 s (anonymous callers get the isolate's held counts).
+ */
 export async function monitoring(target: Target, isolate?: number): Promise<Monitoring> {
-  const res = await target.fetch("/api/monitoring", {}, isolate);
+  const headers: Record<string, string> = target.adminToken
+    ? { authorization: `Bearer ${target.adminToken}` }
+    : {};
+  const res = await target.fetch("/api/monitoring", { headers }, isolate);
   expect(res.status).toBe(200);
   return (await res.json()) as Monitoring;
 }

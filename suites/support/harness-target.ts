@@ -9,7 +9,7 @@ import { getMutant } from "../../mutants/index";
 import { capabilities } from "./capabilities";
 import { harnessPool } from "./harness-pool";
 import { OwnData } from "./own-data";
-import { SUITE_VARS, type Target, type TargetRequest } from "./target";
+import { SUITE_RATE_LIMITS, SUITE_VARS, type Target, type TargetRequest } from "./target";
 
 export async function createHarnessTarget(
   request: TargetRequest,
@@ -22,6 +22,7 @@ export async function createHarnessTarget(
     isolates: request.isolates,
     profile: request.profile,
     vars,
+    rateLimits: SUITE_RATE_LIMITS,
     ...(mutant ? { sourcePatches: getMutant(mutant).patches } : {}),
   };
   const pool = harnessPool();

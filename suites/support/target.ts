@@ -81,6 +81,15 @@ export interface TargetRequest {
 /** The admin token the suites configure on targets they boot (harness, dev-server session). */
 export const SUITE_ADMIN_TOKEN = "suite-admin-token";
 
+/**
+ * The suites create many shares quickly from one client. They check the README's behaviours, not
+ * the abuse limit (`reliability/security/` does), so the targets they boot lift the per-client
+ * create limit; what wrangler.jsonc deploys is unchanged.
+ */
+export const SUITE_RATE_LIMITS = {
+  SHARE_CREATE_LIMITER: { limit: 100_000, period: 60 },
+} as const satisfies Record<string, { limit: number; period: 10 | 60 }>;
+
 /** Retries fast and fail fast: the suites inject outages and must not wait seconds for them. */
 export const SUITE_VARS: Readonly<Record<string, string>> = {
   KV_RETRY_BASE_MS: "2",

@@ -12,7 +12,7 @@ import { capabilities } from "./capabilities";
 import { controlJson, createControlClient, type Call } from "./control-client";
 import { OwnData } from "./own-data";
 import { offersSessions, targetBackend } from "./probe-target";
-import { SUITE_VARS, type Target, type TargetRequest } from "./target";
+import { SUITE_RATE_LIMITS, SUITE_VARS, type Target, type TargetRequest } from "./target";
 
 const ISOLATE_HEADER = "x-harness-isolate";
 
@@ -37,6 +37,7 @@ async function openSession(base: string, request: TargetRequest): Promise<Target
       isolates: request.isolates,
       profile: request.profile,
       vars,
+      rateLimits: SUITE_RATE_LIMITS,
     }),
   });
   const sessionBase = `${base}${info.base}`;

@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import { isIpLiteral, isLocalName, isLoopbackHost } from "./host-names.js";
+import { normaliseHttpsUrl } from "./https-url.js";
+import { outboundUrlProblem } from "./outbound-url.js";
+import { canonicalOrigin, parsePublicOrigin } from "./public-origin.js";
+
+describe("normaliseHttpsUrl", () => {
+  it("stores what a browser resolves, not what was typed", () => {
+    expect(normaliseHttpsUrl("https:evil.example/x.png")).toEqual({
+      ok: true,
+      href: "https://evil.example/x.png",
+    });
+    expect(normaliseHttpsUrl("https:\\\\evil.example\\o")).toEqual({
+      ok: true,
+      href: "https://evil.example/o",
+    });
+    expect(normaliseHttpsUrl(" HTTPS://CDN.Example/a b.png ")).toEqual({
+      ok: true,
+      href: "https://cdn.example/a%20b.png",
+    });
+  });
+
+  it("refuses other schemes and credentials, saying why", () => {
+    expect(normaliseHttpsUrl("http://cdn.example/a.png")).toEqual({
+      ok: false,
+      reason: "must be an https: URL",
+    });
+    expect(normaliseHttpsUrl("https://user:pw@cdn.example/a.png")).toEqual({
+      ok: false,
+      reason: "must not contain a user name or password",
+    });
+    expect(normaliseHttpsUrl("https://@cdn.example/").ok).toBe(true);
+    expect(normaliseHttpsUrl("https://:pw@cdn.example/").ok).toBe(false);
+  });
+});
+
+describe("host names", () => {
+  it("tells IP literals, loopback and local names from public names", () => {
+    for (const ip of ["127.0.0.1", "10.0.0.1", "[::1]", "[fe80::1]", "169.254.169.254"]) {
+      expect(isIpLiteral(ip), ip).toBe(true);
+    }
+    for (const name of ["localhost", "LOCALHOST.", "app.localhost", "127.9.9.9", "[::1]", "::1"]) {
+      expect(isLoopbackHost(name), name).toBe(true);
+    }
+    for (const name of ["intranet", "printer.local", "metadata.google.internal", "nas.home.arpa"]) {
+      expect(isLocalName(name), name).toBe(true);
+    }
+    for (const name of ["cdn.example.com", "localhost.example.com", "1.2.3.4.nip.io.example"]) {
+      expect(isLoopbackHost(name) || isLocalName(name) || isIpLiteral(name), name).toBe(false);
+    }
+  });
+});
+
+describe("outboundUrlProblem", () => {
+  it("lets public https names through and names the problem with anything else", () => {
+    expect(outboundUrlProblem("https://cdn.example.com/a.png")).toBeUndefined();
+    expect(outboundUrlProblem("https://cdn.example.com:443/a.png")).toBeUndefined();
+    const cases: [string, RegExp][] = [
+      ["https://0x7f.1/a.png", /127\.0\.0\.1 is an IP address/],
+      ["https://2130706433/", /127\.0\.0\.1 is an IP address/],
+      ["https://[::ffff:7f00:1]/", /is an IP address/],
+      ["https://localhost./", /localhost\. is a local host name/],
+      ["https://cdn.example.com:8443/", /port 8443/],
+      ["http://cdn.example.com/", /only https/],
+      ["https://u:p@cdn.example.com/", /user name or password/],
+      ["not a url", /not a URL/],
+    ];
+    for (const [url, problem] of cases) expect(outboundUrlProblem(url), url).toMatch(problem);
+  });
+});
+
+describe("canonical origin", () => {
+  it("validates PUBLIC_ORIGIN down to scheme, host and port", () => {
+    expect(parsePublicOrigin("https://share.example.com/")).toEqual({
+      ok: true,
+      origin: "https://share.example.com",
+    });
+    for (const bad of [
+      "share.example.com",
+      "ftp://x.example",
+      "https://x.example/app",
+      "https://x.example/?a",
+    ]) {
+      expect(parsePublicOrigin(bad).ok, bad).toBe(false);
+    }
+  });
+
+  it("uses the configured origin, else a loopback request's, never another Host", () => {
+    expect(canonicalOrigin("https://share.example.com", "https://evil.example/s/1")).toBe(
+      "https://share.example.com",
+    );
+    expect(canonicalOrigin(undefined, "http://127.0.0.1:8787/s/1")).toBe("http://127.0.0.1:8787");
+    expect(canonicalOrigin(undefined, "http://localhost/s/1")).toBe("http://localhost");
+    expect(canonicalOrigin(undefined, "https://evil.example/s/1")).toBeUndefined();
+  });
+});
