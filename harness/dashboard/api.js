@@ -42,7 +42,10 @@ async function readBody(response) {
 export async function call(method, path, { body, isolate, raw } = {}) {
   /** @type {Record<string, string>} */
   const headers = {};
-  if (body !== undefined) headers["content-type"] = "application/json";
+  // The dev server takes control-API changes only as JSON (its cross-site guard), body or not.
+  if (body !== undefined || (method !== "GET" && method !== "HEAD")) {
+    headers["content-type"] = "application/json";
+  }
   if (isolate !== undefined) headers[ISOLATE_HEADER] = String(isolate);
   let response;
   try {

@@ -20,6 +20,10 @@ export const CONTROL_ERROR_CODES = [
   "worker_unavailable",
   "memory_backend",
   "method_not_allowed",
+  "host_not_allowed",
+  "invalid_path",
+  "cross_origin_refused",
+  "unsupported_media_type",
   "harness_failed",
 ] as const;
 

@@ -4,6 +4,7 @@
  * (and the dashboard at `/__harness/`); every other request goes to a Worker isolate.
  */
 import type { AddressInfo } from "node:net";
+import { networkInterfaces } from "node:os";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import type { Harness } from "../types";
@@ -15,6 +16,7 @@ import { createIsolatePicker, type IsolateStrategy } from "./isolate-picker";
 import { DEFAULT_HOST, DEFAULT_PORT } from "./listen-address";
 import type { SessionRecorder } from "./recorder";
 import { closeSessions } from "./sessions";
+import { requestGuard, type RequestGuardOptions } from "./request-guard";
 import { createWorkerProxy } from "./worker-proxy";
 
 export { DEFAULT_HOST, DEFAULT_PORT, isLoopbackHost } from "./listen-address";
@@ -29,6 +31,8 @@ export interface DevServerOptions {
   isolateStrategy?: IsolateStrategy;
   /** Records sessions (`--record`) and serves the record/fixtures control routes. */
   recorder?: SessionRecorder;
+  /** Host names answered besides loopback names and `host` (`--allowed-host`). */
+  allowedHosts?: readonly string[];
 }
 
 export interface DevServer {
@@ -44,12 +48,14 @@ export function createDevApp(
   harness: Harness,
   isolateStrategy: IsolateStrategy = "first",
   recorder?: SessionRecorder,
+  guard: RequestGuardOptions = {},
 ): Hono {
   const app = new Hono();
   app.onError((err, c) => {
     const { status, body, headers } = errorBody(err);
     return c.json(body, status, headers);
   });
+  app.use("*", requestGuard(guard));
   if (recorder) {
     app.use("*", recorder.middleware());
     app.route("/__harness", recorder.routes());
@@ -63,13 +69,23 @@ export function createDevApp(
   return app;
 }
 
+/** Names a client may use for `host`: itself, or every interface address for a wildcard bind. */
+function boundHostNames(host: string): string[] {
+  if (host !== "0.0.0.0" && host !== "::") return [host];
+  return Object.values(networkInterfaces())
+    .flat()
+    .flatMap((a) => (a ? [a.address] : []));
+}
+
 /**
  * Listen on host:port and serve the dev app.
  * @example const server = await startDevServer({ harness, port: 0 }); await fetch(`${server.url}/healthz`)
  */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const host = options.host ?? DEFAULT_HOST;
-  const app = createDevApp(options.harness, options.isolateStrategy, options.recorder);
+  const app = createDevApp(options.harness, options.isolateStrategy, options.recorder, {
+    allowedHosts: [...boundHostNames(host), ...(options.allowedHosts ?? [])],
+  });
   const server = serve({
     fetch: app.fetch,
     hostname: host,

@@ -4,6 +4,7 @@
  * The request is rebuilt from plain parts (URL, method, headers, bytes) because the Node HTTP
  * adapter and Miniflare each bring their own `Request` class.
  */
+import type { IncomingMessage } from "node:http";
 import type { Context } from "hono";
 import type { Harness } from "../types";
 import { NULL_BODY_STATUSES } from "./empty-answers";
@@ -38,6 +39,11 @@ export function createWorkerProxy(
     const headers = new Headers(c.req.raw.headers);
     // The Worker sees what production would: the harness's routing header is not part of it.
     headers.delete(ISOLATE_HEADER);
+    // As Cloudflare does, tell the Worker the client's address (its per-client rate limit keys on
+    // it); a client's own CF-Connecting-IP is kept, so a local test can act as several clients.
+    const remote = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket
+      ?.remoteAddress;
+    if (remote && !headers.has("cf-connecting-ip")) headers.set("cf-connecting-ip", remote);
     const method = c.req.method;
     const body = method === "GET" || method === "HEAD" ? undefined : await c.req.arrayBuffer();
     const response = await harness.fetch(
