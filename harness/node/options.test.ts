@@ -14,6 +14,14 @@ describe("createHarness options", () => {
       /edgeCacheTtlMs must be at least 60000/,
     );
     await expect(
+      createHarness({ rateLimits: { CREATE_LIMIT: { limit: 5, period: 60 } } }),
+    ).rejects.toThrow(
+      /rateLimits\.CREATE_LIMIT: wrangler\.jsonc has no such ratelimits binding \(it has: SHARE_CREATE_LIMITER\)/,
+    );
+    await expect(
+      createHarness({ rateLimits: { SHARE_CREATE_LIMITER: { limit: 5, period: 30 as 60 } } }),
+    ).rejects.toMatchObject({ code: "BAD_OPTION" });
+    await expect(
       createHarness({ persistTo: "temp", clockStart: Date.now() - 60_000 }),
     ).rejects.toMatchObject({
       code: "CLOCK_BACKWARDS",

@@ -52,7 +52,12 @@ export class ControlError extends Error {
 }
 
 /** Harness errors caused by what the caller sent, so a 400 rather than a 500. */
-const CALLER_MISTAKES = new Set<HarnessErrorCode>(["BAD_RULE", "BAD_ISOLATE", "CLOCK_BACKWARDS"]);
+const CALLER_MISTAKES = new Set<HarnessErrorCode>([
+  "BAD_RULE",
+  "BAD_ISOLATE",
+  "BAD_OPTION",
+  "CLOCK_BACKWARDS",
+]);
 
 /** The JSON body for any error thrown while serving a control or proxied request. */
 export function errorBody(err: unknown): {

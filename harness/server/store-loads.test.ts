@@ -46,9 +46,9 @@ afterAll(async () => {
 const call = (method: string, path: string, body?: unknown) =>
   app.request(path, {
     method,
-    ...(body === undefined
-      ? {}
-      : { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
+    // The dev server takes control-API changes only as JSON, body or not.
+    headers: { "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
 
 async function worker(path: string, isolate: number): Promise<{ status: number; body: unknown }> {

@@ -125,7 +125,10 @@ describe("restart and crash under traffic, through the dev server", () => {
   it("never answers 500: in-flight requests complete or get 503 with Retry-After", async () => {
     const send: Send = (path, init) => fetch(`${server.url}${path}`, init);
     const control = async () => {
-      const res = await fetch(`${server.url}/__harness/restart`, { method: "POST" });
+      const res = await fetch(`${server.url}/__harness/restart`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+      });
       expect(res.status).toBe(200);
       await res.body?.cancel();
     };

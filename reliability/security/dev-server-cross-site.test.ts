@@ -48,19 +48,12 @@ describe("cross-site requests to mutating control routes", () => {
 
   it("a form POST installs no fault rule and a cross-site restart restarts nothing", async () => {
     const restarts = (await harness.state()).restarts;
-    const rule = await send({
-      method: "POST",
-      path: "/__harness/faults",
-      headers: { origin: EVIL, "content-type": "application/x-www-form-urlencoded" },
-      body: "op=any&kind=error&status=503",
-    });
+    const fromEvil = (path: string, type: string, body: string) =>
+      send({ method: "POST", path, headers: { origin: EVIL, "content-type": type }, body });
+    const form = "application/x-www-form-urlencoded";
+    const rule = await fromEvil("/__harness/faults", form, "op=any&kind=error&status=503");
     expectRefused(rule, 403, "cross_origin_refused");
-    const restart = await send({
-      method: "POST",
-      path: "/__harness/restart",
-      headers: { origin: EVIL, "content-type": "application/json" },
-      body: "{}",
-    });
+    const restart = await fromEvil("/__harness/restart", "application/json", "{}");
     expectRefused(restart, 403, "cross_origin_refused");
     expect(await harness.faults.list()).toEqual([]);
     expect((await harness.state()).restarts).toBe(restarts);

@@ -15,7 +15,7 @@ const monitoring = async (headers: Record<string, string> = {}) => {
   const res = await h().fetch("/api/monitoring", { headers });
   expect(res.status).toBe(200);
   return (await res.json()) as {
-    shares: { total: number; stale: boolean; scannedAt: string | null };
+    shares: { total: number; stale: boolean; countedAt?: string };
   };
 };
 const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -53,7 +53,7 @@ describe("GET /api/monitoring from an anonymous caller", () => {
     const after = await monitoring();
     expect(after.shares.total).toBe(before + 1);
     expect(after.shares.stale).toBe(true);
-    expect(after.shares.scannedAt).toEqual(expect.any(String));
+    expect(after.shares.countedAt).toEqual(expect.any(String));
   });
 });
 
