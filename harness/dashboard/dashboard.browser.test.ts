@@ -4,23 +4,22 @@
  * Skips, saying why, where /usr/bin/chromium is not installed (`.ci/run` installs it); with
  * `CI=true` a missing Chromium fails instead, so a CI image without one cannot pass unseen.
  */
-import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHarness } from "../index";
 import { type DevServer, startDevServer } from "../server/dev-server";
 import { SessionRecorder } from "../server/recorder";
+import {
+  HAS_CHROMIUM,
+  launchChromium,
+  requireChromiumInCi,
+  SKIP_REASON,
+} from "../test-support/chromium";
 import type { Harness, KvSnapshot } from "../types";
 
-// CHROMIUM_PATH picks another build (e.g. a CI image's google-chrome); Debian's is the default.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const HAS_CHROMIUM = existsSync(CHROMIUM);
-/** CI=true (GitHub Actions, `.ci/run`): a missing Chromium is a failure there, not a skip. */
-const IN_CI = /^(1|true)$/i.test(process.env.CI ?? "");
-const SKIP_REASON = `skipped: no Chromium at ${CHROMIUM} (install it with: apt-get install chromium)`;
 const SHOTS = join(process.cwd(), "reports", "dashboard");
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -30,14 +29,7 @@ interface FocusProbe {
 
 if (!HAS_CHROMIUM) console.warn(`dashboard browser tests ${SKIP_REASON}`);
 
-describe.runIf(!HAS_CHROMIUM && IN_CI)("dashboard in Chromium (CI)", () => {
-  it("needs Chromium in CI", () => {
-    throw new Error(
-      `No Chromium at ${CHROMIUM}: install it (apt-get install chromium) or set CHROMIUM_PATH. ` +
-        "Outside CI these tests skip instead.",
-    );
-  });
-});
+requireChromiumInCi("dashboard in Chromium");
 
 let harness: Harness;
 let server: DevServer;
@@ -95,19 +87,8 @@ describe.skipIf(!HAS_CHROMIUM)(
         port: 0,
         recorder: new SessionRecorder({ harness }),
       });
-      context = await chromium.launchPersistentContext(profile, {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: [
-          "--headless=new",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--no-first-run",
-        ],
-        viewport: { width: 1440, height: 900 },
-      });
+      context = await launchChromium(profile);
+
       await context.route(
         (url) => url.origin !== new URL(server.url).origin,
         (route) => {

@@ -15,6 +15,7 @@ import type { Harness } from "../../harness/types";
 import { REPAIRS_FILE } from "../../harness/node/store-check";
 import type { ShareData } from "../../src/shares/schema";
 import { responseProblems, viewResponse } from "../support/error-shape";
+import { LIFTED_RATE_LIMITS } from "../support/use-harness";
 import { editStore, truncateDatabase } from "./persisted-store";
 
 const VALID = 6;
@@ -65,7 +66,7 @@ describe("a store corrupted on disk", () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), "kv-corrupt-store-"));
-    const writer = await createHarness({ persistTo: dir });
+    const writer = await createHarness({ persistTo: dir, rateLimits: LIFTED_RATE_LIMITS });
     const shares = await createShares(writer, VALID + 7);
     await writer.dispose();
     valid = shares.slice(0, VALID);
@@ -181,7 +182,7 @@ describe("a store whose database file was cut short", () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), "kv-truncated-store-"));
-    const writer = await createHarness({ persistTo: dir });
+    const writer = await createHarness({ persistTo: dir, rateLimits: LIFTED_RATE_LIMITS });
     [{ id }] = (await createShares(writer, 3)) as [ShareData];
     await writer.dispose();
     truncateDatabase(dir);
