@@ -15,7 +15,7 @@ import { ID_PATTERN } from "../shares/record.js";
 import { shareDataSchema } from "../shares/schema.js";
 import { MAX_BODY_BYTES } from "../routes/shares.js";
 
-type Status = 200 | 201 | 202 | 204 | 400 | 401 | 403 | 404 | 405 | 413 | 415 | 500 | 503;
+type Status = 200 | 201 | 202 | 204 | 400 | 401 | 403 | 404 | 405 | 413 | 415 | 429 | 500 | 503;
 type Code = (typeof ERROR_CODES)[number];
 
 const errorSchema = z
@@ -104,9 +104,10 @@ function registerRoutes(registry: OpenAPIRegistry): void {
     description: [
       "Input rules: `Content-Type: application/json`; a body of at most",
       `${MAX_BODY_BYTES} bytes (${MAX_BODY_BYTES / 1024} KiB); \`generatedUrl\` and \`originalUrl\``,
-      "absolute https: URLs; `prompt` 1 to",
+      "absolute https: URLs without credentials, stored normalised; `prompt` 1 to",
       `${MAX_PROMPT_LENGTH} characters; \`style\` a lowercase slug of at most 32 characters;`,
-      "`storeImage` optional; any other key is refused.",
+      "`storeImage` optional; any other key is refused. Creates are limited per client address",
+      "(`CF-Connecting-IP`) by the `SHARE_CREATE_LIMITER` Rate Limiting binding.",
     ].join(" "),
     request: {
       body: {
@@ -127,6 +128,10 @@ function registerRoutes(registry: OpenAPIRegistry): void {
       400: errors("Not JSON, or a field breaks a rule", "invalid_json", "validation_failed"),
       413: errors(`The body is over ${MAX_BODY_BYTES} bytes`, "payload_too_large"),
       415: errors("The body is not application/json", "unsupported_media_type"),
+      429: errors(
+        "Too many creates from this client; retry after `Retry-After` seconds",
+        "rate_limited",
+      ),
       503: outage,
       ...common,
     },
