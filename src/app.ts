@@ -32,7 +32,8 @@ export function createApp(): Hono<AppEnv> {
     c.set("backend", backend);
     c.set("store", store);
     // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent: a flush with nothing pending does nothing, and pending writes exist only on kv
-    if (isolate.pendingWrites.size > 0 && backend.name === "kv") {
+    const pending = isolate.pendingWrites.size + isolate.pendingIdempotency.size;
+    if (pending > 0 && backend.name === "kv") {
       const flush = store.flushPending();
       try {
         c.executionCtx.waitUntil(flush);

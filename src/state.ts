@@ -5,6 +5,7 @@
  * Lost when the isolate restarts, exactly like the guide's in-memory design.
  */
 import type { ShareData } from "./shares/schema.js";
+import type { IdempotencyRecord } from "./idempotency/records.js";
 import type { CorruptRecord } from "./shares/corrupt.js";
 import type { Inventory } from "./shares/inventory.js";
 import { LruCache } from "./storage/lru-cache.js";
@@ -24,6 +25,10 @@ export interface IsolateState {
   pendingWrites: Map<string, ShareData>;
   flushing: Promise<void> | undefined;
   inventory: { value: Inventory; at: number; backend: string } | undefined;
+  /** Idempotency records KV refused (memory fallback), by key hash; flushed before their shares. */
+  pendingIdempotency: Map<string, IdempotencyRecord>;
+  /** Key hashes of creates running in this isolate now (a concurrent retry gets 409). */
+  idempotencyInFlight: Set<string>;
   /** Keys found corrupt in this isolate, with why (`shares/corrupt.ts`). */
   corruptKeys: Map<string, CorruptRecord>;
 }
@@ -36,6 +41,8 @@ function fresh(): IsolateState {
     pendingWrites: new Map(),
     flushing: undefined,
     inventory: undefined,
+    pendingIdempotency: new Map(),
+    idempotencyInFlight: new Set(),
     corruptKeys: new Map(),
   };
 }

@@ -11,6 +11,8 @@ import { now } from "../clock.js";
 import { AppError, notFound } from "../errors.js";
 import { storeImage, imageKey } from "../images/store-image.js";
 import { limitCreates } from "../rate-limit/limit-creates.js";
+import { idempotentCreate } from "../idempotency/create-guard.js";
+import { shareAnswer } from "../shares/answer.js";
 import { createShareSchema } from "../shares/create-schema.js";
 import { parseListQuery } from "../shares/list-query.js";
 import { createShareId, isShareId } from "../shares/record.js";
@@ -63,6 +65,7 @@ export const shareRoutes = new Hono<AppEnv>()
       }
     }),
     limitCreates,
+    idempotentCreate,
     async (c) => {
       const input = c.req.valid("json");
       const config = c.get("config");
@@ -90,17 +93,8 @@ export const shareRoutes = new Hono<AppEnv>()
         createdAt: new Date(timestamp).toISOString(),
         isR2Stored,
       };
-      const durability = await c.get("store").save(share);
-      c.header("Location", `/api/share/${id}`);
-      return c.json(
-        {
-          ...share,
-          url: `/s/${id}`,
-          ...(durability === "pending" ? { durability } : {}),
-          ...(warning ? { warning } : {}),
-        },
-        durability === "pending" ? 202 : 201,
-      );
+      const durability = await c.get("createGuard").save(share, warning);
+      return shareAnswer(c, share, durability, warning);
     },
   )
   .get("/api/share/:id", async (c) => {
@@ -108,6 +102,9 @@ export const shareRoutes = new Hono<AppEnv>()
     assertShareId(id, isShareId);
     const share = await c.get("store").get(id);
     if (!share) throw notFound(`No share with id ${id}`);
+    // A share only this isolate holds says so: the way a 202's client confirms durability.
+    if (c.get("store").state.pendingWrites.has(id))
+      return c.json({ ...share, durability: "pending" });
     return c.json(share);
   })
   .get("/api/shares", async (c) => {

@@ -69,6 +69,8 @@ export interface ShareMetadata {
   r2: boolean;
   /** false when the fields did not fit the 1024-byte limit and the list must read the value. */
   full?: false;
+  /** SHA-256 of the Idempotency-Key it was created with (so a delete can mark that key). */
+  k?: string;
   g?: string;
   o?: string;
   p?: string;
@@ -81,7 +83,8 @@ function byteLength(s: string): number {
 }
 
 /** Metadata for a share: full list fields when they fit 1024 bytes, else a minimal marker. */
-export function encodeShareMetadata(share: ShareData): ShareMetadata {
+export function encodeShareMetadata(share: ShareData, idempotencyKey?: string): ShareMetadata {
+  const k = idempotencyKey === undefined ? {} : { k: idempotencyKey };
   const full: ShareMetadata = {
     v: METADATA_VERSION,
     ts: share.timestamp,
@@ -91,9 +94,16 @@ export function encodeShareMetadata(share: ShareData): ShareMetadata {
     p: share.prompt,
     s: share.style,
     c: share.createdAt,
+    ...k,
   };
   if (byteLength(JSON.stringify(full)) <= METADATA_MAX_BYTES) return full;
-  return { v: METADATA_VERSION, ts: share.timestamp, r2: share.isR2Stored === true, full: false };
+  return {
+    v: METADATA_VERSION,
+    ts: share.timestamp,
+    r2: share.isR2Stored === true,
+    full: false,
+    ...k,
+  };
 }
 
 /** Rebuild a ShareData from full metadata; undefined when the metadata is partial or not ours. */
@@ -131,8 +141,14 @@ export function isOurMetadata(metadata: unknown): metadata is ShareMetadata {
   );
 }
 
-/** Exactly what the create path writes (the TTL is SHARE_TTL_SECONDS). */
-export function encodeShareRecord(share: ShareData): {
+/**
+ * Exactly what the create path writes (the TTL is SHARE_TTL_SECONDS); `idempotencyKey` is the
+ * hash of the create's Idempotency-Key, when it had one.
+ */
+export function encodeShareRecord(
+  share: ShareData,
+  idempotencyKey?: string,
+): {
   key: string;
   value: string;
   metadata: Record<string, unknown>;
@@ -140,6 +156,6 @@ export function encodeShareRecord(share: ShareData): {
   return {
     key: shareKey(share.id),
     value: JSON.stringify(share),
-    metadata: encodeShareMetadata(share) as unknown as Record<string, unknown>,
+    metadata: encodeShareMetadata(share, idempotencyKey) as unknown as Record<string, unknown>,
   };
 }

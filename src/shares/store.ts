@@ -13,6 +13,7 @@ import type { SelectedBackend } from "../storage/select.js";
 import { compareKeys } from "../storage/compare.js";
 import { INVENTORY_TTL_MS, scanInventory, type Inventory } from "./inventory.js";
 import { decodeCursor, encodeCursor, type ListCursor } from "./list-cursor.js";
+import { flushPendingRecords, markDeleted, pendingKeysByShare } from "../idempotency/records.js";
 import { clearCorrupt, countedCorrupt, noteCorrupt } from "./corrupt.js";
 import { readShareRecord } from "./parse.js";
 import {
@@ -44,9 +45,12 @@ export class ShareStore {
     readonly state: IsolateState,
   ) {}
 
-  /** Persist a new share. Returns "pending" when KV failed and the memory fallback kept it. */
-  async save(share: ShareData): Promise<Durability> {
-    const record = encodeShareRecord(share);
+  /**
+   * Persist a new share (`idempotencyKey`: the hash of its create's key, kept in its metadata).
+   * Returns "pending" when KV failed and the memory fallback kept it.
+   */
+  async save(share: ShareData, idempotencyKey?: string): Promise<Durability> {
+    const record = encodeShareRecord(share, idempotencyKey);
     try {
       await this.backend.put(record.key, record.value, {
         expirationTtl: SHARE_TTL_SECONDS,
@@ -91,10 +95,12 @@ export class ShareStore {
   async delete(id: string): Promise<boolean> {
     const key = shareKey(id);
     const pending = this.state.pendingWrites.get(id);
+    const pendingKey = pending ? pendingKeysByShare(this.state).get(id) : undefined;
     let existed = this.state.pendingWrites.delete(id);
     let value: string | null;
+    let metadata: unknown;
     try {
-      ({ value } = await this.backend.getWithMetadata(key));
+      ({ value, metadata } = await this.backend.getWithMetadata(key));
       if (value !== null) await this.backend.delete(key);
     } catch (error) {
       // The client is told nothing was deleted: a pending share must stay pending.
@@ -108,6 +114,9 @@ export class ShareStore {
     if (existed) {
       clearCorrupt(this.state, key);
       this.state.inventory = undefined;
+      // A retry of the create that made it must not bring it back.
+      const k = isOurMetadata(metadata) && typeof metadata.k === "string" ? metadata.k : pendingKey;
+      if (k) await markDeleted(this.backend, this.state, k);
     }
     return existed;
   }
@@ -210,8 +219,11 @@ export class ShareStore {
     if (this.state.flushing) return this.state.flushing;
     const put = this.backend.putOnce ?? this.backend.put;
     const run = async () => {
+      const keys = pendingKeysByShare(this.state);
+      // Idempotency records first: a share in KV always has its key's record there too.
+      if (!(await flushPendingRecords(put, this.state))) return;
       for (const share of [...this.state.pendingWrites.values()]) {
-        const record = encodeShareRecord(share);
+        const record = encodeShareRecord(share, keys.get(share.id));
         try {
           await put(record.key, record.value, {
             expirationTtl: SHARE_TTL_SECONDS,

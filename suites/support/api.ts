@@ -14,6 +14,8 @@ import type { Target, TargetKv } from "./target";
 export interface CreatedShare extends ShareData {
   url: string;
   durability?: "pending";
+  /** On a 202: where the share is held, how it can be lost, how to confirm it. */
+  pending?: { heldBy: string; lostIf: string; confirm: { url: string } };
   warning?: { code: string; message: string };
 }
 
@@ -176,7 +178,13 @@ export async function monitoring(target: Target, isolate?: number): Promise<Moni
 
 /** The share as the API stores it: the create response without its response-only fields. */
 export function stored(created: CreatedShare): ShareData {
-  const { url: _url, durability: _durability, warning: _warning, ...share } = created;
+  const {
+    url: _url,
+    durability: _durability,
+    pending: _pending,
+    warning: _warning,
+    ...share
+  } = created;
   return share;
 }
 
