@@ -15,7 +15,8 @@ import { ID_PATTERN } from "../shares/record.js";
 import { shareDataSchema } from "../shares/schema.js";
 import { MAX_BODY_BYTES } from "../routes/shares.js";
 
-type Status = 200 | 201 | 202 | 204 | 400 | 401 | 403 | 404 | 405 | 413 | 415 | 429 | 500 | 503;
+type Status =
+  200 | 201 | 202 | 204 | 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
 type Code = (typeof ERROR_CODES)[number];
 
 const errorSchema = z
@@ -38,6 +39,18 @@ const createdSchema = shareDataSchema
       description:
         "Present (with status 202) when KV was down and KV_WRITE_FALLBACK=memory kept the share in the isolate until KV recovers.",
     }),
+    pending: z
+      .looseObject({
+        heldBy: z.literal("isolate-memory"),
+        message: z.string(),
+        lostIf: z.string(),
+        confirm: z.looseObject({ method: z.literal("GET"), url: z.string() }),
+      })
+      .optional()
+      .meta({
+        description:
+          "With 202: the share is only in one isolate's memory, lost if it restarts before KV recovers; confirm with GET (no `durability` once in KV) or a retry with the same Idempotency-Key (201 once in KV).",
+      }),
     warning: z
       .object({ code: z.literal("image_not_stored"), message: z.string() })
       .optional()
@@ -58,8 +71,14 @@ const listSchema = z
   .meta({ id: "ShareList" });
 
 const healthSchema = z
-  .looseObject({ ok: z.boolean(), backend: z.enum(["kv", "memory"]) })
-  .meta({ id: "Health" });
+  .looseObject({
+    ok: z.boolean(),
+    status: z.enum(["ok", "degraded", "unavailable"]),
+    backend: z.enum(["kv", "memory"]),
+    degraded: z.array(z.enum(["storage", "images"])),
+    checks: z.looseObject({ storage: z.looseObject({}), images: z.looseObject({}) }),
+  })
+  .meta({ id: "Health", description: "Live probes of KV and R2 (docs/decisions/health.md)." });
 
 const monitoringSchema = z
   .looseObject({
@@ -110,6 +129,12 @@ function registerRoutes(registry: OpenAPIRegistry): void {
       "(`CF-Connecting-IP`) by the `SHARE_CREATE_LIMITER` Rate Limiting binding.",
     ].join(" "),
     request: {
+      headers: z.object({
+        "Idempotency-Key": z.string().max(257).optional().meta({
+          description:
+            'A quoted string (IETF httpapi draft), 1-255 visible ASCII characters, e.g. "3f2b6c1e-9a4d". A retry with the same key and body within 24 h answers the same share.',
+        }),
+      }),
       body: {
         required: true,
         description: `JSON, at most ${MAX_BODY_BYTES} bytes.`,
@@ -125,7 +150,17 @@ function registerRoutes(registry: OpenAPIRegistry): void {
         description: "Accepted in memory-fallback mode during a KV outage (`durability: pending`)",
         content: json(createdSchema),
       },
-      400: errors("Not JSON, or a field breaks a rule", "invalid_json", "validation_failed"),
+      400: errors(
+        "Not JSON, a field breaks a rule, or a malformed Idempotency-Key",
+        "invalid_json",
+        "validation_failed",
+        "invalid_idempotency_key",
+      ),
+      409: errors(
+        "A request with this Idempotency-Key is still running; retry after `Retry-After`",
+        "idempotency_key_in_use",
+      ),
+      422: errors("This Idempotency-Key was used with another body", "idempotency_key_reused"),
       413: errors(`The body is over ${MAX_BODY_BYTES} bytes`, "payload_too_large"),
       415: errors("The body is not application/json", "unsupported_media_type"),
       429: errors(
@@ -194,8 +229,15 @@ function registerRoutes(registry: OpenAPIRegistry): void {
     path: "/healthz",
     summary: "Health",
     responses: {
-      200: { description: "Serving", content: json(healthSchema) },
-      503: outage,
+      200: {
+        description: "`status` ok, or degraded naming the dependency",
+        content: json(healthSchema),
+      },
+      503: {
+        description:
+          "KV fails (`status` unavailable, `error.code` storage_unavailable, `Retry-After`)",
+        content: json(healthSchema),
+      },
       ...common,
     },
   });
