@@ -6,11 +6,31 @@
 import path from "node:path";
 import { PlainRuntime } from "../harness/node/runtime";
 import { bundleWorker } from "../harness/node/bundle";
-import { readWorkerConfig } from "../harness/node/config";
-import type { KvSnapshotEntry } from "../harness/types";
+import { readWorkerConfig, type RateLimitBinding } from "../harness/node/config";
+import type { KvSnapshotEntry, RateLimitOverride } from "../harness/types";
 import { BenchError } from "./errors";
 
 export const ROOT = path.join(import.meta.dirname, "../");
+
+/**
+ * Creates per minute the benchmarks allow per client: far above what they make, so the Worker's
+ * create limit (wrangler.jsonc `ratelimits`) never answers 429, on either side, while each create
+ * still goes through the same Rate Limiting binding call on both.
+ */
+const BENCH_CREATE_LIMIT = 1_000_000;
+
+const benchLimits = (): RateLimitBinding[] =>
+  readWorkerConfig(path.join(ROOT, "wrangler.jsonc")).rateLimits.map((r) => ({
+    ...r,
+    limit: BENCH_CREATE_LIMIT,
+  }));
+
+/** The harness option giving the harness the same generous limits as the plain baseline. */
+export function benchRateLimits(): Record<string, RateLimitOverride> {
+  return Object.fromEntries(
+    benchLimits().map((r) => [r.binding, { limit: r.limit, period: r.period }]),
+  );
+}
 
 /** `src/index.ts` bundled by the harness's bundler (cached in `.harness-cache/`). */
 export function bundlePlainWorker(): Promise<string> {
@@ -31,7 +51,16 @@ export class PlainWorker {
     const config = readWorkerConfig(path.join(ROOT, "wrangler.jsonc"));
     const vars = { ...config.vars, STORAGE_BACKEND: "kv" };
     const sidecar = await bundleLoader();
-    return new PlainWorker(await PlainRuntime.start({ config, code, persistDir, vars, sidecar }));
+    return new PlainWorker(
+      await PlainRuntime.start({
+        config,
+        code,
+        persistDir,
+        vars,
+        sidecar,
+        rateLimits: benchLimits(),
+      }),
+    );
   }
 
   async fetch(pathname: string, init: RequestInit = {}): Promise<Response> {

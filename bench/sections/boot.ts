@@ -8,7 +8,7 @@ import { createHarness } from "../../harness/node/create-harness";
 import type { BenchContext, SeededStore } from "../context";
 import { BenchError } from "../errors";
 import { compare, interleave, timed, type Comparison } from "../measure";
-import { bundlePlainWorker, PlainWorker } from "../plain-miniflare";
+import { benchRateLimits, bundlePlainWorker, PlainWorker } from "../plain-miniflare";
 import { buildStore } from "../store-builder";
 
 async function healthy(res: Response): Promise<void> {
@@ -24,7 +24,7 @@ interface Cycle {
 async function harnessCycle(persistTo: string): Promise<Cycle> {
   let h!: Awaited<ReturnType<typeof createHarness>>;
   const boot = await timed(async () => {
-    h = await createHarness({ persistTo });
+    h = await createHarness({ persistTo, rateLimits: benchRateLimits() });
     await healthy(await h.fetch("/healthz"));
   });
   try {

@@ -9,6 +9,7 @@ import { createShareFactory } from "../../fixtures/factories/index";
 import { mutantBaseline, standaloneBaseline, type RmwBaseline } from "../baselines/rmw-baseline";
 import type { BenchContext } from "../context";
 import { BenchError } from "../errors";
+import { benchRateLimits } from "../plain-miniflare";
 import { compare, interleave, timed, type Comparison } from "../measure";
 import { median } from "../stats";
 import { idOf, loadEntries, shareEntries } from "../store";
@@ -66,7 +67,11 @@ async function bootBaseline(ctx: BenchContext): Promise<{ harness: HarnessImpl; 
   const mutant = await mutantBaseline().catch(() => undefined);
   for (const candidate of [mutant, standaloneBaseline].filter(Boolean) as RmwBaseline[]) {
     try {
-      const harness = await createHarness({ persistTo: dir, ...candidate.options });
+      const harness = await createHarness({
+        persistTo: dir,
+        rateLimits: benchRateLimits(),
+        ...candidate.options,
+      });
       return { harness, label: candidate.label };
     } catch (e) {
       ctx.log(`growth: ${candidate.label} did not boot (${(e as Error).message}); trying the next`);
@@ -78,10 +83,10 @@ async function bootBaseline(ctx: BenchContext): Promise<{ harness: HarnessImpl; 
 export async function growth(ctx: BenchContext): Promise<Comparison[]> {
   const { growthSizes: sizes, growthRounds: rounds } = ctx.options;
   const subjectDir = ctx.tempDir("growth-worker");
-  const subject = await createHarness({ persistTo: subjectDir });
+  const subject = await createHarness({ persistTo: subjectDir, rateLimits: benchRateLimits() });
   // This Worker on a store that stays at the smallest size: the flatness figure runs against it
   // interleaved, so machine noise hits both sides alike.
-  const twin = await createHarness({ persistTo: "temp" });
+  const twin = await createHarness({ persistTo: "temp", rateLimits: benchRateLimits() });
   const { harness: baseline, label: baselineLabel } = await bootBaseline(ctx);
   const out: Comparison[] = [];
   const entries = shareEntries(sizes.at(-1)!, 7, subject.clock.now());

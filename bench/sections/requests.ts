@@ -8,7 +8,7 @@ import { createShareFactory } from "../../fixtures/factories/index";
 import type { BenchContext } from "../context";
 import { BenchError } from "../errors";
 import { compare, interleave, timed, type Comparison } from "../measure";
-import { bundlePlainWorker, PlainWorker } from "../plain-miniflare";
+import { benchRateLimits, bundlePlainWorker, PlainWorker } from "../plain-miniflare";
 import { fmt } from "../report";
 import { idOf, shareEntries } from "../store";
 
@@ -25,7 +25,7 @@ async function call(fetch: Fetch, path: string, status: number, init?: RequestIn
 export async function requests(ctx: BenchContext): Promise<Comparison[]> {
   const rounds = ctx.options.requestRounds;
   const code = await bundlePlainWorker();
-  const harness = await createHarness({ persistTo: "temp" });
+  const harness = await createHarness({ persistTo: "temp", rateLimits: benchRateLimits() });
   const plain = await PlainWorker.start(code, ctx.tempDir("requests-plain"));
   try {
     // One distinct stored share per miss round, plus one that stays cached for the hit rounds.

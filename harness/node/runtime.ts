@@ -448,6 +448,8 @@ export interface PlainSpec {
   outbound?: (request: Request) => Promise<Response>;
   /** The Worker's log lines; dropped when absent. */
   onLine?: (stream: "stdout" | "stderr", line: string) => void;
+  /** Rate Limiting bindings (wrangler.jsonc `ratelimits`, possibly re-numbered); none when absent. */
+  rateLimits?: RateLimitBinding[];
 }
 
 const PLAIN = "plain";
@@ -465,6 +467,7 @@ function plainOptions(spec: PlainSpec): MiniflareOptions {
   const env: Record<string, Binding> = {
     ...Object.fromEntries(Object.entries(spec.vars).map(([k, v]) => [k, text(v)])),
     ...bindings,
+    ...Object.fromEntries((spec.rateLimits ?? []).map((r) => [r.binding, rateLimit(r)])),
   };
   const dev = { outboundService: outboundFetcher(spec.outbound ?? noOutbound) };
   const workers = [
