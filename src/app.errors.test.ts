@@ -52,6 +52,7 @@ describe("a Worker deployed with bad vars", () => {
     const res = await app.request("/api/shares", {}, {
       STORAGE_BACKEND: "memory",
       CACHE_MAX_ENTRIES: "",
+      KV_RETRY_MAX_ATTEMPTS: "",
     } satisfies Env);
     expect(res.status).toBe(200);
   });

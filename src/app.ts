@@ -31,8 +31,8 @@ export function createApp(): Hono<AppEnv> {
     c.set("config", config);
     c.set("backend", backend);
     c.set("store", store);
-    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent: a flush with nothing pending does nothing, and pending writes exist only on kv
     const pending = isolate.pendingWrites.size + isolate.pendingIdempotency.size;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,LogicalOperator: equivalent: a flush with nothing pending does nothing, and pending writes exist only on kv
     if (pending > 0 && backend.name === "kv") {
       const flush = store.flushPending();
       try {

@@ -40,12 +40,18 @@ describe("changedSinceBaseline", () => {
     write("src/edited.ts", "one\nTWO\nthree\n");
     write("src/new.ts", "fresh\n");
     write("src/edited.test.ts", "not mutated\n");
+    write("src/unjudged.ts", "changed\n");
+    const judged = [{ status: "Killed" }, { status: "NoCoverage" }];
     const baseline = {
-      files: { "src/same.ts": { source: "one\ntwo\n" }, "src/edited.ts": { source: "one\ntwo\n" } },
+      files: {
+        "src/same.ts": { source: "one\ntwo\n", mutants: judged },
+        "src/edited.ts": { source: "one\ntwo\n", mutants: judged },
+        "src/unjudged.ts": { source: "before\n", mutants: [{ status: "NoCoverage" }] },
+      },
     };
     expect(changedSinceBaseline(root, baseline)).toEqual({
       mutate: ["src/edited.ts:2-3"],
-      untested: ["src/new.ts"],
+      untested: ["src/new.ts", "src/unjudged.ts"],
     });
   });
 });

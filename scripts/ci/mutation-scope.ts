@@ -27,17 +27,19 @@ export function changedLineRanges(before: string, current: string): [number, num
     .map((h) => [h.newStart, h.newStart + h.newLines - 1] as [number, number]);
 }
 
+const JUDGED = new Set(["Killed", "Survived", "Timeout"]);
+
 export interface ChangedScope {
   /** Stryker `--mutate` entries: `file:start-end` per changed range. */
   mutate: string[];
-  /** Mutated sources the baseline holds no results for (never tested). */
+  /** Mutated sources the baseline run did not judge (no killed, survived or timed-out mutant). */
   untested: string[];
 }
 
 /** What changed in `src/` (under `root`) since `baseline` (a parsed Stryker report) was made. */
 export function changedSinceBaseline(
   root: string,
-  baseline: { files: Record<string, { source: string }> },
+  baseline: { files: Record<string, { source: string; mutants?: { status: string }[] }> },
 ): ChangedScope {
   const mutate: string[] = [];
   const untested: string[] = [];
@@ -46,8 +48,12 @@ export function changedSinceBaseline(
     .filter(isMutatedSource)
     .sort();
   for (const file of files) {
-    const before = baseline.files[file]?.source;
-    if (before === undefined) {
+    const held = baseline.files[file];
+    const before = held?.source;
+    // Only results from running tests count: a file with only NoCoverage/Ignored entries (known
+    // right after the dry run) was never judged by the baseline run.
+    const judged = (held?.mutants ?? []).some((m) => JUDGED.has(m.status));
+    if (before === undefined || !judged) {
       untested.push(file);
       continue;
     }
