@@ -1,8 +1,10 @@
 /**
- * Check 3 of the guide, "分享列表获取": newest first across pages, cursor paging that returns every
- * share exactly once, limit bounds, a page that reads no values, shares too big for KV metadata,
- * the empty store, legacy records from the guide's `share:list` era, and deleted or expired shares
- * left out. Checks look at this run's own shares, so they hold on a store others write to too.
+ * Check 3 of the guide, "分享列表获取": newest first across pages (also for shares made
+ * milliseconds apart), cursor paging that returns every share exactly once, limit bounds, a page
+ * that reads no values, shares too big for KV metadata, the empty store, legacy records from the
+ * guide's `share:list` era, and corrupt, deleted or expired shares left out. Each check creates the
+ * shares it looks at and finds them in the listing, so checks hold in any order and on a store
+ * others write to.
  */
 import { describe, expect, it } from "vitest";
 import { createShareFactory } from "../fixtures/factories/index";
@@ -20,7 +22,7 @@ import {
 } from "./support/api";
 import { capabilities, windows } from "./support/capabilities";
 import { suiteFactory } from "./support/own-data";
-import { suiteBackend, useTarget } from "./support/use-target";
+import { suiteBackend, useTarget, type TargetHandle } from "./support/use-target";
 
 const backend = suiteBackend();
 const caps = capabilities[backend];
@@ -29,62 +31,72 @@ const ids = (shares: { id: string }[]) => shares.map((s) => s.id);
 /** Ids invert time, so ascending id order is newest first (ties: the random suffix). */
 const byKeyOrder = <T extends { id: string }>(shares: T[]) =>
   [...shares].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+/** The items of `listing` that are among `mine`, in listing order. */
+const among = <T extends { id: string }>(listing: T[], mine: { id: string }[]) => {
+  const wanted = new Set(ids(mine));
+  return listing.filter((s) => wanted.has(s.id));
+};
 
-describe(`list [${backend}]`, () => {
+/**
+ * `n` shares created one after another, `stepMs` of virtual time apart where there is a clock
+ * (else a request apart), newest first.
+ */
+async function series(t: TargetHandle, n: number, stepMs = 1000): Promise<CreatedShare[]> {
+  const made: CreatedShare[] = [];
+  for (let i = 0; i < n; i++) {
+    await t.target.control.clock?.advance(stepMs);
+    made.unshift(await createShare(t.target, factory.createBody()));
+  }
+  return made;
+}
+
+describe(`list on an empty store [${backend}]`, () => {
   const t = useTarget();
-  /** Every share this block created and did not delete, newest first. */
-  let live: CreatedShare[] = [];
-  /** This run's shares in a full listing, in the order listed. */
-  const own = async (limit = 100) => t.target.own.only((await listAll(t.target, limit)).shares);
 
-  it("answers an empty page with a null cursor on an empty store", async (ctx) => {
+  it("answers an empty page with a null cursor", async (ctx) => {
     t.requireFreshStore(ctx);
     const page = await listPage(t.target, {});
     expect(page.status).toBe(200);
     expect(page.body).toEqual({ shares: [], cursor: null });
   });
+});
+
+describe(`list [${backend}]`, () => {
+  const t = useTarget();
 
   it("lists shares newest first, on one page and across pages", async (ctx) => {
-    const clock = t.target.control.clock;
-    for (let i = 0; i < 5; i++) {
-      live.unshift(await createShare(t.target, factory.createBody()));
-      // Distinct creation times; without a clock, one create after another is enough.
-      await clock?.advance(1000);
-    }
+    const made = await series(t, 5);
     await t.eventually(ctx, "the new shares are listed newest first", async () => {
       for (const limit of [100, 2]) {
-        const shares = await own(limit);
-        expect(ids(shares), `limit ${limit}`).toEqual(ids(live));
-        expect(shares).toEqual(live.map(stored));
+        const listed = among((await listAll(t.target, limit)).shares, made);
+        expect(ids(listed), `limit ${limit}`).toEqual(ids(made));
+        expect(listed).toEqual(made.map(stored));
       }
     });
   });
 
   it("orders shares made milliseconds apart: each gets a later timestamp and is listed before the last", async (ctx) => {
-    const clock = t.control(ctx, "clock");
-    const burst: CreatedShare[] = [];
-    for (let i = 0; i < 5; i++) {
-      await clock.advance(10); // distinct milliseconds, most likely within one second
-      burst.unshift(await createShare(t.target, factory.createBody()));
-    }
-    const times = burst.map((s) => s.timestamp);
+    t.control(ctx, "clock");
+    // Distinct milliseconds, most likely within one second.
+    const made = await series(t, 5, 10);
+    const times = made.map((s) => s.timestamp);
     for (let i = 1; i < times.length; i++) expect(times[i - 1]).toBeGreaterThan(times[i]!);
-    live = [...burst, ...live];
-    expect(ids(await own())).toEqual(ids(live));
+    expect(ids(among((await listAll(t.target)).shares, made))).toEqual(ids(made));
   });
 
   it("pages with cursors through every share exactly once, newest first throughout", async (ctx) => {
-    const more = await Promise.all(
-      Array.from({ length: 20 }, () => createShare(t.target, factory.createBody())),
+    const made = byKeyOrder(
+      await Promise.all(
+        Array.from({ length: 20 }, () => createShare(t.target, factory.createBody())),
+      ),
     );
-    live = byKeyOrder([...more, ...live]);
     await t.eventually(ctx, "every new share is listed once", async () => {
       const { shares, pages } = await listAll(t.target, 7);
-      expect(pages).toBeGreaterThanOrEqual(4);
+      expect(pages).toBeGreaterThanOrEqual(3);
       expect(new Set(ids(shares)).size).toBe(shares.length);
-      const mine = t.target.own.only(shares);
-      expect(ids(mine)).toEqual(ids(live));
-      const times = mine.map((s) => s.timestamp);
+      const listed = among(shares, made);
+      expect(ids(listed)).toEqual(ids(made));
+      const times = listed.map((s) => s.timestamp);
       expect(times).toEqual([...times].sort((a, b) => b - a));
     });
   });
@@ -94,6 +106,7 @@ describe(`list [${backend}]`, () => {
       const res = await t.target.fetch(`/api/shares?limit=${bad}`);
       await expectError(res, 400, "validation_failed");
     }
+    await series(t, 2);
     const total = (await listAll(t.target)).shares.length;
     const one = await listPage(t.target, { limit: 1 });
     expect(one.body.shares).toHaveLength(1);
@@ -110,6 +123,7 @@ describe(`list [${backend}]`, () => {
   });
 
   it("rejects a tampered cursor with 400 invalid_cursor", async () => {
+    await series(t, 2);
     await expectError(
       await t.target.fetch("/api/shares?cursor=not-a-cursor"),
       400,
@@ -126,10 +140,12 @@ describe(`list [${backend}]`, () => {
 
   it("serves a page from KV's key listing alone: no value reads for shares that fit the metadata", async (ctx) => {
     t.requireOneLocation(ctx);
+    const made = await series(t, 3);
     // Past the read cache, so a page that read values would have to ask KV for them.
     await t.target.control.clock?.advance(windows.readCacheMs + 1000);
     const before = await monitoring(t.target);
-    expect((await listPage(t.target, { limit: 20 })).status).toBe(200);
+    // The newest page holds just these (a share too big for metadata costs a read: not here).
+    expect((await listPage(t.target, { limit: 3 })).body.shares).toEqual(made.map(stored));
     const after = await monitoring(t.target);
     expect(after.kv.reads - before.kv.reads).toBe(0);
     expect(after.kv.lists - before.kv.lists).toBe(1);
@@ -140,9 +156,8 @@ describe(`list [${backend}]`, () => {
       prompt: `${"a very detailed prompt about a lighthouse at dusk, ".repeat(30)}end`,
     });
     const created = await createShare(t.target, long);
-    live = byKeyOrder([created, ...live]);
     await t.eventually(ctx, "the long share is listed in full", async () => {
-      const listed = (await own()).find((s) => s.id === created.id);
+      const listed = (await listAll(t.target)).shares.find((s) => s.id === created.id);
       expect(listed).toEqual(stored(created));
       expect((await getShare(t.target, created.id)).body).toEqual(stored(created));
     });
@@ -155,12 +170,12 @@ describe(`list [${backend}]`, () => {
     async (ctx) => {
       const kv = t.control(ctx, "kv");
       const clock = t.control(ctx, "clock");
+      const made = await series(t, 2);
       const legacyFactory = createShareFactory(3304, { now: await clock.now() });
       const legacy = Array.from({ length: 3 }, () => legacyFactory.legacyShare());
       for (const share of legacy) {
         const entry = legacyFactory.legacyEntry(share);
         await kv.put(entry.key, entry.value, { expiration: entry.expiration! });
-        t.target.own.add(share.id);
       }
       // The guide's index also names a share whose record is gone: it must not appear.
       const gone = legacyFactory.legacyShare();
@@ -171,18 +186,24 @@ describe(`list [${backend}]`, () => {
       await clock.advance(windows.edgeCacheMs + 1000);
 
       const { shares } = await listAll(t.target, 4);
-      if (!t.target.capabilities.readsKvRecords) {
-        expect(ids(t.target.own.only(shares))).toEqual(ids(live));
-        return;
+      try {
+        if (!t.target.capabilities.readsKvRecords) {
+          expect(among(shares, legacy)).toEqual([]);
+          return;
+        }
+        const newestFirst = [...legacy].sort((a, b) => b.timestamp - a.timestamp);
+        expect(ids(among(shares, [...made, ...legacy]))).toEqual([
+          ...ids(made),
+          ...ids(newestFirst),
+        ]);
+        // Legacy records come after every new record: they end the listing.
+        expect(shares.slice(-legacy.length)).toEqual(newestFirst);
+        expect(ids(shares)).not.toContain(gone.id);
+        expect(ids(shares)).not.toContain("list");
+        expect((await monitoring(t.target)).shares.legacy).toBe(legacy.length);
+      } finally {
+        await Promise.all(legacy.map((s) => kv.delete(`share:${s.id}`)));
       }
-      const newestFirst = [...legacy].sort((a, b) => b.timestamp - a.timestamp);
-      expect(ids(t.target.own.only(shares))).toEqual([...ids(live), ...ids(newestFirst)]);
-      expect(shares.slice(-legacy.length)).toEqual(newestFirst);
-      expect(ids(shares)).not.toContain(gone.id);
-      expect(ids(shares)).not.toContain("list");
-      expect((await monitoring(t.target)).shares.legacy).toBe(legacy.length);
-      for (const share of legacy) t.target.own.forget(share.id);
-      await Promise.all(legacy.map((s) => kv.delete(`share:${s.id}`)));
     },
   );
 
@@ -190,34 +211,36 @@ describe(`list [${backend}]`, () => {
     const kv = t.control(ctx, "kv");
     const clock = t.control(ctx, "clock");
     t.require(ctx, caps.readsKvRecords, "the memory backend never reads KV");
+    const made = await series(t, 2);
     await kv.put("share:corruptrecord0", "{not json", { expirationTtl: 3600 });
     // The isolate's inventory (which reads records without metadata) is cached for up to 60 s.
     await clock.advance(windows.edgeCacheMs + 1000);
     const { shares } = await listAll(t.target, 4);
     expect(ids(shares)).not.toContain("corruptrecord0");
-    expect(ids(t.target.own.only(shares))).toEqual(ids(live));
+    expect(ids(among(shares, made))).toEqual(ids(made));
     expect((await monitoring(t.target)).corruptRecords).toBe(1);
   });
 
   it("leaves out a deleted share", async (ctx) => {
     t.requireAdmin(ctx);
-    const victim = live[3]!;
-    expect(await deleteShare(t.target, victim.id)).toBe(204);
-    live = live.filter((s) => s.id !== victim.id);
+    const made = await series(t, 3);
+    const [newest, victim, oldest] = made;
+    expect(await deleteShare(t.target, victim!.id)).toBe(204);
     await t.eventually(ctx, "the deleted share is no longer listed", async () => {
       const shares = (await listAll(t.target, 6)).shares;
-      expect(ids(shares)).not.toContain(victim.id);
-      expect(ids(t.target.own.only(shares))).toEqual(ids(live));
+      expect(ids(shares)).not.toContain(victim!.id);
+      expect(ids(among(shares, made))).toEqual(ids([newest!, oldest!]));
     });
   });
 
   it(
     caps.readsKvRecords
-      ? "leaves out a record whose KV expiration has passed"
+      ? "leaves out a record whose KV expiration has passed, on every page"
       : "leaves out nothing it did not create",
     async (ctx) => {
       const kv = t.control(ctx, "kv");
       const clock = t.control(ctx, "clock");
+      const made = await series(t, 4);
       const now = await clock.now();
       const share: ShareData = createShareFactory(3305, { now }).share({ timestamp: now });
       const entry = createShareFactory(3305).entry(share);
@@ -231,16 +254,19 @@ describe(`list [${backend}]`, () => {
       expect(await listed()).not.toContain(share.id);
       // Small pages that start by skipping the expired key still list every share exactly once.
       for (const limit of [3, 2]) {
-        expect(ids(t.target.own.only((await listAll(t.target, limit)).shares))).toEqual(ids(live));
+        const { shares } = await listAll(t.target, limit);
+        expect(new Set(ids(shares)).size, `limit ${limit}`).toBe(shares.length);
+        expect(ids(among(shares, made)), `limit ${limit}`).toEqual(ids(made));
       }
     },
   );
 
-  // Last: the clock only moves forward, and this moves it 30 days.
-  it("lists none of its shares once they have all expired after 30 days", async (ctx) => {
+  it("lists none of its shares once 30 days have passed", async (ctx) => {
     const clock = t.control(ctx, "clock");
+    const made = await series(t, 2);
     await clock.advance(windows.shareTtlMs + 60_000);
-    expect(await own()).toEqual([]);
+    expect(among((await listAll(t.target)).shares, made)).toEqual([]);
+    // Every share in this block's store was made before the jump, so all are gone.
     if (t.target.freshStore) {
       expect((await listPage(t.target, {})).body).toEqual({ shares: [], cursor: null });
     }
