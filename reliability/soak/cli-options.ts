@@ -53,6 +53,14 @@ function program(): Command {
     .option("--settle-ms <ms>", "virtual time advanced after faults stop", num, d.settleMs)
     .option("--max-seconds <s>", "fail if the run takes longer", num, d.maxSeconds)
     .option("--retry-base-ms <ms>", "the Worker's KV_RETRY_BASE_MS", num, d.retryBaseMs)
+    .option(
+      "--keyed <fraction>",
+      "creates sent with an Idempotency-Key and retried until answered (0..1)",
+      num,
+      d.keyed,
+    )
+    .option("--attempts <n>", "attempts of a keyed create at most", num, d.attempts)
+    .option("--no-mid-switch", "no restart or crash in the middle of a period (under traffic)")
     .option("--history <file>", "write every request as JSON lines to this file")
     .option("--json", "print the summary as JSON", false);
 }

@@ -21,8 +21,16 @@ export interface ClientContext {
   violations: Violation[];
   startedAt: number;
   epoch: () => number;
+  /** The runtime generation (+1 at the start of every restart or crash). */
+  generation: () => number;
   outage: () => boolean;
+  /** Attempts a keyed create makes at most. */
+  attempts: number;
 }
+
+/** Pause before a keyed retry, times the attempt: short, so the soak spends its time on work. */
+const RETRY_PAUSE_MS = 20;
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const json = (text: string): unknown => {
   try {
@@ -51,6 +59,7 @@ async function request(
     i: op.i,
     client,
     epoch: ctx.epoch(),
+    generation: ctx.generation(),
     kind: op.kind,
     isolate: op.isolate,
     method,
@@ -90,19 +99,27 @@ async function request(
 export async function runOp(ctx: ClientContext, op: PlannedOp, client: number): Promise<void> {
   switch (op.kind) {
     case "create": {
-      const { record, body } = await request(
-        ctx,
-        op,
-        client,
-        "POST",
-        "/api/share",
-        { headers: { "content-type": "application/json" }, body: JSON.stringify(op.body) },
-        { body: op.body },
-      );
-      const id = (body as { id?: unknown } | undefined)?.id;
-      if ((record.status === 201 || record.status === 202) && typeof id === "string") {
-        record.id = id;
-        ctx.known.push(id);
+      const headers: Record<string, string> = { "content-type": "application/json" };
+      if (op.key) headers["idempotency-key"] = `"${op.key}"`;
+      // Unkeyed: one attempt. Keyed: again after a 503, a 409 or no answer, as a client would.
+      for (let attempt = 1; attempt <= (op.key ? ctx.attempts : 1); attempt++) {
+        const { record, body } = await request(
+          ctx,
+          op,
+          client,
+          "POST",
+          "/api/share",
+          { headers, body: JSON.stringify(op.body) },
+          { body: op.body, ...(op.key ? { key: op.key, attempt } : {}) },
+        );
+        const id = (body as { id?: unknown } | undefined)?.id;
+        if ((record.status === 201 || record.status === 202) && typeof id === "string") {
+          record.id = id;
+          if (!ctx.known.includes(id)) ctx.known.push(id);
+          return;
+        }
+        if (![0, 409, 503].includes(record.status)) return;
+        await sleep(RETRY_PAUSE_MS * attempt);
       }
       return;
     }

@@ -28,6 +28,12 @@ export interface SoakOptions {
   maxSeconds: number;
   /** The Worker's KV_RETRY_BASE_MS: short, so the soak spends its time on ops, not on backoff. */
   retryBaseMs: number;
+  /** Fraction of creates sent with an Idempotency-Key, whose client retries until answered. */
+  keyed: number;
+  /** Attempts a keyed client makes at most (503, 409 or no answer: try again). */
+  attempts: number;
+  /** Also restart or crash the runtime once in the middle of every period, under traffic. */
+  midSwitch: boolean;
 }
 
 export const SOAK_DEFAULTS: SoakOptions = {
@@ -42,6 +48,9 @@ export const SOAK_DEFAULTS: SoakOptions = {
   settleMs: 6 * 60_000,
   maxSeconds: 900,
   retryBaseMs: 10,
+  keyed: 0.5,
+  attempts: 6,
+  midSwitch: true,
 };
 
 export const SOAK_LIMITS = {
@@ -78,6 +87,8 @@ export function resolveSoakOptions(partial: Partial<SoakOptions> = {}): SoakOpti
   inRange("seed", o.seed, 0, 2 ** 31 - 1);
   inRange("settle-ms", o.settleMs, 0, 30 * 24 * 3600 * 1000);
   inRange("retry-base-ms", o.retryBaseMs, 0, 2000);
+  inRange("keyed", o.keyed, 0, 1, false);
+  inRange("attempts", o.attempts, 1, 50);
   if (o.fallback !== "reject" && o.fallback !== "memory") {
     throw new ReliabilityError(
       "BAD_OPTION",
@@ -94,6 +105,9 @@ export function reproduceCommand(o: SoakOptions): string {
     `--restart-every ${o.restartEvery} --seed ${o.seed} --fallback ${o.fallback} ` +
     `--isolates ${o.isolates} --outage ${o.outage}` +
     (o.settleMs !== SOAK_DEFAULTS.settleMs ? ` --settle-ms ${o.settleMs}` : "") +
-    (o.retryBaseMs !== SOAK_DEFAULTS.retryBaseMs ? ` --retry-base-ms ${o.retryBaseMs}` : "")
+    (o.retryBaseMs !== SOAK_DEFAULTS.retryBaseMs ? ` --retry-base-ms ${o.retryBaseMs}` : "") +
+    (o.keyed !== SOAK_DEFAULTS.keyed ? ` --keyed ${o.keyed}` : "") +
+    (o.attempts !== SOAK_DEFAULTS.attempts ? ` --attempts ${o.attempts}` : "") +
+    (o.midSwitch ? "" : " --no-mid-switch")
   );
 }

@@ -20,7 +20,13 @@ describe("soak (reject fallback)", () => {
     // The run really was chaotic: faults fired, some answers were 503, the runtime restarted.
     expect(summary.kv.faults).toBeGreaterThan(0);
     expect(records.some((r) => r.status === 503 && r.code === "storage_unavailable")).toBe(true);
-    expect(summary.restarts.clean + summary.restarts.crash).toBe(1);
+    // One restart between the periods, and one under traffic in each period.
+    expect(summary.restarts.clean + summary.restarts.crash).toBe(3);
+    expect(summary.restarts.underTraffic).toBe(2);
+    // Keyed clients retried through it all, and no create made a second share.
+    expect(summary.keyed.creates).toBeGreaterThan(0);
+    expect(summary.keyed.retried).toBeGreaterThan(0);
+    expect(summary.keyed.duplicates).toBe(0);
     expect(summary.shares.pending).toBe(0);
     expect(summary.shares.live).toBe(summary.shares.inKv);
     expect(summary.shares.live).toBeGreaterThan(0);

@@ -14,10 +14,11 @@ import { backgroundFaults, writesDown } from "./fault-plan";
 import { buildLedger, type OpRecord } from "./history";
 import { kvShareIds, mapLimit, monitoringOf, observeIsolate } from "./observe";
 import { reproduceCommand, resolveSoakOptions, type SoakOptions } from "./options";
-import { planOps, planRestarts, type PlannedOp } from "./plan";
+import { planMidSwitches, planOps, planRestarts, type PlannedOp } from "./plan";
 import type { SoakSummary } from "./summary";
-import { countRequests } from "./summary";
+import { countKeyed, countRequests } from "./summary";
 import {
+  checkDuplicates,
   checkFinal,
   checkLogsForSecrets,
   checkRestartLoss,
@@ -46,12 +47,37 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-/** Acknowledged-pending shares that may still be only in an isolate's memory. */
-function pendingCandidates(records: readonly OpRecord[], lost: Set<string>): string[] {
+/**
+ * Acknowledged-pending shares that may still be only in an isolate's memory (of a runtime
+ * generation before `generation`, when given: a switch only wipes the isolates it replaced).
+ */
+function pendingCandidates(
+  records: readonly OpRecord[],
+  lost: Set<string>,
+  generation = Infinity,
+): string[] {
   const ledger = buildLedger(records);
   return [...ledger.acked]
-    .filter(([id, a]) => a.status === 202 && !ledger.deleted.has(id) && !lost.has(id))
+    .filter(
+      ([id, a]) =>
+        a.status === 202 && a.generation < generation && !ledger.deleted.has(id) && !lost.has(id),
+    )
     .map(([id]) => id);
+}
+
+/** Every share in KV with the URL it was created for (one snapshot read, no Worker, no caches). */
+async function kvShares(harness: Harness): Promise<{ id: string; generatedUrl: string }[]> {
+  const { entries } = await harness.kv.snapshot({ prefix: "share:" });
+  return entries.flatMap((e) => {
+    try {
+      const share = JSON.parse(e.value) as { generatedUrl?: unknown };
+      return typeof share.generatedUrl === "string"
+        ? [{ id: e.key.slice("share:".length), generatedUrl: share.generatedUrl }]
+        : [];
+    } catch {
+      return [];
+    }
+  });
 }
 
 async function notInKv(harness: Harness, ids: readonly string[]): Promise<Set<string>> {
@@ -103,9 +129,10 @@ export async function runSoak(
   const violations: Violation[] = [];
   const lost = new Set<string>();
   const kv = { operations: 0, faults: 0, rateLimited: 0 };
-  const restarts = { clean: 0, crash: 0 };
+  const restarts = { clean: 0, crash: 0, underTraffic: 0 };
   let outages = 0;
   let epoch = 0;
+  let generation = 0;
   let outage = false;
   const ctx: ClientContext = {
     harness,
@@ -116,7 +143,9 @@ export async function runSoak(
     violations,
     startedAt,
     epoch: () => epoch,
+    generation: () => generation,
     outage: () => outage,
+    attempts: options.attempts,
   };
   const scanLogs = () => {
     violations.push(
@@ -137,11 +166,30 @@ export async function runSoak(
   const background = backgroundFaults(options.faultRate, options.seed);
   let timedOut = false;
 
-  async function runPeriod(ops: readonly PlannedOp[]): Promise<void> {
+  /**
+   * A restart or crash while the clients keep sending: requests in flight finish (restart) or get
+   * 503 worker_unavailable (crash); pending shares of the replaced isolates are lost.
+   */
+  async function switchUnderTraffic(crash: boolean): Promise<void> {
+    generation++;
+    const before = generation;
+    if (crash) await harness.crashAndRecover();
+    else await harness.restart();
+    restarts.underTraffic++;
+    restarts[crash ? "crash" : "clean"]++;
+    for (const id of await notInKv(harness, pendingCandidates(records, lost, before))) lost.add(id);
+  }
+
+  async function runPeriod(
+    ops: readonly PlannedOp[],
+    mid: { crash: boolean; at: number } | undefined,
+  ): Promise<void> {
     outage = false;
     await harness.faults.set(background);
     const outageAt = options.outage > 0 ? Math.floor(ops.length * (1 - options.outage)) : Infinity;
+    const switchAt = mid ? Math.floor(ops.length * mid.at) : Infinity;
     let switching: Promise<unknown> | undefined;
+    let midSwitch: Promise<void> | undefined;
     let next = 0;
     const client = async (c: number) => {
       while (next < ops.length) {
@@ -150,6 +198,8 @@ export async function runSoak(
           return;
         }
         const k = next++;
+        // The switch runs beside the clients: they go on sending while it happens.
+        if (k >= switchAt && !midSwitch) midSwitch = switchUnderTraffic(mid!.crash);
         if (k >= outageAt) {
           if (!switching) {
             outage = true;
@@ -162,6 +212,7 @@ export async function runSoak(
       }
     };
     await Promise.all(Array.from({ length: options.clients }, (_, c) => client(c)));
+    await midSwitch;
   }
 
   /** Block writes so nothing flushes, compare pending counts with KV, restart, see what was lost. */
@@ -181,6 +232,7 @@ export async function runSoak(
       await sleep(25);
     }
     scanLogs();
+    generation++;
     if (plan.crash) await harness.crashAndRecover();
     else await harness.restart();
     restarts[plan.crash ? "crash" : "clean"]++;
@@ -196,9 +248,11 @@ export async function runSoak(
   try {
     const periods = chunk(planOps(options), options.restartEvery || options.ops);
     const restartPlan = planRestarts(options.seed, periods.length - 1);
+    const midPlan = planMidSwitches(options.seed, periods.length);
+    const underTraffic = options.midSwitch && options.restartEvery > 0;
     for (let p = 0; p < periods.length && !timedOut; p++) {
       epoch = p;
-      await runPeriod(periods[p]!);
+      await runPeriod(periods[p]!, underTraffic ? midPlan[p] : undefined);
       if (p < periods.length - 1 && !timedOut) await restartAfter(p, restartPlan[p]!);
       hooks.onPeriod?.(p + 1, periods.length, records.length);
     }
@@ -221,7 +275,20 @@ export async function runSoak(
     await harness.clock.advance(options.settleMs);
 
     const ledger = buildLedger(records);
+    const inKv = await kvShares(harness);
+    // A create nobody was told about may have made its share: that share is live, once.
+    let adopted = 0;
+    for (const share of inKv) {
+      const body = ledger.unknown.get(share.generatedUrl);
+      if (body && !ledger.acked.has(share.id)) {
+        ledger.acked.set(share.id, { status: 201, body, isolate: -1, generation });
+        adopted++;
+      }
+    }
+    violations.push(...checkDuplicates(records, inKv));
     const kvIds = await kvShareIds(harness);
+    // A delete nobody heard back from either happened or not: KV says which.
+    for (const id of ledger.maybeDeleted) if (!kvIds.has(id)) ledger.deleted.add(id);
     const problems: string[] = [];
     const ids = [...ledger.acked.keys()];
     const isolates = [];
@@ -248,7 +315,9 @@ export async function runSoak(
         flushedAfterRecovery: pendingAtEnd.size - stillPending.size,
         live: expectedLive(ledger, lost).size,
         inKv: kvIds.size,
+        adopted,
       },
+      keyed: countKeyed(records, violations.filter((v) => v.code === "duplicate_share").length),
       violations,
       reproduce: reproduceCommand(options),
     };

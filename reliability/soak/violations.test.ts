@@ -3,6 +3,7 @@ import type { ShareData } from "../../src/shares/schema";
 import type { Ledger, OpRecord } from "./history";
 import { buildLedger } from "./history";
 import {
+  checkDuplicates,
   checkFinal,
   checkLogsForSecrets,
   checkOpResponse,
@@ -28,6 +29,7 @@ const record = (r: Partial<OpRecord>): OpRecord => ({
   i: 0,
   client: 0,
   epoch: 0,
+  generation: 0,
   kind: "create",
   isolate: 0,
   method: "POST",
@@ -169,5 +171,58 @@ describe("checkLogsForSecrets", () => {
     const [v] = checkLogsForSecrets(['{"auth":"Bearer s3cret"}', "ok"], ["s3cret", "other"]);
     expect(v?.code).toBe("secret_in_logs");
     expect(v?.message).not.toContain("s3cret");
+  });
+});
+
+describe("idempotent creates", () => {
+  it("flags two shares in KV from one keyed create, and one key answered with two ids", () => {
+    const records = [
+      record({
+        i: 7,
+        key: "k7",
+        attempt: 1,
+        status: 503,
+        code: "worker_unavailable",
+        body: body(7),
+      }),
+      record({ i: 7, key: "k7", attempt: 2, id: "X", body: body(7) }),
+      record({ i: 8, key: "k8", attempt: 1, id: "Y", body: body(8) }),
+      record({ i: 8, key: "k8", attempt: 2, id: "Z", body: body(8) }),
+    ];
+    const kv = [
+      { id: "W", generatedUrl: body(7).generatedUrl },
+      { id: "X", generatedUrl: body(7).generatedUrl },
+      { id: "Y", generatedUrl: body(8).generatedUrl },
+    ];
+    expect(checkDuplicates(records, kv).map((v) => [v.code, v.message])).toEqual([
+      ["duplicate_share", "2 shares in KV for one keyed create (Idempotency-Key): W, X"],
+      ["idempotency_mismatch", "Idempotency-Key k8 was answered with 2 different shares: Y, Z"],
+    ]);
+    expect(checkDuplicates(records.slice(0, 2), kv.slice(1))).toEqual([]);
+  });
+
+  it("treats a create cut off by a crash as unknown until an answer names its share", () => {
+    const cut = record({ i: 9, status: 503, code: "worker_unavailable", body: body(9) });
+    expect([...buildLedger([cut]).unknown.keys()]).toEqual([body(9).generatedUrl]);
+    const answered = record({ i: 9, key: "k9", attempt: 2, id: "V", body: body(9) });
+    expect(buildLedger([cut, answered]).unknown.size).toBe(0);
+    // A 503 from the Worker (storage_unavailable) is an answer: nothing was saved.
+    const refused = record({ i: 10, status: 503, code: "storage_unavailable", body: body(10) });
+    expect(buildLedger([refused]).unknown.size).toBe(0);
+  });
+
+  it("allows 409 only for a keyed create", () => {
+    const view = {
+      status: 409,
+      text: '{"error":{"code":"idempotency_key_in_use","message":"x"}}',
+      contentType: "application/json",
+      retryAfter: "1",
+    };
+    const keyed = record({ status: 409, key: "k", code: "idempotency_key_in_use" });
+    expect(checkOpResponse(keyed, view, "reject")).toEqual([]);
+    const unkeyed = record({ status: 409, code: "idempotency_key_in_use" });
+    expect(checkOpResponse(unkeyed, view, "reject").map((v) => v.code)).toEqual([
+      "unexpected_status",
+    ]);
   });
 });

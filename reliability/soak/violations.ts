@@ -26,6 +26,8 @@ export type ViolationCode =
   | "pending_not_flushed"
   | "final_request_failed"
   | "secret_in_logs"
+  | "duplicate_share"
+  | "idempotency_mismatch"
   | "time_budget";
 
 export interface Violation {
@@ -56,6 +58,7 @@ export function checkOpResponse(
   }));
   const allowed = [...ALLOWED[record.kind]];
   if (record.kind === "create" && fallback === "memory") allowed.push(202);
+  if (record.kind === "create" && record.key) allowed.push(409);
   if (record.kind === "delete" && record.auth !== "valid") allowed.splice(0, allowed.length, 401);
   if (!allowed.includes(record.status)) {
     out.push({
@@ -208,6 +211,43 @@ export function checkRestartLoss(p: {
       code: "lost_mismatch",
       message: `${at}: ${kept.length} pending shares reached KV although writes were down (${kept.slice(0, 3).join(", ")})`,
     });
+  }
+  return out;
+}
+
+/**
+ * Exactly one share per create: no two shares in KV from one request body (a keyed client's
+ * retries must not have made a second one), and every answer to one key names the same share.
+ */
+export function checkDuplicates(
+  records: readonly OpRecord[],
+  kvShares: readonly { id: string; generatedUrl: string }[],
+): Violation[] {
+  const out: Violation[] = [];
+  const keyed = new Set(records.filter((r) => r.key && r.body).map((r) => r.body!.generatedUrl));
+  const byBody = new Map<string, string[]>();
+  for (const s of kvShares)
+    byBody.set(s.generatedUrl, [...(byBody.get(s.generatedUrl) ?? []), s.id]);
+  for (const [url, ids] of byBody) {
+    if (ids.length < 2) continue;
+    const how = keyed.has(url) ? "one keyed create (Idempotency-Key)" : "one create";
+    out.push({
+      code: "duplicate_share",
+      message: `${ids.length} shares in KV for ${how}: ${ids.join(", ")}`,
+    });
+  }
+  const idsByKey = new Map<string, Set<string>>();
+  for (const r of records) {
+    if (!r.key || !r.id || (r.status !== 201 && r.status !== 202)) continue;
+    idsByKey.set(r.key, (idsByKey.get(r.key) ?? new Set()).add(r.id));
+  }
+  for (const [key, ids] of idsByKey) {
+    if (ids.size > 1) {
+      out.push({
+        code: "idempotency_mismatch",
+        message: `Idempotency-Key ${key} was answered with ${ids.size} different shares: ${[...ids].join(", ")}`,
+      });
+    }
   }
   return out;
 }
