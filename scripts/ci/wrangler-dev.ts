@@ -4,14 +4,18 @@
  * persistence in a temporary directory, bound to 127.0.0.1. It runs in its own process group and
  * is stopped by that group. Wrangler's own network calls are switched off with its documented
  * environment variables (no `cf.json` fetch, no update check, no metrics), so nothing leaves the
- * machine.
+ * machine. It serves a copy of wrangler.jsonc that differs in one thing, as every target the
+ * suites boot does: the per-client create limit is lifted (`SUITE_RATE_LIMITS`), because the
+ * suites create hundreds of shares a minute from one address.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { applyEdits, modify, parse } from "jsonc-parser";
+import { SUITE_RATE_LIMITS } from "../../suites/support/target";
 import { ROOT } from "./run-vitest";
 
 export interface WranglerDev {
@@ -53,6 +57,29 @@ async function freePort(): Promise<number> {
 const WRANGLER = path.join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
 
 /**
+ * wrangler.jsonc with an absolute `main` (the copy lives in a temporary folder) and each rate
+ * limit the suites lift set to their limit. Everything else, comments included, is as deployed.
+ */
+export function suiteWranglerConfig(text: string, root = ROOT): string {
+  const raw = parse(text) as {
+    main?: string;
+    ratelimits?: { name: string; simple?: { limit: number; period: number } }[];
+  };
+  const lifted: Record<string, { limit: number; period: number }> = SUITE_RATE_LIMITS;
+  let out = text;
+  const edit = (at: (string | number)[], value: unknown) => {
+    out = applyEdits(out, modify(out, at, value, { formattingOptions: { insertSpaces: true } }));
+  };
+  edit(["main"], path.resolve(root, raw.main ?? "src/index.ts"));
+  edit(["$schema"], undefined);
+  (raw.ratelimits ?? []).forEach((limit, i) => {
+    const suite = lifted[limit.name];
+    if (suite) edit(["ratelimits", i, "simple"], suite);
+  });
+  return out;
+}
+
+/**
  * Start `wrangler dev` and wait until the Worker answers.
  * @example const dev = await startWranglerDev(); try { ... } finally { await dev.stop(); }
  */
@@ -60,10 +87,17 @@ export async function startWranglerDev(options: WranglerDevOptions = {}): Promis
   const port = options.port ?? (await freePort());
   const inspectorPort = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), "suites-wrangler-dev-"));
+  const config = path.join(dir, "wrangler.jsonc");
+  writeFileSync(
+    config,
+    suiteWranglerConfig(readFileSync(path.join(ROOT, "wrangler.jsonc"), "utf8")),
+  );
   const adminToken = `suite-${randomBytes(8).toString("hex")}`;
   const args = [
     WRANGLER,
     "dev",
+    "--config",
+    config,
     "--local",
     "--ip",
     "127.0.0.1",
