@@ -1,8 +1,10 @@
 /**
  * @module bench/sections/suites
- * `--with-suites`: the wall time of the whole `npm run test:kv-storage`, and how its test time
- * splits between backends and between restart tests and request tests (read from the JUnit XML it
- * writes). Boots run in beforeAll hooks, so they are wall time outside every test case.
+ * `--with-suites`: the wall time of the whole `npm run test:kv-storage` and of `npm test`, each
+ * beside what a quiet 2-core machine needs at least (CPU time of the process tree / 2) with the
+ * targets (12 s and 120 s), and how the suites' test time splits between backends and between
+ * restart tests and request tests (read from the JUnit XML it writes). Boots run in beforeAll
+ * hooks, so they are wall time outside every test case.
  */
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -31,13 +33,70 @@ export function parseJunitCases(xml: string): CaseTime[] {
 
 const RESTART = /restart|crash|recover|persist/i;
 
-function run(junit: string): Promise<number> {
-  // Our own JUnit file: reports/junit.xml is rewritten by every vitest run in this checkout.
-  const args = ["run", "test:kv-storage", "--", `--outputFile.junit=${junit}`];
-  return new Promise((resolve, reject) => {
-    const child = spawn("npm", args, { cwd: ROOT, stdio: "ignore" });
-    child.once("error", reject);
-    child.once("exit", (code) => resolve(code ?? 1));
+/** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+/** CPU time (user + system, ms) of this process's finished children and their descendants. */
+function childrenCpuMs(): number {
+  try {
+    const stat = readFileSync("/proc/self/stat", "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // Fields 16 and 17 of stat(5) (cutime, cstime); fields[0] here is field 3.
+    return ((Number(fields[13]) + Number(fields[14])) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return Number.NaN; // Not Linux: no CPU figure.
+  }
+}
+
+interface Measured {
+  code: number;
+  wallMs: number;
+  /** CPU time of the whole process tree: what a quiet machine must spend at least. */
+  cpuMs: number;
+}
+
+/** Runs `npm args` in the project root with no output; its exit code, wall and CPU time. */
+async function measured(args: string[]): Promise<Measured> {
+  const cpu0 = childrenCpuMs();
+  let code = 1;
+  const wallMs = await timed(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const child = spawn("npm", args, { cwd: ROOT, stdio: "ignore" });
+        child.once("error", reject);
+        child.once("exit", (c) => {
+          code = c ?? 1;
+          resolve();
+        });
+      }),
+  );
+  return { code, wallMs, cpuMs: childrenCpuMs() - cpu0 };
+}
+
+const CORES = 2;
+
+/**
+ * One row for a test command: its wall time on this machine beside what a quiet 2-core machine
+ * needs at least (CPU time / 2, plus `serialCpuMs` that cannot run in parallel). On a loaded
+ * machine the wall time says little; the lower bound still rules a target out (or not). It is a
+ * bound, not a forecast: waits (timers, polling) take wall time without CPU. Ratio = how much
+ * load (and waiting) stretched the run.
+ */
+function commandRow(name: string, m: Measured, targetS: number, serialCpuMs = 0, note = "") {
+  const quietMs = serialCpuMs + (m.cpuMs - serialCpuMs) / CORES;
+  return compare({
+    section: "suites",
+    name,
+    unit: "ms",
+    subject: { label: "wall, this machine", samples: [m.wallMs] },
+    baseline: { label: `quiet ${CORES}-core lower bound`, samples: [quietMs] },
+    target: {
+      text: `quiet ${CORES}-core lower bound <= ${targetS} s (wall on a quiet machine is the target)`,
+      check: (c) => c.baseline.summary.median <= targetS * 1000,
+    },
+    note:
+      `exit ${m.code}; wall ${fmt(m.wallMs / 1000)} s, CPU ${fmt(m.cpuMs / 1000)} s (whole process ` +
+      `tree), load factor ${fmt(m.wallMs / quietMs)}${note ? `; ${note}` : ""}`,
   });
 }
 
@@ -47,10 +106,10 @@ export async function suites(ctx: BenchContext): Promise<Comparison[]> {
   }
   ctx.log("suites: npm run test:kv-storage (both backends)");
   const junit = path.join(ctx.tempDir("suites"), "junit.xml");
-  let exitCode = 0;
-  const wall = await timed(async () => {
-    exitCode = await run(junit);
-  });
+  // Our own JUnit file: reports/junit.xml is rewritten by every vitest run in this checkout.
+  const kvStorage = await measured(["run", "test:kv-storage", "--", `--outputFile.junit=${junit}`]);
+  const exitCode = kvStorage.code;
+  const wall = kvStorage.wallMs;
   if (!existsSync(junit)) {
     throw new BenchError(
       "REQUEST_FAILED",
@@ -68,7 +127,25 @@ export async function suites(ctx: BenchContext): Promise<Comparison[]> {
     `over ${cases.length} cases; kv restart/crash/persistence tests ${fmt(sum(restarts) / 1000)} s, ` +
     `kv request tests ${fmt((sum(kv) - sum(restarts)) / 1000)} s; boots, bundling and collection are ` +
     `the rest of the wall time (files run in parallel, so summed test time can exceed wall)`;
+  // npm test is `npm run typecheck && vitest run`: timed as its two steps (tsc is one thread).
+  ctx.log("suites: npm test (typecheck, then every Vitest project)");
+  const typecheck = await measured(["run", "typecheck"]);
+  const allJunit = path.join(ctx.tempDir("npm-test"), "junit.xml");
+  const vitest = await measured(["exec", "--", "vitest", "run", `--outputFile.junit=${allJunit}`]);
+  const npmTest: Measured = {
+    code: typecheck.code || vitest.code,
+    wallMs: typecheck.wallMs + vitest.wallMs,
+    cpuMs: typecheck.cpuMs + vitest.cpuMs,
+  };
   return [
+    commandRow("npm run test:kv-storage", kvStorage, 12),
+    commandRow(
+      "npm test",
+      npmTest,
+      120,
+      typecheck.cpuMs,
+      `typecheck ${fmt(typecheck.wallMs / 1000)} s wall, ${fmt(typecheck.cpuMs / 1000)} s CPU (counted serial)`,
+    ),
     compare({
       section: "suites",
       name: "test case time, kv backend vs memory backend",
