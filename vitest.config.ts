@@ -1,6 +1,13 @@
 import { defineConfig } from "vitest/config";
 import { projects } from "./vitest.workspace";
 
+// The engines floor (Node 22.12) has node:sqlite only behind a flag (a built-in from 22.13); the
+// store check and the corrupt-store tests need it. Set before workers and child processes start.
+const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+if (major === 22 && minor < 13 && !process.env.NODE_OPTIONS?.includes("--experimental-sqlite")) {
+  process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} --experimental-sqlite`.trim();
+}
+
 export default defineConfig({
   test: {
     projects,

@@ -8,6 +8,7 @@
  */
 import { appendFileSync, readdirSync } from "node:fs";
 import path from "node:path";
+import type * as NodeSqlite from "node:sqlite";
 import type { StoreProblem } from "../types";
 import { KV_ENTRIES_TABLE, kvStoreFiles } from "./runtime";
 
@@ -56,6 +57,20 @@ function blobIds(dirs: string[]): Set<string> {
 }
 
 /**
+ * `node:sqlite` is a built-in without a flag from Node 22.13; the engines floor (22.12) has it only
+ * with `--experimental-sqlite`. Without it the check is skipped and says so: workerd still opens
+ * the store, so nothing stops, but nothing is repaired either.
+ */
+async function loadSqlite(): Promise<typeof NodeSqlite | undefined> {
+  try {
+    return await import("node:sqlite");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ERR_UNKNOWN_BUILTIN_MODULE") return undefined;
+    throw error;
+  }
+}
+
+/**
  * Check (and repair) the KV store under `persistDir`. Safe on an empty or missing store.
  * @example const report = await checkStore(".wrangler/state"); report.problems.length
  */
@@ -63,7 +78,15 @@ export async function checkStore(persistDir: string): Promise<StoreCheckReport> 
   const { databases, blobDirs } = kvStoreFiles(persistDir);
   const report: StoreCheckReport = { databases: databases.length, entries: 0, problems: [] };
   if (databases.length === 0) return report;
-  const { DatabaseSync } = await import("node:sqlite");
+  const sqlite = await loadSqlite();
+  if (!sqlite) {
+    report.problems.push({
+      database: path.relative(persistDir, path.dirname(databases[0]!)) || ".",
+      problem: `not checked: Node ${process.version} has node:sqlite only with --experimental-sqlite; use Node 22.13 or newer, or set NODE_OPTIONS=--experimental-sqlite`,
+    });
+    return report;
+  }
+  const { DatabaseSync } = sqlite;
   const blobs = blobIds(blobDirs);
   const backup: Record<string, unknown>[] = [];
   for (const file of databases) {
