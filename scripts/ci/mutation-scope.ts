@@ -27,6 +27,14 @@ export function changedLineRanges(before: string, current: string): [number, num
     .map((h) => [h.newStart, h.newStart + h.newLines - 1] as [number, number]);
 }
 
+/** The mutated sources under `root` (repository-relative, `/`-separated, sorted). */
+export function mutatedSources(root: string): string[] {
+  return globSync("src/**/*.ts", { cwd: root })
+    .map((f) => f.split(path.sep).join("/"))
+    .filter(isMutatedSource)
+    .sort();
+}
+
 const JUDGED = new Set(["Killed", "Survived", "Timeout"]);
 
 export interface ChangedScope {
@@ -43,11 +51,7 @@ export function changedSinceBaseline(
 ): ChangedScope {
   const mutate: string[] = [];
   const untested: string[] = [];
-  const files = globSync("src/**/*.ts", { cwd: root })
-    .map((f) => f.split(path.sep).join("/"))
-    .filter(isMutatedSource)
-    .sort();
-  for (const file of files) {
+  for (const file of mutatedSources(root)) {
     const held = baseline.files[file];
     const before = held?.source;
     // Only results from running tests count: a file with only NoCoverage/Ignored entries (known

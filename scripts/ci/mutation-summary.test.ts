@@ -50,3 +50,29 @@ describe("mutationSummary", () => {
     expect(text).toContain("undetected (0):\n  none");
   });
 });
+
+describe("mutationSummary with the census of src/", () => {
+  it("says how many of src/'s mutants the score covers and which files have no result", () => {
+    const partial = report([mutant("1", "Killed", 3), mutant("2", "Survived", 7)]);
+    const census = new Map([
+      ["src/a.ts", 4],
+      ["src/b.ts", 0],
+      ["src/c.ts", 6],
+    ]);
+    const text = mutationSummary(partial, 40, census);
+    expect(text).toContain("mutation score: 50.00% (break at 40%: pass)");
+    expect(text).toContain(
+      "results for 2 of the 10 mutants in src/ (20.0%); the score covers only those, the other 8 have not been run",
+    );
+    expect(text).toContain("files with no result (1): src/c.ts");
+    expect(text).toMatch(/src\/a\.ts\s+50\.00%\s+results 2\/4/);
+    expect(text).toMatch(/src\/c\.ts\s+n\/a\s+results 0\/6/);
+  });
+
+  it("says the score covers all of src/ when every mutant has a result", () => {
+    const full = report([mutant("1", "Killed", 3), mutant("2", "Survived", 7)]);
+    const text = mutationSummary(full, null, new Map([["src/a.ts", 2]]));
+    expect(text).toContain("results for 2 of the 2 mutants in src/ (100.0%); the score covers all");
+    expect(text).not.toContain("files with no result");
+  });
+});

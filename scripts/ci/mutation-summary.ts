@@ -2,7 +2,9 @@
  * @module scripts/ci/mutation-summary
  * The text summary of a StrykerJS JSON report: the mutation score (computed by
  * `mutation-testing-metrics`, the library Stryker's own reports use), the counts by status, a
- * line per source file, and every mutant that was not detected with its `file:line:column`.
+ * line per source file, and every mutant that was not detected with its `file:line:column`. Given
+ * the census of `src/` (`mutation-census.ts`), it also says how many of the mutants the score
+ * covers: a report from a partial or narrowed run is then not read as the score of all of `src/`.
  */
 import { calculateMetrics, type Metrics } from "mutation-testing-metrics";
 import type { MutantResult, MutationTestResult } from "mutation-testing-report-schema";
@@ -29,8 +31,18 @@ function mutantLine(file: string, mutant: MutantResult): string {
   return `  ${file}:${line}:${column}  ${mutant.status}  ${mutant.mutatorName}  ${JSON.stringify(replacement)}`;
 }
 
-/** The summary text for `report`; `breakAt` is the configured `thresholds.break`. */
-export function mutationSummary(report: MutationTestResult, breakAt: number | null): string {
+const share = (part: number, whole: number) =>
+  whole === 0 ? "n/a" : `${((100 * part) / whole).toFixed(1)}%`;
+
+/**
+ * The summary text for `report`; `breakAt` is the configured `thresholds.break`; `census` the
+ * mutants each file of `src/` has now (files the report lacks are listed with no result).
+ */
+export function mutationSummary(
+  report: MutationTestResult,
+  breakAt: number | null,
+  census?: ReadonlyMap<string, number>,
+): string {
   const metrics = calculateMetrics(report.files).metrics;
   const score = metrics.mutationScore;
   const verdict =
@@ -42,17 +54,37 @@ export function mutationSummary(report: MutationTestResult, breakAt: number | nu
   const lines = [
     `mutation score: ${pct(score)}${verdict}`,
     `mutants: ${metrics.totalMutants}: ${counts(metrics)}`,
-    "",
-    "by file:",
   ];
-  const files = Object.keys(report.files).sort();
+  const held = (file: string) => report.files[file]?.mutants.length ?? 0;
+  // Files with no mutant at all (type-only modules) say nothing.
+  const files = [...new Set([...Object.keys(report.files), ...(census?.keys() ?? [])])]
+    .filter((file) => held(file) > 0 || (census?.get(file) ?? 0) > 0)
+    .sort();
+  if (census) {
+    const total = [...census.values()].reduce((a, b) => a + b, 0);
+    const covered = [...census].reduce((sum, [file, n]) => sum + Math.min(n, held(file)), 0);
+    const none = [...census].filter(([file, n]) => n > 0 && held(file) === 0).map(([f]) => f);
+    lines.push(
+      `results for ${covered} of the ${total} mutants in src/ (${share(covered, total)}); ` +
+        (covered < total
+          ? `the score covers only those, the other ${total - covered} have not been run`
+          : "the score covers all of src/"),
+    );
+    if (none.length > 0) lines.push(`files with no result (${none.length}): ${none.join(", ")}`);
+  }
+  lines.push("", "by file:");
   const width = Math.max(...files.map((f) => f.length));
   for (const file of files) {
-    const m = calculateMetrics({ [file]: report.files[file]! }).metrics;
-    lines.push(`  ${file.padEnd(width)}  ${pct(m.mutationScore).padStart(7)}  ${counts(m)}`);
+    const results = report.files[file];
+    const m = calculateMetrics(results ? { [file]: results } : {}).metrics;
+    const ofCensus = census?.has(file) ? `  results ${held(file)}/${census.get(file)}` : "";
+    lines.push(
+      `  ${file.padEnd(width)}  ${pct(m.mutationScore).padStart(7)}${ofCensus}  ${counts(m)}`,
+    );
   }
   const undetected = files.flatMap((file) =>
-    report.files[file]!.mutants.filter((m) => UNDETECTED.has(m.status))
+    (report.files[file]?.mutants ?? [])
+      .filter((m) => UNDETECTED.has(m.status))
       .sort((a, b) => a.location.start.line - b.location.start.line)
       .map((m) => mutantLine(file, m)),
   );

@@ -28,6 +28,7 @@ import {
 import path from "node:path";
 import type { MutationTestResult } from "mutation-testing-report-schema";
 import config from "../../stryker.config.json" with { type: "json" };
+import { mutantCensus } from "./mutation-census";
 import { changedSinceBaseline } from "./mutation-scope";
 import { mutationSummary } from "./mutation-summary";
 import { ROOT } from "./run-vitest";
@@ -82,13 +83,32 @@ function runStryker(args: string[], maxMinutes: number | undefined): Promise<num
 
 let capped = false;
 
-function summarise(reportFile: string): boolean {
+/** Mutants of `report` inside the `--mutate` ranges (`file:start-end`): what a --changed run judged. */
+function inRanges(report: MutationTestResult, ranges: string[]): number {
+  return ranges.reduce((sum, range) => {
+    const [, file, start, end] = /^(.*):(\d+)-(\d+)$/.exec(range) ?? [];
+    const mutants = report.files[file ?? ""]?.mutants ?? [];
+    const inside = mutants.filter(
+      (m) => m.location.start.line >= Number(start) && m.location.start.line <= Number(end),
+    );
+    return sum + inside.length;
+  }, 0);
+}
+
+async function summarise(reportFile: string, changed?: string[]): Promise<boolean> {
   const report = JSON.parse(readFileSync(reportFile, "utf8")) as MutationTestResult;
   const breakAt = config.thresholds?.break ?? null;
-  const summary = mutationSummary(report, breakAt);
+  const summary = mutationSummary(report, breakAt, await mutantCensus(ROOT));
   mkdirSync(path.dirname(SUMMARY), { recursive: true });
   writeFileSync(SUMMARY, summary);
   console.log(`\n${summary}`);
+  if (changed) {
+    console.log(
+      `test:mutation: ${inRanges(report, changed)} mutants on the ${changed.length} changed ` +
+        "range(s) were judged by this run (tested, or reused where neither their code nor their " +
+        `tests changed); every other result is the baseline's (${BASELINE}), not rerun`,
+    );
+  }
   return !summary.includes(": FAIL)");
 }
 
@@ -107,6 +127,7 @@ async function main(): Promise<number> {
     }
     args.splice(capAt, 2);
   }
+  let changed: string[] | undefined;
   if (args.includes("--changed")) {
     args = args.filter((a) => a !== "--changed");
     const baselineFile = path.join(ROOT, BASELINE);
@@ -125,12 +146,13 @@ async function main(): Promise<number> {
     }
     if (mutate.length === 0) {
       console.log("test:mutation: no line of src/ changed since the baseline; its result:");
-      return summarise(baselineFile) ? 0 : 1;
+      return (await summarise(baselineFile)) ? 0 : 1;
     }
     console.log(
       `test:mutation: mutating the lines changed since the baseline: ${mutate.join(", ")}`,
     );
     args.push("--mutate", mutate.join(","));
+    changed = mutate;
   }
   const sandboxes = () => (existsSync(SANDBOXES) ? readdirSync(SANDBOXES) : []);
   const before = new Set(sandboxes());
@@ -152,7 +174,7 @@ async function main(): Promise<number> {
     console.error(`test:mutation: Stryker wrote no report (exit ${code}); see its output above`);
     return code === 0 ? 1 : code;
   }
-  summarise(REPORT);
+  await summarise(REPORT, changed);
   console.log(
     `test:mutation: ${code === 0 ? "passed" : "FAILED"} in ${minutes} min; ` +
       "reports/mutation/index.html, reports/mutation/summary.txt",
