@@ -1,5 +1,5 @@
 import { defineConfig } from "vitest/config";
-import { projects } from "./vitest.workspace";
+import { projects } from "./vitest.workspace.js";
 
 // The engines floor (Node 22.12) has node:sqlite only behind a flag (a built-in from 22.13); the
 // store check and the corrupt-store tests need it. Set before workers and child processes start.

@@ -18,7 +18,7 @@
 import type {} from "vitest";
 import { defineConfig, defineProject } from "vitest/config";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
-import { projects } from "./vitest.workspace";
+import { projects } from "./vitest.workspace.js";
 
 const only = (name: string, include: string[], exclude: string[] = []) => {
   const project = projects.find((p) => p.test?.name === name);

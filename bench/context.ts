@@ -6,8 +6,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { KvSnapshotEntry } from "../harness/types";
-import type { BenchOptions } from "./options";
+import type { KvSnapshotEntry } from "../harness/types.js";
+import type { BenchOptions } from "./options.js";
 
 export interface SeededStore {
   /** Persist root (KV under `v3/kv`), readable by the harness and by plain Miniflare. */

@@ -3,7 +3,7 @@
  * Runs a subject and its baseline interleaved (A, B, A, B, ...) in this process and turns the
  * samples into one `Comparison`: medians, spread and the ratio, with an optional target.
  */
-import { ratio, summarize, type Summary } from "./stats";
+import { ratio, summarize, type Summary } from "./stats.js";
 
 export interface Side {
   label: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { BenchError } from "./errors";
-import { parseBenchArgs } from "./options";
+import { BenchError } from "./errors.js";
+import { parseBenchArgs } from "./options.js";
 
 describe("parseBenchArgs", () => {
   it("runs every section but the slow suites one by default", () => {

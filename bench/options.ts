@@ -4,7 +4,7 @@
  * (what CI runs) fits ~40 s and only proves every section still works.
  */
 import { Command, InvalidArgumentError } from "commander";
-import { BenchError } from "./errors";
+import { BenchError } from "./errors.js";
 
 export const SECTIONS = ["growth", "boot", "requests", "kv", "memory", "load", "suites"] as const;
 export type Section = (typeof SECTIONS)[number];

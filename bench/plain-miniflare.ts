@@ -4,11 +4,11 @@
  * binding (no KV layer, no clock wrapper), on the same persisted layout the harness uses.
  */
 import path from "node:path";
-import { PlainRuntime } from "../harness/node/runtime";
-import { bundleWorker } from "../harness/node/bundle";
-import { readWorkerConfig, type RateLimitBinding } from "../harness/node/config";
-import type { KvSnapshotEntry, RateLimitOverride } from "../harness/types";
-import { BenchError } from "./errors";
+import { PlainRuntime } from "../harness/node/runtime.js";
+import { bundleWorker } from "../harness/node/bundle.js";
+import { readWorkerConfig, type RateLimitBinding } from "../harness/node/config.js";
+import type { KvSnapshotEntry, RateLimitOverride } from "../harness/types.js";
+import { BenchError } from "./errors.js";
 
 export const ROOT = path.join(import.meta.dirname, "../");
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { compare } from "./measure";
-import { summaryLines, toMarkdown, type BenchReport } from "./report";
-import { parseJunitCases } from "./sections/suites";
+import { compare } from "./measure.js";
+import { summaryLines, toMarkdown, type BenchReport } from "./report.js";
+import { parseJunitCases } from "./sections/suites.js";
 
 const report = (): BenchReport => ({
   command: "npm run bench -- --quick",

@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import path from "node:path";
-import type { Comparison } from "./measure";
+import type { Comparison } from "./measure.js";
 
 export interface BenchReport {
   command: string;

@@ -4,17 +4,17 @@
  * reports/bench.json and reports/bench.md, prints a summary. Exits non-zero only when a section
  * fails to run, never because a target was missed.
  */
-import { BenchContext } from "./context";
-import { BenchError } from "./errors";
-import type { Comparison } from "./measure";
-import { parseBenchArgs, type Section } from "./options";
-import { machineInfo, summaryLines, writeReport, type BenchReport } from "./report";
-import { boot } from "./sections/boot";
-import { growth } from "./sections/growth";
-import { kvOps } from "./sections/kv-ops";
-import { requests } from "./sections/requests";
-import { servers } from "./sections/servers";
-import { suites } from "./sections/suites";
+import { BenchContext } from "./context.js";
+import { BenchError } from "./errors.js";
+import type { Comparison } from "./measure.js";
+import { parseBenchArgs, type Section } from "./options.js";
+import { machineInfo, summaryLines, writeReport, type BenchReport } from "./report.js";
+import { boot } from "./sections/boot.js";
+import { growth } from "./sections/growth.js";
+import { kvOps } from "./sections/kv-ops.js";
+import { requests } from "./sections/requests.js";
+import { servers } from "./sections/servers.js";
+import { suites } from "./sections/suites.js";
 
 type Runner = (ctx: BenchContext) => Promise<Comparison[]>;
 

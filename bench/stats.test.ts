@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { iqr, median, percentile, ratio, summarize } from "./stats";
+import { iqr, median, percentile, ratio, summarize } from "./stats.js";
 
 describe("median", () => {
   it("is the middle sample of an odd count and the mean of the two middle ones of an even count", () => {

@@ -2,9 +2,9 @@
  * @module bench/store-builder
  * Builds a persisted store of N shares when no earlier section left one (e.g. `--only boot`).
  */
-import { createHarness } from "../harness/node/create-harness";
-import type { BenchContext, SeededStore } from "./context";
-import { loadEntries, shareEntries } from "./store";
+import { createHarness } from "../harness/node/create-harness.js";
+import type { BenchContext, SeededStore } from "./context.js";
+import { loadEntries, shareEntries } from "./store.js";
 
 export async function buildStore(
   ctx: BenchContext,

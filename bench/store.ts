@@ -4,8 +4,8 @@
  * loaded through the harness's in-workerd bulk load (`kv.load`), in chunks so one admin call
  * stays a few MB.
  */
-import { createShareFactory } from "../fixtures/factories/index";
-import type { Harness, KvSnapshotEntry } from "../harness/types";
+import { createShareFactory } from "../fixtures/factories/index.js";
+import type { Harness, KvSnapshotEntry } from "../harness/types.js";
 
 const CHUNK = 2000;
 /** Entries are made in the 29 days before this much earlier than now, so none expires mid-run. */

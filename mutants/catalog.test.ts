@@ -1,7 +1,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { verifySourcePatches } from "../harness/node/source-patches";
-import { getMutant, mutantNames, mutants } from "./index";
+import { verifySourcePatches } from "../harness/node/source-patches.js";
+import { getMutant, mutantNames, mutants } from "./index.js";
 
 const root = path.join(import.meta.dirname, "../");
 

@@ -5,7 +5,7 @@
  * is a bug the guide's design had or a real regression of ours; the suites must fail on every one
  * (`npm run test:mutants`). The deployed bundle (wrangler, `src/` on disk) never sees them.
  */
-import type { SourcePatch } from "../harness/types";
+import type { SourcePatch } from "../harness/types.js";
 
 export interface Mutant {
   name: string;

@@ -4,10 +4,10 @@
  * @example
  * const harness = await createHarness({ sourcePatches: getMutant("ttl-in-milliseconds").patches });
  */
-import { mutants, type Mutant } from "./catalog";
+import { mutants, type Mutant } from "./catalog.js";
 
-export type { Mutant } from "./catalog";
-export { mutants } from "./catalog";
+export type { Mutant } from "./catalog.js";
+export { mutants } from "./catalog.js";
 
 export const mutantNames: readonly string[] = mutants.map((m) => m.name);
 

@@ -7,8 +7,8 @@ import {
   createFakeProject,
   FAKE_WRANGLER_BIN,
   type FakeProject,
-} from "./fake-wrangler/fake-project";
-import { COMMENTED_CONFIG } from "./setup-kv/commented-config.fixture";
+} from "./fake-wrangler/fake-project.js";
+import { COMMENTED_CONFIG } from "./setup-kv/commented-config.fixture.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");

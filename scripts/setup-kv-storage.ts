@@ -1,5 +1,5 @@
 /** @module Entry point of the KV setup script: `npx tsx scripts/setup-kv-storage.ts --help`. */
-import { main } from "./setup-kv/cli";
+import { main } from "./setup-kv/cli.js";
 
 // `... --help | head` closes the pipe early; that is not an error worth a stack trace.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {

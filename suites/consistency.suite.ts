@@ -9,8 +9,8 @@
  * polling within the consistency window instead of moving virtual time.
  */
 import { describe, expect, it, type TestContext } from "vitest";
-import { createShareFactory } from "../fixtures/factories/index";
-import { SHARE_TTL_SECONDS } from "../src/shares/schema";
+import { createShareFactory } from "../fixtures/factories/index.js";
+import { SHARE_TTL_SECONDS } from "../src/shares/schema.js";
 import {
   createShare,
   deleteShare,
@@ -23,11 +23,11 @@ import {
   putLegacy,
   stored,
   type CreatedShare,
-} from "./support/api";
-import { capabilities, windows } from "./support/capabilities";
-import { suiteFactory } from "./support/own-data";
-import { FALLBACK_MODE_VARS } from "./support/target";
-import { suiteBackend, useTarget, type TargetHandle } from "./support/use-target";
+} from "./support/api.js";
+import { capabilities, windows } from "./support/capabilities.js";
+import { suiteFactory } from "./support/own-data.js";
+import { FALLBACK_MODE_VARS } from "./support/target.js";
+import { suiteBackend, useTarget, type TargetHandle } from "./support/use-target.js";
 
 const backend = suiteBackend();
 const caps = capabilities[backend];

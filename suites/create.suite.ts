@@ -5,8 +5,8 @@
  * outage to retry or hide.
  */
 import { describe, expect, it } from "vitest";
-import type { FaultRule } from "../harness/types";
-import { SHARE_TTL_SECONDS } from "../src/shares/schema";
+import type { FaultRule } from "../harness/types.js";
+import { SHARE_TTL_SECONDS } from "../src/shares/schema.js";
 import {
   CROCKFORD,
   createShare,
@@ -20,11 +20,11 @@ import {
   PNG,
   postShare,
   stored,
-} from "./support/api";
-import { capabilities } from "./support/capabilities";
-import { suiteFactory } from "./support/own-data";
-import { FALLBACK_MODE_VARS } from "./support/target";
-import { suiteBackend, useTarget } from "./support/use-target";
+} from "./support/api.js";
+import { capabilities } from "./support/capabilities.js";
+import { suiteFactory } from "./support/own-data.js";
+import { FALLBACK_MODE_VARS } from "./support/target.js";
+import { suiteBackend, useTarget } from "./support/use-target.js";
 
 const backend = suiteBackend();
 const caps = capabilities[backend];

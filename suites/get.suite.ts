@@ -5,10 +5,10 @@
  * delete leaves behind: nothing, on the API, the page or the image, and only with the admin token.
  */
 import { describe, expect, it } from "vitest";
-import { createShareFactory } from "../fixtures/factories/index";
-import { htmlProblems } from "../reliability/fuzz/html-structure";
-import { createShareId } from "../src/shares/record";
-import type { ShareData } from "../src/shares/schema";
+import { createShareFactory } from "../fixtures/factories/index.js";
+import { htmlProblems } from "../reliability/fuzz/html-structure.js";
+import { createShareId } from "../src/shares/record.js";
+import type { ShareData } from "../src/shares/schema.js";
 import {
   createShare,
   deleteShare,
@@ -21,10 +21,10 @@ import {
   monitoring,
   putLegacy,
   stored,
-} from "./support/api";
-import { capabilities, windows } from "./support/capabilities";
-import { suiteFactory } from "./support/own-data";
-import { suiteBackend, useTarget } from "./support/use-target";
+} from "./support/api.js";
+import { capabilities, windows } from "./support/capabilities.js";
+import { suiteFactory } from "./support/own-data.js";
+import { suiteBackend, useTarget } from "./support/use-target.js";
 
 const backend = suiteBackend();
 const caps = capabilities[backend];

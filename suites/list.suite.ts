@@ -7,8 +7,8 @@
  * others write to.
  */
 import { describe, expect, it } from "vitest";
-import { createShareFactory } from "../fixtures/factories/index";
-import type { ShareData } from "../src/shares/schema";
+import { createShareFactory } from "../fixtures/factories/index.js";
+import type { ShareData } from "../src/shares/schema.js";
 import {
   createShare,
   deleteShare,
@@ -19,10 +19,10 @@ import {
   monitoring,
   stored,
   type CreatedShare,
-} from "./support/api";
-import { capabilities, windows } from "./support/capabilities";
-import { suiteFactory } from "./support/own-data";
-import { suiteBackend, useTarget, type TargetHandle } from "./support/use-target";
+} from "./support/api.js";
+import { capabilities, windows } from "./support/capabilities.js";
+import { suiteFactory } from "./support/own-data.js";
+import { suiteBackend, useTarget, type TargetHandle } from "./support/use-target.js";
 
 const backend = suiteBackend();
 const caps = capabilities[backend];

@@ -16,10 +16,10 @@ import {
   monitoring,
   postShare,
   type Monitoring,
-} from "./support/api";
-import { capabilities, windows } from "./support/capabilities";
-import { suiteFactory } from "./support/own-data";
-import { suiteBackend, useTarget } from "./support/use-target";
+} from "./support/api.js";
+import { capabilities, windows } from "./support/capabilities.js";
+import { suiteFactory } from "./support/own-data.js";
+import { suiteBackend, useTarget } from "./support/use-target.js";
 
 const backend = suiteBackend();
 const factory = suiteFactory(4404);

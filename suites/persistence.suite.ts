@@ -5,7 +5,7 @@
  * data IS lost on restart: the guide's original problem, asserted so it stays visible.
  */
 import { describe, expect, it } from "vitest";
-import { shareDataSchema } from "../src/shares/schema";
+import { shareDataSchema } from "../src/shares/schema.js";
 import {
   createShare,
   getImage,
@@ -18,10 +18,10 @@ import {
   postShare,
   stored,
   type CreatedShare,
-} from "./support/api";
-import { capabilities, windows } from "./support/capabilities";
-import { suiteFactory } from "./support/own-data";
-import { suiteBackend, useTarget } from "./support/use-target";
+} from "./support/api.js";
+import { capabilities, windows } from "./support/capabilities.js";
+import { suiteFactory } from "./support/own-data.js";
+import { suiteBackend, useTarget } from "./support/use-target.js";
 
 const backend = suiteBackend();
 const caps = capabilities[backend];

@@ -4,7 +4,7 @@
  * binding as the share Worker, writes the posted entries as they are. Runs inside workerd, so
  * nothing reaches KV through Miniflare's Node-side proxies.
  */
-import type { KvSnapshotEntry } from "../../harness/types";
+import type { KvSnapshotEntry } from "../../harness/types.js";
 
 const bytes = (base64: string) => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHarness, type HarnessImpl } from "../../harness/node/create-harness";
-import { createShareFactory } from "../../fixtures/factories/index";
-import { mutantBaseline, standaloneBaseline } from "./rmw-baseline";
+import { createHarness, type HarnessImpl } from "../../harness/node/create-harness.js";
+import { createShareFactory } from "../../fixtures/factories/index.js";
+import { mutantBaseline, standaloneBaseline } from "./rmw-baseline.js";
 
 describe("growth baseline: the guide's read-modify-write share:list worker", () => {
   let harness: HarnessImpl;

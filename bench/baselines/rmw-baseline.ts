@@ -7,8 +7,8 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { InternalOptions } from "../../harness/node/create-harness";
-import type { SourcePatch } from "../../harness/types";
+import type { InternalOptions } from "../../harness/node/create-harness.js";
+import type { SourcePatch } from "../../harness/types.js";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const MUTANTS = path.join(HERE, "..", "..", "mutants", "index.ts");

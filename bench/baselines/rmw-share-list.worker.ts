@@ -7,7 +7,7 @@
 import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
 import { nanoid } from "nanoid";
-import { createShareSchema } from "../../src/shares/create-schema";
+import { createShareSchema } from "../../src/shares/create-schema.js";
 
 interface Env {
   SHARE_DATA_KV: KVNamespace;

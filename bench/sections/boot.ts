@@ -4,12 +4,12 @@
  * and on the seeded store (10,000 shares in the default run). Boot = constructor to the first
  * /healthz answer; restart = restart call to the next /healthz answer.
  */
-import { createHarness } from "../../harness/node/create-harness";
-import type { BenchContext, SeededStore } from "../context";
-import { BenchError } from "../errors";
-import { compare, interleave, timed, type Comparison } from "../measure";
-import { benchRateLimits, bundlePlainWorker, PlainWorker } from "../plain-miniflare";
-import { buildStore } from "../store-builder";
+import { createHarness } from "../../harness/node/create-harness.js";
+import type { BenchContext, SeededStore } from "../context.js";
+import { BenchError } from "../errors.js";
+import { compare, interleave, timed, type Comparison } from "../measure.js";
+import { benchRateLimits, bundlePlainWorker, PlainWorker } from "../plain-miniflare.js";
+import { buildStore } from "../store-builder.js";
 
 async function healthy(res: Response): Promise<void> {
   if (!res.ok) throw new BenchError("REQUEST_FAILED", `/healthz answered ${res.status}`);

@@ -3,16 +3,16 @@
  * Cost of the n-th create and of a list page as the store grows (10 -> 10,000): this Worker vs the
  * guide's read-modify-write `share:list` design. Time and KV operations (harness counters) per call.
  */
-import { createHarness, type HarnessImpl } from "../../harness/node/create-harness";
-import type { Harness } from "../../harness/types";
-import { createShareFactory } from "../../fixtures/factories/index";
-import { mutantBaseline, standaloneBaseline, type RmwBaseline } from "../baselines/rmw-baseline";
-import type { BenchContext } from "../context";
-import { BenchError } from "../errors";
-import { benchRateLimits } from "../plain-miniflare";
-import { compare, interleave, timed, type Comparison } from "../measure";
-import { median } from "../stats";
-import { idOf, loadEntries, shareEntries } from "../store";
+import { createHarness, type HarnessImpl } from "../../harness/node/create-harness.js";
+import type { Harness } from "../../harness/types.js";
+import { createShareFactory } from "../../fixtures/factories/index.js";
+import { mutantBaseline, standaloneBaseline, type RmwBaseline } from "../baselines/rmw-baseline.js";
+import type { BenchContext } from "../context.js";
+import { BenchError } from "../errors.js";
+import { benchRateLimits } from "../plain-miniflare.js";
+import { compare, interleave, timed, type Comparison } from "../measure.js";
+import { median } from "../stats.js";
+import { idOf, loadEntries, shareEntries } from "../store.js";
 
 const LIST_KEY = "share:list";
 

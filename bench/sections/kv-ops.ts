@@ -6,10 +6,10 @@
  * the layer's service is what every call costs once a rule, the production profile or the
  * virtual clock is in play (reported, no target).
  */
-import { createProbeHarness } from "../../harness/test-support/probe-harness";
-import type { BenchContext } from "../context";
-import { BenchError } from "../errors";
-import { compare, interleave, type Comparison } from "../measure";
+import { createProbeHarness } from "../../harness/test-support/probe-harness.js";
+import type { BenchContext } from "../context.js";
+import { BenchError } from "../errors.js";
+import { compare, interleave, type Comparison } from "../measure.js";
 
 /** KV calls per sample: enough to average out workerd's millisecond clock. */
 const BATCH = 50;

@@ -3,14 +3,14 @@
  * Per-request latency through the harness (no fault rules) vs plain Miniflare on the same bundle:
  * create, get (cache hit), get (cache miss), list page. Throughput is sequential requests/s.
  */
-import { createHarness } from "../../harness/node/create-harness";
-import { createShareFactory } from "../../fixtures/factories/index";
-import type { BenchContext } from "../context";
-import { BenchError } from "../errors";
-import { compare, interleave, timed, type Comparison } from "../measure";
-import { benchRateLimits, bundlePlainWorker, PlainWorker } from "../plain-miniflare";
-import { fmt } from "../report";
-import { idOf, shareEntries } from "../store";
+import { createHarness } from "../../harness/node/create-harness.js";
+import { createShareFactory } from "../../fixtures/factories/index.js";
+import type { BenchContext } from "../context.js";
+import { BenchError } from "../errors.js";
+import { compare, interleave, timed, type Comparison } from "../measure.js";
+import { benchRateLimits, bundlePlainWorker, PlainWorker } from "../plain-miniflare.js";
+import { fmt } from "../report.js";
+import { idOf, shareEntries } from "../store.js";
 
 type Fetch = (path: string, init?: RequestInit) => Promise<Response>;
 

@@ -8,14 +8,14 @@
  * Worker in the same harness runtime and dev server.
  */
 import autocannon from "autocannon";
-import { createHarness } from "../../harness/node/create-harness";
-import type { BenchContext, SeededStore } from "../context";
-import { BenchError } from "../errors";
-import { compare, interleave, type Comparison } from "../measure";
-import { fmt } from "../report";
-import { spawnServer, type ChildServer } from "../servers/spawn-server";
-import { idOf, loadEntries, shareEntries } from "../store";
-import { buildStore } from "../store-builder";
+import { createHarness } from "../../harness/node/create-harness.js";
+import type { BenchContext, SeededStore } from "../context.js";
+import { BenchError } from "../errors.js";
+import { compare, interleave, type Comparison } from "../measure.js";
+import { fmt } from "../report.js";
+import { spawnServer, type ChildServer } from "../servers/spawn-server.js";
+import { idOf, loadEntries, shareEntries } from "../store.js";
+import { buildStore } from "../store-builder.js";
 
 const MIB = 1024 * 1024;
 const DEV = "harness/cli/dev.ts";

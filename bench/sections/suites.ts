@@ -9,11 +9,11 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import type { BenchContext } from "../context";
-import { BenchError } from "../errors";
-import { compare, timed, type Comparison } from "../measure";
-import { fmt } from "../report";
-import { ROOT } from "../plain-miniflare";
+import type { BenchContext } from "../context.js";
+import { BenchError } from "../errors.js";
+import { compare, timed, type Comparison } from "../measure.js";
+import { fmt } from "../report.js";
+import { ROOT } from "../plain-miniflare.js";
 
 export interface CaseTime {
   name: string;

@@ -5,8 +5,8 @@
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createHarness } from "../../harness/node/create-harness";
-import { startDevServer } from "../../harness/server/dev-server";
+import { createHarness } from "../../harness/node/create-harness.js";
+import { startDevServer } from "../../harness/server/dev-server.js";
 
 const HELLO = path.join(
   path.dirname(fileURLToPath(import.meta.url)),

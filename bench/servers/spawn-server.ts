@@ -5,9 +5,9 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { workerdChildren } from "../../harness/node/runtime";
-import { BenchError } from "../errors";
-import { ROOT } from "../plain-miniflare";
+import { workerdChildren } from "../../harness/node/runtime.js";
+import { BenchError } from "../errors.js";
+import { ROOT } from "../plain-miniflare.js";
 
 export interface ChildServer {
   pid: number;

@@ -5,10 +5,10 @@
  * (`dev.test.ts` fetches each one).
  */
 import { resolve } from "node:path";
-import { ISOLATE_HEADER } from "../server/isolate-picker";
-import type { Backend } from "../types";
-import type { DevOptions } from "./dev-options";
-import { describeVarSources, type VarSource } from "./dev-vars";
+import { ISOLATE_HEADER } from "../server/isolate-picker.js";
+import type { Backend } from "../types.js";
+import type { DevOptions } from "./dev-options.js";
+import { describeVarSources, type VarSource } from "./dev-vars.js";
 
 export interface BannerInput {
   url: string;

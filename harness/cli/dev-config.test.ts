@@ -2,9 +2,9 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { CliError } from "./cli-error";
-import { PROJECT_ROOT, resolveDevConfig } from "./dev-config";
-import { parseDevArgs } from "./dev-options";
+import { CliError } from "./cli-error.js";
+import { PROJECT_ROOT, resolveDevConfig } from "./dev-config.js";
+import { parseDevArgs } from "./dev-options.js";
 
 const root = mkdtempSync(path.join(tmpdir(), "dev-config-"));
 

@@ -5,11 +5,11 @@
  * of those vars are secrets (kept out of recorded fixtures).
  */
 import path from "node:path";
-import { readWorkerConfig } from "../node/config";
-import type { Backend } from "../types";
-import { CliError } from "./cli-error";
-import type { DevOptions } from "./dev-options";
-import { devVarsWithOverrides, loadDevVars, type VarSource } from "./dev-vars";
+import { readWorkerConfig } from "../node/config.js";
+import type { Backend } from "../types.js";
+import { CliError } from "./cli-error.js";
+import type { DevOptions } from "./dev-options.js";
+import { devVarsWithOverrides, loadDevVars, type VarSource } from "./dev-vars.js";
 
 /** The project root: where wrangler.jsonc, `.dev.vars` and `.env` live. */
 export const PROJECT_ROOT = path.join(import.meta.dirname, "../../");

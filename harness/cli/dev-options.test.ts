@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CliError, EXIT_USAGE, HelpShown } from "./cli-error";
-import { parseDevArgs } from "./dev-options";
+import { CliError, EXIT_USAGE, HelpShown } from "./cli-error.js";
+import { parseDevArgs } from "./dev-options.js";
 
 function usageError(argv: string[]): CliError {
   try {

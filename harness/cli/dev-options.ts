@@ -3,11 +3,11 @@
  * The flags of `npm run dev`, parsed and checked before anything boots.
  */
 import { Command, InvalidArgumentError } from "commander";
-import type { Backend, KvProfile, RateLimitOverride } from "../types";
-import { DEFAULT_HOST, DEFAULT_PORT } from "../server/listen-address";
-import type { IsolateStrategy } from "../server/isolate-picker";
-import { CliError } from "./cli-error";
-import { HELP_WIDTH, integerIn, keyValue, oneOf, parseArgv } from "./parse-argv";
+import type { Backend, KvProfile, RateLimitOverride } from "../types.js";
+import { DEFAULT_HOST, DEFAULT_PORT } from "../server/listen-address.js";
+import type { IsolateStrategy } from "../server/isolate-picker.js";
+import { CliError } from "./cli-error.js";
+import { HELP_WIDTH, integerIn, keyValue, oneOf, parseArgv } from "./parse-argv.js";
 
 export const DEV_HELP_HINT = "npm run dev -- --help";
 export const MAX_ISOLATES = 16;

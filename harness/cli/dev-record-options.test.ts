@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseDevArgs } from "./dev-options";
+import { parseDevArgs } from "./dev-options.js";
 
 describe("npm run dev -- --record / --fixture", () => {
   it("takes the fixture file to record into and the one to load", () => {

@@ -4,18 +4,18 @@
  * restart on source changes, and stop cleanly with the store left on disk.
  */
 import { resolve } from "node:path";
-import { createHarness } from "../index";
-import { devOutboundHandlers } from "../server/dev-outbound";
-import { type DevServer, isLoopbackHost, startDevServer } from "../server/dev-server";
-import { loadFixtureInto, SessionRecorder } from "../server/recorder";
-import { seedAnchor, seedShares } from "../server/seed-store";
-import { type SourceWatcher, watchSources } from "../server/source-watcher";
-import type { Harness } from "../types";
-import { CliError } from "./cli-error";
-import { bannerLines } from "./dev-banner";
-import { type DevConfig, resolveDevConfig } from "./dev-config";
-import type { DevOptions } from "./dev-options";
-import { claimStore, describeOwner, type StoreClaim, StoreBusyError } from "./store-owner";
+import { createHarness } from "../index.js";
+import { devOutboundHandlers } from "../server/dev-outbound.js";
+import { type DevServer, isLoopbackHost, startDevServer } from "../server/dev-server.js";
+import { loadFixtureInto, SessionRecorder } from "../server/recorder.js";
+import { seedAnchor, seedShares } from "../server/seed-store.js";
+import { type SourceWatcher, watchSources } from "../server/source-watcher.js";
+import type { Harness } from "../types.js";
+import { CliError } from "./cli-error.js";
+import { bannerLines } from "./dev-banner.js";
+import { type DevConfig, resolveDevConfig } from "./dev-config.js";
+import type { DevOptions } from "./dev-options.js";
+import { claimStore, describeOwner, type StoreClaim, StoreBusyError } from "./store-owner.js";
 
 export interface Printer {
   info(line: string): void;

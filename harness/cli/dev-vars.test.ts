@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { describeVarSources, devVarsWithOverrides, loadDevVars } from "./dev-vars";
+import { describeVarSources, devVarsWithOverrides, loadDevVars } from "./dev-vars.js";
 
 /** Every file `wrangler dev` may read for local vars, with `--env staging` in play. */
 const FILES = [

@@ -17,7 +17,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "dotenv";
 import { expand } from "dotenv-expand";
-import { CliError } from "./cli-error";
+import { CliError } from "./cli-error.js";
 
 export interface DevVarsOptions {
   /** The folder holding wrangler.jsonc. */

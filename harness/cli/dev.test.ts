@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createHarness, workerdChildren } from "../index";
-import { placeholderPng } from "../server/placeholder-image";
-import { OWNER_FILE } from "./store-owner";
+import { createHarness, workerdChildren } from "../index.js";
+import { placeholderPng } from "../server/placeholder-image.js";
+import { OWNER_FILE } from "./store-owner.js";
 
 const ROOT = path.join(import.meta.dirname, "../../");
 let store: string;

@@ -3,10 +3,10 @@
  * `npm run dev`: the share Worker on a local harness at http://127.0.0.1:8787, with the control
  * API under /__harness/. Ctrl-C or SIGTERM stops it and leaves the store on disk.
  */
-import { CliError, EXIT_FAILURE, HelpShown } from "./cli-error";
-import { resolveDevConfig } from "./dev-config";
-import { parseDevArgs } from "./dev-options";
-import { ownSignals } from "./own-signals";
+import { CliError, EXIT_FAILURE, HelpShown } from "./cli-error.js";
+import { resolveDevConfig } from "./dev-config.js";
+import { parseDevArgs } from "./dev-options.js";
+import { ownSignals } from "./own-signals.js";
 
 /**
  * A repeated signal within this long of the first is the same Ctrl-C delivered again (the
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const options = parseDevArgs(process.argv.slice(2));
   const config = resolveDevConfig(options);
   // Loaded after the flags and var files are checked, so a typo fails fast without Miniflare.
-  const { startDevSession } = await import("./dev-session");
+  const { startDevSession } = await import("./dev-session.js");
   const session = await startDevSession(options, print, config);
   let stoppingSince: number | undefined;
   const shutdown = (signal: NodeJS.Signals): void => {

@@ -4,7 +4,7 @@
  * parsers the CLIs share. Every bad flag becomes a CliError("usage") that says what to do.
  */
 import { type Command, CommanderError, InvalidArgumentError } from "commander";
-import { CliError, HelpShown } from "./cli-error";
+import { CliError, HelpShown } from "./cli-error.js";
 
 /** Fixed, so `--help` prints the same lines everywhere (the README shows them verbatim). */
 export const HELP_WIDTH = 100;

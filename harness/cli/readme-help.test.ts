@@ -5,8 +5,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { devHelp } from "./dev-options";
-import { seedHelp } from "./seed-options";
+import { devHelp } from "./dev-options.js";
+import { seedHelp } from "./seed-options.js";
 
 const README = readFileSync(path.join(import.meta.dirname, "../../README.md"), "utf8");
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CliError } from "./cli-error";
-import { parseSeedArgs } from "./seed-options";
+import { CliError } from "./cli-error.js";
+import { parseSeedArgs } from "./seed-options.js";
 
 describe("parseSeedArgs", () => {
   it("reads the issue's example and defaults the store to .wrangler/state", () => {

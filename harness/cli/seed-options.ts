@@ -3,8 +3,8 @@
  * The flags of `npm run seed`, parsed and checked before anything boots.
  */
 import { Command, InvalidArgumentError } from "commander";
-import { CliError } from "./cli-error";
-import { HELP_WIDTH, integerIn, parseArgv } from "./parse-argv";
+import { CliError } from "./cli-error.js";
+import { HELP_WIDTH, integerIn, parseArgv } from "./parse-argv.js";
 
 export const SEED_HELP_HINT = "npm run seed -- --help";
 

@@ -7,16 +7,16 @@
  */
 import { resolve } from "node:path";
 import { SingleBar } from "cli-progress";
-import type { Harness } from "../types";
-import { CliError, EXIT_FAILURE, HelpShown } from "./cli-error";
-import { parseSeedArgs, type SeedCliOptions } from "./seed-options";
+import type { Harness } from "../types.js";
+import { CliError, EXIT_FAILURE, HelpShown } from "./cli-error.js";
+import { parseSeedArgs, type SeedCliOptions } from "./seed-options.js";
 import {
   claimStore,
   describeOwner,
   StoreBusyError,
   storeOwner,
   type StoreOwner,
-} from "./store-owner";
+} from "./store-owner.js";
 
 /** Below this a bar would flash by; a final line says enough. */
 const BAR_MIN_COUNT = 200;
@@ -89,7 +89,7 @@ async function seedStandalone(options: SeedCliOptions, store: string): Promise<v
   }
   try {
     // Loaded after the flags are checked, so a typo fails fast without loading Miniflare.
-    const { createHarness } = await import("../index");
+    const { createHarness } = await import("../index.js");
     const harness = await createHarness({ backend: "kv", persistTo: options.persistTo });
     try {
       await seedInto(harness, options, store);
@@ -102,7 +102,7 @@ async function seedStandalone(options: SeedCliOptions, store: string): Promise<v
 }
 
 async function seedInto(harness: Harness, options: SeedCliOptions, store: string): Promise<void> {
-  const { seedAnchor, seedAnchorProblem, seedShares } = await import("../server/seed-store");
+  const { seedAnchor, seedAnchorProblem, seedShares } = await import("../server/seed-store.js");
   const virtualNow = harness.clock.now();
   const now = options.now ?? seedAnchor(virtualNow);
   const problem = seedAnchorProblem(now, virtualNow);

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { claimStore, OWNER_FILE, StoreBusyError, storeOwner } from "./store-owner";
+import { claimStore, OWNER_FILE, StoreBusyError, storeOwner } from "./store-owner.js";
 
 let dir: string;
 const ownerFile = () => path.join(dir, OWNER_FILE);

@@ -18,7 +18,7 @@ const statusLine = byId("status");
 /** @type {ReturnType<typeof setTimeout> | undefined} */
 let statusTimer;
 
-/** @type {import("./context").DashboardContext} */
+/** @type {import("./context.js").DashboardContext} */
 const ctx = {
   isolate: 0,
   clock: { value: Date.now(), seenAt: Date.now() },

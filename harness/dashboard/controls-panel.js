@@ -26,10 +26,10 @@ async function countKeys() {
   return { keys, keysComplete: cursor === undefined };
 }
 
-/** @param {import("./context").DashboardContext} ctx */
+/** @param {import("./context.js").DashboardContext} ctx */
 export function createControlsPanel(ctx) {
   const ruleList = byId("fault-rules");
-  /** @type {import("../types").FaultRule[] | undefined} */
+  /** @type {import("../types.js").FaultRule[] | undefined} */
   let rules;
 
   function renderRules() {
@@ -233,7 +233,7 @@ export function createControlsPanel(ctx) {
   return {
     /**
      * Show the rules from a fresh `/__harness/state`.
-     * @param {{ rules: import("../types").FaultRule[] }} state
+     * @param {{ rules: import("../types.js").FaultRule[] }} state
      */
     update(state) {
       const changed = JSON.stringify(state.rules) !== JSON.stringify(rules);

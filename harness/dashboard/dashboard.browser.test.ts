@@ -9,16 +9,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHarness } from "../index";
-import { type DevServer, startDevServer } from "../server/dev-server";
-import { SessionRecorder } from "../server/recorder";
+import { createHarness } from "../index.js";
+import { type DevServer, startDevServer } from "../server/dev-server.js";
+import { SessionRecorder } from "../server/recorder.js";
 import {
   HAS_CHROMIUM,
   launchChromium,
   requireChromiumInCi,
   SKIP_REASON,
-} from "../test-support/chromium";
-import type { Harness, KvSnapshot } from "../types";
+} from "../test-support/chromium.js";
+import type { Harness, KvSnapshot } from "../types.js";
 
 const SHOTS = join(process.cwd(), "reports", "dashboard");
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -1,5 +1,5 @@
 /** Types for fault-presets.js (the page loads the .js file as is; tests import it through these). */
-import type { FaultRule } from "../types";
+import type { FaultRule } from "../types.js";
 
 export interface FaultPreset {
   id: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { faultRuleSchema } from "../node/fault-rule-schema";
+import { faultRuleSchema } from "../node/fault-rule-schema.js";
 import { describeRule, FAULT_PRESETS, presetRules } from "./fault-presets.js";
 
 describe("FAULT_PRESETS", () => {

@@ -31,7 +31,7 @@ export function recordingFile(nowMs) {
   return `fixtures/recorded/session-${stamp}.json`;
 }
 
-/** @param {import("./context").DashboardContext} ctx */
+/** @param {import("./context.js").DashboardContext} ctx */
 export function createFixturesControls(ctx) {
   const select = byId("fixture-select", HTMLSelectElement);
   const fileInput = byId("record-file", HTMLInputElement);

@@ -53,7 +53,7 @@ function row(line) {
   );
 }
 
-/** @param {import("./context").DashboardContext} ctx */
+/** @param {import("./context.js").DashboardContext} ctx */
 export function createLogsPanel(ctx) {
   const rows = byId("log-rows");
 

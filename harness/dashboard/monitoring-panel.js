@@ -44,7 +44,7 @@ function legend(el, entries) {
   }
 }
 
-/** @param {import("./context").DashboardContext} ctx */
+/** @param {import("./context.js").DashboardContext} ctx */
 export function createMonitoringPanel(ctx) {
   const stats = byId("monitoring-stats");
   const error = byId("monitoring-error");

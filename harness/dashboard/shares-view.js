@@ -78,7 +78,7 @@ function card(share) {
   );
 }
 
-/** @param {import("./context").DashboardContext} ctx */
+/** @param {import("./context.js").DashboardContext} ctx */
 export function createSharesView(ctx) {
   const grid = byId("share-grid");
   const more = byId("shares-more");

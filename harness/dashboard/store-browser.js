@@ -53,7 +53,7 @@ function tickTimeLeft(root, now) {
   }
 }
 
-/** @param {import("./context").DashboardContext} ctx */
+/** @param {import("./context.js").DashboardContext} ctx */
 export function createStoreBrowser(ctx) {
   const rows = byId("store-rows");
   const detail = byId("store-detail");

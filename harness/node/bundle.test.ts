@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { bundleWorker } from "./bundle";
+import { bundleWorker } from "./bundle.js";
 
 const root = mkdtempSync(path.join(tmpdir(), "kv-harness-bundle-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

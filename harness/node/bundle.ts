@@ -8,9 +8,9 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { build, type PluginBuild } from "esbuild";
-import { HarnessError } from "../errors";
-import type { SourcePatch } from "../types";
-import { assertPatchesBundled, sourcePatchPlugin, verifySourcePatches } from "./source-patches";
+import { HarnessError } from "../errors.js";
+import type { SourcePatch } from "../types.js";
+import { assertPatchesBundled, sourcePatchPlugin, verifySourcePatches } from "./source-patches.js";
 
 interface Manifest {
   inputs: Record<string, string>;
@@ -96,7 +96,7 @@ export async function bundleWorker(
               {
                 name: "worker-override",
                 setup(b: PluginBuild) {
-                  b.onResolve({ filter: /\/src\/index$/ }, () => ({ path: workerOverride }));
+                  b.onResolve({ filter: /\/src\/index(\.js)?$/ }, () => ({ path: workerOverride }));
                 },
               },
             ]

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseWorkerConfig } from "./config";
+import { parseWorkerConfig } from "./config.js";
 
 describe("parseWorkerConfig", () => {
   it("reads the project's wrangler.jsonc", () => {

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parse, printParseErrorCode, type ParseError } from "jsonc-parser";
-import { HarnessError } from "../errors";
+import { HarnessError } from "../errors.js";
 
 export interface WorkerConfig {
   name: string;

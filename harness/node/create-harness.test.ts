@@ -8,9 +8,9 @@ import { existsSync } from "node:fs";
 import { promisify } from "node:util";
 import { http, HttpResponse } from "msw";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Harness } from "../types";
-import { createHarness } from "../index";
-import { workerdChildren } from "./runtime";
+import type { Harness } from "../types.js";
+import { createHarness } from "../index.js";
+import { workerdChildren } from "./runtime.js";
 
 const DAY_MS = 86_400_000;
 const vars = { KV_RETRY_BASE_MS: "1", KV_RETRY_MAX_ATTEMPTS: "2", KV_OP_TIMEOUT_MS: "2000" };

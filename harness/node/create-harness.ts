@@ -5,7 +5,7 @@
  */
 import path from "node:path";
 import type { RequestHandler } from "msw";
-import { HarnessError } from "../errors";
+import { HarnessError } from "../errors.js";
 import type {
   CountersReport,
   FaultRule,
@@ -16,27 +16,27 @@ import type {
   KvSnapshot,
   LogLine,
   StoreProblem,
-} from "../types";
-import { FREE_PLAN } from "../workers/daily-limits";
-import type { KvMode } from "../workers/harness-env";
-import type { LayerConfig } from "../workers/layer-state";
-import { bundleWorker } from "./bundle";
-import { readWorkerConfig, type WorkerConfig } from "./config";
-import { parseFaultRule } from "./fault-rule-schema";
-import { LogBuffer } from "./logs";
-import { Outbound } from "./outbound";
-import { openPersistDir, readClockOffset, writeClockOffset, type PersistDir } from "./persist";
+} from "../types.js";
+import { FREE_PLAN } from "../workers/daily-limits.js";
+import type { KvMode } from "../workers/harness-env.js";
+import type { LayerConfig } from "../workers/layer-state.js";
+import { bundleWorker } from "./bundle.js";
+import { readWorkerConfig, type WorkerConfig } from "./config.js";
+import { parseFaultRule } from "./fault-rule-schema.js";
+import { LogBuffer } from "./logs.js";
+import { Outbound } from "./outbound.js";
+import { openPersistDir, readClockOffset, writeClockOffset, type PersistDir } from "./persist.js";
 import {
   DEFAULT_GATE_LIMITS,
   RequestGate,
   RuntimeUnavailable,
   unavailableResponse,
   type GateLimits,
-} from "./request-gate";
-import { isRuntimeGone, Runtime, type RuntimeSpec } from "./runtime";
-import { sourcePatchesKey } from "./source-patches";
-import { checkStore } from "./store-check";
-import { storageBackendVar } from "./storage-backend-var";
+} from "./request-gate.js";
+import { isRuntimeGone, Runtime, type RuntimeSpec } from "./runtime.js";
+import { sourcePatchesKey } from "./source-patches.js";
+import { checkStore } from "./store-check.js";
+import { storageBackendVar } from "./storage-backend-var.js";
 
 const ROOT = path.join(import.meta.dirname, "../../");
 

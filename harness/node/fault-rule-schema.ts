@@ -3,8 +3,8 @@
  * Validates fault rules before they reach the layer (the control API reuses this schema).
  */
 import { z } from "zod";
-import { HarnessError } from "../errors";
-import type { FaultRule } from "../types";
+import { HarnessError } from "../errors.js";
+import type { FaultRule } from "../types.js";
 
 const count = z.number().int().nonnegative();
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LogBuffer } from "./logs";
+import { LogBuffer } from "./logs.js";
 
 describe("LogBuffer", () => {
   it("parses JSON lines, keeps text lines and stamps the virtual time", () => {

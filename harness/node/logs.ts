@@ -1,5 +1,5 @@
 /** @module harness/node/logs Captures workerd's output as `LogLine`s, parsing JSON lines. */
-import type { LogLine } from "../types";
+import type { LogLine } from "../types.js";
 
 export class LogBuffer {
   #lines: LogLine[] = [];

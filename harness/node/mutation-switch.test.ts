@@ -6,7 +6,7 @@
  */
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createHarness, type HarnessImpl } from "./create-harness";
+import { createHarness, type HarnessImpl } from "./create-harness.js";
 
 const probe = path.join(import.meta.dirname, "../test-support/mutation-probe.worker.ts");
 

@@ -15,7 +15,7 @@ import {
   type CoverageReport,
   type HitCounts,
   type StrykerNamespace,
-} from "../workers/mutation-headers";
+} from "../workers/mutation-headers.js";
 
 const strykerNamespace = () => (globalThis as { __stryker__?: StrykerNamespace }).__stryker__;
 

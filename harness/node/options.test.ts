@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createHarness } from "../index";
+import { createHarness } from "../index.js";
 
 describe("createHarness options", () => {
   it("refuses bad options before booting anything, naming the option", async () => {

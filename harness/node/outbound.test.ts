@@ -1,6 +1,6 @@
 import { http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
-import { Outbound } from "./outbound";
+import { Outbound } from "./outbound.js";
 
 describe("Outbound", () => {
   it("answers from the matching handler and refuses unmatched requests with a 502", async () => {

@@ -9,8 +9,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHarness } from "../index";
-import type { Harness } from "../types";
+import { createHarness } from "../index.js";
+import type { Harness } from "../types.js";
 
 const ROOT = path.join(import.meta.dirname, "../..");
 const run = promisify(execFile);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RequestGate, RuntimeUnavailable, unavailableResponse } from "./request-gate";
+import { RequestGate, RuntimeUnavailable, unavailableResponse } from "./request-gate.js";
 
 const gone = (e: unknown) => (e as Error).message === "fetch failed";
 const deferred = () => {

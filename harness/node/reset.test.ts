@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHarness } from "../index";
-import type { Harness } from "../types";
+import { createHarness } from "../index.js";
+import type { Harness } from "../types.js";
 
 let harness: Harness;
 

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { parse } from "jsonc-parser";
 import { describe, expect, it } from "vitest";
-import { MINIFLARE_VERSION } from "./runtime";
+import { MINIFLARE_VERSION } from "./runtime.js";
 
 const ROOT = path.join(import.meta.dirname, "../..");
 const pkg = (dir: string) =>

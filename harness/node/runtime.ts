@@ -21,12 +21,16 @@ import {
   type BindingConfig,
   type KvMode,
   type ServiceProps,
-} from "../workers/harness-env";
-import { ISOLATE_RESET_HEADER } from "../workers/isolate-reset";
-import type { LayerConfig } from "../workers/layer-state";
-import { HarnessError } from "../errors";
-import type { RateLimitBinding, WorkerConfig } from "./config";
-import { mutationPrelude, mutationRequestHeaders, recordMutationReport } from "./mutation-switch";
+} from "../workers/harness-env.js";
+import { ISOLATE_RESET_HEADER } from "../workers/isolate-reset.js";
+import type { LayerConfig } from "../workers/layer-state.js";
+import { HarnessError } from "../errors.js";
+import type { RateLimitBinding, WorkerConfig } from "./config.js";
+import {
+  mutationPrelude,
+  mutationRequestHeaders,
+  recordMutationReport,
+} from "./mutation-switch.js";
 
 export interface RuntimeSpec {
   config: WorkerConfig;

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { bundleWorker } from "./bundle";
-import { applySourcePatches, sourcePatchesKey } from "./source-patches";
+import { bundleWorker } from "./bundle.js";
+import { applySourcePatches, sourcePatchesKey } from "./source-patches.js";
 
 const root = mkdtempSync(path.join(tmpdir(), "kv-harness-patches-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -9,8 +9,8 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Plugin } from "esbuild";
-import { HarnessError } from "../errors";
-import type { SourcePatch } from "../types";
+import { HarnessError } from "../errors.js";
+import type { SourcePatch } from "../types.js";
 
 const occurrences = (text: string, find: string): number => text.split(find).length - 1;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { storageBackendVar } from "./storage-backend-var";
+import { storageBackendVar } from "./storage-backend-var.js";
 
 describe("storageBackendVar", () => {
   it("keeps wrangler.jsonc's auto (the deployed default) for the KV backend", () => {

@@ -9,8 +9,8 @@
 import { appendFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import type * as NodeSqlite from "node:sqlite";
-import type { StoreProblem } from "../types";
-import { KV_ENTRIES_TABLE, kvStoreFiles } from "./runtime";
+import type { StoreProblem } from "../types.js";
+import { KV_ENTRIES_TABLE, kvStoreFiles } from "./runtime.js";
 
 /** KV's metadata limit: production refuses longer metadata on `put`, so none can exist. */
 export const MAX_METADATA_BYTES = 1024;

@@ -1,8 +1,8 @@
 import type { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createShareId, encodeShareRecord } from "../../src/shares/record";
-import { SHARE_TTL_SECONDS, type ShareData } from "../../src/shares/schema";
-import { createHarness } from "../index";
+import { createShareId, encodeShareRecord } from "../../src/shares/record.js";
+import { SHARE_TTL_SECONDS, type ShareData } from "../../src/shares/schema.js";
+import { createHarness } from "../index.js";
 import type {
   CountersReport,
   FaultRule,
@@ -10,8 +10,8 @@ import type {
   HarnessState,
   KvSnapshot,
   LogLine,
-} from "../types";
-import { createControlApi } from "./control-api";
+} from "../types.js";
+import { createControlApi } from "./control-api.js";
 
 let harness: Harness;
 let api: Hono;

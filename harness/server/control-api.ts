@@ -7,8 +7,8 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import type { FaultRule, Harness, LogLine } from "../types";
-import { ControlError, errorBody } from "./control-error";
+import type { FaultRule, Harness, LogLine } from "../types.js";
+import { ControlError, errorBody } from "./control-error.js";
 import {
   clockAdvanceSchema,
   clockSetSchema,
@@ -22,12 +22,12 @@ import {
   snapshotQuerySchema,
   seedRequestSchema,
   snapshotSchema,
-} from "./control-schemas";
-import { parseJsonBody, parseQuery, parseWith } from "./parse-input";
-import { controlApiDocument } from "./control-openapi";
-import { unknownControlRoute } from "./control-routes";
-import { createSessionRoutes } from "./sessions";
-import { clearStore, loadSnapshot, seedRunning } from "./store-loads";
+} from "./control-schemas.js";
+import { parseJsonBody, parseQuery, parseWith } from "./parse-input.js";
+import { controlApiDocument } from "./control-openapi.js";
+import { unknownControlRoute } from "./control-routes.js";
+import { createSessionRoutes } from "./sessions.js";
+import { clearStore, loadSnapshot, seedRunning } from "./store-loads.js";
 
 export const CONTROL_BASE_PATH = "/__harness";
 

@@ -3,8 +3,8 @@
  * Typed errors of the dev server and control API, rendered as `{ error: { code, message } }`.
  */
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { HarnessError, type HarnessErrorCode } from "../errors";
-import { RUNTIME_RETRY_AFTER_SECONDS } from "../node/request-gate";
+import { HarnessError, type HarnessErrorCode } from "../errors.js";
+import { RUNTIME_RETRY_AFTER_SECONDS } from "../node/request-gate.js";
 
 /** Every `error.code` of the dev server and control API (its OpenAPI document lists them). */
 export const CONTROL_ERROR_CODES = [

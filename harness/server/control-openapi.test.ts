@@ -5,11 +5,11 @@
  */
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { describe, expect, it } from "vitest";
-import type { Harness } from "../types";
-import { controlApiDocument } from "./control-openapi";
-import { asOpenApiPath } from "./control-routes";
-import { createDevApp } from "./dev-server";
-import { SessionRecorder } from "./recorder";
+import type { Harness } from "../types.js";
+import { controlApiDocument } from "./control-openapi.js";
+import { asOpenApiPath } from "./control-routes.js";
+import { createDevApp } from "./dev-server.js";
+import { SessionRecorder } from "./recorder.js";
 
 /** Building the routes reads only `options`; nothing here reaches a Worker. */
 const idle = { options: { backend: "kv", isolates: 1, profile: "miniflare" } } as Harness;

@@ -8,7 +8,7 @@
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
-import { CONTROL_ERROR_CODES } from "./control-error";
+import { CONTROL_ERROR_CODES } from "./control-error.js";
 import {
   clockAdvanceSchema,
   clockSetSchema,
@@ -24,8 +24,8 @@ import {
   snapshotLoadQuerySchema,
   snapshotQuerySchema,
   snapshotSchema,
-} from "./control-schemas";
-import { sessionRequestSchema } from "./sessions";
+} from "./control-schemas.js";
+import { sessionRequestSchema } from "./sessions.js";
 
 type Method = "get" | "put" | "post" | "delete";
 

@@ -4,8 +4,8 @@
  * rather than something silently ignored.
  */
 import { z } from "zod";
-import { faultRuleSchema } from "../node/fault-rule-schema";
-import type { KvSnapshot } from "../types";
+import { faultRuleSchema } from "../node/fault-rule-schema.js";
+import type { KvSnapshot } from "../types.js";
 
 // One fault rule schema for the library and the control API: the harness's own.
 export { faultRuleSchema };

@@ -1,8 +1,8 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Harness } from "../types";
-import { createDashboardRoute, DASHBOARD_DIR } from "./dashboard-route";
+import type { Harness } from "../types.js";
+import { createDashboardRoute, DASHBOARD_DIR } from "./dashboard-route.js";
 
 /** Only what the route touches: the Worker reads go to `harness.fetch`. */
 const fetched: { url: string; isolate: number | undefined }[] = [];

@@ -7,8 +7,8 @@ import path from "node:path";
 import { readFile } from "node:fs/promises";
 import { extname, join } from "node:path";
 import { Hono } from "hono";
-import type { Harness } from "../types";
-import { createIsolatePicker, ISOLATE_HEADER } from "./isolate-picker";
+import type { Harness } from "../types.js";
+import { createIsolatePicker, ISOLATE_HEADER } from "./isolate-picker.js";
 
 /** Where the page's files live; only names matching ASSET_NAME inside it are ever served. */
 export const DASHBOARD_DIR = path.join(import.meta.dirname, "../dashboard/");

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { Outbound } from "../node/outbound";
-import { devOutboundHandlers, isImageRequest } from "./dev-outbound";
-import { placeholderPng } from "./placeholder-image";
+import { Outbound } from "../node/outbound.js";
+import { devOutboundHandlers, isImageRequest } from "./dev-outbound.js";
+import { placeholderPng } from "./placeholder-image.js";
 
 describe("isImageRequest", () => {
   it.each([

@@ -7,7 +7,7 @@
  * so nobody mistakes a placeholder for the real picture or a refusal for a broken image host.
  */
 import { http, HttpResponse, type RequestHandler } from "msw";
-import { PLACEHOLDER_CONTENT_TYPE, placeholderPng } from "./placeholder-image";
+import { PLACEHOLDER_CONTENT_TYPE, placeholderPng } from "./placeholder-image.js";
 
 const IMAGE_PATH = /\.(png|jpe?g|gif|webp|avif|bmp|svg)$/i;
 

@@ -1,8 +1,8 @@
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHarness } from "../index";
-import type { Harness } from "../types";
-import { createDevApp, type DevServer, isLoopbackHost, startDevServer } from "./dev-server";
+import { createHarness } from "../index.js";
+import type { Harness } from "../types.js";
+import { createDevApp, type DevServer, isLoopbackHost, startDevServer } from "./dev-server.js";
 
 interface Seen {
   url: string;

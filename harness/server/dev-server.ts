@@ -7,19 +7,19 @@ import type { AddressInfo } from "node:net";
 import { networkInterfaces } from "node:os";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
-import type { Harness } from "../types";
-import { createControlApi } from "./control-api";
-import { errorBody } from "./control-error";
-import { createDashboardRoute } from "./dashboard-route";
-import { createServerWithEmptyAnswers } from "./empty-answers";
-import { createIsolatePicker, type IsolateStrategy } from "./isolate-picker";
-import { DEFAULT_HOST, DEFAULT_PORT } from "./listen-address";
-import type { SessionRecorder } from "./recorder";
-import { closeSessions } from "./sessions";
-import { requestGuard, type RequestGuardOptions } from "./request-guard";
-import { createWorkerProxy } from "./worker-proxy";
+import type { Harness } from "../types.js";
+import { createControlApi } from "./control-api.js";
+import { errorBody } from "./control-error.js";
+import { createDashboardRoute } from "./dashboard-route.js";
+import { createServerWithEmptyAnswers } from "./empty-answers.js";
+import { createIsolatePicker, type IsolateStrategy } from "./isolate-picker.js";
+import { DEFAULT_HOST, DEFAULT_PORT } from "./listen-address.js";
+import type { SessionRecorder } from "./recorder.js";
+import { closeSessions } from "./sessions.js";
+import { requestGuard, type RequestGuardOptions } from "./request-guard.js";
+import { createWorkerProxy } from "./worker-proxy.js";
 
-export { DEFAULT_HOST, DEFAULT_PORT, isLoopbackHost } from "./listen-address";
+export { DEFAULT_HOST, DEFAULT_PORT, isLoopbackHost } from "./listen-address.js";
 
 export interface DevServerOptions {
   harness: Harness;

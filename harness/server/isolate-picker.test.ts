@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ControlError } from "./control-error";
-import { createIsolatePicker } from "./isolate-picker";
+import { ControlError } from "./control-error.js";
+import { createIsolatePicker } from "./isolate-picker.js";
 
 describe("createIsolatePicker", () => {
   it("honours the x-harness-isolate header", () => {

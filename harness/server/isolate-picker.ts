@@ -3,7 +3,7 @@
  * Chooses which Worker isolate (location) serves a proxied request: the one named by the
  * `x-harness-isolate` header, else isolate 0 or, with `round-robin`, the next one in turn.
  */
-import { ControlError } from "./control-error";
+import { ControlError } from "./control-error.js";
 
 export const ISOLATE_HEADER = "x-harness-isolate";
 

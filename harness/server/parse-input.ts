@@ -5,7 +5,7 @@
  */
 import type { Context } from "hono";
 import type { z } from "zod";
-import { ControlError } from "./control-error";
+import { ControlError } from "./control-error.js";
 
 /** `rules[0].kind` style path for a zod issue; `(body)` when the problem is the whole value. */
 function issuePath(path: readonly PropertyKey[]): string {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
-import { PLACEHOLDER_SIZE, placeholderPng } from "./placeholder-image";
+import { PLACEHOLDER_SIZE, placeholderPng } from "./placeholder-image.js";
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 

@@ -5,10 +5,10 @@ import type { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { replayFixture } from "../../fixtures/replay/index.js";
 import { parseFixture } from "../../fixtures/schema.js";
-import { createHarness } from "../index";
-import type { Harness } from "../types";
-import { createDevApp } from "./dev-server";
-import { SessionRecorder } from "./recorder";
+import { createHarness } from "../index.js";
+import type { Harness } from "../types.js";
+import { createDevApp } from "./dev-server.js";
+import { SessionRecorder } from "./recorder.js";
 
 let harness: Harness;
 let app: Hono;

@@ -15,13 +15,13 @@ import { loadFixture } from "../../fixtures/replay/replay-fixture.js";
 import { readFixtureFile } from "../../fixtures/replay/fixture-file.js";
 import type { Fixture, RequestStep } from "../../fixtures/schema.js";
 import { fromKvSnapshot } from "../../fixtures/snapshot.js";
-import type { Harness } from "../types";
-import { ControlError } from "./control-error";
-import { fixtureLoadSchema, recordStartSchema } from "./control-schemas";
-import { ISOLATE_HEADER } from "./isolate-picker";
-import { parseJsonBody } from "./parse-input";
-import { redactSecrets, redactVars } from "./redact-secrets";
-import { assertReadsKv, fillMissingImages, refreshWorker } from "./store-loads";
+import type { Harness } from "../types.js";
+import { ControlError } from "./control-error.js";
+import { fixtureLoadSchema, recordStartSchema } from "./control-schemas.js";
+import { ISOLATE_HEADER } from "./isolate-picker.js";
+import { parseJsonBody } from "./parse-input.js";
+import { redactSecrets, redactVars } from "./redact-secrets.js";
+import { assertReadsKv, fillMissingImages, refreshWorker } from "./store-loads.js";
 
 /** Request headers worth replaying; cookies, user agents and the like stay out of the file. */
 const KEPT_REQUEST_HEADERS = ["content-type", "authorization"];

@@ -14,9 +14,9 @@
  */
 import type { IncomingMessage } from "node:http";
 import type { MiddlewareHandler } from "hono";
-import { isLoopbackHost } from "../../src/urls/host-names";
-import { CONTROL_BASE_PATH } from "./control-api";
-import { ControlError } from "./control-error";
+import { isLoopbackHost } from "../../src/urls/host-names.js";
+import { CONTROL_BASE_PATH } from "./control-api.js";
+import { ControlError } from "./control-error.js";
 
 export interface RequestGuardOptions {
   /** Host names (no port) answered besides loopback names, e.g. the `--host` address. */

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { encodeShareRecord } from "../../src/shares/record";
-import { SHARE_TTL_SECONDS, shareDataSchema } from "../../src/shares/schema";
-import { createHarness } from "../index";
-import type { Harness, KvSnapshot } from "../types";
-import { placeholderPng } from "./placeholder-image";
-import { oldestSeedAnchor, seedAnchor, seedShares } from "./seed-store";
+import { encodeShareRecord } from "../../src/shares/record.js";
+import { SHARE_TTL_SECONDS, shareDataSchema } from "../../src/shares/schema.js";
+import { createHarness } from "../index.js";
+import type { Harness, KvSnapshot } from "../types.js";
+import { placeholderPng } from "./placeholder-image.js";
+import { oldestSeedAnchor, seedAnchor, seedShares } from "./seed-store.js";
 
 const COUNT = 40;
 /** A fixed reference time keeps this file's shares the same from run to run. */

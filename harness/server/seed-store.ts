@@ -5,11 +5,11 @@
  * share it marks `isR2Stored` (what the create path would have copied). Used by `npm run seed`,
  * `npm run dev -- --seed-shares N` and `POST /__harness/seed`.
  */
-import { createShareFactory, MAX_SHARE_AGE_MS } from "../../fixtures/factories/index";
-import { imageKey } from "../../src/images/store-image";
-import { SHARE_TTL_SECONDS } from "../../src/shares/schema";
-import type { Harness } from "../types";
-import { PLACEHOLDER_CONTENT_TYPE, placeholderPng } from "./placeholder-image";
+import { createShareFactory, MAX_SHARE_AGE_MS } from "../../fixtures/factories/index.js";
+import { imageKey } from "../../src/images/store-image.js";
+import { SHARE_TTL_SECONDS } from "../../src/shares/schema.js";
+import type { Harness } from "../types.js";
+import { PLACEHOLDER_CONTENT_TYPE, placeholderPng } from "./placeholder-image.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** KV refuses expirations less than 60 s ahead; leave another minute for the seed itself. */

@@ -1,11 +1,11 @@
 import { existsSync } from "node:fs";
 import type { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHarness } from "../index";
-import type { Harness, HarnessState } from "../types";
-import { createDevApp } from "./dev-server";
-import type { SessionInfo } from "./sessions";
-import { closeSessions } from "./sessions";
+import { createHarness } from "../index.js";
+import type { Harness, HarnessState } from "../types.js";
+import { createDevApp } from "./dev-server.js";
+import type { SessionInfo } from "./sessions.js";
+import { closeSessions } from "./sessions.js";
 
 let harness: Harness;
 let app: Hono;

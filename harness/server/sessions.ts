@@ -11,12 +11,12 @@
 import { Hono } from "hono";
 import { nanoid } from "nanoid";
 import { z } from "zod";
-import { createHarness } from "../index";
-import type { Backend, Harness, HarnessOptions, KvProfile } from "../types";
-import { ControlError } from "./control-error";
-import { createIsolatePicker } from "./isolate-picker";
-import { parseJsonBody } from "./parse-input";
-import { createWorkerProxy } from "./worker-proxy";
+import { createHarness } from "../index.js";
+import type { Backend, Harness, HarnessOptions, KvProfile } from "../types.js";
+import { ControlError } from "./control-error.js";
+import { createIsolatePicker } from "./isolate-picker.js";
+import { parseJsonBody } from "./parse-input.js";
+import { createWorkerProxy } from "./worker-proxy.js";
 
 /** At most this many sessions at once: each one is a workerd process. */
 export const MAX_SESSIONS = 8;

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { type SourceWatcher, watchSources } from "./source-watcher";
+import { type SourceWatcher, watchSources } from "./source-watcher.js";
 
 let dir: string;
 let watcher: SourceWatcher | undefined;

@@ -8,12 +8,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Hono } from "hono";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createShareFactory } from "../../fixtures/factories/index";
-import type { ShareData } from "../../src/shares/schema";
-import { createHarness } from "../index";
-import type { Harness, KvSnapshot } from "../types";
-import { createDevApp } from "./dev-server";
-import { SessionRecorder } from "./recorder";
+import { createShareFactory } from "../../fixtures/factories/index.js";
+import type { ShareData } from "../../src/shares/schema.js";
+import { createHarness } from "../index.js";
+import type { Harness, KvSnapshot } from "../types.js";
+import { createDevApp } from "./dev-server.js";
+import { SessionRecorder } from "./recorder.js";
 
 const dir = mkdtempSync(join(tmpdir(), "store-loads-"));
 const fixturesDir = join(dir, "fixtures");

@@ -8,12 +8,12 @@
  * writes (`PUT`/`DELETE /__harness/kv/:key`) stay direct store access that bypasses those caches,
  * as a `wrangler kv key put` does in production.
  */
-import { readShareRecord } from "../../src/shares/parse";
-import { imageKey } from "../../src/images/store-image";
-import type { Harness, KvSnapshot, KvSnapshotEntry } from "../types";
-import { ControlError } from "./control-error";
-import { PLACEHOLDER_CONTENT_TYPE, placeholderPng } from "./placeholder-image";
-import { seedAnchor, seedAnchorProblem, seedShares, type SeedSharesResult } from "./seed-store";
+import { readShareRecord } from "../../src/shares/parse.js";
+import { imageKey } from "../../src/images/store-image.js";
+import type { Harness, KvSnapshot, KvSnapshotEntry } from "../types.js";
+import { ControlError } from "./control-error.js";
+import { PLACEHOLDER_CONTENT_TYPE, placeholderPng } from "./placeholder-image.js";
+import { seedAnchor, seedAnchorProblem, seedShares, type SeedSharesResult } from "./seed-store.js";
 
 /** How the Worker was refreshed after a load: its isolates restarted, in this many ms. */
 export interface Refreshed {

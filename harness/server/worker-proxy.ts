@@ -6,9 +6,9 @@
  */
 import type { IncomingMessage } from "node:http";
 import type { Context } from "hono";
-import type { Harness } from "../types";
-import { NULL_BODY_STATUSES } from "./empty-answers";
-import { ISOLATE_HEADER } from "./isolate-picker";
+import type { Harness } from "../types.js";
+import { NULL_BODY_STATUSES } from "./empty-answers.js";
+import { ISOLATE_HEADER } from "./isolate-picker.js";
 
 /**
  * Hop-by-hop headers (RFC 9110 §7.6.1) describe one connection, not the answer: the Worker's

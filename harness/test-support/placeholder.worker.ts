@@ -3,7 +3,7 @@
  * Test scratch: a minimal stand-in for `src/index.ts` used only by harness tests that exercise
  * the KV layer through the probe worker, so they do not depend on the share Worker's routes.
  */
-import { now } from "../../src/clock";
+import { now } from "../../src/clock.js";
 
 const memory = new Map<string, string>();
 

@@ -5,7 +5,7 @@
  * (same name and message the Worker sees). Map results come back as Maps.
  */
 import path from "node:path";
-import { createHarness, type HarnessImpl, type InternalOptions } from "../node/create-harness";
+import { createHarness, type HarnessImpl, type InternalOptions } from "../node/create-harness.js";
 
 const placeholder = path.join(import.meta.dirname, "./placeholder.worker.ts");
 

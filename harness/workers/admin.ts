@@ -4,9 +4,9 @@
  * faults, no edge caches, not counted, seen at once everywhere), fault rules, counters and the
  * clock offset. Reached only by Node's `dispatchFetch`; share workers have no binding to it.
  */
-import type { CountersReport, KvCounters, KvSnapshot, KvSnapshotEntry } from "../types";
-import type { LayerState } from "./layer-state";
-import { VirtualStore } from "./virtual-store";
+import type { CountersReport, KvCounters, KvSnapshot, KvSnapshotEntry } from "../types.js";
+import type { LayerState } from "./layer-state.js";
+import { VirtualStore } from "./virtual-store.js";
 
 export type AdminCommand = { cmd: string } & Record<string, unknown>;
 

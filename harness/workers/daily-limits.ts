@@ -5,7 +5,7 @@
  * kind of operation fails until 00:00 UTC with `429 Too Many Requests` (Cloudflare documents the
  * counts, not the error a binding then gets; this is the harness's choice).
  */
-import { KvServiceError } from "./kv-call";
+import { KvServiceError } from "./kv-call.js";
 
 export interface DailyCounts {
   reads: number;

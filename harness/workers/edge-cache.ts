@@ -5,7 +5,7 @@
  * "not found"; and list pages. An entry is served while it is younger than the reading call's
  * cache TTL and its own lifetime (set when it was cached) has not run out, on the virtual clock.
  */
-import type { StoredEntry } from "./virtual-store";
+import type { StoredEntry } from "./virtual-store.js";
 
 interface Cached<T> {
   value: T;

@@ -7,19 +7,19 @@
  * `IsolateControl` lets the KV layer read this isolate's KV operation counts. A reset request
  * (`Harness.reset()`) drops the isolate's memory instead of reaching the Worker.
  */
-import { setClock } from "../../src/clock";
-import worker from "../../src/index";
-import { resetIsolateState } from "../../src/state";
+import { setClock } from "../../src/clock.js";
+import worker from "../../src/index.js";
+import { resetIsolateState } from "../../src/state.js";
 import {
   CLOCK_OFFSET_HEADER,
   HIDDEN,
   KV_MODE_HEADER,
   ownBindings,
   type BindingConfig,
-} from "./harness-env";
-import { createKvBinding, resetIsolateCounts } from "./kv-binding";
-import { ISOLATE_RESET_HEADER } from "./isolate-reset";
-import { openMutationScope } from "./mutation-switch";
+} from "./harness-env.js";
+import { createKvBinding, resetIsolateCounts } from "./kv-binding.js";
+import { ISOLATE_RESET_HEADER } from "./isolate-reset.js";
+import { openMutationScope } from "./mutation-switch.js";
 
 type Handler = { fetch(request: Request, env: unknown, ctx: ExecutionContext): Promise<Response> };
 type HarnessEnv = Record<string, unknown>;
@@ -79,4 +79,4 @@ export default {
   },
 };
 
-export { IsolateControl } from "./isolate-control";
+export { IsolateControl } from "./isolate-control.js";

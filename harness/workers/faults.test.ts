@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { FaultRule } from "../types";
-import { FaultTable, type OpContext } from "./faults";
+import type { FaultRule } from "../types.js";
+import { FaultTable, type OpContext } from "./faults.js";
 
 const op = (o: Partial<OpContext> = {}): OpContext => ({
   op: "get",

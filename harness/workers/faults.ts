@@ -4,7 +4,7 @@
  * draws from its own seeded generator, so the same seed and the same op sequence fire the same way.
  */
 import { unsafeUniformIntDistribution, xoroshiro128plus, type RandomGenerator } from "pure-rand";
-import type { FaultRule, KvOp } from "../types";
+import type { FaultRule, KvOp } from "../types.js";
 
 /** The operation being attempted, as the layer sees it. */
 export interface OpContext {

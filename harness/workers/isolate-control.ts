@@ -4,7 +4,7 @@
  * by every worker that builds KV bindings). Reached only by a service binding, never by a request.
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
-import { isolateCounts, resetIsolateCounts } from "./kv-binding";
+import { isolateCounts, resetIsolateCounts } from "./kv-binding.js";
 
 export class IsolateControl extends WorkerEntrypoint {
   counts() {

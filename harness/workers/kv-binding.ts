@@ -9,8 +9,8 @@
  * and shapes everything. It also counts the isolate's KV operations and enforces the optional
  * per-invocation operation limit.
  */
-import type { KvCounters } from "../types";
-import type { KvMode } from "./harness-env";
+import type { KvCounters } from "../types.js";
+import type { KvMode } from "./harness-env.js";
 
 /** The real bindings one isolate's KV calls can go to. */
 export interface KvTargets {

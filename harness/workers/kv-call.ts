@@ -4,7 +4,7 @@
  * workerd's KvNamespace sends Miniflare's KV service), what the layer answers, and the error that
  * becomes `KV <METHOD> failed: <status> <text>` in the Worker.
  */
-import type { KvOp } from "../types";
+import type { KvOp } from "../types.js";
 
 export type ReadMethod = "get" | "getWithMetadata";
 

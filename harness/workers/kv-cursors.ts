@@ -6,7 +6,7 @@
  * last key, so a client could forge or decode it; production's is opaque. Tokens survive
  * restarts (the key comes from the harness seed).
  */
-import { KvServiceError } from "./kv-call";
+import { KvServiceError } from "./kv-call.js";
 
 /** Not documented by Cloudflare; chosen to read like KV's other 400s. */
 export const INVALID_CURSOR = "Invalid cursor";

@@ -1,5 +1,5 @@
 /** @module harness/workers/kv-errors The exact error messages production KV gives a Worker. */
-import type { KvOp } from "../types";
+import type { KvOp } from "../types.js";
 
 /** The METHOD workerd puts in `KV <METHOD> failed: ...` (list is labelled GET). */
 export type KvMethod = "GET" | "GET_BULK" | "PUT" | "DELETE";

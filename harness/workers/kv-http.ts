@@ -4,8 +4,8 @@
  * `POST /bulk/get`, `PUT /<key>`, `DELETE /<key>`, `GET /?prefix=`) into a {@link KvCall} and
  * encodes a {@link KvAnswer} or {@link KvServiceError} into the response workerd expects.
  */
-import type { KvAnswer, KvCall, ReadMethod } from "./kv-call";
-import { KvServiceError } from "./kv-call";
+import type { KvAnswer, KvCall, ReadMethod } from "./kv-call.js";
+import { KvServiceError } from "./kv-call.js";
 
 const param = (url: URL, name: string) => url.searchParams.get(name) ?? undefined;
 

@@ -8,7 +8,7 @@
  * also checks what Cloudflare's test expects, so identical-but-wrong cannot pass.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createProbeHarness, type ProbeHarness } from "../test-support/probe-harness";
+import { createProbeHarness, type ProbeHarness } from "../test-support/probe-harness.js";
 
 let probe: ProbeHarness;
 beforeAll(async () => {

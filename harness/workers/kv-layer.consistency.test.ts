@@ -7,7 +7,7 @@
  * one of them arriving within the few seconds a busy machine takes is not a real possibility.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createProbeHarness, type ProbeHarness } from "../test-support/probe-harness";
+import { createProbeHarness, type ProbeHarness } from "../test-support/probe-harness.js";
 
 const KEYS = 20;
 let delayed: ProbeHarness;

@@ -3,7 +3,7 @@
  * operations its rule selects and on no others, and rules change at runtime without a restart.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createProbeHarness, type ProbeHarness } from "../test-support/probe-harness";
+import { createProbeHarness, type ProbeHarness } from "../test-support/probe-harness.js";
 
 let probe: ProbeHarness;
 beforeAll(async () => {

@@ -4,7 +4,7 @@
  * Consistency rows are in `kv-layer.consistency.test.ts`.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createProbeHarness, type ProbeHarness } from "../test-support/probe-harness";
+import { createProbeHarness, type ProbeHarness } from "../test-support/probe-harness.js";
 
 let probe: ProbeHarness;
 let n = 0;

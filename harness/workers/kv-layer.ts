@@ -5,10 +5,16 @@
  * (profile `miniflare`) or run the production model: the same-key write limit, the location's
  * edge cache (one entry per key for every read form), replication delay, opaque cursors.
  */
-import type { FaultRule } from "../types";
-import type { DailyCounts } from "./daily-limits";
-import { asServiceError, faultOpOf, KvServiceError, type KvAnswer, type KvCall } from "./kv-call";
-import { injectedClientError, KV_LIMITS, kvStatusError, networkError } from "./kv-errors";
+import type { FaultRule } from "../types.js";
+import type { DailyCounts } from "./daily-limits.js";
+import {
+  asServiceError,
+  faultOpOf,
+  KvServiceError,
+  type KvAnswer,
+  type KvCall,
+} from "./kv-call.js";
+import { injectedClientError, KV_LIMITS, kvStatusError, networkError } from "./kv-errors.js";
 import {
   validateBulk,
   validateCacheTtl,
@@ -17,9 +23,9 @@ import {
   validatePut,
   validateValueLength,
   type BulkType,
-} from "./kv-validate";
-import type { LayerState } from "./layer-state";
-import type { StoredEntry, VirtualStore } from "./virtual-store";
+} from "./kv-validate.js";
+import type { LayerState } from "./layer-state.js";
+import type { StoredEntry, VirtualStore } from "./virtual-store.js";
 
 type Call<Op extends KvCall["op"]> = Extract<KvCall, { op: Op }>;
 

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createProbeHarness, type ProbeHarness } from "../test-support/probe-harness";
+import { createProbeHarness, type ProbeHarness } from "../test-support/probe-harness.js";
 
 const DAY = 86_400;
 let dir: string;

@@ -5,14 +5,14 @@
  * the Node-side admin surface. `ISOLATE_<i>` / `PROBE` reach each isolate's operation counts.
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
-import type { KvCounters } from "../types";
-import { runAdmin, type AdminCommand, type Peers } from "./admin";
-import type { ServiceProps } from "./harness-env";
-import { KvServiceError } from "./kv-call";
-import { decodeKvRequest, encodeKvAnswer, encodeKvError } from "./kv-http";
-import { KvLayerOps } from "./kv-layer";
-import { LayerState, type LayerConfig } from "./layer-state";
-import { VirtualStore } from "./virtual-store";
+import type { KvCounters } from "../types.js";
+import { runAdmin, type AdminCommand, type Peers } from "./admin.js";
+import type { ServiceProps } from "./harness-env.js";
+import { KvServiceError } from "./kv-call.js";
+import { decodeKvRequest, encodeKvAnswer, encodeKvError } from "./kv-http.js";
+import { KvLayerOps } from "./kv-layer.js";
+import { LayerState, type LayerConfig } from "./layer-state.js";
+import { VirtualStore } from "./virtual-store.js";
 
 type OpCounts = Pick<KvCounters, "reads" | "writes" | "deletes" | "lists">;
 

@@ -8,7 +8,7 @@
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createProbeHarness, type ProbeHarness } from "../test-support/probe-harness";
+import { createProbeHarness, type ProbeHarness } from "../test-support/probe-harness.js";
 
 const ISOLATES = 3;
 const harnesses: Record<number, ProbeHarness> = {};

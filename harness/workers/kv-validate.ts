@@ -5,8 +5,8 @@
  * or edge cache answers, so a call production refuses is refused locally too, cached or not.
  * Times are virtual seconds.
  */
-import { KvServiceError, type KvCall } from "./kv-call";
-import { KV_LIMITS, limitText } from "./kv-errors";
+import { KvServiceError, type KvCall } from "./kv-call.js";
+import { KV_LIMITS, limitText } from "./kv-errors.js";
 
 const utf8Length = (text: string) => new TextEncoder().encode(text).byteLength;
 

@@ -4,13 +4,13 @@
  * rules, per-isolate fault counts and edge caches, the same-key write limit, the replication
  * model, the daily counts, per-key write queues and the clock offset.
  */
-import type { FaultRule, KvCounters, KvProfile } from "../types";
-import { DailyLimits, type DailyCounts } from "./daily-limits";
-import { EdgeCache } from "./edge-cache";
-import { FaultTable } from "./faults";
-import { CursorSeal } from "./kv-cursors";
-import { Replication } from "./replication";
-import { WriteLimit } from "./write-limit";
+import type { FaultRule, KvCounters, KvProfile } from "../types.js";
+import { DailyLimits, type DailyCounts } from "./daily-limits.js";
+import { EdgeCache } from "./edge-cache.js";
+import { FaultTable } from "./faults.js";
+import { CursorSeal } from "./kv-cursors.js";
+import { Replication } from "./replication.js";
+import { WriteLimit } from "./write-limit.js";
 
 /** Passed to the kv-layer worker as the `HARNESS_CONFIG` JSON binding at every boot. */
 export interface LayerConfig {

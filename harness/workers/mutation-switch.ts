@@ -14,7 +14,7 @@ import {
   type CoverageReport,
   type HitCounts,
   type StrykerNamespace,
-} from "./mutation-headers";
+} from "./mutation-headers.js";
 
 const scope = globalThis as { __stryker__?: StrykerNamespace };
 

@@ -6,8 +6,8 @@
  * mode), and answers with the result or the error as JSON. Lets one conformance file run the same
  * cases against both. `IsolateControl` reports the operations it counted, like a share worker.
  */
-import { HIDDEN, type BindingConfig, type KvMode } from "./harness-env";
-import { createKvBinding } from "./kv-binding";
+import { HIDDEN, type BindingConfig, type KvMode } from "./harness-env.js";
+import { createKvBinding } from "./kv-binding.js";
 
 type Env = Record<string, unknown>;
 type Target = Record<string, (...args: unknown[]) => Promise<unknown>>;
@@ -321,4 +321,4 @@ export default {
   },
 };
 
-export { IsolateControl } from "./isolate-control";
+export { IsolateControl } from "./isolate-control.js";

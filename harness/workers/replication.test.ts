@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Replication, type ReplicationOptions } from "./replication";
-import type { StoredEntry } from "./virtual-store";
+import { Replication, type ReplicationOptions } from "./replication.js";
+import type { StoredEntry } from "./virtual-store.js";
 
 const entry = (text: string): StoredEntry => ({
   bytes: new TextEncoder().encode(text),

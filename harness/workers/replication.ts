@@ -7,7 +7,7 @@
  * them. Writes are remembered only until every location has the newest one.
  */
 import { unsafeUniformIntDistribution, xoroshiro128plus } from "pure-rand";
-import type { StoredEntry } from "./virtual-store";
+import type { StoredEntry } from "./virtual-store.js";
 
 export interface ReplicationOptions {
   windowMs: number;

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { WriteLimit } from "./write-limit";
+import { WriteLimit } from "./write-limit.js";
 
 /** Attempts at increasing virtual times: [key, ms since the previous attempt]. */
 const attempts = fc.array(fc.tuple(fc.constantFrom("a", "b", "c"), fc.nat({ max: 700 })), {

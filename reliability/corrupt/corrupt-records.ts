@@ -4,8 +4,8 @@
  * value, binary bytes, metadata that promises a record the value does not hold, and the guide's
  * `share:list` index naming ids whose records are gone.
  */
-import type { KvSnapshotEntry } from "../../harness/types";
-import { LEGACY_LIST_KEY, shareKey } from "../../src/shares/record";
+import type { KvSnapshotEntry } from "../../harness/types.js";
+import { LEGACY_LIST_KEY, shareKey } from "../../src/shares/record.js";
 
 export interface CorruptCase {
   name: string;

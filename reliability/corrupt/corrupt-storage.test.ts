@@ -4,11 +4,11 @@
  * live and then expired.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { createShareFactory } from "../../fixtures/factories";
-import type { ShareData } from "../../src/shares/schema";
-import { responseProblems, viewResponse } from "../support/error-shape";
-import { useHarness } from "../support/use-harness";
-import { corruptCases, staleLegacyList } from "./corrupt-records";
+import { createShareFactory } from "../../fixtures/factories/index.js";
+import type { ShareData } from "../../src/shares/schema.js";
+import { responseProblems, viewResponse } from "../support/error-shape.js";
+import { useHarness } from "../support/use-harness.js";
+import { corruptCases, staleLegacyList } from "./corrupt-records.js";
 
 const h = useHarness();
 let valid: ShareData[];

@@ -9,14 +9,14 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createShareFactory } from "../../fixtures/factories";
-import { createHarness } from "../../harness/index";
-import type { Harness } from "../../harness/types";
-import { REPAIRS_FILE } from "../../harness/node/store-check";
-import type { ShareData } from "../../src/shares/schema";
-import { responseProblems, viewResponse } from "../support/error-shape";
-import { LIFTED_RATE_LIMITS } from "../support/use-harness";
-import { editStore, truncateDatabase } from "./persisted-store";
+import { createShareFactory } from "../../fixtures/factories/index.js";
+import { createHarness } from "../../harness/index.js";
+import type { Harness } from "../../harness/types.js";
+import { REPAIRS_FILE } from "../../harness/node/store-check.js";
+import type { ShareData } from "../../src/shares/schema.js";
+import { responseProblems, viewResponse } from "../support/error-shape.js";
+import { LIFTED_RATE_LIMITS } from "../support/use-harness.js";
+import { editStore, truncateDatabase } from "./persisted-store.js";
 
 const VALID = 6;
 

@@ -6,7 +6,7 @@
 import { readdirSync, rmSync, truncateSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { KV_ENTRIES_TABLE, kvStoreFiles } from "../../harness/node/runtime";
+import { KV_ENTRIES_TABLE, kvStoreFiles } from "../../harness/node/runtime.js";
 
 export interface StoreEditor {
   /** Replace the raw metadata text of `key` (no validation at all). */

@@ -4,7 +4,7 @@
  * types, prototype keys), content types, ids and paths (traversal, encoded slashes, long), URLs.
  */
 import fc from "fast-check";
-import { createShareFactory } from "../../fixtures/factories";
+import { createShareFactory } from "../../fixtures/factories/index.js";
 
 export const VALID_BODY = createShareFactory(8).createBody();
 

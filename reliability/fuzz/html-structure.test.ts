@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { htmlProblems } from "./html-structure";
+import { htmlProblems } from "./html-structure.js";
 
 const page = (inner: string) =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8" /><title>t</title></head><body><main>${inner}</main></body></html>`;

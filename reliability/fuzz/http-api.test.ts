@@ -5,10 +5,10 @@
  */
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { MAX_BODY_BYTES } from "../../src/routes/shares";
-import { isShareId } from "../../src/shares/record";
-import { responseProblems, viewResponse, type ResponseView } from "../support/error-shape";
-import { kvMutations, kvReads, postShare, useHarness } from "../support/use-harness";
+import { MAX_BODY_BYTES } from "../../src/routes/shares.js";
+import { isShareId } from "../../src/shares/record.js";
+import { responseProblems, viewResponse, type ResponseView } from "../support/error-shape.js";
+import { kvMutations, kvReads, postShare, useHarness } from "../support/use-harness.js";
 import {
   bodyText,
   contentType,
@@ -16,7 +16,7 @@ import {
   isAcceptedUrl,
   urlString,
   VALID_BODY,
-} from "./arbitraries";
+} from "./arbitraries.js";
 
 // A gate must not flake: runs are seeded (FUZZ_SEED=<n> to explore other inputs; fast-check prints
 // the seed and the shrunk input of any failure).

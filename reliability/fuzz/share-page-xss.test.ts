@@ -4,12 +4,12 @@
  * guide's old code) must leave only the template's own tags, attributes and https/same-origin URLs.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { createShareFactory } from "../../fixtures/factories";
-import type { ShareData } from "../../src/shares/schema";
-import { postShare, useHarness } from "../support/use-harness";
-import { VALID_BODY } from "./arbitraries";
-import { htmlProblems } from "./html-structure";
-import { XSS_PAYLOADS, XSS_URLS } from "./xss-payloads";
+import { createShareFactory } from "../../fixtures/factories/index.js";
+import type { ShareData } from "../../src/shares/schema.js";
+import { postShare, useHarness } from "../support/use-harness.js";
+import { VALID_BODY } from "./arbitraries.js";
+import { htmlProblems } from "./html-structure.js";
+import { XSS_PAYLOADS, XSS_URLS } from "./xss-payloads.js";
 
 const h = useHarness();
 const SPECIAL = /[<>"'&]/;

@@ -4,9 +4,9 @@
  * Idempotency-Key creates the share once, with one id, and every further retry returns it.
  */
 import { describe, expect, it } from "vitest";
-import { createShareFactory } from "../../fixtures/factories";
-import type { Harness } from "../../harness/types";
-import { useHarness } from "../support/use-harness";
+import { createShareFactory } from "../../fixtures/factories/index.js";
+import type { Harness } from "../../harness/types.js";
+import { useHarness } from "../support/use-harness.js";
 
 const h = useHarness({ vars: { KV_RETRY_BASE_MS: "5" } });
 

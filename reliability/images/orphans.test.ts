@@ -5,8 +5,8 @@
  */
 import { http, HttpResponse } from "msw";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createShareFactory } from "../../fixtures/factories";
-import { useHarness } from "../support/use-harness";
+import { createShareFactory } from "../../fixtures/factories/index.js";
+import { useHarness } from "../support/use-harness.js";
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
 const h = useHarness({

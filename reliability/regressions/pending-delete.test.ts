@@ -4,9 +4,9 @@
  * acknowledged with 202 vanished although the client was told the delete did not happen.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHarness } from "../../harness/index";
-import type { Harness } from "../../harness/types";
-import { createShareFactory } from "../../fixtures/factories";
+import { createHarness } from "../../harness/index.js";
+import type { Harness } from "../../harness/types.js";
+import { createShareFactory } from "../../fixtures/factories/index.js";
 
 const TOKEN = "regression-admin-token";
 let harness: Harness;

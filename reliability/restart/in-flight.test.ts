@@ -5,11 +5,11 @@
  * it and get the Worker's answer. The same through the dev server's HTTP proxy and control API.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDevServer, type DevServer } from "../../harness/server/dev-server";
-import type { Harness } from "../../harness/types";
-import { responseProblems } from "../support/error-shape";
-import { useHarness } from "../support/use-harness";
-import { arrivedDuring, inFlightAt, startTraffic, type Answer, type Send } from "./traffic";
+import { startDevServer, type DevServer } from "../../harness/server/dev-server.js";
+import type { Harness } from "../../harness/types.js";
+import { responseProblems } from "../support/error-shape.js";
+import { useHarness } from "../support/use-harness.js";
+import { arrivedDuring, inFlightAt, startTraffic, type Answer, type Send } from "./traffic.js";
 
 const SLOW_KV = { op: "any", kind: "latency", ms: 40, jitterMs: 80 } as const;
 const CLIENTS = 8;

@@ -4,8 +4,8 @@
  * list, monitoring and health until stopped, and every answer is kept with its start and end time,
  * so a test can tell which requests were in flight when the runtime switched.
  */
-import { createShareFactory } from "../../fixtures/factories";
-import { viewResponse, type ResponseView } from "../support/error-shape";
+import { createShareFactory } from "../../fixtures/factories/index.js";
+import { viewResponse, type ResponseView } from "../support/error-shape.js";
 
 /** One HTTP call: a path, and the init for it. */
 export type Send = (path: string, init?: RequestInit) => Promise<Response>;

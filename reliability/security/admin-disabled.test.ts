@@ -3,9 +3,9 @@
  * `admin_disabled` whatever Authorization says, and no route but POST /api/share writes to KV.
  */
 import { describe, expect, it } from "vitest";
-import { createApp } from "../../src/app";
-import { createShareFactory } from "../../fixtures/factories";
-import { kvMutations, postShare, useHarness } from "../support/use-harness";
+import { createApp } from "../../src/app.js";
+import { createShareFactory } from "../../fixtures/factories/index.js";
+import { kvMutations, postShare, useHarness } from "../support/use-harness.js";
 
 const h = useHarness();
 

@@ -6,8 +6,8 @@
 import path from "node:path";
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createShareFactory } from "../../fixtures/factories";
-import { kvMutations, postShare, useHarness } from "../support/use-harness";
+import { createShareFactory } from "../../fixtures/factories/index.js";
+import { kvMutations, postShare, useHarness } from "../support/use-harness.js";
 
 const ADMIN_TOKEN = "adm_9f8e7d6c5b4a3210fedcba9876543210";
 const CF_TOKEN = "cfut_Zx81kQ0pW3nR7sT2vY6bA4cD9eF5gH1j";

@@ -5,7 +5,7 @@
  */
 import { http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
-import { postShare, useHarness } from "../support/use-harness";
+import { postShare, useHarness } from "../support/use-harness.js";
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1]);
 const imageHost = http.get("https://img.example/a.png", () =>

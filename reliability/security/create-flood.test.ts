@@ -6,9 +6,9 @@
  */
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { readWorkerConfig } from "../../harness/node/config";
-import { responseProblems, viewResponse } from "../support/error-shape";
-import { kvMutations, useHarness } from "../support/use-harness";
+import { readWorkerConfig } from "../../harness/node/config.js";
+import { responseProblems, viewResponse } from "../support/error-shape.js";
+import { kvMutations, useHarness } from "../support/use-harness.js";
 
 const deployed = readWorkerConfig(path.join(import.meta.dirname, "../../wrangler.jsonc"));
 const limiter = deployed.rateLimits.find((r) => r.binding === "SHARE_CREATE_LIMITER");

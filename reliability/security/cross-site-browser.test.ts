@@ -11,15 +11,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHarness } from "../../harness/index";
-import { startDevServer, type DevServer } from "../../harness/server/dev-server";
+import { createHarness } from "../../harness/index.js";
+import { startDevServer, type DevServer } from "../../harness/server/dev-server.js";
 import {
   HAS_CHROMIUM,
   launchChromium,
   requireChromiumInCi,
   SKIP_REASON,
-} from "../../harness/test-support/chromium";
-import type { Harness } from "../../harness/types";
+} from "../../harness/test-support/chromium.js";
+import type { Harness } from "../../harness/types.js";
 
 const FORTY_DAYS_MS = 40 * 24 * 3600 * 1000;
 

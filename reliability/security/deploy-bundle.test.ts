@@ -6,7 +6,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { buildDeployBundle, hasSourceMap, runtimeDependencies, scanBundle } from "./deploy-bundle";
+import {
+  buildDeployBundle,
+  hasSourceMap,
+  runtimeDependencies,
+  scanBundle,
+} from "./deploy-bundle.js";
 
 const ROOT = path.join(import.meta.dirname, "../../");
 const dirs: string[] = [];

@@ -7,7 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { ReliabilityError } from "../errors";
+import { ReliabilityError } from "../errors.js";
 
 /** Strings that only harness, test or mutant code contains. */
 export const FORBIDDEN_MARKERS = [

@@ -5,10 +5,10 @@
 import { connect } from "node:net";
 import { networkInterfaces } from "node:os";
 import { describe, expect, it } from "vitest";
-import { parseDevArgs } from "../../harness/cli/dev-options";
-import { startDevSession } from "../../harness/cli/dev-session";
-import { startDevServer } from "../../harness/server/dev-server";
-import type { Harness } from "../../harness/types";
+import { parseDevArgs } from "../../harness/cli/dev-options.js";
+import { startDevSession } from "../../harness/cli/dev-session.js";
+import { startDevServer } from "../../harness/server/dev-server.js";
+import type { Harness } from "../../harness/types.js";
 
 /** The dev server only reads `options.isolates` until a request arrives. */
 const idleHarness = { options: { backend: "kv", isolates: 1, profile: "miniflare" } } as Harness;

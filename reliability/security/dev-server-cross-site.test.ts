@@ -5,11 +5,11 @@
  * the dev server's own page, curl and tests still work.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHarness } from "../../harness/index";
-import { startDevServer, type DevServer } from "../../harness/server/dev-server";
-import type { Harness } from "../../harness/types";
-import { errorCodeOf } from "../support/error-shape";
-import { rawRequest, type RawAnswer } from "./raw-http";
+import { createHarness } from "../../harness/index.js";
+import { startDevServer, type DevServer } from "../../harness/server/dev-server.js";
+import type { Harness } from "../../harness/types.js";
+import { errorCodeOf } from "../support/error-shape.js";
+import { rawRequest, type RawAnswer } from "./raw-http.js";
 
 let harness: Harness;
 let server: DevServer;

@@ -5,8 +5,8 @@
  */
 import { http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
-import { MAX_IMAGE_REDIRECTS } from "../../src/images/fetch-image";
-import { postShare, useHarness } from "../support/use-harness";
+import { MAX_IMAGE_REDIRECTS } from "../../src/images/fetch-image.js";
+import { postShare, useHarness } from "../support/use-harness.js";
 
 const h = useHarness();
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);

@@ -4,7 +4,7 @@
  * holds; only the admin token makes it scan again (at most every 60 s of virtual time).
  */
 import { describe, expect, it } from "vitest";
-import { postShare, useHarness } from "../support/use-harness";
+import { postShare, useHarness } from "../support/use-harness.js";
 
 const ADMIN_TOKEN = "monitoring-admin-token";
 const h = useHarness({ vars: { ADMIN_TOKEN } });

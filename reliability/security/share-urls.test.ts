@@ -4,7 +4,7 @@
  * stored and rendered is the normalised URL; credentials are refused and nothing is written.
  */
 import { describe, expect, it } from "vitest";
-import { kvMutations, postShare, useHarness } from "../support/use-harness";
+import { kvMutations, postShare, useHarness } from "../support/use-harness.js";
 
 const h = useHarness();
 const body = (generatedUrl: string, originalUrl: string) =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseSoakArgs } from "./cli-options";
-import { reproduceCommand, SOAK_DEFAULTS } from "./options";
+import { parseSoakArgs } from "./cli-options.js";
+import { reproduceCommand, SOAK_DEFAULTS } from "./options.js";
 
 describe("parseSoakArgs", () => {
   it("reads the issue's command line and prints a command that reproduces it", () => {

@@ -3,8 +3,8 @@
  * `npm run soak` flags → SoakOptions (plus output flags), checked before anything boots.
  */
 import { Command, InvalidArgumentError } from "commander";
-import { ReliabilityError } from "../errors";
-import { resolveSoakOptions, SOAK_DEFAULTS, type SoakOptions } from "./options";
+import { ReliabilityError } from "../errors.js";
+import { resolveSoakOptions, SOAK_DEFAULTS, type SoakOptions } from "./options.js";
 
 export interface SoakCliOptions {
   soak: SoakOptions;

@@ -5,10 +5,10 @@
  * summary and exits 1 on any violation, 2 on bad flags.
  */
 import { writeFileSync } from "node:fs";
-import { ReliabilityError } from "../errors";
-import { parseSoakArgs } from "./cli-options";
-import { runSoak } from "./run-soak";
-import { formatSummary } from "./summary";
+import { ReliabilityError } from "../errors.js";
+import { parseSoakArgs } from "./cli-options.js";
+import { runSoak } from "./run-soak.js";
+import { formatSummary } from "./summary.js";
 
 async function main(): Promise<number> {
   const cli = parseSoakArgs(process.argv.slice(2));

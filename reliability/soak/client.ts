@@ -3,13 +3,13 @@
  * Runs one planned op against the harness as an HTTP client would, records every request and
  * checks every answer. Targets for gets and deletes come from the shares acknowledged so far.
  */
-import type { Harness } from "../../harness/types";
-import { createShareId } from "../../src/shares/record";
-import { errorCodeOf, viewResponse, type ResponseView } from "../support/error-shape";
-import type { OpRecord } from "./history";
-import type { WriteFallback } from "./options";
-import type { PlannedOp } from "./plan";
-import { checkOpResponse, type Violation } from "./violations";
+import type { Harness } from "../../harness/types.js";
+import { createShareId } from "../../src/shares/record.js";
+import { errorCodeOf, viewResponse, type ResponseView } from "../support/error-shape.js";
+import type { OpRecord } from "./history.js";
+import type { WriteFallback } from "./options.js";
+import type { PlannedOp } from "./plan.js";
+import { checkOpResponse, type Violation } from "./violations.js";
 
 export interface ClientContext {
   harness: Harness;

@@ -1,6 +1,6 @@
 import { xoroshiro128plus, unsafeUniformIntDistribution } from "pure-rand";
 import { describe, expect, it } from "vitest";
-import { backgroundFaults, FAULT_MIX } from "./fault-plan";
+import { backgroundFaults, FAULT_MIX } from "./fault-plan.js";
 
 /** Replays the harness's "first firing rule wins" decision with independent draws. */
 function fireRate(rate: number, trials: number): { total: number; byId: Record<string, number> } {

@@ -4,7 +4,7 @@
  * latency on every op, tuned so that together they fire on `rate` of all KV operations; plus the
  * "writes down" outage that makes creates fall back (or fail) and leaves shares pending.
  */
-import type { FaultRule } from "../../harness/types";
+import type { FaultRule } from "../../harness/types.js";
 
 /** Share of fired faults per kind (sums to 1). Latency slows an op without failing it. */
 export const FAULT_MIX: { share: number; rule: Omit<FaultRule, "op" | "probability" | "seed"> }[] =

@@ -3,8 +3,8 @@
  * One record per HTTP request the soak made (request, response, time), and the ledger the final
  * checks derive from it: which shares were acknowledged, deleted or lost to a restart.
  */
-import type { CreateShareInput } from "../../src/shares/create-schema";
-import type { OpKind } from "./plan";
+import type { CreateShareInput } from "../../src/shares/create-schema.js";
+import type { OpKind } from "./plan.js";
 
 export interface OpRecord {
   /** Index of the planned op (pages of one list share it). */

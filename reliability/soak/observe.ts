@@ -3,11 +3,11 @@
  * Reads what the system says once faults stopped: KV directly, and through each isolate the full
  * list (following cursors), a GET per share and /api/monitoring.
  */
-import type { Harness } from "../../harness/types";
-import { SHARE_KEY_PREFIX } from "../../src/shares/record";
-import type { ShareData } from "../../src/shares/schema";
-import { responseProblems, viewResponse } from "../support/error-shape";
-import type { IsolateView } from "./violations";
+import type { Harness } from "../../harness/types.js";
+import { SHARE_KEY_PREFIX } from "../../src/shares/record.js";
+import type { ShareData } from "../../src/shares/schema.js";
+import { responseProblems, viewResponse } from "../support/error-shape.js";
+import type { IsolateView } from "./violations.js";
 
 /** Map `fn` over `items` with at most `limit` in flight. */
 export async function mapLimit<T, R>(

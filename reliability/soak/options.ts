@@ -2,7 +2,7 @@
  * @module reliability/soak/options
  * The soak's knobs, their defaults and bounds. A soak is bounded in ops, clients and time.
  */
-import { ReliabilityError } from "../errors";
+import { ReliabilityError } from "../errors.js";
 
 export type WriteFallback = "reject" | "memory";
 

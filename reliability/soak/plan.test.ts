@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MIX, planOps, planRestarts } from "./plan";
+import { MIX, planOps, planRestarts } from "./plan.js";
 
 describe("planOps", () => {
   it("gives the same plan for the same seed and a different one for another seed", () => {

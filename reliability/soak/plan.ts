@@ -4,8 +4,8 @@
  * gets and deletes are picked at run time from the shares acknowledged so far (`pick` in [0, 1)).
  */
 import { unsafeUniformIntDistribution, xoroshiro128plus, type RandomGenerator } from "pure-rand";
-import { createShareFactory } from "../../fixtures/factories";
-import type { CreateShareInput } from "../../src/shares/create-schema";
+import { createShareFactory } from "../../fixtures/factories/index.js";
+import type { CreateShareInput } from "../../src/shares/create-schema.js";
 
 export type AdminAuth = "valid" | "wrong" | "none";
 

@@ -1,6 +1,6 @@
 /** The short soak with KV_WRITE_FALLBACK=memory: pending shares flush or are lost exactly as reported. */
 import { describe, expect, it } from "vitest";
-import { runSoak } from "./run-soak";
+import { runSoak } from "./run-soak.js";
 
 describe("soak (memory fallback)", () => {
   it("flushes pending shares after recovery and loses to a restart only those reported pending", async () => {

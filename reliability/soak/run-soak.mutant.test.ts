@@ -3,8 +3,8 @@
  * forgets, it reports the lost shares.
  */
 import { describe, expect, it } from "vitest";
-import { getMutant } from "../../mutants/index";
-import { runSoak } from "./run-soak";
+import { getMutant } from "../../mutants/index.js";
+import { runSoak } from "./run-soak.js";
 
 describe("soak against a broken Worker", () => {
   it("reports acknowledged shares that never reach KV (mutant fallback-loses-share)", async () => {

@@ -3,7 +3,7 @@
  * reject fallback. The memory fallback has its own file (one harness per file).
  */
 import { describe, expect, it } from "vitest";
-import { runSoak } from "./run-soak";
+import { runSoak } from "./run-soak.js";
 
 describe("soak (reject fallback)", () => {
   it("loses no acknowledged share and answers only documented errors under faults and a restart", async () => {

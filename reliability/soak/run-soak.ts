@@ -6,17 +6,17 @@
  * clock moves past every cache window and the end state is checked against what clients were told.
  */
 import { randomBytes } from "node:crypto";
-import { createHarness } from "../../harness/index";
-import type { Harness, HarnessOptions } from "../../harness/types";
-import { shareKey } from "../../src/shares/record";
-import { runOp, type ClientContext } from "./client";
-import { backgroundFaults, writesDown } from "./fault-plan";
-import { buildLedger, type OpRecord } from "./history";
-import { kvShareIds, mapLimit, monitoringOf, observeIsolate } from "./observe";
-import { reproduceCommand, resolveSoakOptions, type SoakOptions } from "./options";
-import { planMidSwitches, planOps, planRestarts, type PlannedOp } from "./plan";
-import type { SoakSummary } from "./summary";
-import { countKeyed, countRequests } from "./summary";
+import { createHarness } from "../../harness/index.js";
+import type { Harness, HarnessOptions } from "../../harness/types.js";
+import { shareKey } from "../../src/shares/record.js";
+import { runOp, type ClientContext } from "./client.js";
+import { backgroundFaults, writesDown } from "./fault-plan.js";
+import { buildLedger, type OpRecord } from "./history.js";
+import { kvShareIds, mapLimit, monitoringOf, observeIsolate } from "./observe.js";
+import { reproduceCommand, resolveSoakOptions, type SoakOptions } from "./options.js";
+import { planMidSwitches, planOps, planRestarts, type PlannedOp } from "./plan.js";
+import type { SoakSummary } from "./summary.js";
+import { countKeyed, countRequests } from "./summary.js";
 import {
   checkDuplicates,
   checkFinal,
@@ -24,7 +24,7 @@ import {
   checkRestartLoss,
   expectedLive,
   type Violation,
-} from "./violations";
+} from "./violations.js";
 
 export interface SoakHooks {
   /** Called after every restart period. */

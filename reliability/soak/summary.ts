@@ -3,9 +3,9 @@
  * The soak's result: counts by op and status, faults, restarts, share bookkeeping and violations,
  * as data (for tests and `--json`) and as the text the CLI prints.
  */
-import type { OpRecord } from "./history";
-import { reproduceCommand, type SoakOptions } from "./options";
-import type { Violation } from "./violations";
+import type { OpRecord } from "./history.js";
+import { reproduceCommand, type SoakOptions } from "./options.js";
+import type { Violation } from "./violations.js";
 
 export interface SoakSummary {
   options: SoakOptions;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { ShareData } from "../../src/shares/schema";
-import type { Ledger, OpRecord } from "./history";
-import { buildLedger } from "./history";
+import type { ShareData } from "../../src/shares/schema.js";
+import type { Ledger, OpRecord } from "./history.js";
+import { buildLedger } from "./history.js";
 import {
   checkDuplicates,
   checkFinal,
@@ -10,7 +10,7 @@ import {
   checkRestartLoss,
   type FinalView,
   type IsolateView,
-} from "./violations";
+} from "./violations.js";
 
 const body = (n: number) => ({
   generatedUrl: `https://img.example/${n}.png`,

@@ -3,10 +3,10 @@
  * Everything the soak checks, as pure functions over what it recorded and observed, so each check
  * is tested on hand-made data. A violation names the invariant, says what broke and where.
  */
-import type { ShareData } from "../../src/shares/schema";
-import { responseProblems, type ResponseView } from "../support/error-shape";
-import type { Ledger, OpRecord } from "./history";
-import type { WriteFallback } from "./options";
+import type { ShareData } from "../../src/shares/schema.js";
+import { responseProblems, type ResponseView } from "../support/error-shape.js";
+import type { Ledger, OpRecord } from "./history.js";
+import type { WriteFallback } from "./options.js";
 
 export type ViolationCode =
   | "bad_response"

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hasStackTrace, responseProblems, type ResponseView } from "./error-shape";
+import { hasStackTrace, responseProblems, type ResponseView } from "./error-shape.js";
 
 const json = (status: number, body: unknown, retryAfter: string | null = null): ResponseView => ({
   status,

@@ -4,7 +4,7 @@
  * the Worker documents, no stack trace, and 5xx only as 503 `storage_unavailable` (or the harness's
  * `worker_unavailable` while it restarts) + Retry-After.
  */
-import { ERROR_CODES } from "../../src/errors";
+import { ERROR_CODES } from "../../src/errors.js";
 
 /** Every code the Worker documents (`src/errors.ts`, also the OpenAPI document's list). */
 export const KNOWN_ERROR_CODES = ERROR_CODES;

@@ -4,8 +4,8 @@
  * Also: request helpers the reliability tests share.
  */
 import { afterAll, beforeAll } from "vitest";
-import { createHarness } from "../../harness/index";
-import type { Harness, HarnessOptions, KvCounters } from "../../harness/types";
+import { createHarness } from "../../harness/index.js";
+import type { Harness, HarnessOptions, KvCounters } from "../../harness/types.js";
 
 /**
  * Reliability tests send many creates from one client to find robustness bugs, not to hit the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FlakeOptionsError, parseFlakeOptions } from "./flake-options";
+import { FlakeOptionsError, parseFlakeOptions } from "./flake-options.js";
 
 describe("npm run test:flake options", () => {
   it("runs the suites ten times, shuffled, from a given seed by default", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { onlyProject, parseKvStorageArgs } from "./kv-storage-args";
+import { onlyProject, parseKvStorageArgs } from "./kv-storage-args.js";
 
 describe("parseKvStorageArgs", () => {
   it("runs both suite projects by default and passes other args through", () => {

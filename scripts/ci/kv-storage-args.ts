@@ -6,7 +6,7 @@
  * `--consistency-window <seconds>` for how long eventually consistent checks may poll,
  * `--mutant <name>` for a broken variant (HARNESS_MUTANT); everything else goes to Vitest as is.
  */
-import { getMutant } from "../../mutants/index";
+import { getMutant } from "../../mutants/index.js";
 
 export const SUITE_PROJECTS = ["memory", "kv"] as const;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { judgeMutant, type VitestJsonReport } from "./mutant-report";
+import { judgeMutant, type VitestJsonReport } from "./mutant-report.js";
 
 const test = (suite: string, status: string, failureMessages: string[] = []) => ({
   ancestorTitles: [suite],

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { mutantCensus } from "./mutation-census";
+import { mutantCensus } from "./mutation-census.js";
 
 describe("mutantCensus", () => {
   const root = mkdtempSync(path.join(tmpdir(), "mutation-census-"));

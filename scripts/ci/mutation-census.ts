@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Instrumenter, type InstrumenterOptions } from "@stryker-mutator/instrumenter";
-import { mutatedSources } from "./mutation-scope";
+import { mutatedSources } from "./mutation-scope.js";
 
 const quiet = (): boolean => false;
 const ignore = (): void => undefined;

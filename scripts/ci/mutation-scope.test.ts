@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { changedLineRanges, changedSinceBaseline, isMutatedSource } from "./mutation-scope";
+import { changedLineRanges, changedSinceBaseline, isMutatedSource } from "./mutation-scope.js";
 
 describe("isMutatedSource", () => {
   it("takes the Worker's sources, not its tests, test support or other folders", () => {

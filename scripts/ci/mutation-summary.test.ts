@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { MutantResult, MutationTestResult } from "mutation-testing-report-schema";
-import { mutationSummary } from "./mutation-summary";
+import { mutationSummary } from "./mutation-summary.js";
 
 const mutant = (id: string, status: MutantResult["status"], line: number): MutantResult => ({
   id,

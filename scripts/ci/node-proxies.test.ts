@@ -1,6 +1,6 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { findProxyUses, proxyGetters, scanRepository } from "./node-proxies";
+import { findProxyUses, proxyGetters, scanRepository } from "./node-proxies.js";
 
 const ROOT = path.join(import.meta.dirname, "../..");
 

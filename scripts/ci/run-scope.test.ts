@@ -11,8 +11,8 @@ import {
   RUN_MARKER,
   runPrefix,
   sweepStaleRuns,
-} from "./run-scope";
-import { ROOT } from "./run-vitest";
+} from "./run-scope.js";
+import { ROOT } from "./run-vitest.js";
 
 const VITEST = path.join(ROOT, "node_modules/vitest/vitest.mjs");
 const CHILD_RUN_MS = 180_000;

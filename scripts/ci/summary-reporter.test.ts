@@ -8,7 +8,7 @@ import {
   suiteTotals,
   summarize,
   targets,
-} from "./summary-reporter";
+} from "./summary-reporter.js";
 
 type Result = {
   state: string;

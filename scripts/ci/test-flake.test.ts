@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { ROOT } from "./run-vitest";
+import { ROOT } from "./run-vitest.js";
 
 const TSX = path.join(ROOT, "node_modules/tsx/dist/cli.mjs");
 let out: string | undefined;

@@ -10,9 +10,9 @@
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { stripVTControlCharacters } from "node:util";
-import type { FlakeFailure, FlakeRunReport } from "./flake-reporter";
-import { FlakeOptionsError, parseFlakeOptions, type FlakeOptions } from "./flake-options";
-import { ROOT, runCommand, runVitest } from "./run-vitest";
+import type { FlakeFailure, FlakeRunReport } from "./flake-reporter.js";
+import { FlakeOptionsError, parseFlakeOptions, type FlakeOptions } from "./flake-options.js";
+import { ROOT, runCommand, runVitest } from "./run-vitest.js";
 
 const SUITES = ["--project", "memory", "--project", "kv"];
 

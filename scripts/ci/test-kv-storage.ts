@@ -10,11 +10,11 @@
  *   npm run test:kv-storage -- --url http://127.0.0.1:8787   # or TARGET_URL=...
  *   npm run test:kv-storage -- --wrangler-dev        # real wrangler dev, local persistence
  */
-import { UnknownMutantError } from "../../mutants/index";
-import { offersSessions, targetBackend } from "../../suites/support/probe-target";
-import { KvStorageArgsError, onlyProject, parseKvStorageArgs } from "./kv-storage-args";
-import { runVitest } from "./run-vitest";
-import { startWranglerDev, WranglerDevError, type WranglerDev } from "./wrangler-dev";
+import { UnknownMutantError } from "../../mutants/index.js";
+import { offersSessions, targetBackend } from "../../suites/support/probe-target.js";
+import { KvStorageArgsError, onlyProject, parseKvStorageArgs } from "./kv-storage-args.js";
+import { runVitest } from "./run-vitest.js";
+import { startWranglerDev, WranglerDevError, type WranglerDev } from "./wrangler-dev.js";
 
 async function main(): Promise<number> {
   let run;

@@ -10,10 +10,10 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { verifySourcePatches } from "../../harness/node/source-patches";
-import { getMutant, mutants, type Mutant } from "../../mutants/index";
-import { judgeMutant, type MutantVerdict, type VitestJsonReport } from "./mutant-report";
-import { ROOT, runVitest } from "./run-vitest";
+import { verifySourcePatches } from "../../harness/node/source-patches.js";
+import { getMutant, mutants, type Mutant } from "../../mutants/index.js";
+import { judgeMutant, type MutantVerdict, type VitestJsonReport } from "./mutant-report.js";
+import { ROOT, runVitest } from "./run-vitest.js";
 
 async function runMutant(mutant: Mutant, dir: string): Promise<MutantVerdict> {
   const report = path.join(dir, `${mutant.name}.json`);

@@ -28,10 +28,10 @@ import {
 import path from "node:path";
 import type { MutationTestResult } from "mutation-testing-report-schema";
 import config from "../../stryker.config.json" with { type: "json" };
-import { mutantCensus } from "./mutation-census";
-import { changedSinceBaseline } from "./mutation-scope";
-import { mutationSummary } from "./mutation-summary";
-import { ROOT } from "./run-vitest";
+import { mutantCensus } from "./mutation-census.js";
+import { changedSinceBaseline } from "./mutation-scope.js";
+import { mutationSummary } from "./mutation-summary.js";
+import { ROOT } from "./run-vitest.js";
 
 const BASELINE = config.incrementalFile;
 const STRYKER = path.join(ROOT, "node_modules/@stryker-mutator/core/bin/stryker.js");

@@ -13,7 +13,7 @@ import {
   RUN_MARKER,
   sweepStaleRuns,
   type Leftovers,
-} from "./run-scope";
+} from "./run-scope.js";
 
 const ROOT = path.join(import.meta.dirname, "../..");
 

@@ -2,9 +2,9 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "jsonc-parser";
 import { describe, expect, it } from "vitest";
-import { SUITE_RATE_LIMITS } from "../../suites/support/target";
-import { ROOT } from "./run-vitest";
-import { suiteWranglerConfig } from "./wrangler-dev";
+import { SUITE_RATE_LIMITS } from "../../suites/support/target.js";
+import { ROOT } from "./run-vitest.js";
+import { suiteWranglerConfig } from "./wrangler-dev.js";
 
 describe("suiteWranglerConfig", () => {
   it("is wrangler.jsonc with an absolute main and the suites' create limit, nothing else", () => {

@@ -15,8 +15,8 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { applyEdits, modify, parse } from "jsonc-parser";
-import { SUITE_RATE_LIMITS } from "../../suites/support/target";
-import { ROOT } from "./run-vitest";
+import { SUITE_RATE_LIMITS } from "../../suites/support/target.js";
+import { ROOT } from "./run-vitest.js";
 
 export interface WranglerDev {
   url: string;

@@ -8,9 +8,9 @@ import {
   FAKE_WRANGLER_BIN,
   type FakeProject,
   type FakeWranglerState,
-} from "../fake-wrangler/fake-project";
-import { main } from "./cli";
-import { COMMENTED_CONFIG } from "./commented-config.fixture";
+} from "../fake-wrangler/fake-project.js";
+import { main } from "./cli.js";
+import { COMMENTED_CONFIG } from "./commented-config.fixture.js";
 
 // The fake derives ids from the title (md5), so they are stable across runs.
 const PROD_ID = "66e0cb9e3ca1f1a39d2920b7b4d6f6e4";

@@ -1,9 +1,13 @@
 /** @module Command-line front end: flags (commander), output streams and exit codes. */
 import { Command, CommanderError } from "commander";
 import path from "node:path";
-import { SetupKvError } from "./errors";
-import { DEFAULT_BINDING, DEFAULT_CONFIG, setupKvStorage } from "./setup";
-import { createWranglerRunner, resolveWranglerCommand, type RunWrangler } from "./wrangler-runner";
+import { SetupKvError } from "./errors.js";
+import { DEFAULT_BINDING, DEFAULT_CONFIG, setupKvStorage } from "./setup.js";
+import {
+  createWranglerRunner,
+  resolveWranglerCommand,
+  type RunWrangler,
+} from "./wrangler-runner.js";
 
 export interface CliIo {
   cwd: string;

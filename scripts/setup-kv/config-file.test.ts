@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { COMMENTED_CONFIG } from "./commented-config.fixture";
-import { detectFormatting, readBinding, writeBinding } from "./config-file";
-import { SetupKvError } from "./errors";
+import { COMMENTED_CONFIG } from "./commented-config.fixture.js";
+import { detectFormatting, readBinding, writeBinding } from "./config-file.js";
+import { SetupKvError } from "./errors.js";
 
 const ids = { id: "aaa", previewId: "bbb" };
 

@@ -10,7 +10,7 @@ import {
   type Node,
   type ParseError,
 } from "jsonc-parser";
-import { SetupKvError } from "./errors";
+import { SetupKvError } from "./errors.js";
 
 /** What the script needs from wrangler.jsonc. */
 export interface ParsedConfig {

@@ -1,9 +1,9 @@
 /** @module The setup flow: check login, find or create both namespaces, write their ids. */
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { readBinding, writeBinding } from "./config-file";
-import { SetupKvError } from "./errors";
-import { unifiedDiff } from "./unified-diff";
+import { readBinding, writeBinding } from "./config-file.js";
+import { SetupKvError } from "./errors.js";
+import { unifiedDiff } from "./unified-diff.js";
 import {
   classifyFailure,
   indent,
@@ -11,8 +11,8 @@ import {
   parseNamespaceList,
   parseWhoami,
   type KvNamespace,
-} from "./wrangler-output";
-import type { RunWrangler } from "./wrangler-runner";
+} from "./wrangler-output.js";
+import type { RunWrangler } from "./wrangler-runner.js";
 
 export const DEFAULT_CONFIG = "wrangler.jsonc";
 export const DEFAULT_BINDING = "SHARE_DATA_KV";

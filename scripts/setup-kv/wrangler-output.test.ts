@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { SetupKvError } from "./errors";
+import type { SetupKvError } from "./errors.js";
 import {
   classifyFailure,
   parseCreatedId,
   parseNamespaceList,
   parseWhoami,
-} from "./wrangler-output";
+} from "./wrangler-output.js";
 
 // Texts as wrangler 4.164.0 prints them (see scripts/fake-wrangler/fake-wrangler.mjs).
 const ERROR = "\u001b[31m\u2718 \u001b[41;31m[\u001b[41;97mERROR\u001b[41;31m]\u001b[0m \u001b[1m";

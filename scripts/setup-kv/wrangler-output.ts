@@ -1,5 +1,5 @@
 /** @module Reads wrangler 4's output: whoami JSON, the namespace list, created ids and error texts. */
-import { SetupKvError } from "./errors";
+import { SetupKvError } from "./errors.js";
 
 /** A KV namespace as `wrangler kv namespace list` prints it (extra fields are ignored). */
 export interface KvNamespace {

@@ -2,7 +2,7 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { SetupKvError } from "./errors";
+import { SetupKvError } from "./errors.js";
 
 /** Result of one wrangler run: exit status and everything it printed. */
 export interface WranglerResult {

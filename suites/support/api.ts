@@ -5,11 +5,15 @@
  */
 import { http, HttpResponse } from "msw";
 import { expect } from "vitest";
-import type { CreateShareInput } from "../../src/shares/create-schema";
-import { SHARE_TTL_SECONDS, type ShareData } from "../../src/shares/schema";
-import { errorCodeOf, responseProblems, viewResponse } from "../../reliability/support/error-shape";
-import { converge } from "./converge";
-import type { Target, TargetKv } from "./target";
+import type { CreateShareInput } from "../../src/shares/create-schema.js";
+import { SHARE_TTL_SECONDS, type ShareData } from "../../src/shares/schema.js";
+import {
+  errorCodeOf,
+  responseProblems,
+  viewResponse,
+} from "../../reliability/support/error-shape.js";
+import { converge } from "./converge.js";
+import type { Target, TargetKv } from "./target.js";
 
 export interface CreatedShare extends ShareData {
   url: string;

@@ -4,8 +4,8 @@
  * own harness: restart, faults, virtual clock, direct KV, counters and logs. Crashes, R2 reads
  * and image-host handlers have no HTTP route, so a session does not offer them.
  */
-import type { CountersReport, FaultRule, KvSnapshot, LogLine } from "../../harness/types";
-import type { TargetControl, TargetKv } from "./target";
+import type { CountersReport, FaultRule, KvSnapshot, LogLine } from "../../harness/types.js";
+import type { TargetControl, TargetKv } from "./target.js";
 
 /** `fetch` relative to one base URL. */
 export type Call = (path: string, init?: RequestInit) => Promise<Response>;

@@ -7,7 +7,7 @@
  * Vitest environment (`pool-environment.ts`) finds it and disposes every harness when the worker
  * stops. Under a mutation run nothing is shared: a harness's bundle bakes in the active mutant.
  */
-import type { Harness } from "../../harness/types";
+import type { Harness } from "../../harness/types.js";
 
 interface Entry {
   key: string;

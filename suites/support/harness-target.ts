@@ -4,12 +4,12 @@
  * bundled from `src/` (plus a mutant's patches under `HARNESS_MUTANT`), every control. Blocks with
  * the same options take turns on one pooled harness, reset in between (`harness-pool.ts`).
  */
-import { createHarness } from "../../harness/index";
-import { getMutant } from "../../mutants/index";
-import { capabilities } from "./capabilities";
-import { harnessPool } from "./harness-pool";
-import { OwnData } from "./own-data";
-import { SUITE_RATE_LIMITS, SUITE_VARS, type Target, type TargetRequest } from "./target";
+import { createHarness } from "../../harness/index.js";
+import { getMutant } from "../../mutants/index.js";
+import { capabilities } from "./capabilities.js";
+import { harnessPool } from "./harness-pool.js";
+import { OwnData } from "./own-data.js";
+import { SUITE_RATE_LIMITS, SUITE_VARS, type Target, type TargetRequest } from "./target.js";
 
 export async function createHarnessTarget(
   request: TargetRequest,

@@ -6,8 +6,8 @@
  * preview leaves nothing behind (or says exactly what it left, and why).
  */
 import { inject } from "vitest";
-import { createShareFactory, type ShareFactory } from "../../fixtures/factories/index";
-import { MAX_PROMPT_LENGTH, type CreateShareInput } from "../../src/shares/create-schema";
+import { createShareFactory, type ShareFactory } from "../../fixtures/factories/index.js";
+import { MAX_PROMPT_LENGTH, type CreateShareInput } from "../../src/shares/create-schema.js";
 
 /** One id for the whole `npm run test:kv-storage` run (`SUITE_RUN_ID`, else made by the config). */
 export function suiteRunId(): string {

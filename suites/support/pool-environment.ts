@@ -5,7 +5,7 @@
  * the run.
  */
 import { builtinEnvironments, type Environment } from "vitest/runtime";
-import { POOL_SYMBOL, type HarnessPool } from "./harness-pool";
+import { POOL_SYMBOL, type HarnessPool } from "./harness-pool.js";
 
 export default {
   name: "suites-harness-pool",

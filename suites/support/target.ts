@@ -14,9 +14,9 @@ import type {
   HarnessKv,
   KvProfile,
   LogLine,
-} from "../../harness/types";
-import type { Capabilities } from "./capabilities";
-import type { OwnData } from "./own-data";
+} from "../../harness/types.js";
+import type { Capabilities } from "./capabilities.js";
+import type { OwnData } from "./own-data.js";
 
 export type TargetKv = Pick<
   HarnessKv,

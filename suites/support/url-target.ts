@@ -6,13 +6,13 @@
  * Anything else (`wrangler dev`, a deployed preview) is used as it is: no control, only this
  * run's own tagged data, deleted afterwards when `TARGET_ADMIN_TOKEN` is given.
  */
-import { isLoopbackHost } from "../../harness/server/listen-address";
-import type { Backend } from "../../harness/types";
-import { capabilities } from "./capabilities";
-import { controlJson, createControlClient, type Call } from "./control-client";
-import { OwnData } from "./own-data";
-import { offersSessions, targetBackend } from "./probe-target";
-import { SUITE_RATE_LIMITS, SUITE_VARS, type Target, type TargetRequest } from "./target";
+import { isLoopbackHost } from "../../harness/server/listen-address.js";
+import type { Backend } from "../../harness/types.js";
+import { capabilities } from "./capabilities.js";
+import { controlJson, createControlClient, type Call } from "./control-client.js";
+import { OwnData } from "./own-data.js";
+import { offersSessions, targetBackend } from "./probe-target.js";
+import { SUITE_RATE_LIMITS, SUITE_VARS, type Target, type TargetRequest } from "./target.js";
 
 const ISOLATE_HEADER = "x-harness-isolate";
 

@@ -7,11 +7,11 @@
  * the summary can group skips by it.
  */
 import { afterAll, beforeAll, beforeEach, inject, type TestContext } from "vitest";
-import type { Backend, KvProfile } from "../../harness/types";
-import { consistencyWindowMs, converge } from "./converge";
-import { createHarnessTarget } from "./harness-target";
-import type { Target, TargetControl, TargetRequest } from "./target";
-import { createUrlTarget } from "./url-target";
+import type { Backend, KvProfile } from "../../harness/types.js";
+import { consistencyWindowMs, converge } from "./converge.js";
+import { createHarnessTarget } from "./harness-target.js";
+import type { Target, TargetControl, TargetRequest } from "./target.js";
+import { createUrlTarget } from "./url-target.js";
 
 export interface UseTargetOptions {
   /** Isolates (locations) on one KV namespace. Tests that use isolate 1+ call `requireIsolates`. */
