@@ -19,6 +19,7 @@ import {
   listAll,
   listPage,
   monitoring,
+  postKeyed,
   postShare,
   putLegacy,
   stored,
@@ -320,6 +321,14 @@ describe(`consistency during a KV outage, memory fallback mode [${backend}]`, ()
         expect(new Set(ids(shares)).size, `limit ${limit}`).toBe(shares.length);
         expect(ids(shares).slice(0, 5), `limit ${limit}`).toEqual(ids([...made, ...durable]));
       }
+      // Health says the shares it answered with can still be lost.
+      const health = await t.target.fetch("/healthz");
+      expect(health.status).toBe(200);
+      expect(await health.json()).toMatchObject({
+        status: "degraded",
+        degraded: ["storage"],
+        checks: { storage: { status: "recovering", pendingWrites: 3 } },
+      });
       const m = await monitoring(t.target);
       expect(m.kv.pendingWrites).toBe(3);
       expect(m.shares).toMatchObject({ pending: 3, total: before + 5 });
@@ -373,6 +382,29 @@ describe(`consistency during a KV outage, memory fallback mode [${backend}]`, ()
     expect((await getShare(t.target, lost!.id)).status).toBe(404);
     expect(ids((await listAll(t.target)).shares)).not.toContain(lost!.id);
     expect((await monitoring(t.target)).shares).toMatchObject({ pending: 0, total: before });
+  });
+
+  it("answers a retry with the same Idempotency-Key 202 while the share is pending and 201 once it is in KV", async (ctx) => {
+    const kv = t.control(ctx, "kv");
+    const body = factory.createBody();
+    const key = `suite-pending-${process.pid}-${Math.random().toString(36).slice(2)}`;
+    const [first, retry] = await duringOutage(ctx, async () => {
+      const made = await postKeyed(t.target, body, key);
+      return [made, await postKeyed(t.target, body, key)];
+    });
+    expect(first.status).toBe(202);
+    expect(retry.status).toBe(202);
+    expect(retry.headers.get("idempotent-replayed")).toBe("true");
+    expect(retry.body.id).toBe(first.body.id);
+    await flushed(ctx, [first.body]);
+    const durable = await postKeyed(t.target, body, key);
+    expect(durable.status).toBe(201);
+    expect(durable.body.id).toBe(first.body.id);
+    expect(durable.body).not.toHaveProperty("durability");
+    expect(JSON.parse((await kv.get(`share:${first.body.id}`))!)).toEqual(stored(first.body));
+    expect((await listAll(t.target)).shares.filter((s) => s.prompt === body.prompt)).toHaveLength(
+      1,
+    );
   });
 
   it("deletes a pending share for good: it is not written when KV recovers", async (ctx) => {

@@ -10,6 +10,7 @@ import { SHARE_TTL_SECONDS } from "../src/shares/schema.js";
 import {
   CROCKFORD,
   createShare,
+  deleteShare,
   expectError,
   failingImageHost,
   getImage,
@@ -18,11 +19,13 @@ import {
   imageHost,
   monitoring,
   PNG,
+  listAll,
+  postKeyed,
   postShare,
   stored,
 } from "./support/api.js";
 import { capabilities } from "./support/capabilities.js";
-import { suiteFactory } from "./support/own-data.js";
+import { suiteFactory, suiteRunId } from "./support/own-data.js";
 import { FALLBACK_MODE_VARS } from "./support/target.js";
 import { suiteBackend, useTarget } from "./support/use-target.js";
 
@@ -194,6 +197,126 @@ describe(`create [${backend}]`, () => {
   it("serves no image for a share created without storeImage", async () => {
     const created = await createShare(t.target, factory.createBody());
     await expectError(await t.target.fetch(`/images/${created.id}`), 404, "not_found");
+  });
+});
+
+/** A key no other check or run uses (keys are remembered for 24 h on a real target). */
+let keys = 0;
+const freshKey = () =>
+  `suite-${suiteRunId()}-${process.pid}-${++keys}-${Math.random().toString(36).slice(2)}`;
+
+describe(`create with an Idempotency-Key [${backend}]`, () => {
+  const t = useTarget();
+
+  it("answers a retry with the same key and body with the same share, marked replayed, and stores one", async (ctx) => {
+    const body = factory.createBody();
+    const key = freshKey();
+    const first = await postKeyed(t.target, body, key);
+    expect(first.status).toBe(201);
+    expect(first.headers.get("idempotent-replayed")).toBeNull();
+    for (let retry = 0; retry < 2; retry++) {
+      const again = await postKeyed(t.target, body, key);
+      expect(again.status).toBe(201);
+      expect(again.headers.get("idempotent-replayed")).toBe("true");
+      expect(again.headers.get("location")).toBe(`/api/share/${first.body.id}`);
+      expect(again.body).toEqual(first.body);
+    }
+    await t.eventually(ctx, "one share is listed for the key", async () => {
+      const listed = (await listAll(t.target)).shares.filter((s) => s.prompt === body.prompt);
+      expect(listed).toEqual([stored(first.body)]);
+    });
+    // Without the key, the same body is a new share.
+    const unkeyed = await createShare(t.target, body);
+    expect(unkeyed.id).not.toBe(first.body.id);
+  });
+
+  it("refuses the same key with another body (422 idempotency_key_reused), storing nothing", async (ctx) => {
+    const key = freshKey();
+    const first = await postKeyed(t.target, factory.createBody(), key);
+    expect(first.status).toBe(201);
+    const other = factory.createBody();
+    const reused = await postKeyed(t.target, other, key);
+    expect(reused.status).toBe(422);
+    expect(reused.body.error?.code).toBe("idempotency_key_reused");
+    await t.eventually(ctx, "the refused body is not listed", async () => {
+      const listed = (await listAll(t.target)).shares.map((s) => s.prompt);
+      expect(listed).toContain(first.body.prompt);
+      expect(listed).not.toContain(other.prompt);
+    });
+  });
+
+  it.each([
+    ["an empty string", '""'],
+    ["a key of 256 characters", JSON.stringify("k".repeat(256))],
+    ["a bare key with a space", "my key"],
+    ["an inner list", "(a b)"],
+  ])(
+    "answers a malformed key (%s) with 400 invalid_idempotency_key, storing nothing",
+    async (_name, header) => {
+      const body = factory.createBody();
+      const res = await postShare(t.target, body, undefined, "application/json", {
+        "idempotency-key": header,
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.error?.code).toBe("invalid_idempotency_key");
+      expect((await listAll(t.target)).shares.map((s) => s.prompt)).not.toContain(body.prompt);
+    },
+  );
+
+  it("does not bring back a deleted share when its create is retried", async (ctx) => {
+    t.requireAdmin(ctx);
+    const body = factory.createBody();
+    const key = freshKey();
+    const first = await postKeyed(t.target, body, key);
+    expect(first.status).toBe(201);
+    expect(await deleteShare(t.target, first.body.id)).toBe(204);
+    const retry = await postKeyed(t.target, body, key);
+    expect(retry.headers.get("idempotent-replayed")).toBe("true");
+    expect(retry.body.id).toBe(first.body.id);
+    await t.eventually(ctx, "the deleted share stays deleted", async () => {
+      expect((await getShare(t.target, first.body.id)).status).toBe(404);
+      expect((await listAll(t.target)).shares.map((s) => s.id)).not.toContain(first.body.id);
+    });
+  });
+
+  it("answers 409 idempotency_key_in_use with Retry-After while the first create still runs", async (ctx) => {
+    const faults = t.control(ctx, "faults");
+    t.require(ctx, caps.affectedByKvFaults, "the memory backend never calls KV, so never waits");
+    const body = factory.createBody();
+    const key = freshKey();
+    // KV writes are held for seconds, so whichever request the isolate takes first is still
+    // running when the other arrives.
+    await faults.add({ op: "put", kind: "latency", ms: 2500 });
+    let answers: Awaited<ReturnType<typeof postKeyed>>[];
+    try {
+      answers = await Promise.all([postKeyed(t.target, body, key), postKeyed(t.target, body, key)]);
+    } finally {
+      await faults.clear();
+    }
+    const first = answers.find((a) => a.status === 201);
+    const second = answers.find((a) => a !== first);
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
+    expect(second!.body.error?.code).toBe("idempotency_key_in_use");
+    expect(second!.headers.get("retry-after")).toBe("1");
+    const retry = await postKeyed(t.target, body, key);
+    expect(retry.status).toBe(201);
+    expect(retry.body.id).toBe(first!.body.id);
+  });
+
+  it("remembers a key for 24 hours: after that the same key and body make a new share", async (ctx) => {
+    const clock = t.control(ctx, "clock");
+    const body = factory.createBody();
+    const key = freshKey();
+    const first = await postKeyed(t.target, body, key);
+    await clock.advance(23 * 3600_000);
+    const within = await postKeyed(t.target, body, key);
+    expect(within.body.id).toBe(first.body.id);
+    await clock.advance(3600_000 + 60_000);
+    const after = await postKeyed(t.target, body, key);
+    expect(after.status).toBe(201);
+    expect(after.headers.get("idempotent-replayed")).toBeNull();
+    expect(after.body.id).not.toBe(first.body.id);
+    expect((await getShare(t.target, first.body.id)).body).toEqual(stored(first.body));
   });
 });
 

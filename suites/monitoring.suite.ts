@@ -241,3 +241,80 @@ describe(`monitoring [${backend}]`, () => {
     },
   );
 });
+
+describe(`health [${backend}]`, () => {
+  const t = useTarget();
+  const durable = capabilities[backend].durableAcrossRestart;
+
+  const healthz = async () => {
+    const res = await t.target.fetch("/healthz");
+    return {
+      status: res.status,
+      headers: res.headers,
+      body: (await res.json()) as {
+        ok: boolean;
+        status: string;
+        backend: string;
+        degraded: string[];
+        checks: { storage: { status: string; pendingWrites: number } };
+        error?: { code: string };
+      },
+    };
+  };
+
+  it(
+    durable
+      ? "answers /healthz 200 ok, uncached, and monitoring reports the same health"
+      : "answers /healthz 200 degraded naming storage: the memory backend is not durable",
+    async () => {
+      const health = await healthz();
+      expect(health.status).toBe(200);
+      expect(health.headers.get("cache-control")).toBe("no-store");
+      expect(health.body).toMatchObject({
+        ok: true,
+        status: durable ? "ok" : "degraded",
+        backend,
+        degraded: durable ? [] : ["storage"],
+      });
+      expect(health.body.checks.storage.status).toBe(durable ? "ok" : "not_durable");
+      const m = (await monitoring(t.target)) as Monitoring & {
+        health: { status: string; degraded: string[] };
+      };
+      expect(m.health).toMatchObject({
+        status: health.body.status,
+        degraded: health.body.degraded,
+      });
+    },
+  );
+
+  it(
+    capabilities[backend].affectedByKvFaults
+      ? "answers /healthz 503 unavailable with Retry-After while KV fails, and ok again after"
+      : "stays up while KV fails: the memory backend never calls KV",
+    async (ctx) => {
+      const faults = t.control(ctx, "faults");
+      let during: Awaited<ReturnType<typeof healthz>>;
+      try {
+        await faults.add({ op: "get", kind: "error", status: 503 });
+        during = await healthz();
+      } finally {
+        await faults.clear();
+      }
+      if (!t.target.capabilities.affectedByKvFaults) {
+        expect(during.status).toBe(200);
+        return;
+      }
+      expect(during.status).toBe(503);
+      expect(during.headers.get("retry-after")).toBe("5");
+      expect(during.body).toMatchObject({
+        ok: false,
+        status: "unavailable",
+        degraded: ["storage"],
+      });
+      expect(during.body.error?.code).toBe("storage_unavailable");
+      const after = await healthz();
+      expect(after.status).toBe(200);
+      expect(after.body.status).toBe("ok");
+    },
+  );
+});

@@ -55,12 +55,13 @@ export async function postShare(
   body: CreateShareInput | string,
   isolate?: number,
   contentType = "application/json",
+  headers: Record<string, string> = {},
 ): Promise<{ status: number; body: CreatedShare & Partial<ApiError>; headers: Headers }> {
   const res = await target.fetch(
     "/api/share",
     {
       method: "POST",
-      headers: { "content-type": contentType },
+      headers: { ...headers, "content-type": contentType },
       body: typeof body === "string" ? body : JSON.stringify(body),
     },
     isolate,
@@ -68,6 +69,13 @@ export async function postShare(
   const created = (await res.json()) as CreatedShare;
   if (res.status === 201 || res.status === 202) target.own.add(created.id);
   return { status: res.status, body: created, headers: res.headers };
+}
+
+/** POST /api/share with an `Idempotency-Key` (sent as a Structured Field string). */
+export function postKeyed(target: Target, body: CreateShareInput, key: string, isolate?: number) {
+  return postShare(target, body, isolate, "application/json", {
+    "idempotency-key": JSON.stringify(key),
+  });
 }
 
 /** A create that must be acknowledged as durable (201). */

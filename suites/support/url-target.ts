@@ -9,7 +9,7 @@
 import { isLoopbackHost } from "../../harness/server/listen-address.js";
 import type { Backend } from "../../harness/types.js";
 import { capabilities } from "./capabilities.js";
-import { controlJson, createControlClient, type Call } from "./control-client.js";
+import { createControlClient, type Call } from "./control-client.js";
 import { OwnData } from "./own-data.js";
 import { offersSessions, targetBackend } from "./probe-target.js";
 import { SUITE_RATE_LIMITS, SUITE_VARS, type Target, type TargetRequest } from "./target.js";
@@ -28,18 +28,42 @@ function caller(base: string): Call {
   return (path, init = {}) => fetch(`${base}${path}`, init);
 }
 
+/** How long a block waits for a free session slot (another run, or this run's other files). */
+const SESSION_WAIT_MS = 120_000;
+
+/**
+ * Open a session; while the dev server is at its session limit (429 `too_many_sessions`: other
+ * blocks of this run, or another run, hold them), wait for one to close, within SESSION_WAIT_MS.
+ */
+async function postSession(base: string, body: string): Promise<SessionInfo> {
+  const deadline = Date.now() + SESSION_WAIT_MS;
+  for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
+    const res = await fetch(`${base}/__harness/sessions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    });
+    if (res.ok) return (await res.json()) as SessionInfo;
+    const text = await res.text();
+    if (res.status !== 429 || Date.now() + delay > deadline) {
+      throw new Error(`control API /sessions: ${res.status} ${text}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+}
+
 async function openSession(base: string, request: TargetRequest): Promise<Target> {
   const vars = { ...SUITE_VARS, ...request.vars };
-  const info = await controlJson(caller(base))<SessionInfo>("/sessions", {
-    method: "POST",
-    body: JSON.stringify({
+  const info = await postSession(
+    base,
+    JSON.stringify({
       backend: request.backend,
       isolates: request.isolates,
       profile: request.profile,
       vars,
       rateLimits: SUITE_RATE_LIMITS,
     }),
-  });
+  );
   const sessionBase = `${base}${info.base}`;
   const call = caller(sessionBase);
   return {
@@ -62,7 +86,14 @@ async function openSession(base: string, request: TargetRequest): Promise<Target
     },
     control: createControlClient(call),
     dispose: async () => {
-      const res = await fetch(sessionBase, { method: "DELETE" });
+      // The dev server takes control changes only as JSON; a session left open would keep its
+      // runtime and store until its idle timeout, so a refusal fails the block.
+      const res = await fetch(sessionBase, {
+        method: "DELETE",
+        headers: { "content-type": "application/json" },
+        body: "{}",
+      });
+      if (!res.ok) throw new Error(`closing session ${info.id}: ${res.status} ${await res.text()}`);
       await res.body?.cancel();
     },
   };
