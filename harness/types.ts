@@ -241,6 +241,9 @@ export interface Harness extends AsyncDisposable {
     /** Write an object into the Worker's bucket, as `R2Bucket.put` with `httpMetadata`. */
     put(key: string, body: Uint8Array, options?: { contentType?: string }): Promise<void>;
     list(prefix?: string): Promise<string[]>;
+    delete(...keys: string[]): Promise<void>;
+    /** Delete every object in the bucket. */
+    clear(): Promise<void>;
   };
   counters(): Promise<CountersReport>;
   resetCounters(): Promise<void>;

@@ -38,6 +38,9 @@ describe.skipIf(process.platform === "win32")("scripts/setup-kv-storage.sh", () 
       `kv namespace list --config ${project.configPath}`,
       `kv namespace create SHARE_DATA_KV --config ${project.configPath}`,
       `kv namespace create SHARE_DATA_KV --preview --config ${project.configPath}`,
+      `r2 bucket info share-images --json --config ${project.configPath}`,
+      `r2 bucket create share-images --config ${project.configPath}`,
+      `r2 bucket lifecycle add share-images expire-share-images images/ --expire-days 30 --config ${project.configPath}`,
     ]);
     expect(project.config()).toMatch(/"id": "[0-9a-f]{32}",\n {6}"preview_id": "[0-9a-f]{32}"\n/);
   });

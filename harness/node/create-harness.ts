@@ -17,6 +17,7 @@ import type {
   LogLine,
   StoreProblem,
 } from "../types.js";
+import { IMAGE_LIFECYCLE_RULE } from "../../src/images/lifecycle.js";
 import { FREE_PLAN } from "../workers/daily-limits.js";
 import type { KvMode } from "../workers/harness-env.js";
 import type { LayerConfig } from "../workers/layer-state.js";
@@ -25,7 +26,14 @@ import { readWorkerConfig, type WorkerConfig } from "./config.js";
 import { parseFaultRule } from "./fault-rule-schema.js";
 import { LogBuffer } from "./logs.js";
 import { Outbound } from "./outbound.js";
-import { openPersistDir, readClockOffset, writeClockOffset, type PersistDir } from "./persist.js";
+import { expiredKeys, type StoredObject } from "./image-expiry.js";
+import {
+  openPersistDir,
+  readClockHistory,
+  readClockOffset,
+  writeClockOffset,
+  type PersistDir,
+} from "./persist.js";
 import {
   DEFAULT_GATE_LIMITS,
   RequestGate,
@@ -120,6 +128,8 @@ export class HarnessImpl implements Harness {
           contentType: options?.contentType ?? null,
         })),
       list: async (prefix) => (await admin("r2.list", { prefix })) as string[],
+      delete: async (...keys) => void (await admin("r2.delete", { keys })),
+      clear: async () => void (await admin("r2.delete", { keys: await this.r2.list() })),
     };
     this.faults = {
       add: async (rule) => {
@@ -174,6 +184,7 @@ export class HarnessImpl implements Harness {
       this.#logBuffer.push(JSON.stringify({ level: "warn", event: "store_check", ...p }));
     }
     this.#runtime = await Runtime.start(await this.#spec());
+    await this.#expireImages();
   }
 
   async fetch(input: string | Request, init: RequestInit = {}, isolate = 0): Promise<Response> {
@@ -208,6 +219,7 @@ export class HarnessImpl implements Harness {
     const spec = await this.#spec();
     await this.#gate.switch("restart", () => this.#live().restart(spec));
     this.#restarts += 1;
+    await this.#expireImages();
     return { ms: performance.now() - started };
   }
 
@@ -216,6 +228,7 @@ export class HarnessImpl implements Harness {
     const spec = await this.#spec();
     await this.#gate.switch("crash", () => this.#live().crashAndRecover(spec));
     this.#restarts += 1;
+    await this.#expireImages();
     return { ms: performance.now() - started };
   }
 
@@ -317,6 +330,24 @@ export class HarnessImpl implements Harness {
     await this.#admin("offset.set", { offsetMs });
     this.#offsetMs = offsetMs;
     writeClockOffset(this.persist.dir, offsetMs);
+    await this.#expireImages();
+  }
+
+  /**
+   * The bucket's lifecycle rule on the virtual clock (image-expiry.ts): run whenever virtual time
+   * jumps (clock moves) and whenever the store is opened (boot, restart, crash).
+   */
+  async #expireImages(): Promise<void> {
+    if (this.config.r2.length === 0) return;
+    const objects = (await this.#admin("r2.objects", {
+      prefix: IMAGE_LIFECYCLE_RULE.prefix,
+    })) as StoredObject[];
+    const keys = expiredKeys(objects, readClockHistory(this.persist.dir), this.clock.now());
+    if (keys.length === 0) return;
+    await this.#admin("r2.delete", { keys });
+    this.#logBuffer.push(
+      JSON.stringify({ level: "info", event: "images_expired", count: keys.length }),
+    );
   }
 
   async #admin(cmd: string, args: Record<string, unknown> = {}): Promise<unknown> {

@@ -25,15 +25,45 @@ export function openPersistDir(persistTo: string | undefined): PersistDir {
 
 const clockFile = (dir: string) => path.join(dir, "harness-clock.json");
 
-export function readClockOffset(dir: string): number | undefined {
+/** From real time `fromMs` on, virtual time was real time + `offsetMs`. */
+export interface ClockChange {
+  fromMs: number;
+  offsetMs: number;
+}
+
+function readClockFile(dir: string): { offsetMs?: unknown; history?: unknown } {
   try {
-    const { offsetMs } = JSON.parse(readFileSync(clockFile(dir), "utf8")) as { offsetMs?: unknown };
-    return typeof offsetMs === "number" && offsetMs >= 0 ? offsetMs : undefined;
+    return JSON.parse(readFileSync(clockFile(dir), "utf8")) as object;
   } catch {
-    return undefined;
+    return {};
   }
 }
 
+const isChange = (c: unknown): c is ClockChange =>
+  typeof c === "object" &&
+  c !== null &&
+  typeof (c as ClockChange).fromMs === "number" &&
+  typeof (c as ClockChange).offsetMs === "number";
+
+export function readClockOffset(dir: string): number | undefined {
+  const { offsetMs } = readClockFile(dir);
+  return typeof offsetMs === "number" && offsetMs >= 0 ? offsetMs : undefined;
+}
+
+/**
+ * Every offset the store has had, oldest first: what turns a real timestamp Miniflare recorded
+ * (an R2 object's `uploaded`) into the virtual time it happened at. A file written before the
+ * history was kept yields its one offset, from the start of time.
+ */
+export function readClockHistory(dir: string): ClockChange[] {
+  const file = readClockFile(dir);
+  if (Array.isArray(file.history) && file.history.every(isChange)) return file.history;
+  const offsetMs = readClockOffset(dir);
+  return offsetMs === undefined ? [] : [{ fromMs: 0, offsetMs }];
+}
+
 export function writeClockOffset(dir: string, offsetMs: number): void {
-  writeFileSync(clockFile(dir), JSON.stringify({ offsetMs }, null, 2));
+  const history = readClockHistory(dir);
+  if (history.at(-1)?.offsetMs !== offsetMs) history.push({ fromMs: Date.now(), offsetMs });
+  writeFileSync(clockFile(dir), JSON.stringify({ offsetMs, history }, null, 2));
 }

@@ -111,6 +111,17 @@ async function inBatches<T>(items: T[], fn: (item: T) => Promise<void>, size = 3
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
 }
 
+async function listObjects(bucket: R2Bucket, prefix: string | undefined): Promise<R2Object[]> {
+  const objects: R2Object[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await bucket.list({ prefix, cursor });
+    objects.push(...page.objects);
+    cursor = page.truncated ? page.cursor : undefined;
+  } while (cursor);
+  return objects;
+}
+
 function requireR2(r2: R2Bucket | undefined): R2Bucket {
   if (!r2) throw new Error("wrangler.jsonc binds no R2 bucket");
   return r2;
@@ -192,16 +203,20 @@ export async function runAdmin(
       });
       return null;
     }
-    case "r2.list": {
-      const keys: string[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await requireR2(r2).list({ prefix: c.prefix as string | undefined, cursor });
-        keys.push(...page.objects.map((o) => o.key));
-        cursor = page.truncated ? page.cursor : undefined;
-      } while (cursor);
-      return keys;
-    }
+    case "r2.list":
+      return (await listObjects(requireR2(r2), c.prefix as string | undefined)).map((o) => o.key);
+    case "r2.objects":
+      // Real upload times: the harness maps them onto its virtual clock (image-expiry.ts).
+      return (await listObjects(requireR2(r2), c.prefix as string | undefined)).map((o) => ({
+        key: o.key,
+        uploaded: o.uploaded.getTime(),
+      }));
+    case "r2.delete":
+      // R2 takes up to 1000 keys per delete.
+      for (let i = 0, keys = c.keys as string[]; i < keys.length; i += 1000) {
+        await requireR2(r2).delete(keys.slice(i, i + 1000));
+      }
+      return null;
     default:
       throw new Error(`unknown admin command ${JSON.stringify(c.cmd)}`);
   }

@@ -17,8 +17,12 @@ export interface FakeWranglerState {
   /** false: KV calls fail with "Authentication error [code: 10000]". */
   kvPermission: boolean;
   namespaces: { id: string; title: string }[];
-  /** Text printed (exit 0) instead of the real answer. */
-  garbage?: { whoami?: string; list?: string; create?: string };
+  /** false: R2 calls fail with "Authentication error [code: 10000]". */
+  r2Permission?: boolean;
+  /** R2 buckets and their lifecycle rules, in the R2 API's shape (`id`, `conditions`, ...). */
+  buckets?: { name: string; rules: unknown[] }[];
+  /** Text printed (exit 0) instead of the real answer (`lifecycle`: `r2 bucket lifecycle list`). */
+  garbage?: { whoami?: string; list?: string; create?: string; lifecycle?: string };
 }
 
 export interface FakeProject {

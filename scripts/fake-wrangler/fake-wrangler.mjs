@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 /**
  * @module A stand-in for wrangler 4.164.0 in tests: records its argv and answers `whoami --json`,
- * `kv namespace list` and `kv namespace create` from a JSON state file, printing what the real
- * wrangler prints (texts copied from node_modules/wrangler/wrangler-dist/cli.js). Plain JS so each
- * call starts in milliseconds.
+ * `kv namespace list|create`, `r2 bucket info|create` and `r2 bucket lifecycle list|add|remove`
+ * from a JSON state file, printing what the real wrangler prints (texts and rule shapes copied from
+ * node_modules/wrangler/wrangler-dist/cli.js). Plain JS so each call starts in milliseconds.
  *
  * Env: FAKE_WRANGLER_STATE (state file, updated on create), FAKE_WRANGLER_LOG (one JSON argv per line).
- * State: { loggedIn, tokenPermissions?, kvPermission, namespaces: [{ id, title }], garbage?: { whoami?, list?, create? } }
+ * State: { loggedIn, tokenPermissions?, kvPermission, r2Permission?, namespaces: [{ id, title }],
+ *   buckets?: [{ name, rules: [lifecycle rule as the API holds it] }], garbage?: { whoami?, list?, create?, lifecycle? } }
  */
 import { createHash } from "node:crypto";
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
@@ -57,6 +58,47 @@ const requireKvAuth = () => {
   if (state.kvPermission === false)
     fail(errorBox("A request to the Cloudflare API failed.", AUTH_ERROR));
 };
+const ACCOUNT = "023e105f4ecef8ad9ca31a8372d0c353";
+const apiError = (resource, notes) =>
+  errorBox(`A request to the Cloudflare API (/accounts/${ACCOUNT}${resource}) failed.`, notes);
+const requireR2Auth = (resource) => {
+  if (!state.loggedIn) fail(errorBox(NOT_LOGGED_IN));
+  if (state.r2Permission === false) fail(apiError(resource, AUTH_ERROR));
+};
+const save = () => writeFileSync(statePath, JSON.stringify(state, null, 2));
+/** The bucket, or wrangler's error for a bucket the account does not have. */
+const bucketOr404 = (name, resource) => {
+  const bucket = (state.buckets ?? []).find((b) => b.name === name);
+  if (bucket) return bucket;
+  fail(
+    apiError(resource, [
+      "The specified bucket does not exist. [code: 10006]",
+      "",
+      ...AUTH_ERROR.slice(2),
+    ]),
+  );
+};
+const flag = (name) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+// wrangler's tableFromLifecycleRulesResponse + formatLabelledValues, colours off (not a terminal).
+const ruleTable = (rule) => {
+  const condition = (c) =>
+    c.type === "Age" ? `after ${c.maxAge / 86400} days` : `on ${c.date.split("T")[0]}`;
+  const actions = [];
+  if (rule.deleteObjectsTransition)
+    actions.push(`Expire objects ${condition(rule.deleteObjectsTransition.condition)}`);
+  const rows = {
+    name: rule.id,
+    enabled: rule.enabled ? "Yes" : "No",
+    prefix: rule.conditions.prefix || "(all prefixes)",
+    action: actions.join(", ") || "(none)",
+  };
+  return Object.entries(rows)
+    .map(([label, value]) => `${`${label}:`.padEnd(10)}${value}`)
+    .join("\n");
+};
 
 if (positional[0] === "whoami" && argv.includes("--json")) {
   garbage("whoami");
@@ -104,7 +146,7 @@ if (positional[0] === "whoami" && argv.includes("--json")) {
   }
   const id = createHash("md5").update(title).digest("hex");
   state.namespaces.push({ id, title });
-  writeFileSync(statePath, JSON.stringify(state, null, 2));
+  save();
   const snippet = {
     kv_namespaces: [{ binding: positional[3], [preview ? "preview_id" : "id"]: id }],
   };
@@ -114,6 +156,102 @@ if (positional[0] === "whoami" && argv.includes("--json")) {
       // wrangler.jsonc is a JSON config, so wrangler asks (and, non-interactive, declines).
       "? Would you like Wrangler to add it on your behalf?\n\u{1F916} Using fallback value in non-interactive context: no\n",
   );
+} else if (command === "r2 bucket info" && positional[3]) {
+  const resource = `/r2/buckets/${positional[3]}`;
+  requireR2Auth(resource);
+  const bucket = bucketOr404(positional[3], resource);
+  const info = {
+    name: bucket.name,
+    created: "2026-11-25T20:01:08.219Z",
+    location: "WEUR",
+    default_storage_class: "Standard",
+    object_count: "0",
+    bucket_size: "0 B",
+  };
+  out(
+    argv.includes("--json")
+      ? `${JSON.stringify(info, null, 2)}\n`
+      : `${BANNER}${JSON.stringify(info)}\n`,
+  );
+} else if (command === "r2 bucket create" && positional[3]) {
+  out(BANNER);
+  requireR2Auth("/r2/buckets");
+  const name = positional[3];
+  out(`Creating bucket '${name}'...\n`);
+  if ((state.buckets ?? []).some((b) => b.name === name)) {
+    fail(
+      apiError("/r2/buckets", [
+        "The bucket you tried to create already exists, and you own it. [code: 10004]",
+      ]),
+    );
+  }
+  state.buckets = [...(state.buckets ?? []), { name, rules: [] }];
+  save();
+  out(
+    `\u2705 Created bucket '${name}' with default storage class of Standard.\n` +
+      "To access your new R2 Bucket in your Worker, add the following snippet to your configuration file:\n" +
+      `${JSON.stringify({ r2_buckets: [{ bucket_name: name, binding: name.replace(/-/g, "_") }] }, null, 2)}\n` +
+      "? Would you like Wrangler to add it on your behalf?\n\u{1F916} Using fallback value in non-interactive context: no\n",
+  );
+} else if (positional.slice(0, 4).join(" ") === "r2 bucket lifecycle list" && positional[4]) {
+  out(BANNER);
+  const resource = `/r2/buckets/${positional[4]}/lifecycle`;
+  requireR2Auth(resource);
+  garbage("lifecycle");
+  const bucket = bucketOr404(positional[4], resource);
+  out(`Listing lifecycle rules for bucket '${bucket.name}'...\n`);
+  out(
+    bucket.rules.length === 0
+      ? `There are no lifecycle rules for bucket '${bucket.name}'.\n`
+      : `${bucket.rules.map(ruleTable).join("\n\n")}\n`,
+  );
+} else if (positional.slice(0, 4).join(" ") === "r2 bucket lifecycle add" && positional[4]) {
+  out(BANNER);
+  const resource = `/r2/buckets/${positional[4]}/lifecycle`;
+  requireR2Auth(resource);
+  const bucket = bucketOr404(positional[4], resource);
+  const [name, prefix] = [positional[5] ?? flag("--name"), positional[6] ?? flag("--prefix")];
+  if (!name) {
+    fail(
+      errorBox(
+        "Missing required rule name. Provide a name with --name <rule-name> or as a positional argument:\n  wrangler r2 bucket lifecycle add <bucket> <name>",
+      ),
+    );
+  }
+  const days = flag("--expire-days");
+  if (days === undefined) {
+    fail(
+      errorBox(
+        "No lifecycle action specified. Use at least one of --expire-days, --expire-date, --ia-transition-days, --ia-transition-date, or --abort-multipart-days.",
+      ),
+    );
+  }
+  // wrangler appends the rule to the bucket's rules as they are, and PUTs the whole list.
+  bucket.rules.push({
+    id: name,
+    enabled: true,
+    conditions: prefix ? { prefix } : {},
+    deleteObjectsTransition: { condition: { maxAge: Number(days) * 86400, type: "Age" } },
+  });
+  save();
+  out(`Adding lifecycle rule '${name}' to bucket '${bucket.name}'...\n`);
+  out(`\u2728 Added lifecycle rule '${name}' to bucket '${bucket.name}'.\n`);
+} else if (positional.slice(0, 4).join(" ") === "r2 bucket lifecycle remove" && positional[4]) {
+  out(BANNER);
+  const resource = `/r2/buckets/${positional[4]}/lifecycle`;
+  requireR2Auth(resource);
+  const bucket = bucketOr404(positional[4], resource);
+  const name = flag("--name") ?? flag("--id");
+  const index = bucket.rules.findIndex((rule) => rule.id === name);
+  if (index < 0) {
+    fail(
+      errorBox(`Lifecycle rule with ID '${name}' not found in configuration for '${bucket.name}'.`),
+    );
+  }
+  bucket.rules.splice(index, 1);
+  save();
+  out(`Removing lifecycle rule '${name}' from bucket '${bucket.name}'...\n`);
+  out(`Lifecycle rule '${name}' removed from bucket '${bucket.name}'.\n`);
 } else {
   fail(errorBox(`Unknown arguments: ${argv.join(" ")}`));
 }

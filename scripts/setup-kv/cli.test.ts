@@ -25,6 +25,22 @@ const LIST = ["kv", "namespace", "list"];
 const CREATE = ["kv", "namespace", "create", "SHARE_DATA_KV"];
 const CREATE_PREVIEW = [...CREATE, "--preview"];
 const WHOAMI = ["whoami", "--json"];
+const R2_INFO = ["r2", "bucket", "info", "share-images", "--json"];
+const R2_CREATE = ["r2", "bucket", "create", "share-images"];
+const R2_LIST = ["r2", "bucket", "lifecycle", "list", "share-images"];
+const R2_ADD = [
+  ...["r2", "bucket", "lifecycle", "add", "share-images"],
+  ...["expire-share-images", "images/", "--expire-days", "30"],
+];
+/** A new account: the bucket does not exist, so it is created and given the rule. */
+const R2_FIRST = [R2_INFO, R2_CREATE, R2_ADD];
+/** The rule as the R2 API holds it after `lifecycle add` (wrangler's own shape). */
+const OUR_RULE = {
+  id: "expire-share-images",
+  enabled: true,
+  conditions: { prefix: "images/" },
+  deleteObjectsTransition: { condition: { maxAge: 30 * 86400, type: "Age" } },
+};
 
 let project: FakeProject | undefined;
 afterEach(() => {
@@ -53,8 +69,9 @@ describe("setup-kv-storage", () => {
   it("first run: creates both namespaces and writes their ids, every comment kept byte for byte", async () => {
     const { status, stdout, project } = await run([]);
     expect(status).toBe(0);
-    expect(project.calls()).toEqual([WHOAMI, LIST, CREATE, CREATE_PREVIEW]);
+    expect(project.calls()).toEqual([WHOAMI, LIST, CREATE, CREATE_PREVIEW, ...R2_FIRST]);
     expect(project.config()).toBe(withIds(PROD_ID, PREVIEW_ID));
+    expect(project.state().buckets).toEqual([{ name: "share-images", rules: [OUR_RULE] }]);
     expect(stdout).toContain(`Created production namespace "SHARE_DATA_KV" (${PROD_ID})`);
     expect(stdout).toContain(`Created preview namespace "SHARE_DATA_KV_preview" (${PREVIEW_ID})`);
   });
@@ -64,9 +81,11 @@ describe("setup-kv-storage", () => {
     const afterFirst = project!.config();
     const second = await run([]);
     expect(second.status).toBe(0);
-    expect(second.project.calls().slice(4)).toEqual([WHOAMI, LIST]);
+    expect(second.project.calls().slice(7)).toEqual([WHOAMI, LIST, R2_INFO, R2_LIST]);
     expect(second.project.config()).toBe(afterFirst);
+    expect(second.project.state().buckets).toEqual([{ name: "share-images", rules: [OUR_RULE] }]);
     expect(second.stdout).toContain("nothing to change");
+    expect(second.stdout).toContain('Reusing lifecycle rule "expire-share-images"');
   });
 
   it("partial state: only production exists, so only the preview namespace is created", async () => {
@@ -74,7 +93,7 @@ describe("setup-kv-storage", () => {
       namespaces: [{ id: "prod0000", title: "SHARE_DATA_KV" }],
     });
     expect(status).toBe(0);
-    expect(project.calls()).toEqual([WHOAMI, LIST, CREATE_PREVIEW]);
+    expect(project.calls()).toEqual([WHOAMI, LIST, CREATE_PREVIEW, ...R2_FIRST]);
     expect(project.config()).toBe(withIds("prod0000", PREVIEW_ID));
   });
 
@@ -85,7 +104,7 @@ describe("setup-kv-storage", () => {
     ];
     const { status, project } = await run([], { namespaces });
     expect(status).toBe(0);
-    expect(project.calls()).toEqual([WHOAMI, LIST]);
+    expect(project.calls()).toEqual([WHOAMI, LIST, ...R2_FIRST]);
     expect(project.config()).toBe(withIds("legacy01", "legacy02"));
   });
 
@@ -101,9 +120,14 @@ describe("setup-kv-storage", () => {
   it("--dry-run prints the create commands and the diff, and changes nothing", async () => {
     const { status, stdout, project } = await run(["--dry-run"]);
     expect(status).toBe(0);
-    expect(project.calls()).toEqual([WHOAMI, LIST]);
+    expect(project.calls()).toEqual([WHOAMI, LIST, R2_INFO]);
     expect(project.config()).toBe(COMMENTED_CONFIG);
     expect(project.state().namespaces).toEqual([]);
+    expect(project.state().buckets).toBeUndefined();
+    expect(stdout).toContain("Would run: wrangler r2 bucket create share-images\n");
+    expect(stdout).toContain(
+      "Would run: wrangler r2 bucket lifecycle add share-images expire-share-images images/ --expire-days 30\n",
+    );
     expect(stdout).toContain("Would run: wrangler kv namespace create SHARE_DATA_KV\n");
     expect(stdout).toContain("Would run: wrangler kv namespace create SHARE_DATA_KV --preview\n");
     expect(stdout).toContain(
@@ -132,6 +156,78 @@ describe("setup-kv-storage", () => {
     expect(readFileSync(`${project.dir}/other.jsonc`, "utf8")).toMatch(
       /^\{\n {2}\/\/ mine\n {2}"name": "w",\n {2}"kv_namespaces": \[\n {4}\{\n {6}"binding": "CACHE_KV",/,
     );
+  });
+});
+
+describe("setup-kv-storage: the image bucket's lifecycle rule", () => {
+  const bucket = (rules: unknown[]) => [{ name: "share-images", rules }];
+
+  it("an existing bucket without rules gets the rule once; the next run adds nothing", async () => {
+    const { status, project } = await run([], { buckets: bucket([]) });
+    expect(status).toBe(0);
+    expect(project.calls().slice(4)).toEqual([R2_INFO, R2_LIST, R2_ADD]);
+    await run([]);
+    expect(project.calls().slice(7)).toEqual([WHOAMI, LIST, R2_INFO, R2_LIST]);
+    expect(project.state().buckets).toEqual(bucket([OUR_RULE]));
+  });
+
+  it("reuses a rule with the same prefix and expiry under another name", async () => {
+    const theirs = { ...OUR_RULE, id: "images-30d" };
+    const { status, stdout, project } = await run([], { buckets: bucket([theirs]) });
+    expect(status).toBe(0);
+    expect(project.calls().slice(4)).toEqual([R2_INFO, R2_LIST]);
+    expect(stdout).toContain('Reusing lifecycle rule "images-30d" on R2 bucket "share-images"');
+    expect(project.state().buckets).toEqual(bucket([theirs]));
+  });
+
+  it("replaces its own rule when it has other settings, and keeps other rules", async () => {
+    const stale = {
+      ...OUR_RULE,
+      deleteObjectsTransition: { condition: { maxAge: 7 * 86400, type: "Age" } },
+    };
+    const other = { ...stale, id: "logs", conditions: { prefix: "logs/" } };
+    const { status, project } = await run([], { buckets: bucket([other, stale]) });
+    expect(status).toBe(0);
+    expect(project.calls().slice(4)).toEqual([
+      R2_INFO,
+      R2_LIST,
+      ["r2", "bucket", "lifecycle", "remove", "share-images", "--name", "expire-share-images"],
+      R2_ADD,
+    ]);
+    expect(project.state().buckets).toEqual(bucket([other, OUR_RULE]));
+  });
+
+  it("sets no rule when the config binds no image bucket", async () => {
+    const config = COMMENTED_CONFIG.replace(/\s*"r2_buckets": \[.*\],/, "");
+    const { status, stdout, project } = await run([], {}, config);
+    expect(status).toBe(0);
+    expect(project.calls()).toEqual([WHOAMI, LIST, CREATE, CREATE_PREVIEW]);
+    expect(stdout).toContain("binds no R2 bucket as SHARE_IMAGES; no image lifecycle rule to set");
+  });
+
+  it("no R2 permission: exit 10, says which permission to grant, config unchanged", async () => {
+    const { status, stderr, project } = await run([], {
+      namespaces: [
+        { id: PROD_ID, title: "SHARE_DATA_KV" },
+        { id: PREVIEW_ID, title: "SHARE_DATA_KV_preview" },
+      ],
+      r2Permission: false,
+    });
+    expect(status).toBe(10);
+    expect(stderr).toContain("Workers R2 Storage > Edit");
+    expect(stderr).toContain("Authentication error [code: 10000]");
+    expect(project.config()).toBe(COMMENTED_CONFIG);
+  });
+
+  it("an unreadable rule list stops before any change", async () => {
+    const { status, stderr, project } = await run([], {
+      buckets: bucket([]),
+      garbage: { lifecycle: "<html>502 Bad Gateway</html>\n" },
+    });
+    expect(status).toBe(8);
+    expect(stderr).toContain("lifecycle rules");
+    expect(project.calls().slice(4)).toEqual([R2_INFO, R2_LIST]);
+    expect(project.config()).toBe(COMMENTED_CONFIG);
   });
 });
 

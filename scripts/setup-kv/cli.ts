@@ -2,7 +2,12 @@
 import { Command, CommanderError } from "commander";
 import path from "node:path";
 import { SetupKvError } from "./errors.js";
-import { DEFAULT_BINDING, DEFAULT_CONFIG, setupKvStorage } from "./setup.js";
+import {
+  DEFAULT_BINDING,
+  DEFAULT_CONFIG,
+  DEFAULT_IMAGES_BINDING,
+  setupKvStorage,
+} from "./setup.js";
 import {
   createWranglerRunner,
   resolveWranglerCommand,
@@ -24,10 +29,15 @@ Steps: \`wrangler whoami --json\` (logged in?), \`wrangler kv namespace list\` (
 Existing namespaces are reused: first the id already in the config, then wrangler 4's title
 (<binding>, <binding>_preview), then wrangler 3's (<worker name>-<binding>[_preview]). Running it
 twice changes nothing. Only the binding's entry in kv_namespaces is edited; comments stay.
+Then the image bucket (the R2 binding's bucket_name, and preview_bucket_name): \`wrangler r2 bucket
+info <bucket> --json\`, \`wrangler r2 bucket create <bucket>\` if it does not exist, \`wrangler r2
+bucket lifecycle list <bucket>\`, and \`wrangler r2 bucket lifecycle add <bucket> expire-share-images
+images/ --expire-days 30\` unless a rule with that prefix and expiry is there (images end with their
+30-day share).
 
 Exit status: 0 done, 1 unexpected error, 2 bad flags, 3 config not found, 4 config not valid JSONC,
 5 wrangler not installed, 6 not logged in, 7 no KV permission, 8 wrangler output not understood,
-9 another wrangler failure.`;
+9 another wrangler failure, 10 no R2 permission.`;
 
 /** Runs the CLI and returns its exit status (never calls process.exit). */
 export async function main(argv: string[], io: CliIo): Promise<number> {
@@ -43,6 +53,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     )
     .option("--config <path>", "wrangler config file to update", DEFAULT_CONFIG)
     .option("--binding <name>", "KV binding name; also the namespace title", DEFAULT_BINDING)
+    .option(
+      "--images-binding <name>",
+      "R2 binding whose bucket gets the image lifecycle rule",
+      DEFAULT_IMAGES_BINDING,
+    )
     .option(
       "--wrangler <cmd>",
       "wrangler command (default: $WRANGLER, else ./node_modules/.bin/wrangler, else wrangler on PATH)",
@@ -62,6 +77,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     dryRun: boolean;
     config: string;
     binding: string;
+    imagesBinding: string;
     wrangler?: string;
   }>();
   const log = (line: string) => io.stdout(`${line}\n`);
@@ -75,13 +91,14 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     const result = await setupKvStorage({
       config: flags.config,
       binding: flags.binding,
+      imagesBinding: flags.imagesBinding,
       dryRun: flags.dryRun,
       cwd: io.cwd,
       runWrangler,
       wranglerLabel: label,
       log,
     });
-    if (!flags.dryRun && result.changed) {
+    if (!flags.dryRun && (result.changed || result.images.ruleAdded.length > 0)) {
       log(
         `Done. Check with \`npx wrangler kv key list --binding ${flags.binding} --remote\`, then deploy.`,
       );

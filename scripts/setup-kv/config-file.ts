@@ -86,6 +86,26 @@ export function readBinding(text: string, binding: string, file: string): Parsed
   };
 }
 
+/**
+ * The buckets behind an R2 binding: `bucket_name`, and `preview_bucket_name` when it differs.
+ * Empty when the config binds no such R2 bucket.
+ */
+export function readImageBuckets(text: string, binding: string, file: string): string[] {
+  const tree = parseOrThrow(text, file);
+  const list = findNodeAtLocation(tree, ["r2_buckets"]);
+  const index =
+    list?.type === "array"
+      ? (list.children ?? []).findIndex(
+          (item) => findNodeAtLocation(item, ["binding"])?.value === binding,
+        )
+      : -1;
+  if (index < 0) return [];
+  const names = ["bucket_name", "preview_bucket_name"].flatMap(
+    (key) => stringAt(tree, ["r2_buckets", index, key]) ?? [],
+  );
+  return [...new Set(names)];
+}
+
 const optional = <K extends string>(key: K, value: string | undefined) =>
   (value === undefined ? {} : { [key]: value }) as Partial<Record<K, string>>;
 

@@ -9,6 +9,7 @@ export const EXIT_CODES = {
   NO_KV_PERMISSION: 7,
   WRANGLER_OUTPUT_UNPARSEABLE: 8,
   WRANGLER_FAILED: 9,
+  NO_R2_PERMISSION: 10,
 } as const;
 
 export type SetupKvErrorCode = keyof typeof EXIT_CODES;

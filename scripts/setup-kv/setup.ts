@@ -1,8 +1,12 @@
-/** @module The setup flow: check login, find or create both namespaces, write their ids. */
+/**
+ * @module The setup flow: check login, find or create both namespaces, make sure the image bucket
+ * has its lifecycle rule, write the namespace ids.
+ */
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { readBinding, writeBinding } from "./config-file.js";
+import { readBinding, readImageBuckets, writeBinding } from "./config-file.js";
 import { SetupKvError } from "./errors.js";
+import { setupImageBuckets, type ImageBucketResult } from "./image-bucket.js";
 import { unifiedDiff } from "./unified-diff.js";
 import {
   classifyFailure,
@@ -16,11 +20,14 @@ import type { RunWrangler } from "./wrangler-runner.js";
 
 export const DEFAULT_CONFIG = "wrangler.jsonc";
 export const DEFAULT_BINDING = "SHARE_DATA_KV";
+export const DEFAULT_IMAGES_BINDING = "SHARE_IMAGES";
 
 export interface SetupOptions {
   /** Config path as the user gave it (relative to `cwd`). */
   config: string;
   binding: string;
+  /** R2 binding of the image bucket that gets the lifecycle rule. */
+  imagesBinding: string;
   dryRun: boolean;
   cwd: string;
   runWrangler: RunWrangler;
@@ -34,6 +41,7 @@ export interface SetupResult {
   previewId: string;
   created: ("production" | "preview")[];
   changed: boolean;
+  images: ImageBucketResult;
 }
 
 /** One namespace the binding needs: production (`id`) or preview (`preview_id`). */
@@ -68,6 +76,7 @@ export async function setupKvStorage(options: SetupOptions): Promise<SetupResult
     if (result.status !== 0) throw failure(command, result.status, result.stdout + result.stderr);
     return result.stdout;
   };
+  const buckets = readImageBuckets(before, options.imagesBinding, config);
 
   const whoamiArgs = ["whoami", "--json"];
   const whoami = parseWhoami(`wrangler ${whoamiArgs.join(" ")}`, await wrangler(whoamiArgs));
@@ -124,6 +133,23 @@ export async function setupKvStorage(options: SetupOptions): Promise<SetupResult
     created.push(role.kind);
   }
 
+  let images: ImageBucketResult = { createdBuckets: [], ruleAdded: [] };
+  if (buckets.length === 0) {
+    log(
+      `${config} binds no R2 bucket as ${options.imagesBinding}; no image lifecycle rule to set.`,
+    );
+  } else {
+    images = await setupImageBuckets({
+      buckets,
+      dryRun: options.dryRun,
+      configArgs,
+      wranglerLabel: options.wranglerLabel,
+      log,
+      run: options.runWrangler,
+      failure: (command, status, output) => failure(command, status, output, "R2"),
+    });
+  }
+
   const [id = "", previewId = ""] = ids;
   const after = writeBinding(before, binding, { id, previewId }, config);
   const changed = after !== before;
@@ -136,7 +162,7 @@ export async function setupKvStorage(options: SetupOptions): Promise<SetupResult
     await writeFile(file, after, "utf8");
     log(`Updated ${config}: ${binding} -> id ${id}, preview_id ${previewId}.`);
   }
-  return { id, previewId, created, changed };
+  return { id, previewId, created, changed, images };
 }
 
 /** Prefers the id already in the config, then wrangler 4's title, then wrangler 3's. */
@@ -149,20 +175,31 @@ function findExisting(namespaces: KvNamespace[], role: Role): KvNamespace | unde
 }
 
 const NOTHING_CHANGED =
-  "Namespaces created before this point are reused on the next run, and wrangler.jsonc was not changed.";
+  "Namespaces, buckets and rules created before this point are reused on the next run, and wrangler.jsonc was not changed.";
 
-function noPermission(detail: string, output?: string): SetupKvError {
+const PERMISSION = {
+  KV: { code: "NO_KV_PERMISSION", name: "Workers KV Storage", owns: "namespaces" },
+  R2: { code: "NO_R2_PERMISSION", name: "Workers R2 Storage", owns: "image bucket" },
+} as const;
+
+function noPermission(detail: string, output?: string, storage: "KV" | "R2" = "KV"): SetupKvError {
+  const { code, name, owns } = PERMISSION[storage];
   return new SetupKvError(
-    "NO_KV_PERMISSION",
-    `Access denied: Cloudflare refused the KV request because ${detail}. Give the API token the ` +
-      `"Account > Workers KV Storage > Edit" permission (dash.cloudflare.com/profile/api-tokens), or run ` +
-      `\`npx wrangler login\` again and accept the Workers KV scope; check with \`npx wrangler whoami\`. ` +
-      `Also make sure account_id (or CLOUDFLARE_ACCOUNT_ID) names the account that owns the namespaces. ${NOTHING_CHANGED}` +
+    code,
+    `Access denied: Cloudflare refused the ${storage} request because ${detail}. Give the API token the ` +
+      `"Account > ${name} > Edit" permission (dash.cloudflare.com/profile/api-tokens), or run ` +
+      `\`npx wrangler login\` again and accept the ${name} scope; check with \`npx wrangler whoami\`. ` +
+      `Also make sure account_id (or CLOUDFLARE_ACCOUNT_ID) names the account that owns the ${owns}. ${NOTHING_CHANGED}` +
       (output ? `\nWrangler printed:\n${indent(output)}` : ""),
   );
 }
 
-function failure(command: string, status: number, output: string): SetupKvError {
+function failure(
+  command: string,
+  status: number,
+  output: string,
+  storage: "KV" | "R2" = "KV",
+): SetupKvError {
   switch (classifyFailure(output)) {
     case "not-logged-in":
       return new SetupKvError(
@@ -172,7 +209,11 @@ function failure(command: string, status: number, output: string): SetupKvError 
           `this script again. ${NOTHING_CHANGED}`,
       );
     case "no-permission":
-      return noPermission(`\`${command}\` got an authentication error (code 10000)`, output);
+      return noPermission(
+        `\`${command}\` got an authentication error (code 10000)`,
+        output,
+        storage,
+      );
     default:
       return new SetupKvError(
         "WRANGLER_FAILED",

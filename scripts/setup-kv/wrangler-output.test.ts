@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import type { SetupKvError } from "./errors.js";
 import {
   classifyFailure,
+  isMissingBucket,
   parseCreatedId,
+  parseLifecycleRules,
   parseNamespaceList,
   parseWhoami,
 } from "./wrangler-output.js";
@@ -69,5 +71,60 @@ describe("parsers", () => {
       expect(error?.code).toBe("WRANGLER_OUTPUT_UNPARSEABLE");
       expect(error?.message).toContain("    <html>Bad gateway</html>");
     }
+  });
+});
+
+describe("parseLifecycleRules", () => {
+  // formatLabelledValues with a terminal's colours (white labels, gray values), two rules.
+  const label = (l: string) => `\u001b[37m${l}:\u001b[39m`;
+  const value = (v: string) => `\u001b[90m${v}\u001b[39m`;
+  const block = (rows: [string, string][]) =>
+    rows.map(([l, v]) => `${label(l)}${" ".repeat(10 - l.length - 1)}${value(v)}`).join("\n");
+  it("reads every rule's name, state, prefix and action, colours or not", () => {
+    const output =
+      "Listing lifecycle rules for bucket 'share-images'...\n" +
+      block([
+        ["name", "expire-share-images"],
+        ["enabled", "Yes"],
+        ["prefix", "images/"],
+        ["action", "Expire objects after 30 days"],
+      ]) +
+      "\n\n" +
+      block([
+        ["name", "everything"],
+        ["enabled", "No"],
+        ["prefix", "(all prefixes)"],
+        ["action", "Abort incomplete multipart uploads after 7 days"],
+      ]);
+    expect(parseLifecycleRules("list", output)).toEqual([
+      {
+        name: "expire-share-images",
+        enabled: "Yes",
+        prefix: "images/",
+        action: "Expire objects after 30 days",
+      },
+      {
+        name: "everything",
+        enabled: "No",
+        prefix: "(all prefixes)",
+        action: "Abort incomplete multipart uploads after 7 days",
+      },
+    ]);
+  });
+
+  it("an empty list is no rules; anything else is refused with what wrangler printed", () => {
+    expect(
+      parseLifecycleRules("list", "There are no lifecycle rules for bucket 'share-images'.\n"),
+    ).toEqual([]);
+    expect(() => parseLifecycleRules("list", "Bad Gateway")).toThrowError(
+      expect.objectContaining<Partial<SetupKvError>>({ code: "WRANGLER_OUTPUT_UNPARSEABLE" }),
+    );
+  });
+
+  it("tells a missing bucket (API code 10006) from other failures", () => {
+    expect(isMissingBucket(`${ERROR}The specified bucket does not exist. [code: 10006]`)).toBe(
+      true,
+    );
+    expect(isMissingBucket(`${ERROR}Authentication error [code: 10000]`)).toBe(false);
   });
 });

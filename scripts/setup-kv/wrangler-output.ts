@@ -1,4 +1,7 @@
-/** @module Reads wrangler 4's output: whoami JSON, the namespace list, created ids and error texts. */
+/**
+ * @module Reads wrangler 4's output: whoami JSON, the namespace list, created ids, R2 lifecycle
+ * rules and error texts.
+ */
 import { SetupKvError } from "./errors.js";
 
 /** A KV namespace as `wrangler kv namespace list` prints it (extra fields are ignored). */
@@ -103,4 +106,36 @@ export function parseCreatedId(command: string, output: string): string {
   const match = /"(?:preview_)?id"\s*:\s*"([^"\s]+)"/.exec(stripAnsi(output));
   if (match?.[1]) return match[1];
   throw unparseable(command, 'namespace id (`"id": "..."`)', output);
+}
+
+/** A lifecycle rule as `wrangler r2 bucket lifecycle list` prints it (it has no --json). */
+export interface LifecycleRuleRow {
+  name: string;
+  enabled: string;
+  prefix: string;
+  action: string;
+}
+
+/** True when wrangler's API error says the bucket does not exist (code 10006). */
+export const isMissingBucket = (output: string): boolean =>
+  /\[code: 10006\]/.test(stripAnsi(output));
+
+/**
+ * Parses `wrangler r2 bucket lifecycle list <bucket>`: "There are no lifecycle rules ..." or one
+ * block of `name:`, `enabled:`, `prefix:`, `action:` lines per rule, blank lines between.
+ */
+export function parseLifecycleRules(command: string, output: string): LifecycleRuleRow[] {
+  const text = stripAnsi(output);
+  if (/There are no lifecycle rules for bucket/.test(text)) return [];
+  const rules: LifecycleRuleRow[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const match = /^(name|enabled|prefix|action):\s+(.*?)\s*$/.exec(line);
+    if (!match) continue;
+    const [, label, value] = match as unknown as [string, keyof LifecycleRuleRow, string];
+    if (label === "name") rules.push({ name: value, enabled: "", prefix: "", action: "" });
+    const current = rules.at(-1);
+    if (current) current[label] = value;
+  }
+  if (rules.length === 0) throw unparseable(command, "lifecycle rules (`name: ...` lines)", output);
+  return rules;
 }

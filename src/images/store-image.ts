@@ -7,6 +7,7 @@
  */
 import { fetchImage } from "./fetch-image.js";
 import { sniffImageType } from "./image-format.js";
+import { IMAGE_PREFIX } from "./lifecycle.js";
 
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 
@@ -22,7 +23,7 @@ export interface StoreImageOptions {
 }
 
 export function imageKey(id: string): string {
-  return `images/${id}`;
+  return `${IMAGE_PREFIX}${id}`;
 }
 
 const tooLarge = (): StoreImageResult => ({
