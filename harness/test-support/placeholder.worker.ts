@@ -4,6 +4,7 @@
  * the KV layer through the probe worker, so they do not depend on the share Worker's routes.
  */
 import { now } from "../../src/clock.js";
+import { encode, errorOf, SCENARIOS } from "../workers/kv-scenarios.js";
 
 const memory = new Map<string, string>();
 
@@ -26,6 +27,18 @@ export default {
       return Response.json({ value: value ?? null });
     }
     if (url.pathname === "/fetch") return fetch(url.searchParams.get("url")!);
+    if (url.pathname === "/kv-scenario") {
+      // A probe scenario on the binding exactly as this Worker's env holds it.
+      const run = SCENARIOS[url.searchParams.get("name") ?? ""];
+      if (!run)
+        return Response.json({ ok: false, error: { name: "Probe", message: "no scenario" } });
+      try {
+        const value = await run(env.SHARE_DATA_KV, key, Number(url.searchParams.get("arg") ?? 0));
+        return Response.json({ ok: true, value: await encode(value) });
+      } catch (e) {
+        return Response.json({ ok: false, error: errorOf(e) });
+      }
+    }
     console.log(JSON.stringify({ event: "hello", path: url.pathname }));
     return new Response("placeholder");
   },

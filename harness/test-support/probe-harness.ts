@@ -5,7 +5,12 @@
  * (same name and message the Worker sees). Map results come back as Maps.
  */
 import path from "node:path";
-import { createHarness, type HarnessImpl, type InternalOptions } from "../node/create-harness.js";
+import {
+  createHarness,
+  type HarnessImpl,
+  type InternalOptions,
+  type ProbeResult,
+} from "../node/create-harness.js";
 
 const placeholder = path.join(import.meta.dirname, "./placeholder.worker.ts");
 
@@ -35,6 +40,11 @@ export interface ProbeHarness {
   call(target: string, method: string, ...args: unknown[]): Promise<unknown>;
   /** A named scenario of `probe.worker.ts` (Blobs, class instances, the binding's surface). */
   scenario(target: string, name: string, key: string, arg?: number): Promise<unknown>;
+  /**
+   * The same scenario run by the Worker itself (the placeholder behind the entry worker) on its
+   * own `env` binding, as every Worker request gets it.
+   */
+  workerScenario(name: string, key: string, arg?: number): Promise<unknown>;
 }
 
 /**
@@ -57,6 +67,13 @@ export async function createProbeHarness(options: InternalOptions = {}): Promise
     },
     async scenario(target, name, key, arg) {
       const result = await harness.probeScenario(target, name, key, arg);
+      if (!result.ok) throw new ProbeError(result.error.name, result.error.message);
+      return decode(result.value);
+    },
+    async workerScenario(name, key, arg) {
+      const query = new URLSearchParams({ name, key, arg: String(arg ?? 0) });
+      const res = await harness.fetch(`/kv-scenario?${query}`);
+      const result = (await res.json()) as ProbeResult;
       if (!result.ok) throw new ProbeError(result.error.name, result.error.message);
       return decode(result.value);
     },

@@ -979,3 +979,70 @@ describe("KV conformance: raw Miniflare binding vs the binding a Worker gets", (
     });
   });
 });
+
+/** Binding-surface scenarios, and what the raw binding shows for each (checked on every target). */
+const WORKER_SCENARIOS: { name: string; expected(observed: unknown): void }[] = [
+  {
+    name: "surface",
+    expected: (o) =>
+      expect(o).toMatchObject({
+        string: "[object KvNamespace]",
+        unknown: ["undefined", "undefined", "undefined", "undefined"],
+      }),
+  },
+  {
+    name: "unbound",
+    expected: (o) => expect(o).toMatchObject({ detached: { sync: true, name: "TypeError" } }),
+  },
+  {
+    name: "putValues",
+    expected: (o) => expect(o).toMatchObject({ blob: { name: "TypeError" } }),
+  },
+  {
+    name: "metadataValues",
+    expected: (o) => expect(o).toMatchObject({ classInstance: { metadata: { a: 1 } } }),
+  },
+  {
+    name: "putBinary",
+    expected: (o) => expect(o).toMatchObject({ view: { bytes: [2, 127, 128] } }),
+  },
+  {
+    name: "oddArguments",
+    expected: (o) => expect(o).toMatchObject({ getNoArgs: { name: "TypeError" } }),
+  },
+];
+
+describe("KV conformance: the binding in the Worker's own env, as every request gets it", () => {
+  /** A rule that matches no key the scenarios use: the harness then routes through the layer. */
+  const NOWHERE = {
+    op: "any",
+    kind: "latency",
+    ms: 0,
+    prefix: "no-scenario-key-has-this:",
+  } as const;
+
+  WORKER_SCENARIOS.forEach((s, i) => {
+    it(`${s.name}: env binding (direct and through the layer) = raw Miniflare binding`, async () => {
+      const key = (target: string) => `w${i}-${target}-k`;
+      const prepare = (target: string) => probe.call("RAW", "put", key(target), "v");
+      await prepare("raw");
+      const raw = normalise(await probe.scenario("RAW", s.name, key("raw")), "w" + i + "-raw-");
+      await prepare("direct");
+      const direct = normalise(await probe.workerScenario(s.name, key("direct")), `w${i}-direct-`);
+      await probe.harness.faults.set([NOWHERE]);
+      let layer: unknown;
+      try {
+        await prepare("layer");
+        layer = normalise(await probe.workerScenario(s.name, key("layer")), `w${i}-layer-`);
+      } finally {
+        await probe.harness.faults.clear();
+      }
+      s.expected(raw);
+      expect(direct, "the Worker's binding (direct) differs from the raw binding").toEqual(raw);
+      expect(
+        layer,
+        "the Worker's binding (through the layer) differs from the raw binding",
+      ).toEqual(raw);
+    });
+  });
+});
