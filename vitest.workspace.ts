@@ -2,7 +2,7 @@
  * The Vitest projects. Vitest 4 removed workspace files, so `vitest.config.ts` imports this list
  * and passes it to `test.projects`.
  *
- * - `unit`: tests beside the code in `src/`, `harness/`, `scripts/`, `fixtures/`, `bench/`, `mutants/`.
+ * - `unit`: tests beside the code in `src/`, `harness/`, `cli/`, `scripts/`, `fixtures/`, `bench/`, `mutants/`.
  * - `memory` and `kv`: the six verification suites in `suites/`, once per storage backend.
  */
 import { randomBytes } from "node:crypto";
@@ -34,6 +34,7 @@ export const projects = [
       include: [
         "src/**/*.test.ts",
         "harness/**/*.test.ts",
+        "cli/**/*.test.ts",
         "scripts/**/*.test.ts",
         "fixtures/**/*.test.ts",
         "bench/**/*.test.ts",

@@ -18,7 +18,7 @@ import { idOf, loadEntries, shareEntries } from "../store.js";
 import { buildStore } from "../store-builder.js";
 
 const MIB = 1024 * 1024;
-const DEV = "harness/cli/dev.ts";
+const DEV = "cli/dev.ts";
 const LOAD_ROUNDS = 3;
 
 interface Monitoring {

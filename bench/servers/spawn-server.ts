@@ -37,7 +37,7 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
 }
 
 /**
- * @example const dev = await spawnServer("harness/cli/dev.ts", ["--port", "0", "--no-watch"]);
+ * @example const dev = await spawnServer("cli/dev.ts", ["--port", "0", "--no-watch"]);
  */
 export async function spawnServer(script: string, args: string[], timeoutMs = 120_000) {
   const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {

@@ -13,8 +13,8 @@ import {
   FAKE_ACCOUNT,
   FAKE_API_BASE,
   FAKE_NAMESPACE,
-} from "../../scripts/fixtures/fake-cloudflare-kv.js";
-import { runPullCli } from "../../scripts/fixtures/pull-cli.js";
+} from "../../fixtures/capture/fake-cloudflare-kv.js";
+import { runPullCli } from "../../fixtures/capture/pull-cli.js";
 
 const TOKEN = "cfat_QmF9x2Lr7Tz4Wn8Yp1Kd6Hs3Jv5Gc0Ab";
 const server = setupServer();

@@ -5,8 +5,8 @@
 import { connect } from "node:net";
 import { networkInterfaces } from "node:os";
 import { describe, expect, it } from "vitest";
-import { parseDevArgs } from "../../harness/cli/dev-options.js";
-import { startDevSession } from "../../harness/cli/dev-session.js";
+import { parseDevArgs } from "../../cli/dev-options.js";
+import { startDevSession } from "../../cli/dev-session.js";
 import { startDevServer } from "../../harness/server/dev-server.js";
 import type { Harness } from "../../harness/types.js";
 

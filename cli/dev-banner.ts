@@ -1,12 +1,12 @@
 /**
- * @module harness/cli/dev-banner
+ * @module cli/dev-banner
  * What `npm run dev` prints once it listens: backend and store, where each var came from (names,
  * never values), the links a developer opens, and what Ctrl-C keeps. Every link answers 200
  * (`dev.test.ts` fetches each one).
  */
 import { resolve } from "node:path";
-import { ISOLATE_HEADER } from "../server/isolate-picker.js";
-import type { Backend } from "../types.js";
+import { ISOLATE_HEADER } from "../harness/server/isolate-picker.js";
+import type { Backend } from "../harness/types.js";
 import type { DevOptions } from "./dev-options.js";
 import { describeVarSources, type VarSource } from "./dev-vars.js";
 

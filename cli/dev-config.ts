@@ -1,18 +1,18 @@
 /**
- * @module harness/cli/dev-config
+ * @module cli/dev-config
  * What a dev session boots with once the flags are parsed: the Worker's vars (`.dev.vars` or
  * `.env`, then `--var`), the backend (`--backend`, else a STORAGE_BACKEND var, else kv) and which
  * of those vars are secrets (kept out of recorded fixtures).
  */
 import path from "node:path";
-import { readWorkerConfig } from "../node/config.js";
-import type { Backend } from "../types.js";
+import { readWorkerConfig } from "../harness/node/config.js";
+import type { Backend } from "../harness/types.js";
 import { CliError } from "./cli-error.js";
 import type { DevOptions } from "./dev-options.js";
 import { devVarsWithOverrides, loadDevVars, type VarSource } from "./dev-vars.js";
 
 /** The project root: where wrangler.jsonc, `.dev.vars` and `.env` live. */
-export const PROJECT_ROOT = path.join(import.meta.dirname, "../../");
+export const PROJECT_ROOT = path.join(import.meta.dirname, "../");
 
 export interface DevConfig {
   backend: Backend;

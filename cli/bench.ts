@@ -1,20 +1,20 @@
 /**
- * @module bench/run
+ * @module cli/bench
  * `npm run bench [-- --quick] [--with-suites] [--only growth,boot,...]`: runs the sections, writes
  * reports/bench.json and reports/bench.md, prints a summary. Exits non-zero only when a section
  * fails to run, never because a target was missed.
  */
-import { BenchContext } from "./context.js";
-import { BenchError } from "./errors.js";
-import type { Comparison } from "./measure.js";
-import { parseBenchArgs, type Section } from "./options.js";
-import { machineInfo, summaryLines, writeReport, type BenchReport } from "./report.js";
-import { boot } from "./sections/boot.js";
-import { growth } from "./sections/growth.js";
-import { kvOps } from "./sections/kv-ops.js";
-import { requests } from "./sections/requests.js";
-import { servers } from "./sections/servers.js";
-import { suites } from "./sections/suites.js";
+import { BenchContext } from "../bench/context.js";
+import { BenchError } from "../bench/errors.js";
+import type { Comparison } from "../bench/measure.js";
+import { parseBenchArgs, type Section } from "../bench/options.js";
+import { machineInfo, summaryLines, writeReport, type BenchReport } from "../bench/report.js";
+import { boot } from "../bench/sections/boot.js";
+import { growth } from "../bench/sections/growth.js";
+import { kvOps } from "../bench/sections/kv-ops.js";
+import { requests } from "../bench/sections/requests.js";
+import { servers } from "../bench/sections/servers.js";
+import { suites } from "../bench/sections/suites.js";
 
 type Runner = (ctx: BenchContext) => Promise<Comparison[]>;
 

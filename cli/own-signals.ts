@@ -1,5 +1,5 @@
 /**
- * @module harness/cli/own-signals
+ * @module cli/own-signals
  * Makes a CLI's shutdown handler the only SIGINT/SIGTERM listener. Miniflare's exit hook listens
  * too and calls `process.exit()` at once, which would cut our async cleanup (close the server,
  * dispose the harness) short and exit with 130/143. Its `exit` listener stays, as a safety net

@@ -1,5 +1,5 @@
 /**
- * @module harness/cli/store-owner
+ * @module cli/store-owner
  * One runtime per persisted store: `npm run dev` and `npm run seed` each claim the store folder
  * with `<dir>/harness-owner.json` (pid, command, and the dev server's URL once it listens) and
  * release it when they stop. Two workerd processes on one SQLite store would lose writes; a claim

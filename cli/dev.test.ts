@@ -3,11 +3,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createHarness, workerdChildren } from "../index.js";
-import { placeholderPng } from "../server/placeholder-image.js";
+import { createHarness, workerdChildren } from "../harness/index.js";
+import { placeholderPng } from "../harness/server/placeholder-image.js";
 import { OWNER_FILE } from "./store-owner.js";
 
-const ROOT = path.join(import.meta.dirname, "../../");
+const ROOT = path.join(import.meta.dirname, "../");
 let store: string;
 
 interface Run {
@@ -18,7 +18,7 @@ interface Run {
 }
 
 function run(script: "dev" | "seed", args: string[]): Run {
-  const child = spawn(process.execPath, ["--import", "tsx", `harness/cli/${script}.ts`, ...args], {
+  const child = spawn(process.execPath, ["--import", "tsx", `cli/${script}.ts`, ...args], {
     cwd: ROOT,
   });
   let out = "";

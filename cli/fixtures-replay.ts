@@ -1,5 +1,5 @@
 /**
- * @module scripts/fixtures-replay
+ * @module cli/fixtures-replay
  * Entry point of `npm run fixtures:replay`; see fixtures/replay/replay-cli.ts and fixtures/README.md.
  */
 import { runReplayCli } from "../fixtures/replay/replay-cli.js";

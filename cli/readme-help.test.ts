@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { devHelp } from "./dev-options.js";
 import { seedHelp } from "./seed-options.js";
 
-const README = readFileSync(path.join(import.meta.dirname, "../../README.md"), "utf8");
+const README = readFileSync(path.join(import.meta.dirname, "../README.md"), "utf8");
 
 function block(marker: string): string | undefined {
   const at = README.indexOf(`<!-- ${marker} -->`);

@@ -1,16 +1,16 @@
 /**
- * @module harness/cli/dev-session
+ * @module cli/dev-session
  * One `npm run dev` session: boot the harness, seed an empty store if asked, serve it, rebuild and
  * restart on source changes, and stop cleanly with the store left on disk.
  */
 import { resolve } from "node:path";
-import { createHarness } from "../index.js";
-import { devOutboundHandlers } from "../server/dev-outbound.js";
-import { type DevServer, isLoopbackHost, startDevServer } from "../server/dev-server.js";
-import { loadFixtureInto, SessionRecorder } from "../server/recorder.js";
-import { seedAnchor, seedShares } from "../server/seed-store.js";
-import { type SourceWatcher, watchSources } from "../server/source-watcher.js";
-import type { Harness } from "../types.js";
+import { createHarness } from "../harness/index.js";
+import { devOutboundHandlers } from "../harness/server/dev-outbound.js";
+import { type DevServer, isLoopbackHost, startDevServer } from "../harness/server/dev-server.js";
+import { loadFixtureInto, SessionRecorder } from "../harness/server/recorder.js";
+import { seedAnchor, seedShares } from "../harness/server/seed-store.js";
+import { type SourceWatcher, watchSources } from "../harness/server/source-watcher.js";
+import type { Harness } from "../harness/types.js";
 import { CliError } from "./cli-error.js";
 import { bannerLines } from "./dev-banner.js";
 import { type DevConfig, resolveDevConfig } from "./dev-config.js";

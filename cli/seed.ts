@@ -1,5 +1,5 @@
 /**
- * @module harness/cli/seed
+ * @module cli/seed
  * `npm run seed -- --count 1000 --seed 42 [--persist-to dir] [--clear] [--now date]`: deterministic faker
  * shares (and placeholder images for those marked stored) written into the persisted store, with a
  * progress bar on a terminal. When a running `npm run dev` holds the store, the seed goes through
@@ -7,7 +7,7 @@
  */
 import { resolve } from "node:path";
 import { SingleBar } from "cli-progress";
-import type { Harness } from "../types.js";
+import type { Harness } from "../harness/types.js";
 import { CliError, EXIT_FAILURE, HelpShown } from "./cli-error.js";
 import { parseSeedArgs, type SeedCliOptions } from "./seed-options.js";
 import {
@@ -89,7 +89,7 @@ async function seedStandalone(options: SeedCliOptions, store: string): Promise<v
   }
   try {
     // Loaded after the flags are checked, so a typo fails fast without loading Miniflare.
-    const { createHarness } = await import("../index.js");
+    const { createHarness } = await import("../harness/index.js");
     const harness = await createHarness({ backend: "kv", persistTo: options.persistTo });
     try {
       await seedInto(harness, options, store);
@@ -102,7 +102,8 @@ async function seedStandalone(options: SeedCliOptions, store: string): Promise<v
 }
 
 async function seedInto(harness: Harness, options: SeedCliOptions, store: string): Promise<void> {
-  const { seedAnchor, seedAnchorProblem, seedShares } = await import("../server/seed-store.js");
+  const { seedAnchor, seedAnchorProblem, seedShares } =
+    await import("../harness/server/seed-store.js");
   const virtualNow = harness.clock.now();
   const now = options.now ?? seedAnchor(virtualNow);
   const problem = seedAnchorProblem(now, virtualNow);

@@ -1,5 +1,5 @@
 /**
- * @module harness/cli/parse-argv
+ * @module cli/parse-argv
  * Runs a commander program over argv without letting commander exit the process, and the option
  * parsers the CLIs share. Every bad flag becomes a CliError("usage") that says what to do.
  */

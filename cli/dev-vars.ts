@@ -1,5 +1,5 @@
 /**
- * @module harness/cli/dev-vars
+ * @module cli/dev-vars
  * Local secrets and var overrides for `npm run dev`, read as `wrangler dev` (4.164) reads them,
  * next to `wrangler.jsonc`:
  *

@@ -1,11 +1,11 @@
 /**
- * @module harness/cli/dev-options
+ * @module cli/dev-options
  * The flags of `npm run dev`, parsed and checked before anything boots.
  */
 import { Command, InvalidArgumentError } from "commander";
-import type { Backend, KvProfile, RateLimitOverride } from "../types.js";
-import { DEFAULT_HOST, DEFAULT_PORT } from "../server/listen-address.js";
-import type { IsolateStrategy } from "../server/isolate-picker.js";
+import type { Backend, KvProfile, RateLimitOverride } from "../harness/types.js";
+import { DEFAULT_HOST, DEFAULT_PORT } from "../harness/server/listen-address.js";
+import type { IsolateStrategy } from "../harness/server/isolate-picker.js";
 import { CliError } from "./cli-error.js";
 import { HELP_WIDTH, integerIn, keyValue, oneOf, parseArgv } from "./parse-argv.js";
 

@@ -1,5 +1,5 @@
 /**
- * @module harness/cli/seed-options
+ * @module cli/seed-options
  * The flags of `npm run seed`, parsed and checked before anything boots.
  */
 import { Command, InvalidArgumentError } from "commander";

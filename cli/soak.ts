@@ -1,14 +1,14 @@
 /**
- * @module reliability/soak/cli
+ * @module cli/soak
  * `npm run soak -- --ops 5000 --clients 50 --fault-rate 0.2 --restart-every 500 --seed S`:
  * runs the chaos soak on a temporary local harness (nothing listens on the network), prints the
  * summary and exits 1 on any violation, 2 on bad flags.
  */
 import { writeFileSync } from "node:fs";
-import { ReliabilityError } from "../errors.js";
-import { parseSoakArgs } from "./cli-options.js";
-import { runSoak } from "./run-soak.js";
-import { formatSummary } from "./summary.js";
+import { ReliabilityError } from "../reliability/errors.js";
+import { parseSoakArgs } from "../reliability/soak/cli-options.js";
+import { runSoak } from "../reliability/soak/run-soak.js";
+import { formatSummary } from "../reliability/soak/summary.js";
 
 async function main(): Promise<number> {
   const cli = parseSoakArgs(process.argv.slice(2));

@@ -1,5 +1,5 @@
 /**
- * @module harness/cli/dev
+ * @module cli/dev
  * `npm run dev`: the share Worker on a local harness at http://127.0.0.1:8787, with the control
  * API under /__harness/. Ctrl-C or SIGTERM stops it and leaves the store on disk.
  */

@@ -1,5 +1,5 @@
 /**
- * @module harness/cli/cli-error
+ * @module cli/cli-error
  * Errors the CLIs report as one clear message and an exit code, never as a stack trace.
  */
 
