@@ -177,6 +177,9 @@ describe(`create [${backend}]`, () => {
     expect(image.headers.get("content-type")).toBe("image/png");
     expect(image.headers.get("x-content-type-options")).toBe("nosniff");
     expect(image.headers.get("cache-control")).toMatch(/immutable/);
+    // Served so that it can only ever be an image.
+    expect(image.headers.get("content-security-policy")).toBe("default-src 'none'; sandbox");
+    expect(image.headers.get("content-disposition")).toBe(`inline; filename="${created.id}.png"`);
     expect(image.bytes).toEqual([...PNG]);
     expect((await getShare(t.target, created.id)).body.isR2Stored).toBe(true);
   });
@@ -317,6 +320,48 @@ describe(`create with an Idempotency-Key [${backend}]`, () => {
     expect(after.headers.get("idempotent-replayed")).toBeNull();
     expect(after.body.id).not.toBe(first.body.id);
     expect((await getShare(t.target, first.body.id)).body).toEqual(stored(first.body));
+  });
+});
+
+const CREATE_LIMIT = 5;
+
+describe(`create past the per-client limit (${CREATE_LIMIT} per 60 s) [${backend}]`, () => {
+  const t = useTarget({
+    rateLimits: { SHARE_CREATE_LIMITER: { limit: CREATE_LIMIT, period: 60 } },
+  });
+
+  it("answers 429 rate_limited with Retry-After past the limit, stores nothing, and counts only valid creates", async () => {
+    // Invalid bodies are refused before the limit counts them.
+    for (let i = 0; i < CREATE_LIMIT + 2; i++) {
+      const res = await postShare(t.target, JSON.stringify({ prompt: "" }));
+      expect(res.status).toBe(400);
+    }
+    // The limiter counts in windows aligned to the wall clock: note the window of each create.
+    const window = () => Math.floor(Date.now() / 60_000);
+    const startedIn = window();
+    const accepted: string[] = [];
+    let limited: Awaited<ReturnType<typeof postShare>> | undefined;
+    let refusedBody: { prompt: string } | undefined;
+    while (!limited && accepted.length <= 2 * CREATE_LIMIT) {
+      const body = factory.createBody();
+      const res = await postShare(t.target, body);
+      if (res.status === 201) accepted.push(res.body.id);
+      else {
+        limited = res;
+        refusedBody = body;
+      }
+    }
+    expect(limited?.status).toBe(429);
+    expect(limited!.body.error?.code).toBe("rate_limited");
+    expect(limited!.headers.get("retry-after")).toBe("60");
+    // Exactly the limit within one window; a window boundary during the loop allows one more round.
+    if (window() === startedIn) expect(accepted).toHaveLength(CREATE_LIMIT);
+    else expect(accepted.length).toBeLessThanOrEqual(2 * CREATE_LIMIT);
+    const listed = (await listAll(t.target)).shares;
+    expect(listed.map((s) => s.prompt)).not.toContain(refusedBody!.prompt);
+    expect(listed.map((s) => s.id)).toEqual(expect.arrayContaining(accepted));
+    // Reads, lists and deletes are not limited.
+    expect((await getShare(t.target, accepted[0]!)).status).toBe(200);
   });
 });
 

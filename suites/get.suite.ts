@@ -155,6 +155,16 @@ describe(`get [${backend}]`, () => {
     expect(page.html).not.toContain("<b>");
     expect(page.html).not.toContain("<svg");
     expect(page.html).toContain(`<p class="prompt">${escaped(created.prompt)}`);
+    // Every place the prompt appears, escaped for its context.
+    for (const tag of [
+      `<meta name="description" content="${escaped(created.prompt)}" />`,
+      `<meta property="og:description" content="${escaped(created.prompt)}" />`,
+      `<meta name="twitter:description" content="${escaped(created.prompt)}" />`,
+      `alt="${escaped(created.prompt)}"`,
+      `<title>AI image · ${created.style}</title>`,
+    ]) {
+      expect(page.html).toContain(tag);
+    }
     expect(page.html).toContain(`Style: ${created.style}`);
     expect(page.html).toContain(`src="${escaped(created.generatedUrl)}"`);
     expect(page.html).toContain(
@@ -284,6 +294,25 @@ describe(`get [${backend}]`, () => {
     await clock.advance(180_000);
     await expectError(await t.target.fetch(`/api/share/${created.id}`), 404, "not_found");
     expect((await getPage(t.target, created.id)).status).toBe(404);
+  });
+});
+
+describe(`share page with PUBLIC_ORIGIN set [${backend}]`, () => {
+  const origin = "https://share.example.com";
+  const t = useTarget({ vars: { PUBLIC_ORIGIN: origin } });
+
+  it("builds its absolute links from PUBLIC_ORIGIN, not from the request", async () => {
+    const { useHandlers } = t.target.control;
+    const body = factory.createBody(useHandlers ? { storeImage: true } : {});
+    useHandlers?.(imageHost(body.generatedUrl));
+    const created = await createShare(t.target, body);
+    const page = await getPage(t.target, created.id);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain(`<meta property="og:url" content="${origin}/s/${created.id}" />`);
+    const image = created.isR2Stored ? `${origin}/images/${created.id}` : created.generatedUrl;
+    expect(page.html).toContain(`<meta property="og:image" content="${escaped(image)}" />`);
+    expect(page.html).toContain(`<meta name="twitter:image" content="${escaped(image)}" />`);
+    if (created.isR2Stored) expect(page.html).toContain(`src="/images/${created.id}"`);
   });
 });
 

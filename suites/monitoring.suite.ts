@@ -4,6 +4,7 @@
  * injected KV faults, and `shares.r2Stored` counts the images copied into R2.
  */
 import { describe, expect, it } from "vitest";
+import { createShareFactory } from "../fixtures/factories/index.js";
 import {
   createShare,
   deleteShare,
@@ -22,6 +23,7 @@ import { suiteFactory } from "./support/own-data.js";
 import { suiteBackend, useTarget } from "./support/use-target.js";
 
 const backend = suiteBackend();
+const caps = capabilities[backend];
 const factory = suiteFactory(4404);
 
 const delta = (a: Monitoring, b: Monitoring) => ({
@@ -100,6 +102,69 @@ describe(`monitoring [${backend}]`, () => {
     expect(await deleteShare(t.target, created.id)).toBe(204);
     const after = await monitoring(t.target);
     expect(delta(before, after)).toMatchObject({ total: -1, deletes: 1, writes: 0 });
+  });
+
+  it(
+    caps.readsKvRecords
+      ? "answers anonymous callers from the held count (stale after 60 s) and rescans KV for the admin token"
+      : "never counts records put into KV: the memory backend never reads KV",
+    async (ctx) => {
+      const kv = t.control(ctx, "kv");
+      const clock = t.control(ctx, "clock");
+      t.requireAdmin(ctx);
+      const anonymous = async () => {
+        const res = await t.target.fetch("/api/monitoring");
+        expect(res.status).toBe(200);
+        return (await res.json()) as Monitoring;
+      };
+      const counted = await monitoring(t.target);
+      expect(counted.shares.stale).toBe(false);
+      expect(counted.shares.countedAt).toBeDefined();
+      // Another location writes a share: this isolate only learns of it from a new scan.
+      const now = await clock.now();
+      const f = createShareFactory(4405, { now });
+      const entry = f.entry(f.share({ timestamp: now }));
+      await kv.put(entry.key, entry.value, { metadata: entry.metadata, expirationTtl: 86_400 });
+      await clock.advance(61_000);
+      const held = await anonymous();
+      expect(held.shares).toMatchObject({
+        total: counted.shares.total,
+        stale: true,
+        countedAt: counted.shares.countedAt,
+      });
+      const rescanned = await monitoring(t.target);
+      expect(rescanned.shares.total).toBe(
+        counted.shares.total + (t.target.capabilities.readsKvRecords ? 1 : 0),
+      );
+      expect(rescanned.shares.stale).toBe(false);
+      expect(Date.parse(rescanned.shares.countedAt!)).toBeGreaterThan(
+        Date.parse(counted.shares.countedAt!),
+      );
+      expect((await anonymous()).shares).toMatchObject({
+        total: rescanned.shares.total,
+        stale: false,
+      });
+    },
+  );
+
+  it("names corrupt records with their reasons, and counts every one", async (ctx) => {
+    const kv = t.control(ctx, "kv");
+    const clock = t.control(ctx, "clock");
+    t.require(ctx, caps.readsKvRecords, "the memory backend never reads KV");
+    await kv.put("share:corruptmonitor1", "{not json", { expirationTtl: 3600 });
+    await kv.put("share:corrupt monitor 2", JSON.stringify({ id: "x" }), { expirationTtl: 3600 });
+    await clock.advance(61_000);
+    const m = (await monitoring(t.target)) as Monitoring & {
+      corrupt: { records: number; capped: boolean; keys: { key: string; reason: string }[] };
+    };
+    const named = new Map(m.corrupt.keys.map((k) => [k.key, k.reason]));
+    expect(named.get("share:corruptmonitor1")).toEqual(expect.any(String));
+    expect(named.get("share:corrupt monitor 2")).toMatch(/not a share id/);
+    expect(m.corrupt.records).toBe(m.corruptRecords);
+    expect(m.corruptRecords).toBeGreaterThanOrEqual(2);
+    expect(m.corrupt.capped).toBe(false);
+    await kv.delete("share:corruptmonitor1");
+    await kv.delete("share:corrupt monitor 2");
   });
 
   it("counts the shares whose image was copied into R2", async (ctx) => {

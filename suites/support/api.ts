@@ -29,7 +29,14 @@ export interface ApiError {
 
 export interface Monitoring {
   backend: string;
-  shares: { total: number; r2Stored: number; legacy: number; pending: number; stale: boolean };
+  shares: {
+    total: number;
+    r2Stored: number;
+    legacy: number;
+    pending: number;
+    stale: boolean;
+    countedAt?: string;
+  };
   cache: { hits: number; misses: number; hitRate: number; size: number; maxSize: number };
   kv: {
     reads: number;

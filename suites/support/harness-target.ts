@@ -22,7 +22,7 @@ export async function createHarnessTarget(
     isolates: request.isolates,
     profile: request.profile,
     vars,
-    rateLimits: SUITE_RATE_LIMITS,
+    rateLimits: request.rateLimits ?? SUITE_RATE_LIMITS,
     ...(mutant ? { sourcePatches: getMutant(mutant).patches } : {}),
   };
   const pool = harnessPool();

@@ -76,6 +76,8 @@ export interface TargetRequest {
   isolates: number;
   profile: KvProfile;
   vars: Record<string, string>;
+  /** Rate Limiting bindings to boot with, instead of the suites' lifted create limit. */
+  rateLimits?: Record<string, { limit: number; period: 10 | 60 }>;
 }
 
 /** The admin token the suites configure on targets they boot (harness, dev-server session). */

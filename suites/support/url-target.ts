@@ -61,7 +61,7 @@ async function openSession(base: string, request: TargetRequest): Promise<Target
       isolates: request.isolates,
       profile: request.profile,
       vars,
-      rateLimits: SUITE_RATE_LIMITS,
+      rateLimits: request.rateLimits ?? SUITE_RATE_LIMITS,
     }),
   );
   const sessionBase = `${base}${info.base}`;

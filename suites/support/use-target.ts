@@ -20,6 +20,11 @@ export interface UseTargetOptions {
   profile?: KvProfile;
   /** Worker vars this block depends on; a plain URL target cannot set them, so its checks skip. */
   vars?: Record<string, string>;
+  /**
+   * Rate Limiting bindings (`SHARE_CREATE_LIMITER`) for this block instead of the suites' lifted
+   * limit; a plain URL target runs what it was deployed with, so its checks skip.
+   */
+  rateLimits?: Record<string, { limit: number; period: 10 | 60 }>;
   /** `[false, reason]`: this block does not apply to the backend; boot nothing, skip its tests. */
   onlyIf?: [boolean, string];
 }
@@ -59,6 +64,7 @@ export const SKIP = {
   isolates: (n: number) => `needs ${n} isolates addressed by number (a harness or a session)`,
   control: (key: string) => `needs control "${key}", which this target does not offer`,
   vars: "needs Worker vars set for this block, which a plain URL target cannot do",
+  rateLimits: "needs its own create limit, which a plain URL target cannot set",
   backend: (served: Backend, wanted: Backend) =>
     `TARGET_URL serves the ${served} backend, this project checks ${wanted}`,
 } as const;
@@ -79,6 +85,7 @@ export function useTarget(options: UseTargetOptions = {}): TargetHandle {
     isolates: options.isolates ?? 1,
     profile: options.profile ?? "miniflare",
     vars: options.vars ?? {},
+    ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
   };
 
   beforeAll(async () => {
@@ -91,6 +98,7 @@ export function useTarget(options: UseTargetOptions = {}): TargetHandle {
       : await createHarnessTarget(request, process.env.HARNESS_MUTANT || undefined);
     if (target.backend !== backend) unmet = SKIP.backend(target.backend, backend);
     else if (target.kind === "url" && options.vars) unmet = SKIP.vars;
+    else if (target.kind === "url" && options.rateLimits) unmet = SKIP.rateLimits;
   });
 
   afterAll(async () => {
