@@ -57,3 +57,35 @@ describe("sniffImageType", () => {
     );
   });
 });
+
+describe("sniffImageType at the edges of each header", () => {
+  it("recognises a file that is exactly its header, and no shorter prefix of it", () => {
+    expect(sniffImageType(bytes([0xff, 0xd8, 0xff]))).toBe("image/jpeg");
+    expect(sniffImageType(bytes([0xff, 0xd8]))).toBeUndefined();
+    expect(sniffImageType(bytes("RIFF", u32(4), "WEBP"))).toBe("image/webp");
+    expect(sniffImageType(bytes("RIFF", u32(4), "WEB"))).toBeUndefined();
+    expect(sniffImageType(bytes(u32(16), "ftypavif", u32(0)))).toBe("image/avif");
+  });
+
+  it("needs every signature byte, not only the first", () => {
+    expect(sniffImageType(bytes([0xff, 0x00, 0xff, 0xe0]))).toBeUndefined();
+    expect(sniffImageType(bytes([0x89], "PNG\r\n", [0x1a, 0x00]))).toBeUndefined();
+    expect(sniffImageType(bytes("RIFX", u32(4), "WEBP"))).toBeUndefined();
+  });
+
+  it("reads AVIF only from a well-formed ftyp box", () => {
+    // Not an ftyp box, though an AVIF brand follows.
+    expect(sniffImageType(bytes(u32(16), "moovavif", u32(0)))).toBeUndefined();
+    // A box size below the ftyp header's 16 bytes, or past the end of the bytes.
+    expect(sniffImageType(bytes(u32(12), "ftypavif", u32(0)))).toBeUndefined();
+    expect(sniffImageType(bytes(u32(32), "ftypavif", u32(0)))).toBeUndefined();
+    // A compatible brand outside the box is not the box's.
+    expect(sniffImageType(bytes(u32(20), "ftypheic", u32(0), "mif1avif"))).toBeUndefined();
+  });
+
+  it("finds AVIF as the major brand alone, or as any compatible brand", () => {
+    expect(sniffImageType(bytes(u32(20), "ftypavif", u32(0), "mif1"))).toBe("image/avif");
+    expect(sniffImageType(bytes(u32(28), "ftypheic", u32(0), "mif1miafavis"))).toBe("image/avif");
+    expect(sniffImageType(bytes(u32(24), "ftypheic", u32(0), "mif1heic"))).toBeUndefined();
+  });
+});
