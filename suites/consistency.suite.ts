@@ -436,3 +436,40 @@ describe(`consistency during a KV outage, memory fallback mode [${backend}]`, ()
     if (t.target.freshStore) expect((await monitoring(t.target)).shares.total).toBe(0);
   });
 });
+
+describe(`consistency during a KV outage, memory fallback mode, two isolates [${backend}]`, () => {
+  const t = useTarget({
+    isolates: 2,
+    vars: FALLBACK_MODE_VARS,
+    onlyIf: [caps.affectedByKvFaults, "the memory backend never calls KV, so never falls back"],
+  });
+
+  it("holds a pending share in the isolate that answered: others answer 404 until it is in KV", async (ctx) => {
+    const faults = t.control(ctx, "faults");
+    const clock = t.control(ctx, "clock");
+    t.requireIsolates(ctx, 2);
+    await faults.add({ op: "put", kind: "error", status: 503 });
+    let pending: Awaited<ReturnType<typeof postShare>>;
+    try {
+      pending = await postShare(t.target, factory.createBody(), 0);
+      expect(pending.status).toBe(202);
+      expect((await getShare(t.target, pending.body.id, 1)).status).toBe(404);
+      expect(ids((await listAll(t.target, 100, 1)).shares)).not.toContain(pending.body.id);
+      expect((await getShare(t.target, pending.body.id, 0)).body.durability).toBe("pending");
+    } finally {
+      await faults.clear();
+    }
+    const id = pending.body.id;
+    // KV is back: the next request to the isolate holding it writes it.
+    await eventually("the pending share reached KV", async () => {
+      await t.target.fetch("/healthz", {}, 0);
+      return (await monitoring(t.target, 0)).kv.pendingWrites === 0;
+    });
+    // Past the other isolate's cached miss and KV's edge cache.
+    await clock.advance(CONVERGED_MS);
+    const elsewhere = await getShare(t.target, id, 1);
+    expect(elsewhere.status).toBe(200);
+    expect(elsewhere.body).toEqual(stored(pending.body));
+    expect(ids((await listAll(t.target, 100, 1)).shares)).toContain(id);
+  });
+});

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { FaultRule } from "../harness/types.js";
+import type { CreateShareInput } from "../src/shares/create-schema.js";
 import { SHARE_TTL_SECONDS } from "../src/shares/schema.js";
 import {
   CROCKFORD,
@@ -152,6 +153,69 @@ describe(`create [${backend}]`, () => {
       await expectError(res, invalid.expectedStatus, invalid.expectedCode);
     }
     if (counted) expect((await monitoring(t.target)).shares.total).toBe(before);
+  });
+
+  it("accepts each field at its limit and refuses it one past, naming the field", async (ctx) => {
+    const url = (length: number) => {
+      const head = "https://img.example.com/";
+      return head + "a".repeat(length - head.length);
+    };
+    const accepted: [string, Partial<CreateShareInput>][] = [
+      ["a 2000-character prompt", { prompt: "p".repeat(2000) }],
+      ["a 32-character style", { style: `a${"b".repeat(30)}-` }],
+      ["a style of digits, - and _", { style: "8bit_pixel-art" }],
+      ["2048-character URLs", { generatedUrl: url(2048), originalUrl: url(2048) }],
+      ["storeImage false", { storeImage: false }],
+    ];
+    for (const [name, override] of accepted) {
+      const body = { ...factory.createBody(), ...override };
+      const res = await postShare(t.target, body);
+      expect(res.status, name).toBe(201);
+      expect(stored(res.body), name).toMatchObject(override.storeImage === false ? {} : override);
+    }
+    const refused: [string, Record<string, unknown>, string][] = [
+      ["a 2001-character prompt", { prompt: "p".repeat(2001) }, "prompt"],
+      ["a prompt of only whitespace", { prompt: " \n\t " }, "prompt"],
+      ["a 33-character style", { style: "s".repeat(33) }, "style"],
+      ["an upper-case style", { style: "Watercolor" }, "style"],
+      ["a style starting with -", { style: "-noir" }, "style"],
+      ["a 2049-character URL", { originalUrl: url(2049) }, "originalUrl"],
+      [
+        "a URL with a user name",
+        { generatedUrl: "https://user:pw@img.example.com/a.png" },
+        "generatedUrl",
+      ],
+      ["a relative URL", { originalUrl: "/a.png" }, "originalUrl"],
+      ["storeImage as a string", { storeImage: "yes" }, "storeImage"],
+      ["an unknown key", { extra: 1 }, "extra"],
+    ];
+    for (const [name, override, field] of refused) {
+      const body = { ...factory.createBody(), ...override };
+      const res = await postShare(t.target, JSON.stringify(body));
+      expect(res.status, name).toBe(400);
+      expect(res.body.error?.code, name).toBe("validation_failed");
+      expect(
+        res.body.error?.fields?.map((f) => f.path),
+        name,
+      ).toContain(field);
+    }
+    await t.eventually(ctx, "only the accepted bodies are listed", async () => {
+      const prompts = (await listAll(t.target)).shares.map((s) => s.prompt);
+      expect(prompts).not.toContain("p".repeat(2001));
+    });
+  });
+
+  it("stores, answers and renders URLs in their normalised form", async (ctx) => {
+    const body = factory.createBody({
+      generatedUrl: "HTTPS://IMG.Example.com:443/a b/../c.png",
+      originalUrl: "https:cdn.example.com/o.png?q=1#frag",
+    });
+    const created = await createShare(t.target, body);
+    expect(created.generatedUrl).toBe("https://img.example.com/c.png");
+    expect(created.originalUrl).toBe("https://cdn.example.com/o.png?q=1#frag");
+    await t.eventually(ctx, "the normalised URLs read back", async () => {
+      expect((await getShare(t.target, created.id)).body).toEqual(stored(created));
+    });
   });
 
   it("names the offending fields of a body that fails validation", async () => {

@@ -64,6 +64,27 @@ describe(`get [${backend}]`, () => {
     await expectError(put, 405, "method_not_allowed");
   });
 
+  it("serves the OpenAPI 3.1 document of every route it answers", async () => {
+    const res = await t.target.fetch("/openapi.json");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+    const doc = (await res.json()) as { openapi: string; paths: Record<string, object> };
+    expect(doc.openapi).toMatch(/^3\.1\./);
+    const operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((op) => `${op.toUpperCase()} ${path}`),
+    );
+    expect(operations).toEqual(
+      expect.arrayContaining([
+        "POST /api/share",
+        "GET /api/share/{id}",
+        "DELETE /api/share/{id}",
+        "GET /api/shares",
+        "GET /api/monitoring",
+        "GET /healthz",
+      ]),
+    );
+  });
+
   it.each([["has spaces"], ["semi;colon"], ["x".repeat(65)], ["ünïcode"]])(
     "answers 400 invalid_id for the malformed id %j",
     async (id) => {
