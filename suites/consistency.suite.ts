@@ -359,6 +359,27 @@ describe(`consistency during a KV outage, memory fallback mode [${backend}]`, ()
     expect(listed.slice(0, 3)).toEqual(pending.map(stored));
   });
 
+  it("keeps a share pending through flush writes that fail while KV is still down", async (ctx) => {
+    const counters = t.control(ctx, "counters");
+    const before = (await monitoring(t.target)).shares.total;
+    const share = await duringOutage(ctx, async () => {
+      const [made] = await pendingCreates(ctx, 1);
+      await counters.reset();
+      // Every request tries to flush; each attempt fails while KV is down.
+      await eventually("two flush attempts failed", async () => {
+        await t.target.fetch("/healthz");
+        return (await counters.get()).total.faults >= 2;
+      });
+      expect((await getShare(t.target, made!.id)).body).toMatchObject({ durability: "pending" });
+      expect(ids((await listPage(t.target, { limit: 5 })).body.shares)).toContain(made!.id);
+      expect((await monitoring(t.target)).shares).toMatchObject({ pending: 1, total: before + 1 });
+      return made!;
+    });
+    await flushed(ctx, [share]);
+    expect((await getShare(t.target, share.id)).body).toEqual(stored(share));
+    expect((await monitoring(t.target)).shares).toMatchObject({ pending: 0, total: before + 1 });
+  });
+
   it("keeps the flushed shares across a restart, and counts them", async (ctx) => {
     const restart = t.control(ctx, "restart");
     const before = (await monitoring(t.target)).shares.total;

@@ -143,7 +143,12 @@ export async function listPage(
   return { status: res.status, body: (await res.json()) as { shares: ShareData[]; cursor: null } };
 }
 
-/** Every share, following cursors until `null` (at most `maxPages`, so a loop cannot hang). */
+/**
+ * Every share, following cursors until `null` (at most `maxPages`, so a loop cannot hang). A
+ * page with a cursor is full (`limit` shares) and the last page of a non-empty listing holds at
+ * least one: a client that pages must never be sent on to an empty page. (A store with more than
+ * ten KV pages of keys that hold no share may answer a short page; the suites never make one.)
+ */
 export async function listAll(
   target: Target,
   limit = 100,
@@ -157,6 +162,11 @@ export async function listAll(
     const page = await listPage(target, { limit, cursor }, isolate);
     expect(page.status, JSON.stringify(page.body)).toBe(200);
     expect(page.body.shares.length).toBeLessThanOrEqual(limit);
+    if (page.body.cursor !== null) {
+      expect(page.body.shares, `page ${pages + 1} has a cursor, so it is full`).toHaveLength(limit);
+    } else if (pages > 0) {
+      expect(page.body.shares.length, `last page ${pages + 1} is empty`).toBeGreaterThan(0);
+    }
     shares.push(...page.body.shares);
     cursor = page.body.cursor;
     pages++;
