@@ -275,6 +275,7 @@ describe(`consistency during a KV outage, memory fallback mode [${backend}]`, ()
       expect(res.status).toBe(202);
       expect(res.body.durability).toBe("pending");
       expect(res.body.pending?.confirm.url).toBe(`/api/share/${res.body.id}`);
+      expect(res.headers.get("location")).toBe(`/api/share/${res.body.id}`);
       made.unshift(res.body);
     }
     return made;

@@ -4,6 +4,7 @@
  * fails), and KV refusing a write as invalid (400/413/414), which is a bug to surface, not an
  * outage to retry or hide.
  */
+import { http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 import type { FaultRule } from "../harness/types.js";
 import type { CreateShareInput } from "../src/shares/create-schema.js";
@@ -259,6 +260,24 @@ describe(`create [${backend}]`, () => {
     expect(await r2.get(`images/${created.id}`)).toBeNull();
     expect((await getImage(t.target, created.id)).status).toBe(404);
     expect((await getShare(t.target, created.id)).body).toEqual(stored(created));
+  });
+
+  it("does not store bytes that are not an image, whatever their Content-Type says", async (ctx) => {
+    const useHandlers = t.control(ctx, "useHandlers");
+    const r2 = t.control(ctx, "r2");
+    const body = factory.createBody({ storeImage: true });
+    useHandlers(
+      http.get(body.generatedUrl, () =>
+        HttpResponse.text("<html><script>alert(1)</script></html>", {
+          headers: { "content-type": "image/png" },
+        }),
+      ),
+    );
+    const created = await createShare(t.target, body);
+    expect(created.isR2Stored).toBe(false);
+    expect(created.warning?.code).toBe("image_not_stored");
+    expect(await r2.get(`images/${created.id}`)).toBeNull();
+    expect((await getImage(t.target, created.id)).status).toBe(404);
   });
 
   it("serves no image for a share created without storeImage", async () => {

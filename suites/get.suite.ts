@@ -363,6 +363,42 @@ describe(`get with a small read cache, CACHE_MAX_ENTRIES=4 [${backend}]`, () => 
   });
 });
 
+describe(`get with CACHE_TTL_SECONDS=60 and KV_OP_TIMEOUT_MS=1000 [${backend}]`, () => {
+  const t = useTarget({
+    vars: { CACHE_TTL_SECONDS: "60", KV_OP_TIMEOUT_MS: "1000" },
+    onlyIf: [caps.readCache, "the memory backend has no read cache"],
+  });
+
+  it("keeps a read for the configured 60 s, then reads KV again", async (ctx) => {
+    const counters = t.control(ctx, "counters");
+    const clock = t.control(ctx, "clock");
+    const created = stored(await createShare(t.target, factory.createBody()));
+    await counters.reset();
+    await clock.advance(50_000);
+    expect((await getShare(t.target, created.id)).body).toEqual(created);
+    expect((await counters.get()).total.reads).toBe(0);
+    await clock.advance(11_000);
+    expect((await getShare(t.target, created.id)).body).toEqual(created);
+    expect((await counters.get()).total.reads).toBe(1);
+  });
+
+  it("answers a KV read slower than KV_OP_TIMEOUT_MS with 503, or with the stale copy it holds", async (ctx) => {
+    const faults = t.control(ctx, "faults");
+    const clock = t.control(ctx, "clock");
+    const held = stored(await createShare(t.target, factory.createBody()));
+    await clock.advance(61_000); // the held copy is stale now
+    await faults.add({ op: "getWithMetadata", prefix: "share:", kind: "latency", ms: 20_000 });
+    try {
+      const res = await t.target.fetch(`/api/share/${never()}`);
+      expect(res.headers.get("retry-after"), `${res.status} ${await res.clone().text()}`).toBe("5");
+      await expectError(res, 503, "storage_unavailable");
+      expect((await getShare(t.target, held.id)).body).toEqual(held);
+    } finally {
+      await faults.clear();
+    }
+  });
+});
+
 describe(`delete with no ADMIN_TOKEN secret set [${backend}]`, () => {
   const t = useTarget({ vars: { ADMIN_TOKEN: "" } });
 
