@@ -389,6 +389,25 @@ describe(`create with an Idempotency-Key [${backend}]`, () => {
     expect(retry.body.id).toBe(first!.body.id);
   });
 
+  it("keeps a share created with a key for 30 days, like any other, then lets it expire", async (ctx) => {
+    const clock = t.control(ctx, "clock");
+    const key = freshKey();
+    const first = await postKeyed(t.target, factory.createBody(), key);
+    expect(first.status).toBe(201);
+    const kv = t.target.control.kv;
+    if (kv && t.target.capabilities.storesInKv) {
+      const entry = await kv.getWithMetadata(`share:${first.body.id}`);
+      const expected = Math.floor(first.body.timestamp / 1000) + SHARE_TTL_SECONDS;
+      expect(entry.expiration).toBeGreaterThan(expected - 60);
+      expect(entry.expiration).toBeLessThanOrEqual(expected + 60);
+    }
+    await clock.advance(SHARE_TTL_SECONDS * 1000 - 120_000);
+    expect((await getShare(t.target, first.body.id)).status).toBe(200);
+    await clock.advance(180_000);
+    expect((await getShare(t.target, first.body.id)).status).toBe(404);
+    expect((await listAll(t.target)).shares.map((s) => s.id)).not.toContain(first.body.id);
+  });
+
   it("remembers a key for 24 hours: after that the same key and body make a new share", async (ctx) => {
     const clock = t.control(ctx, "clock");
     const body = factory.createBody();
