@@ -375,12 +375,18 @@ export class Runtime {
     kvMode: KvMode,
   ): Promise<Response> {
     const headers = new Headers(init.headers);
-    headers.set(CLOCK_OFFSET_HEADER, String(offsetMs));
-    // Only `resetIsolate()` may ask the entry worker to drop its isolate's memory.
+    // Only the harness sets these: an isolate reset (`resetIsolate()`), the clock, the KV mode.
     headers.delete(ISOLATE_RESET_HEADER);
+    headers.delete(CLOCK_OFFSET_HEADER);
+    headers.delete(KV_MODE_HEADER);
     for (const [name, value] of mutationRequestHeaders()) headers.set(name, value);
-    headers.set(KV_MODE_HEADER, kvMode);
-    const res = await this.#dispatch(shareWorkerName(isolate), url, { ...init, headers });
+    // Without them the entry worker hands the request on as it is (nothing to model).
+    if (kvMode !== "direct" || offsetMs !== 0) {
+      headers.set(CLOCK_OFFSET_HEADER, String(offsetMs));
+      headers.set(KV_MODE_HEADER, kvMode);
+    }
+    headers.set(TARGET_HEADER, shareWorkerName(isolate));
+    const res = await this.#mf.dispatchFetch(url, { ...init, headers: [...headers] } as never);
     const noBody = [101, 204, 205, 304].includes(res.status) || init.method === "HEAD";
     const body = noBody ? null : await res.arrayBuffer();
     const resHeaders = new Headers(workerHeaders(res.headers));

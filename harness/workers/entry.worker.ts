@@ -3,7 +3,10 @@
  * Wraps the share Worker: per request, points the Worker's clock at the virtual clock, builds the
  * Worker's env (its own bindings, with `SHARE_DATA_KV` the KVNamespace-exact binding of
  * `kv-binding.ts`) and hands the request to the unchanged Worker. Node sends the clock offset and
- * the KV mode with every request (headers, removed here). Bodies are read in full first.
+ * the KV mode whenever the KV layer has something to model (headers, removed here); bodies are
+ * then read in full first. With nothing to model (no such headers) a request without a body is
+ * handed on exactly as Miniflare made it: copying a request costs more than the Worker's own
+ * work on a cached read (its `cf` object is serialised again).
  * `IsolateControl` lets the KV layer read this isolate's KV operation counts. A reset request
  * (`Harness.reset()`) drops the isolate's memory instead of reaching the Worker.
  */
@@ -19,7 +22,7 @@ import {
 } from "./harness-env.js";
 import { createKvBinding, resetIsolateCounts } from "./kv-binding.js";
 import { ISOLATE_RESET_HEADER } from "./isolate-reset.js";
-import { openMutationScope } from "./mutation-switch.js";
+import { hasMutationHeaders, openMutationScope } from "./mutation-switch.js";
 
 type Handler = { fetch(request: Request, env: unknown, ctx: ExecutionContext): Promise<Response> };
 type HarnessEnv = Record<string, unknown>;
@@ -28,8 +31,11 @@ let own: Record<string, unknown> | undefined;
 /** Without a per-invocation limit one env per mode serves every request (nothing to count). */
 const shared = new Map<string, Record<string, unknown>>();
 
+/** The Worker's clock with no offset. */
+const realTime = () => Date.now();
+
 function workerEnv(env: HarnessEnv, header: string | null): Record<string, unknown> {
-  const mode = header === "direct" ? "direct" : "layer";
+  const mode = header === "layer" ? "layer" : "direct";
   const reuse = shared.get(mode);
   if (reuse) return reuse;
   own ??= ownBindings(env);
@@ -61,8 +67,12 @@ export default {
       resetIsolateCounts();
       return new Response(null, { status: 204 });
     }
-    const offset = Number(request.headers.get(CLOCK_OFFSET_HEADER) ?? 0) || 0;
     const mode = request.headers.get(KV_MODE_HEADER);
+    if (mode === null && request.body === null && !hasMutationHeaders(request.headers)) {
+      setClock(realTime);
+      return (worker as unknown as Handler).fetch(request, workerEnv(env, mode), ctx);
+    }
+    const offset = Number(request.headers.get(CLOCK_OFFSET_HEADER) ?? 0) || 0;
     const headers = new Headers(request.headers);
     headers.delete(CLOCK_OFFSET_HEADER);
     const mutation = openMutationScope(headers);

@@ -5,7 +5,11 @@
  * Worker's `SHARE_DATA_KV` is built from. Shared by Node (`runtime.ts`) and the workers.
  */
 
-/** Virtual clock offset (ms) for this request, set by Node on every request. */
+/**
+ * Virtual clock offset (ms) for this request. Node sends it with {@link KV_MODE_HEADER}
+ * whenever the KV mode is `layer`, and removes both from every request otherwise: no header means
+ * offset 0, mode `direct`.
+ */
 export const CLOCK_OFFSET_HEADER = "x-harness-clock-offset";
 
 /**

@@ -40,6 +40,11 @@ export interface MutationScope {
   close(response: Response): Response;
 }
 
+/** True when the request carries the mutant switch (only during `npm run test:mutation`). */
+export function hasMutationHeaders(headers: Headers): boolean {
+  return headers.has(ACTIVE_MUTANT_HEADER) || headers.has(COVERAGE_HEADER);
+}
+
 /** Reads (and removes) the mutation headers from `headers`; see the module comment. */
 export function openMutationScope(headers: Headers): MutationScope {
   const mutant = headers.get(ACTIVE_MUTANT_HEADER);
