@@ -35,6 +35,7 @@ export const projects = [
         "src/**/*.test.ts",
         "harness/**/*.test.ts",
         "cli/**/*.test.ts",
+        "lib/**/*.test.ts",
         "scripts/**/*.test.ts",
         "fixtures/**/*.test.ts",
         "bench/**/*.test.ts",

@@ -9,11 +9,9 @@
 import { appendFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import type * as NodeSqlite from "node:sqlite";
+import { KV_LIMITS } from "../../lib/kv-limits.js";
 import type { StoreProblem } from "../types.js";
 import { KV_ENTRIES_TABLE, kvStoreFiles } from "./runtime.js";
-
-/** KV's metadata limit: production refuses longer metadata on `put`, so none can exist. */
-export const MAX_METADATA_BYTES = 1024;
 
 export interface StoreCheckReport {
   databases: number;
@@ -33,8 +31,8 @@ interface Row {
 function metadataProblem(metadata: string | null): string | undefined {
   if (metadata === null) return undefined;
   const bytes = Buffer.byteLength(metadata);
-  if (bytes > MAX_METADATA_BYTES) {
-    return `metadata is ${bytes} bytes; KV allows ${MAX_METADATA_BYTES}`;
+  if (bytes > KV_LIMITS.metadataBytes) {
+    return `metadata is ${bytes} bytes; KV allows ${KV_LIMITS.metadataBytes}`;
   }
   try {
     JSON.parse(metadata);

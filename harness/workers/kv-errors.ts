@@ -1,19 +1,9 @@
 /** @module harness/workers/kv-errors The exact error messages production KV gives a Worker. */
+import { KV_LIMITS, limitText } from "../../lib/kv-limits.js";
 import type { KvOp } from "../types.js";
 
 /** The METHOD workerd puts in `KV <METHOD> failed: ...` (list is labelled GET). */
 export type KvMethod = "GET" | "GET_BULK" | "PUT" | "DELETE";
-
-/** KV's documented limits, as workerd and the KV service enforce them. */
-export const KV_LIMITS = {
-  keyBytes: 512,
-  valueBytes: 25 * 1024 * 1024,
-  metadataBytes: 1024,
-  minExpirationTtl: 60,
-  minCacheTtl: 30,
-  listLimit: 1000,
-  bulkKeys: 100,
-} as const;
 
 const STATUS_TEXT: Record<number, string> = {
   429: "Too Many Requests",
@@ -37,21 +27,6 @@ export function kvStatusError(method: KvMethod, status: number): Error {
 export function kvError(method: KvMethod, status: number, text: string): Error {
   return new Error(`KV ${method} failed: ${status} ${text}`);
 }
-
-export const limitText = {
-  keyLength: (bytes: number) =>
-    `UTF-8 encoded length of ${bytes} exceeds key length limit of ${KV_LIMITS.keyBytes}.`,
-  valueLength: (bytes: number) =>
-    `Value length of ${bytes} exceeds limit of ${KV_LIMITS.valueBytes}.`,
-  metadataLength: (bytes: number) =>
-    `Metadata length of ${bytes} exceeds limit of ${KV_LIMITS.metadataBytes}.`,
-  expirationTtl: (raw: unknown) =>
-    `Invalid expiration_ttl of ${String(raw)}. Expiration TTL must be at least ${KV_LIMITS.minExpirationTtl}.`,
-  cacheTtl: (raw: unknown) =>
-    `Invalid cache_ttl of ${String(raw)}. Cache TTL must be at least ${KV_LIMITS.minCacheTtl}.`,
-  listLimitHigh: (raw: unknown) =>
-    `Invalid key_count_limit of ${String(raw)}. Please specify an integer less than ${KV_LIMITS.listLimit}.`,
-};
 
 /**
  * The 4xx an injected fault rule gives: production's text for the smallest input that breaks the

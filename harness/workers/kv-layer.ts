@@ -14,7 +14,8 @@ import {
   type KvAnswer,
   type KvCall,
 } from "./kv-call.js";
-import { injectedClientError, KV_LIMITS, kvStatusError, networkError } from "./kv-errors.js";
+import { KV_LIMITS } from "../../lib/kv-limits.js";
+import { injectedClientError, kvStatusError, networkError } from "./kv-errors.js";
 import {
   validateBulk,
   validateCacheTtl,

@@ -6,7 +6,7 @@
  * Times are virtual seconds.
  */
 import { KvServiceError, type KvCall } from "./kv-call.js";
-import { KV_LIMITS, limitText } from "./kv-errors.js";
+import { KV_LIMITS, limitText } from "../../lib/kv-limits.js";
 
 const utf8Length = (text: string) => new TextEncoder().encode(text).byteLength;
 

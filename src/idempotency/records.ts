@@ -14,14 +14,13 @@ import { parseBoundedJson } from "../shares/bounded-json.js";
 import { RECORD_BOUNDS } from "../shares/parse.js";
 import { shareDataSchema } from "../shares/schema.js";
 import type { IsolateState } from "../state.js";
+import { KV_LIMITS } from "../../lib/kv-limits.js";
 import { KvWriteError } from "../storage/kv.js";
 import type { StorageBackend } from "../storage/types.js";
 
 export const IDEMPOTENCY_PREFIX = "idem:";
 /** How long a key is remembered (the draft leaves it to the server; 24 h here). */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
-/** KV's minimum TTL. */
-const MIN_TTL_SECONDS = 60;
 
 const recordSchema = z.object({
   v: z.literal(1),
@@ -62,7 +61,7 @@ export async function readRecord(
 
 function ttlOf(record: IdempotencyRecord): number {
   const left = IDEMPOTENCY_TTL_SECONDS - Math.floor((now() - record.at) / 1000);
-  return Math.max(MIN_TTL_SECONDS, left);
+  return Math.max(KV_LIMITS.minExpirationTtl, left);
 }
 
 /**

@@ -3,6 +3,7 @@
  * One scan of the `share:` keys (metadata only, no per-key reads of new records), cached per
  * isolate for at most 60 s: counts for monitoring, and the sorted legacy records for listing.
  */
+import { KV_LIMITS } from "../../lib/kv-limits.js";
 import { now } from "../clock.js";
 import type { StorageBackend } from "../storage/types.js";
 import { isOurMetadata, isShareId, LEGACY_LIST_KEY, SHARE_KEY_PREFIX } from "./record.js";
@@ -10,7 +11,7 @@ import { readShareRecord } from "./parse.js";
 import type { ShareData } from "./schema.js";
 
 export const INVENTORY_TTL_MS = 60_000;
-const BULK = 100;
+const BULK = KV_LIMITS.bulkKeys;
 
 export interface Inventory {
   /** Keys with our metadata that have not expired. */
@@ -30,7 +31,11 @@ export async function scanInventory(backend: StorageBackend): Promise<Inventory>
   const corrupt: Inventory["corrupt"] = [];
   let cursor: string | undefined;
   do {
-    const page = await backend.list({ prefix: SHARE_KEY_PREFIX, limit: 1000, cursor });
+    const page = await backend.list({
+      prefix: SHARE_KEY_PREFIX,
+      limit: KV_LIMITS.listLimit,
+      cursor,
+    });
     for (const key of page.keys) {
       if (key.expiration !== undefined && key.expiration <= nowSeconds) continue;
       if (key.name === LEGACY_LIST_KEY) continue;

@@ -4,6 +4,7 @@
  * The create path, the seed command and the fixture factories all go through these functions.
  */
 import { customAlphabet } from "nanoid";
+import { KV_LIMITS } from "../../lib/kv-limits.js";
 import type { ShareData } from "./schema.js";
 
 /** Key prefix of every share record (new and legacy). */
@@ -13,7 +14,7 @@ export const LEGACY_LIST_KEY = "share:list";
 /** Version tag in list metadata; keys without it are legacy records. */
 export const METADATA_VERSION = 1;
 /** KV's metadata limit, in bytes of serialised JSON. */
-export const METADATA_MAX_BYTES = 1024;
+export const METADATA_MAX_BYTES = KV_LIMITS.metadataBytes;
 
 /**
  * Crockford base32 (ASCII ascending) so that byte order of ids equals numeric order of the prefix.

@@ -3,6 +3,7 @@
  * ShareStore: create/get/list/delete/count shares over one storage backend. Never writes a shared
  * index key; lists by time-ordered keys and their metadata; handles the write fallback.
  */
+import { KV_LIMITS } from "../../lib/kv-limits.js";
 import { now } from "../clock.js";
 import type { Config } from "../env.js";
 import { AppError, storageUnavailable } from "../errors.js";
@@ -29,7 +30,7 @@ import { SHARE_TTL_SECONDS, type ShareData } from "./schema.js";
 
 /** At most this many list() calls per page, so runs of skipped keys cannot stall a request. */
 const MAX_LIST_CALLS = 10;
-const BULK = 100;
+const BULK = KV_LIMITS.bulkKeys;
 
 export type Durability = "durable" | "pending";
 

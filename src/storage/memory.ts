@@ -4,6 +4,7 @@
  * listing with cursors, expiry on the clock) with KV's exact error messages. Data is lost when the
  * isolate restarts: that is the guide's original problem, kept visible on purpose.
  */
+import { KV_LIMITS, limitText } from "../../lib/kv-limits.js";
 import { now } from "../clock.js";
 import { compareKeys } from "./compare.js";
 import type {
@@ -21,12 +22,6 @@ interface Entry {
   expiration: number | undefined;
 }
 
-const MAX_KEY_BYTES = 512;
-const MAX_VALUE_BYTES = 25 * 1024 * 1024;
-const MAX_METADATA_BYTES = 1024;
-const MIN_TTL_SECONDS = 60;
-const MAX_BULK_KEYS = 100;
-
 const encoder = new TextEncoder();
 const bytes = (s: string) => encoder.encode(s);
 
@@ -42,10 +37,8 @@ function validateKey(op: string, key: string): void {
   if (key === "") throw new TypeError("Key name cannot be empty.");
   if (key === "." || key === "..") throw new TypeError(`Illegal key name "${key}".`);
   const n = bytes(key).byteLength;
-  if (n > MAX_KEY_BYTES) {
-    throw new Error(
-      `KV ${op} failed: 414 UTF-8 encoded length of ${n} exceeds key length limit of ${MAX_KEY_BYTES}.`,
-    );
+  if (n > KV_LIMITS.keyBytes) {
+    throw new Error(`KV ${op} failed: 414 ${limitText.keyLength(n)}`);
   }
 }
 
@@ -73,8 +66,10 @@ export function createMemoryBackend(): StorageBackend & { clear(): void; size():
     },
 
     async getMany(keys: string[]): Promise<Map<string, string | null>> {
-      if (keys.length > MAX_BULK_KEYS) {
-        throw new Error(`KV GET_BULK failed: 400 You can request a maximum of 100 keys`);
+      if (keys.length > KV_LIMITS.bulkKeys) {
+        throw new Error(
+          `KV GET_BULK failed: 400 You can request a maximum of ${KV_LIMITS.bulkKeys} keys`,
+        );
       }
       const out = new Map<string, string | null>();
       for (const key of keys) {
@@ -93,17 +88,13 @@ export function createMemoryBackend(): StorageBackend & { clear(): void; size():
     async put(key: string, value: string, options: PutOptions = {}): Promise<void> {
       validateKey("PUT", key);
       const valueBytes = bytes(value).byteLength;
-      if (valueBytes > MAX_VALUE_BYTES) {
-        throw new Error(
-          `KV PUT failed: 413 Value length of ${valueBytes} exceeds limit of ${MAX_VALUE_BYTES}.`,
-        );
+      if (valueBytes > KV_LIMITS.valueBytes) {
+        throw new Error(`KV PUT failed: 413 ${limitText.valueLength(valueBytes)}`);
       }
       let expiration: number | undefined;
       if (options.expirationTtl !== undefined) {
-        if (options.expirationTtl < MIN_TTL_SECONDS) {
-          throw new Error(
-            `KV PUT failed: 400 Invalid expiration_ttl of ${options.expirationTtl}. Expiration TTL must be at least ${MIN_TTL_SECONDS}.`,
-          );
+        if (options.expirationTtl < KV_LIMITS.minExpirationTtl) {
+          throw new Error(`KV PUT failed: 400 ${limitText.expirationTtl(options.expirationTtl)}`);
         }
         expiration = Math.floor(now() / 1000) + options.expirationTtl;
       }
@@ -111,10 +102,8 @@ export function createMemoryBackend(): StorageBackend & { clear(): void; size():
       if (options.metadata !== undefined) {
         const json = JSON.stringify(options.metadata);
         const n = bytes(json).byteLength;
-        if (n > MAX_METADATA_BYTES) {
-          throw new Error(
-            `KV PUT failed: 413 Metadata length of ${n} exceeds limit of ${MAX_METADATA_BYTES}.`,
-          );
+        if (n > KV_LIMITS.metadataBytes) {
+          throw new Error(`KV PUT failed: 413 ${limitText.metadataLength(n)}`);
         }
         // A copy, as KV would: later mutation of the caller's object must not leak in.
         metadata = JSON.parse(json) as unknown;
@@ -128,8 +117,8 @@ export function createMemoryBackend(): StorageBackend & { clear(): void; size():
     },
 
     async list(options: ListOptions = {}): Promise<ListResult> {
-      const limit = options.limit ?? 1000;
-      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+      const limit = options.limit ?? KV_LIMITS.listLimit;
+      if (!Number.isInteger(limit) || limit < 1 || limit > KV_LIMITS.listLimit) {
         throw new Error(
           `KV GET failed: 400 Invalid key_count_limit of ${limit}. Please specify an integer greater than 0.`,
         );
