@@ -44,7 +44,7 @@ export interface ProbeHarness {
    * The same scenario run by the Worker itself (the placeholder behind the entry worker) on its
    * own `env` binding, as every Worker request gets it.
    */
-  workerScenario(name: string, key: string, arg?: number): Promise<unknown>;
+  workerScenario(name: string, key: string, arg?: number, isolate?: number): Promise<unknown>;
 }
 
 /**
@@ -70,9 +70,9 @@ export async function createProbeHarness(options: InternalOptions = {}): Promise
       if (!result.ok) throw new ProbeError(result.error.name, result.error.message);
       return decode(result.value);
     },
-    async workerScenario(name, key, arg) {
+    async workerScenario(name, key, arg, isolate = 0) {
       const query = new URLSearchParams({ name, key, arg: String(arg ?? 0) });
-      const res = await harness.fetch(`/kv-scenario?${query}`);
+      const res = await harness.fetch(`/kv-scenario?${query}`, {}, isolate);
       const result = (await res.json()) as ProbeResult;
       if (!result.ok) throw new ProbeError(result.error.name, result.error.message);
       return decode(result.value);

@@ -1,6 +1,7 @@
 /**
  * The production profile's same-key write limit under any concurrency, as a property (fast-check)
- * over random interleavings of puts from three isolates to a few keys, some concurrent, some
+ * over random interleavings of puts made by the Worker in three isolates (three share workers,
+ * each its own location, each request through its own entry worker) to a few keys, some concurrent, some
  * started only after the one before finished, with and without a burst allowance. Checked from
  * outside, on real workerd: per key and per second of virtual time that the round spanned, at
  * most `1 + burst` puts are accepted; every other put gets production's exact 429; the stored
@@ -54,6 +55,8 @@ interface Outcome {
 }
 
 let run = 0;
+/** Every put of the file writes its own value, `v<seq>`. */
+let seq = 0;
 
 async function playRound(
   h: ProbeHarness,
@@ -69,14 +72,16 @@ async function playRound(
   let previous: Promise<unknown> = Promise.resolve();
   const all = puts.map((p, i) => {
     const key = `${prefix}${p.key}`;
-    const value = `${prefix}v${i}`;
+    const n = ++seq;
+    const value = `v${n}`;
     const start = p.afterPrevious ? previous : Promise.resolve();
     const done = start.then(async () => {
       const after = outcomes.flatMap((o, j) => (finished[j] && o.key === key ? [j] : []));
       const outcome: Outcome = { key, value, ok: true, after };
       outcomes[i] = outcome;
       try {
-        await h.call(`LAYER_${p.isolate}`, "put", key, value);
+        // A request to share worker isolate `p.isolate`: the put is made by the Worker there.
+        await h.workerScenario("putValue", key, n, p.isolate);
       } catch (e) {
         outcome.ok = false;
         outcome.message = (e as Error).message;

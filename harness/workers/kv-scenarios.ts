@@ -53,6 +53,11 @@ export const SCENARIOS: Record<
     for (let i = 0; i < n; i++) await kv.put(`${key}:${i}`, "value");
     return { ms: performance.now() - started };
   },
+  /** One put of the value `v<arg>` (the write-rate property gives each put its own number). */
+  async putValue(kv, key, n) {
+    await kv.put(key, `v${n}`);
+    return { ok: true };
+  },
   /** `arg` reads of `key` in one invocation: how many succeed, and the first error. */
   async manyReads(kv, key, n) {
     let ok = 0;
