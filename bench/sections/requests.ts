@@ -2,12 +2,16 @@
  * @module bench/sections/requests
  * Per-request latency through the harness (no fault rules) vs plain Miniflare on the same bundle:
  * create, get (cache hit), get (cache miss), list page. Throughput is sequential requests/s.
+ * Beside each latency row, the CPU each request cost (Node plus that side's workerd), measured
+ * in the same calls: on a loaded machine wall time mostly measures waiting for a core.
  */
 import { createHarness } from "../../harness/node/create-harness.js";
+import { workerdChildren } from "../../harness/node/runtime.js";
 import { createShareFactory } from "../../fixtures/factories/index.js";
 import type { BenchContext } from "../context.js";
+import { timedWithCpu } from "../cpu.js";
 import { BenchError } from "../errors.js";
-import { compare, interleave, timed, type Comparison } from "../measure.js";
+import { compare, interleave, type Comparison } from "../measure.js";
 import { benchRateLimits, bundlePlainWorker, PlainWorker } from "../plain-miniflare.js";
 import { fmt } from "../report.js";
 import { idOf, shareEntries } from "../store.js";
@@ -25,8 +29,13 @@ async function call(fetch: Fetch, path: string, status: number, init?: RequestIn
 export async function requests(ctx: BenchContext): Promise<Comparison[]> {
   const rounds = ctx.options.requestRounds;
   const code = await bundlePlainWorker();
+  const before = workerdChildren();
   const harness = await createHarness({ persistTo: "temp", rateLimits: benchRateLimits() });
+  const harnessPids = workerdChildren().filter((pid) => !before.includes(pid));
   const plain = await PlainWorker.start(code, ctx.tempDir("requests-plain"));
+  const plainPids = workerdChildren().filter(
+    (pid) => !before.includes(pid) && !harnessPids.includes(pid),
+  );
   try {
     // One distinct stored share per miss round, plus one that stays cached for the hit rounds.
     const entries = shareEntries(rounds + 1, 11, harness.clock.now());
@@ -59,10 +68,11 @@ export async function requests(ctx: BenchContext): Promise<Comparison[]> {
     const out: Comparison[] = [];
     for (const [name, run] of kinds) {
       ctx.log(`requests: ${name}, ${rounds} rounds`);
+      const cpu = { a: [] as number[], b: [] as number[] };
       const { a, b } = await interleave(
         rounds,
-        (round) => timed(() => run(h, round)),
-        (round) => timed(() => run(p, round)),
+        (round) => timedWithCpu(() => run(h, round), harnessPids, cpu.a),
+        (round) => timedWithCpu(() => run(p, round), plainPids, cpu.b),
       );
       const perSecond = (samples: number[]) =>
         (samples.length * 1000) / samples.reduce((s, x) => s + x, 0);
@@ -77,6 +87,19 @@ export async function requests(ctx: BenchContext): Promise<Comparison[]> {
           note: `sequential throughput ${fmt(perSecond(a))} req/s (harness) vs ${fmt(perSecond(b))} req/s (plain)`,
         }),
       );
+      if (cpu.a.length === rounds && cpu.b.length === rounds) {
+        out.push(
+          compare({
+            section: "requests",
+            name: `${name}, CPU per request`,
+            unit: "ms",
+            subject: { label: "harness (no rules)", samples: cpu.a },
+            baseline: { label: "plain Miniflare", samples: cpu.b },
+            target: { text: "p50 ratio <= 1.05", check: (c) => c.ratio <= 1.05 },
+            note: "Node + workerd CPU time spent on the request (what load does not inflate)",
+          }),
+        );
+      }
     }
     return out;
   } finally {
