@@ -1,13 +1,10 @@
 /** @module bench/errors Typed benchmark errors: each names what failed and what to do. */
+import { ProjectError } from "../lib/project-error.js";
 
 export type BenchErrorCode = "BAD_OPTION" | "SERVER_FAILED" | "REQUEST_FAILED" | "SUITES_MISSING";
 
-export class BenchError extends Error {
-  override readonly name = "BenchError";
-  constructor(
-    readonly code: BenchErrorCode,
-    message: string,
-  ) {
-    super(`[bench] ${message}`);
+export class BenchError extends ProjectError<BenchErrorCode> {
+  constructor(code: BenchErrorCode, message: string) {
+    super(code, `[bench] ${message}`);
   }
 }

@@ -4,21 +4,21 @@ import { parseBenchArgs } from "./options.js";
 
 describe("parseBenchArgs", () => {
   it("runs every section but the slow suites one by default", () => {
-    const o = parseBenchArgs([]);
+    const o = parseBenchArgs([])!;
     expect(o.sections).toEqual(["growth", "boot", "requests", "kv", "memory", "load"]);
     expect(o.growthSizes.at(-1)).toBe(10_000);
     expect(o.outDir).toBe("reports");
   });
 
   it("--quick shrinks sizes so CI can run it, and --with-suites adds the suites section", () => {
-    const o = parseBenchArgs(["--quick", "--with-suites"]);
+    const o = parseBenchArgs(["--quick", "--with-suites"])!;
     expect(o.growthSizes).toEqual([10, 100]);
     expect(o.loadSeconds).toBe(1);
     expect(o.sections).toContain("suites");
   });
 
   it("--only picks sections and --memory-shares overrides the store size", () => {
-    const o = parseBenchArgs(["--only", "memory,load", "--memory-shares", "100000"]);
+    const o = parseBenchArgs(["--only", "memory,load", "--memory-shares", "100000"])!;
     expect(o.sections).toEqual(["memory", "load"]);
     expect(o.memoryShares).toBe(100_000);
   });

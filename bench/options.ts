@@ -3,7 +3,8 @@
  * `npm run bench` flags and the sizes they imply. Default fits ~4 minutes on 2 cores; `--quick`
  * (what CI runs) fits ~40 s and only proves every section still works.
  */
-import { Command, InvalidArgumentError } from "commander";
+import { InvalidArgumentError } from "commander";
+import { createProgram, parseProgram } from "../lib/program.js";
 import { BenchError } from "./errors.js";
 
 export const SECTIONS = ["growth", "boot", "requests", "kv", "memory", "load", "suites"] as const;
@@ -43,10 +44,11 @@ function sectionList(value: string): Section[] {
 }
 
 /**
- * @example parseBenchArgs(["--quick"]).growthSizes // [10, 100]
+ * undefined when `--help` printed the help.
+ * @example parseBenchArgs(["--quick"])?.growthSizes // [10, 100]
  */
-export function parseBenchArgs(argv: readonly string[]): BenchOptions {
-  const program = new Command("bench")
+export function parseBenchArgs(argv: readonly string[]): BenchOptions | undefined {
+  const program = createProgram("bench")
     .description("Every figure beside its baseline, measured interleaved in this run.")
     .option("--quick", "small sizes and few rounds (CI), ~40 s")
     .option("--with-suites", "also time the whole `npm run test:kv-storage` (slow)")
@@ -56,18 +58,11 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       "shares in the dev server store for the memory figure",
       positiveInt,
     )
-    .option("--out <dir>", "where bench.json and bench.md go", "reports")
-    .exitOverride()
-    .configureOutput({ writeErr: () => undefined });
-  try {
-    program.parse(argv, { from: "user" });
-  } catch (e) {
-    const err = e as { code?: string; message: string };
-    if (err.code === "commander.helpDisplayed" || err.code === "commander.help") throw e;
-    throw new BenchError(
-      "BAD_OPTION",
-      `${err.message.replace(/^error: /, "")} (npm run bench -- --help)`,
-    );
+    .option("--out <dir>", "where bench.json and bench.md go", "reports");
+  const parsed = parseProgram(program, argv);
+  if (parsed.kind === "help") return undefined;
+  if (parsed.kind === "usage") {
+    throw new BenchError("BAD_OPTION", `${parsed.reason} (npm run bench -- --help)`);
   }
   const raw = program.opts<{
     quick?: boolean;

@@ -31,6 +31,7 @@ const RUNNERS: [Section[], Runner][] = [
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   const options = parseBenchArgs(argv);
+  if (!options) return 0; // --help: commander printed it
   const started = Date.now();
   const ctx = new BenchContext(options, (line) => console.log(`  ${line}`));
   const report: BenchReport = {
@@ -77,9 +78,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (e: unknown) => {
-    const err = e as { code?: string; message: string };
-    if (err.code === "commander.helpDisplayed" || err.code === "commander.help") process.exit(0);
-    console.error(e instanceof BenchError ? err.message : (e as Error).stack);
+    console.error(e instanceof BenchError ? e.message : (e as Error).stack);
     process.exit(1);
   },
 );

@@ -2,30 +2,26 @@
  * @module cli/cli-error
  * Errors the CLIs report as one clear message and an exit code, never as a stack trace.
  */
+import { ProjectError } from "../lib/project-error.js";
 
 /** Exit codes: 2 for bad flags (as most CLIs do), 1 when the harness or the store failed. */
-export const EXIT_USAGE = 2;
+import { EXIT_USAGE } from "../lib/program.js";
+
+export { EXIT_USAGE };
 export const EXIT_FAILURE = 1;
 
 export type CliErrorCode =
-  "usage" | "port_in_use" | "store_not_empty" | "store_in_use" | "harness_failed";
+  "USAGE" | "PORT_IN_USE" | "STORE_NOT_EMPTY" | "STORE_IN_USE" | "HARNESS_FAILED";
 
 /**
- * @example throw new CliError("usage", "--isolates must be a whole number from 1 to 16, got 0")
+ * @example throw new CliError("USAGE", "--isolates must be a whole number from 1 to 16, got 0")
  */
-export class CliError extends Error {
-  override readonly name = "CliError";
-
+export class CliError extends ProjectError<CliErrorCode> {
   constructor(
-    readonly code: CliErrorCode,
+    code: CliErrorCode,
     message: string,
-    readonly exitCode: number = code === "usage" ? EXIT_USAGE : EXIT_FAILURE,
+    readonly exitCode: number = code === "USAGE" ? EXIT_USAGE : EXIT_FAILURE,
   ) {
-    super(message);
+    super(code, message);
   }
-}
-
-/** Thrown instead of exiting when `--help` or `--version` printed their text. */
-export class HelpShown extends Error {
-  override readonly name = "HelpShown";
 }

@@ -23,7 +23,7 @@ afterAll(() => {
 });
 
 const devVars = (text: string, name = ".dev.vars") => writeFileSync(path.join(root, name), text);
-const config = (argv: string[]) => resolveDevConfig(parseDevArgs(argv), root);
+const config = (argv: string[]) => resolveDevConfig(parseDevArgs(argv)!, root);
 const rel = (name: string) => path.relative(process.cwd(), path.join(root, name));
 
 describe("resolveDevConfig", () => {

@@ -30,7 +30,7 @@ function backendOf(value: string, from: string): Backend {
   if (value === "memory") return "memory";
   if (value === "kv" || value === "auto") return "kv";
   throw new CliError(
-    "usage",
+    "USAGE",
     `STORAGE_BACKEND=${JSON.stringify(value)} from ${from} is not kv, memory or auto.`,
   );
 }
@@ -53,21 +53,21 @@ export function resolveDevConfig(options: DevOptions, root = PROJECT_ROOT): DevC
     if (!options.backendFromFlag) backend = fromVars;
     else if (fromVars !== backend) {
       throw new CliError(
-        "usage",
+        "USAGE",
         `--backend ${backend} contradicts STORAGE_BACKEND=${chosen} from ${from}. Drop one of them.`,
       );
     }
   }
   if (options.seedShares > 0 && backend === "memory") {
     throw new CliError(
-      "usage",
+      "USAGE",
       "--seed-shares writes to the KV store, which the memory backend does not read. " +
         "Drop --seed-shares, or use the kv backend.",
     );
   }
   if (options.fixture && backend === "memory") {
     throw new CliError(
-      "usage",
+      "USAGE",
       "--fixture loads into the KV store, which the memory backend does not read. " +
         "Drop --fixture, or use the kv backend.",
     );

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { CliError, EXIT_USAGE, HelpShown } from "./cli-error.js";
+import { CliError, EXIT_USAGE } from "./cli-error.js";
 import { parseDevArgs } from "./dev-options.js";
 
 function usageError(argv: string[]): CliError {
   try {
-    parseDevArgs(argv);
+    parseDevArgs(argv)!;
   } catch (err) {
     if (err instanceof CliError) return err;
     throw err;
@@ -14,7 +14,7 @@ function usageError(argv: string[]): CliError {
 
 describe("parseDevArgs", () => {
   it("defaults to the issue's dev server: loopback, 8787, .wrangler/state, kv, 1 isolate", () => {
-    expect(parseDevArgs([])).toEqual({
+    expect(parseDevArgs([])!).toEqual({
       port: 8787,
       host: "127.0.0.1",
       persistTo: ".wrangler/state",
@@ -41,7 +41,7 @@ describe("parseDevArgs", () => {
       "devbox.lan",
       "--allowed-host",
       "192.168.1.20",
-    ]);
+    ])!;
     expect(options.rateLimits).toEqual({ SHARE_CREATE_LIMITER: { limit: 1000, period: 60 } });
     expect(options.allowedHosts).toEqual(["devbox.lan", "192.168.1.20"]);
     for (const bad of ["SHARE_CREATE_LIMITER=1000/30", "SHARE_CREATE_LIMITER=0/60", "1000/60"]) {
@@ -77,7 +77,7 @@ describe("parseDevArgs", () => {
       "a.env",
       "--env-file",
       "b.env",
-    ]);
+    ])!;
     expect(options).toMatchObject({
       port: 0,
       host: "0.0.0.0",
@@ -93,7 +93,7 @@ describe("parseDevArgs", () => {
       env: "staging",
       envFiles: ["a.env", "b.env"],
     });
-    expect(parseDevArgs(["--backend", "memory"])).toMatchObject({
+    expect(parseDevArgs(["--backend", "memory"])!).toMatchObject({
       backend: "memory",
       backendFromFlag: true,
     });
@@ -121,13 +121,15 @@ describe("parseDevArgs", () => {
     expect(usageError(["--prot", "1"]).message).toContain("npm run dev -- --help");
   });
 
-  it("signals --help as HelpShown rather than exiting", () => {
+  it("prints commander's help for --help and answers nothing to run, rather than exiting", () => {
     const write = process.stdout.write;
-    process.stdout.write = () => true;
+    let printed = "";
+    process.stdout.write = ((text: string) => ((printed += text), true)) as typeof write;
     try {
-      expect(() => parseDevArgs(["--help"])).toThrow(HelpShown);
+      expect(parseDevArgs(["--help"])).toBeUndefined();
     } finally {
       process.stdout.write = write;
     }
+    expect(printed).toContain("Usage: npm run dev -- [options]");
   });
 });

@@ -2,12 +2,13 @@
  * @module cli/dev-options
  * The flags of `npm run dev`, parsed and checked before anything boots.
  */
-import { Command, InvalidArgumentError } from "commander";
+import { type Command, InvalidArgumentError } from "commander";
 import type { Backend, KvProfile, RateLimitOverride } from "../harness/types.js";
 import { DEFAULT_HOST, DEFAULT_PORT } from "../harness/server/listen-address.js";
 import type { IsolateStrategy } from "../harness/server/isolate-picker.js";
 import { CliError } from "./cli-error.js";
-import { HELP_WIDTH, integerIn, keyValue, oneOf, parseArgv } from "./parse-argv.js";
+import { createProgram } from "../lib/program.js";
+import { integerIn, keyValue, oneOf, parseArgv } from "./parse-argv.js";
 
 export const DEV_HELP_HINT = "npm run dev -- --help";
 export const MAX_ISOLATES = 16;
@@ -64,8 +65,7 @@ function rateLimitFlag(
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 function devProgram(): Command {
-  return new Command("npm run dev --")
-    .configureHelp({ helpWidth: HELP_WIDTH })
+  return createProgram("npm run dev --")
     .description(
       "Serve the share Worker on a local harness with persisted KV and a control API. " +
         "Reads .dev.vars (or .env) as `wrangler dev` does.",
@@ -158,12 +158,14 @@ export function devHelp(): string {
 }
 
 /**
- * Parse `npm run dev` arguments.
- * @example parseDevArgs(["--isolates", "3", "--profile", "production"]).isolates // 3
+ * Parse `npm run dev` arguments; undefined when `--help` printed the help.
+ * @example parseDevArgs(["--isolates", "3", "--profile", "production"])?.isolates // 3
  */
-export function parseDevArgs(argv: readonly string[]): DevOptions {
+export function parseDevArgs(argv: readonly string[]): DevOptions | undefined {
   const program = devProgram();
-  const raw = parseArgv(program, argv, DEV_HELP_HINT) as Omit<
+  const parsed = parseArgv(program, argv, DEV_HELP_HINT);
+  if (!parsed) return undefined;
+  const raw = parsed as Omit<
     DevOptions,
     "isolateStrategy" | "vars" | "backendFromFlag" | "envFiles" | "rateLimits" | "allowedHosts"
   > & {
@@ -175,7 +177,7 @@ export function parseDevArgs(argv: readonly string[]): DevOptions {
   };
   if (raw.persistTo.trim() === "") {
     throw new CliError(
-      "usage",
+      "USAGE",
       `--persist-to needs a directory, e.g. --persist-to .wrangler/state.`,
     );
   }

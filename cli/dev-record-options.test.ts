@@ -8,13 +8,13 @@ describe("npm run dev -- --record / --fixture", () => {
       "fixtures/recorded/bug.json",
       "--fixture",
       "fixtures/bugs/corrupted-record.json",
-    ]);
+    ])!;
     expect(options.record).toBe("fixtures/recorded/bug.json");
     expect(options.fixture).toBe("fixtures/bugs/corrupted-record.json");
   });
 
   it("records and loads nothing by default", () => {
-    const options = parseDevArgs([]);
+    const options = parseDevArgs([])!;
     expect(options.record).toBeUndefined();
     expect(options.fixture).toBeUndefined();
   });

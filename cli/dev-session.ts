@@ -49,14 +49,14 @@ async function listen(
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "EADDRINUSE") {
       throw new CliError(
-        "port_in_use",
+        "PORT_IN_USE",
         `Port ${options.port} on ${options.host} is already in use (another \`npm run dev\` or \`wrangler dev\`?). ` +
           `Stop it, or pass --port <n> (--port 0 picks a free one).`,
       );
     }
     if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") {
       throw new CliError(
-        "usage",
+        "USAGE",
         `Cannot bind --host ${options.host}: no such local address. Use 127.0.0.1.`,
       );
     }
@@ -76,7 +76,7 @@ function claimDevStore(persistTo: string): StoreClaim | undefined {
     const { owner } = err;
     const use = owner.url ? ` Use it at ${owner.url}, or stop it` : " Wait for it, or stop it";
     throw new CliError(
-      "store_in_use",
+      "STORE_IN_USE",
       `${describeOwner(owner)} is already using ${dir}.${use}, or pass --persist-to <another dir>.`,
     );
   }
@@ -201,7 +201,7 @@ export async function startDevSession(
     if (options.fixture) {
       const { fixture, images } = await loadFixtureInto(harness, options.fixture).catch(
         (err: Error) => {
-          throw new CliError("usage", `--fixture ${options.fixture}: ${err.message}`);
+          throw new CliError("USAGE", `--fixture ${options.fixture}: ${err.message}`);
         },
       );
       print.info(

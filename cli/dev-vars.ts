@@ -47,7 +47,7 @@ function readIfExists(file: string): string | undefined {
     return readFileSync(file, "utf8");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new CliError("usage", `Cannot read ${file}: ${(err as Error).message}`);
+    throw new CliError("USAGE", `Cannot read ${file}: ${(err as Error).message}`);
   }
 }
 
@@ -57,7 +57,7 @@ function booleanSwitch(env: NodeJS.ProcessEnv, name: string, fallback: boolean):
   if (value.toLowerCase() === "true") return true;
   if (value.toLowerCase() === "false") return false;
   throw new CliError(
-    "usage",
+    "USAGE",
     `Expected ${name} to be "true" or "false", got ${JSON.stringify(value)}.`,
   );
 }

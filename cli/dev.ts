@@ -3,7 +3,7 @@
  * `npm run dev`: the share Worker on a local harness at http://127.0.0.1:8787, with the control
  * API under /__harness/. Ctrl-C or SIGTERM stops it and leaves the store on disk.
  */
-import { CliError, EXIT_FAILURE, HelpShown } from "./cli-error.js";
+import { CliError, EXIT_FAILURE } from "./cli-error.js";
 import { resolveDevConfig } from "./dev-config.js";
 import { parseDevArgs } from "./dev-options.js";
 import { ownSignals } from "./own-signals.js";
@@ -22,6 +22,7 @@ const print = {
 
 async function main(): Promise<void> {
   const options = parseDevArgs(process.argv.slice(2));
+  if (!options) process.exit(0); // --help: commander printed it
   const config = resolveDevConfig(options);
   // Loaded after the flags and var files are checked, so a typo fails fast without Miniflare.
   const { startDevSession } = await import("./dev-session.js");
@@ -51,7 +52,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof HelpShown) process.exit(0);
   if (err instanceof CliError) {
     print.warn(`npm run dev: ${err.message}`);
     process.exit(err.exitCode);

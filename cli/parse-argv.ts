@@ -1,34 +1,26 @@
 /**
  * @module cli/parse-argv
- * Runs a commander program over argv without letting commander exit the process, and the option
- * parsers the CLIs share. Every bad flag becomes a CliError("usage") that says what to do.
+ * Runs a `createProgram()` program over argv for the dev and seed CLIs, and the option parsers they
+ * share. Every bad flag becomes a CliError("USAGE") that says what to do.
  */
-import { type Command, CommanderError, InvalidArgumentError } from "commander";
-import { CliError, HelpShown } from "./cli-error.js";
-
-/** Fixed, so `--help` prints the same lines everywhere (the README shows them verbatim). */
-export const HELP_WIDTH = 100;
+import { type Command, InvalidArgumentError } from "commander";
+import { parseProgram } from "../lib/program.js";
+import { CliError } from "./cli-error.js";
 
 /**
- * Parse `argv` (user arguments only, without `node script`). Returns the program's options.
+ * Parse `argv` (user arguments only, without `node script`). Returns the program's options, or
+ * undefined when `--help` printed the help (the tool then exits 0).
  * @example const opts = parseArgv(program, ["--port", "0"], "npm run dev -- --help")
  */
 export function parseArgv(
   program: Command,
   argv: readonly string[],
   helpHint: string,
-): Record<string, unknown> {
-  program.exitOverride();
-  program.configureOutput({ writeErr: () => {}, outputError: () => {} });
-  try {
-    program.parse([...argv], { from: "user" });
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      if (err.exitCode === 0) throw new HelpShown(err.message);
-      const message = err.message.replace(/^error: /, "");
-      throw new CliError("usage", `${message}\nRun \`${helpHint}\` to see every flag.`);
-    }
-    throw err;
+): Record<string, unknown> | undefined {
+  const parsed = parseProgram(program, argv);
+  if (parsed.kind === "help") return undefined;
+  if (parsed.kind === "usage") {
+    throw new CliError("USAGE", `${parsed.reason}\nRun \`${helpHint}\` to see every flag.`);
   }
   return program.opts();
 }

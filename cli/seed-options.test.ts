@@ -4,13 +4,13 @@ import { parseSeedArgs } from "./seed-options.js";
 
 describe("parseSeedArgs", () => {
   it("reads the issue's example and defaults the store to .wrangler/state", () => {
-    expect(parseSeedArgs(["--count", "1000", "--seed", "42"])).toEqual({
+    expect(parseSeedArgs(["--count", "1000", "--seed", "42"])!).toEqual({
       count: 1000,
       seed: 42,
       persistTo: ".wrangler/state",
       clear: false,
     });
-    expect(parseSeedArgs(["--persist-to", "x", "--clear"])).toMatchObject({
+    expect(parseSeedArgs(["--persist-to", "x", "--clear"])!).toMatchObject({
       persistTo: "x",
       clear: true,
       count: 100,

@@ -2,9 +2,10 @@
  * @module cli/seed-options
  * The flags of `npm run seed`, parsed and checked before anything boots.
  */
-import { Command, InvalidArgumentError } from "commander";
+import { type Command, InvalidArgumentError } from "commander";
 import { CliError } from "./cli-error.js";
-import { HELP_WIDTH, integerIn, parseArgv } from "./parse-argv.js";
+import { createProgram } from "../lib/program.js";
+import { integerIn, parseArgv } from "./parse-argv.js";
 
 export const SEED_HELP_HINT = "npm run seed -- --help";
 
@@ -29,8 +30,7 @@ function parseTime(value: string): number {
 }
 
 function seedProgram(): Command {
-  return new Command("npm run seed --")
-    .configureHelp({ helpWidth: HELP_WIDTH })
+  return createProgram("npm run seed --")
     .description(
       "Write deterministic faker shares (and placeholder images for those marked stored) into the " +
         "persisted store; through the running `npm run dev` when one holds it.",
@@ -61,14 +61,16 @@ export function seedHelp(): string {
 }
 
 /**
- * Parse `npm run seed` arguments.
- * @example parseSeedArgs(["--count", "1000", "--seed", "7"]).count // 1000
+ * Parse `npm run seed` arguments; undefined when `--help` printed the help.
+ * @example parseSeedArgs(["--count", "1000", "--seed", "7"])?.count // 1000
  */
-export function parseSeedArgs(argv: readonly string[]): SeedCliOptions {
-  const options = parseArgv(seedProgram(), argv, SEED_HELP_HINT) as unknown as SeedCliOptions;
+export function parseSeedArgs(argv: readonly string[]): SeedCliOptions | undefined {
+  const options = parseArgv(seedProgram(), argv, SEED_HELP_HINT) as unknown as
+    SeedCliOptions | undefined;
+  if (!options) return undefined;
   if (options.persistTo.trim() === "") {
     throw new CliError(
-      "usage",
+      "USAGE",
       "--persist-to needs a directory, e.g. --persist-to .wrangler/state.",
     );
   }

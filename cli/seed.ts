@@ -8,7 +8,7 @@
 import { resolve } from "node:path";
 import { SingleBar } from "cli-progress";
 import type { Harness } from "../harness/types.js";
-import { CliError, EXIT_FAILURE, HelpShown } from "./cli-error.js";
+import { CliError, EXIT_FAILURE } from "./cli-error.js";
 import { parseSeedArgs, type SeedCliOptions } from "./seed-options.js";
 import {
   claimStore,
@@ -42,7 +42,7 @@ function busy(owner: StoreOwner, store: string): CliError {
       ? "It has not started listening yet: wait until it prints its URLs"
       : "Wait for it to finish";
   return new CliError(
-    "store_in_use",
+    "STORE_IN_USE",
     `${describeOwner(owner)} is using ${store}. ${waiting}, or pass --persist-to <another dir>.`,
   );
 }
@@ -61,7 +61,7 @@ async function seedThroughDevServer(owner: StoreOwner, options: SeedCliOptions, 
     }),
   }).catch((err: Error) => {
     throw new CliError(
-      "harness_failed",
+      "HARNESS_FAILED",
       `${describeOwner(owner)} holds ${store} but does not answer (${err.message}). ` +
         `Stop it (Ctrl-C in its terminal), then run the seed again.`,
     );
@@ -72,7 +72,7 @@ async function seedThroughDevServer(owner: StoreOwner, options: SeedCliOptions, 
   };
   if (!res.ok) {
     throw new CliError(
-      res.status < 500 ? "usage" : "harness_failed",
+      res.status < 500 ? "USAGE" : "HARNESS_FAILED",
       `the dev server refused the seed (${res.status}): ${body.error?.message ?? "no reason given"}`,
     );
   }
@@ -107,7 +107,7 @@ async function seedInto(harness: Harness, options: SeedCliOptions, store: string
   const virtualNow = harness.clock.now();
   const now = options.now ?? seedAnchor(virtualNow);
   const problem = seedAnchorProblem(now, virtualNow);
-  if (problem) throw new CliError("usage", `--now ${problem}`);
+  if (problem) throw new CliError("USAGE", `--now ${problem}`);
   if (options.clear) {
     await harness.kv.clear();
     console.log(`Cleared the store in ${store}.`);
@@ -136,9 +136,12 @@ async function seed(options: SeedCliOptions): Promise<void> {
 }
 
 Promise.resolve()
-  .then(() => seed(parseSeedArgs(process.argv.slice(2))))
+  .then(() => {
+    const options = parseSeedArgs(process.argv.slice(2));
+    if (!options) process.exit(0); // --help: commander printed it
+    return seed(options);
+  })
   .catch((err: unknown) => {
-    if (err instanceof HelpShown) process.exit(0);
     if (err instanceof CliError) {
       console.error(`npm run seed: ${err.message}`);
       process.exit(err.exitCode);

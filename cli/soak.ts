@@ -12,6 +12,7 @@ import { formatSummary } from "../reliability/soak/summary.js";
 
 async function main(): Promise<number> {
   const cli = parseSoakArgs(process.argv.slice(2));
+  if (!cli) return 0; // --help: commander printed it
   const { summary, records } = await runSoak(cli.soak, {
     onPeriod: (done, total, requests) =>
       process.stderr.write(`period ${done}/${total} done, ${requests} requests\n`),
@@ -28,7 +29,6 @@ main().then(
   (code) => process.exit(code),
   (err: unknown) => {
     if (err instanceof ReliabilityError && err.code === "BAD_OPTION") {
-      if (err.message.endsWith("help shown")) process.exit(0);
       console.error(`npm run soak: ${err.message}`);
       process.exit(2);
     }

@@ -5,6 +5,7 @@
  * release it when they stop. Two workerd processes on one SQLite store would lose writes; a claim
  * whose process is gone (killed) is stale and taken over.
  */
+import { ProjectError } from "../lib/project-error.js";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
@@ -30,14 +31,12 @@ export interface StoreClaim {
 }
 
 /** Thrown by `claimStore` when a live process holds the store. */
-export class StoreBusyError extends Error {
-  override readonly name = "StoreBusyError";
-
+export class StoreBusyError extends ProjectError<"STORE_IN_USE"> {
   constructor(
     readonly dir: string,
     readonly owner: StoreOwner,
   ) {
-    super(`${describeOwner(owner)} is using ${dir}`);
+    super("STORE_IN_USE", `${describeOwner(owner)} is using ${dir}`);
   }
 }
 

@@ -1,4 +1,5 @@
 /** @module harness/errors Typed harness errors: every failure carries a code and says what to do. */
+import { ProjectError } from "../lib/project-error.js";
 
 export type HarnessErrorCode =
   | "CONFIG_INVALID"
@@ -13,12 +14,10 @@ export type HarnessErrorCode =
   /** The runtime was restarting or crashed under the call; retry shortly. */
   | "UNAVAILABLE";
 
-export class HarnessError<Code extends HarnessErrorCode = HarnessErrorCode> extends Error {
-  override readonly name = "HarnessError";
-  constructor(
-    readonly code: Code,
-    message: string,
-  ) {
-    super(`[harness] ${message}`);
+export class HarnessError<
+  Code extends HarnessErrorCode = HarnessErrorCode,
+> extends ProjectError<Code> {
+  constructor(code: Code, message: string) {
+    super(code, `[harness] ${message}`);
   }
 }

@@ -4,6 +4,7 @@
  * @example
  * const harness = await createHarness({ sourcePatches: getMutant("ttl-in-milliseconds").patches });
  */
+import { ProjectError } from "../lib/project-error.js";
 import { mutants, type Mutant } from "./catalog.js";
 
 export type { Mutant } from "./catalog.js";
@@ -11,11 +12,12 @@ export { mutants } from "./catalog.js";
 
 export const mutantNames: readonly string[] = mutants.map((m) => m.name);
 
-export class UnknownMutantError extends Error {
-  readonly code = "UNKNOWN_MUTANT";
+export class UnknownMutantError extends ProjectError<"UNKNOWN_MUTANT"> {
   constructor(name: string) {
-    super(`No mutant named ${JSON.stringify(name)}. Known: ${mutantNames.join(", ")}`);
-    this.name = "UnknownMutantError";
+    super(
+      "UNKNOWN_MUTANT",
+      `No mutant named ${JSON.stringify(name)}. Known: ${mutantNames.join(", ")}`,
+    );
   }
 }
 

@@ -5,16 +5,16 @@
  * bounded too. A request the switch (or a dead runtime) cut off is reported as `RuntimeUnavailable`,
  * never as a raw transport error, so callers can answer 503 with `Retry-After`.
  */
+import { ProjectError } from "../../lib/project-error.js";
 
 /** Why a request got no answer from the Worker. */
-export class RuntimeUnavailable extends Error {
-  override readonly name = "RuntimeUnavailable";
+export class RuntimeUnavailable extends ProjectError<"UNAVAILABLE"> {
   constructor(
     message: string,
     readonly retryAfterSeconds: number,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super("UNAVAILABLE", message, options);
   }
 }
 

@@ -4,6 +4,7 @@
  * runs one KV call inside workerd, as a Worker would, and returns the value or throws the error
  * (same name and message the Worker sees). Map results come back as Maps.
  */
+import { ProjectError } from "../../lib/project-error.js";
 import path from "node:path";
 import {
   createHarness,
@@ -14,12 +15,13 @@ import {
 
 const placeholder = path.join(import.meta.dirname, "./placeholder.worker.ts");
 
-export class ProbeError extends Error {
+/** An error the probe Worker threw in workerd, rethrown on the Node side under its name. */
+export class ProbeError extends ProjectError<"PROBE_THREW"> {
   constructor(
     readonly errorName: string,
     message: string,
   ) {
-    super(message);
+    super("PROBE_THREW", message);
   }
 }
 

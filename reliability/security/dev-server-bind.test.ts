@@ -26,7 +26,7 @@ function reachable(host: string, port: number): Promise<boolean> {
 
 describe("dev server address", () => {
   it("defaults to 127.0.0.1", () => {
-    expect(parseDevArgs([]).host).toBe("127.0.0.1");
+    expect(parseDevArgs([])!.host).toBe("127.0.0.1");
   });
 
   it("listens on loopback only by default", async () => {
@@ -47,12 +47,12 @@ describe("dev server address", () => {
     const warnings: string[] = [];
     const print = { info: () => {}, warn: (line: string) => warnings.push(line) };
     // isolates 0 makes the harness refuse to boot right after the warning: nothing is bound.
-    const options = { ...parseDevArgs(["--host", "0.0.0.0", "--port", "0"]), isolates: 0 };
+    const options = { ...parseDevArgs(["--host", "0.0.0.0", "--port", "0"])!, isolates: 0 };
     await expect(startDevSession(options, print)).rejects.toThrow(/isolates/);
     expect(warnings.join("\n")).toMatch(/0\.0\.0\.0 is not a loopback address/);
 
     const quiet: string[] = [];
-    const loopback = { ...parseDevArgs(["--port", "0"]), isolates: 0 };
+    const loopback = { ...parseDevArgs(["--port", "0"])!, isolates: 0 };
     await expect(
       startDevSession(loopback, { info: () => {}, warn: (l) => quiet.push(l) }),
     ).rejects.toThrow();

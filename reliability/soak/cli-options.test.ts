@@ -20,7 +20,7 @@ describe("parseSoakArgs", () => {
       "--isolates",
       "3",
     ];
-    const { soak, json } = parseSoakArgs(argv);
+    const { soak, json } = parseSoakArgs(argv)!;
     expect(soak).toMatchObject({
       ops: 5000,
       clients: 50,
@@ -31,11 +31,11 @@ describe("parseSoakArgs", () => {
       isolates: 3,
     });
     expect(json).toBe(false);
-    expect(parseSoakArgs(reproduceCommand(soak).split(" ").slice(4)).soak).toEqual(soak);
+    expect(parseSoakArgs(reproduceCommand(soak).split(" ").slice(4))!.soak).toEqual(soak);
   });
 
   it("uses the defaults with no flags", () => {
-    expect(parseSoakArgs([]).soak).toEqual(SOAK_DEFAULTS);
+    expect(parseSoakArgs([])!.soak).toEqual(SOAK_DEFAULTS);
   });
 
   it.each([

@@ -2,7 +2,8 @@
  * @module reliability/soak/cli-options
  * `npm run soak` flags → SoakOptions (plus output flags), checked before anything boots.
  */
-import { Command, InvalidArgumentError } from "commander";
+import { type Command, InvalidArgumentError } from "commander";
+import { createProgram, parseProgram } from "../../lib/program.js";
 import { ReliabilityError } from "../errors.js";
 import { resolveSoakOptions, SOAK_DEFAULTS, type SoakOptions } from "./options.js";
 
@@ -23,7 +24,7 @@ const num = (value: string): number => {
 
 function program(): Command {
   const d = SOAK_DEFAULTS;
-  return new Command("soak")
+  return createProgram("soak")
     .description(
       "Chaos soak: concurrent clients, seeded KV faults and restarts, then invariant checks.",
     )
@@ -66,24 +67,15 @@ function program(): Command {
 }
 
 /**
- * @example parseSoakArgs(["--ops", "300", "--seed", "7"]).soak.seed // 7
+ * undefined when `--help` printed the help.
+ * @example parseSoakArgs(["--ops", "300", "--seed", "7"])?.soak.seed // 7
  */
-export function parseSoakArgs(argv: readonly string[]): SoakCliOptions {
+export function parseSoakArgs(argv: readonly string[]): SoakCliOptions | undefined {
   const cmd = program();
-  cmd.exitOverride();
-  cmd.configureOutput({ writeErr: () => {}, outputError: () => {} });
-  try {
-    cmd.parse([...argv], { from: "user" });
-  } catch (err) {
-    const e = err as { exitCode?: number; message: string; code?: string };
-    if (e.code === "commander.helpDisplayed") {
-      process.stdout.write(cmd.helpInformation());
-      throw new ReliabilityError("BAD_OPTION", "help shown");
-    }
-    throw new ReliabilityError(
-      "BAD_OPTION",
-      `${e.message.replace(/^error: /, "")} (npm run soak -- --help)`,
-    );
+  const parsed = parseProgram(cmd, argv);
+  if (parsed.kind === "help") return undefined;
+  if (parsed.kind === "usage") {
+    throw new ReliabilityError("BAD_OPTION", `${parsed.reason} (npm run soak -- --help)`);
   }
   const { history, json, ...soak } = cmd.opts<SoakOptions & { history?: string; json: boolean }>();
   return { soak: resolveSoakOptions(soak), ...(history ? { history } : {}), json };

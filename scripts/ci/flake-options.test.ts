@@ -3,7 +3,7 @@ import { FlakeOptionsError, parseFlakeOptions } from "./flake-options.js";
 
 describe("npm run test:flake options", () => {
   it("runs the suites ten times, shuffled, from a given seed by default", () => {
-    expect(parseFlakeOptions([], 7)).toEqual({
+    expect(parseFlakeOptions([], 7)!).toEqual({
       runs: 10,
       all: false,
       seed: 7,
@@ -28,7 +28,7 @@ describe("npm run test:flake options", () => {
           "cursor",
         ],
         7,
-      ),
+      )!,
     ).toEqual({
       runs: 3,
       all: true,

@@ -2,7 +2,9 @@
  * @module scripts/ci/flake-options
  * `npm run test:flake -- [--runs N] [--all] [--seed S] [--no-shuffle] [--out DIR] [-- vitest args]`.
  */
-import { Command, InvalidArgumentError } from "commander";
+import { ProjectError } from "../../lib/project-error.js";
+import { InvalidArgumentError } from "commander";
+import { createProgram, parseProgram } from "../../lib/program.js";
 
 export interface FlakeOptions {
   runs: number;
@@ -18,8 +20,10 @@ export interface FlakeOptions {
   vitestArgs: string[];
 }
 
-export class FlakeOptionsError extends Error {
-  readonly code = "BAD_ARGS";
+export class FlakeOptionsError extends ProjectError<"BAD_ARGS"> {
+  constructor(message: string) {
+    super("BAD_ARGS", message);
+  }
 }
 
 const positive = (name: string) => (value: string) => {
@@ -36,22 +40,22 @@ const seedOf = (value: string) => {
   return n;
 };
 
-export function parseFlakeOptions(argv: string[], defaultSeed: number): FlakeOptions {
-  const program = new Command("test:flake")
+/** The run's options; undefined when `--help` printed the help. */
+export function parseFlakeOptions(argv: string[], defaultSeed: number): FlakeOptions | undefined {
+  const program = createProgram("test:flake")
     .description("Runs the suites (or, with --all, npm test) N times and reports every failure")
     .option("--runs <n>", "how many runs", positive("--runs"), 10)
     .option("--all", "every Vitest project, after the typecheck (npm test)", false)
     .option("--seed <n>", "seed of the first run (then +1 per run)", seedOf, defaultSeed)
     .option("--no-shuffle", "keep Vitest's order instead of shuffling files and tests by the seed")
     .option("--out <dir>", "where each run's log and failures go", "reports/flake")
-    .argument("[vitestArgs...]", "passed to Vitest (after --)")
-    .exitOverride()
-    .configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
-  try {
-    program.parse(argv, { from: "user" });
-  } catch (error) {
-    const message = (error as Error).message.replace(/^error: /, "");
-    throw new FlakeOptionsError(`${message} (npm run test:flake -- --runs 10 [--all] [--seed 1])`);
+    .argument("[vitestArgs...]", "passed to Vitest (after --)");
+  const parsed = parseProgram(program, argv);
+  if (parsed.kind === "help") return undefined;
+  if (parsed.kind === "usage") {
+    throw new FlakeOptionsError(
+      `${parsed.reason} (npm run test:flake -- --runs 10 [--all] [--seed 1])`,
+    );
   }
   const o = program.opts<Omit<FlakeOptions, "vitestArgs">>();
   return { ...o, vitestArgs: program.args };

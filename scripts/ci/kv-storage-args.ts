@@ -6,6 +6,7 @@
  * `--consistency-window <seconds>` for how long eventually consistent checks may poll,
  * `--mutant <name>` for a broken variant (HARNESS_MUTANT); everything else goes to Vitest as is.
  */
+import { ProjectError } from "../../lib/project-error.js";
 import { getMutant } from "../../mutants/index.js";
 
 export const SUITE_PROJECTS = ["memory", "kv"] as const;
@@ -19,8 +20,10 @@ export interface KvStorageRun {
   wranglerDev?: { port?: number };
 }
 
-export class KvStorageArgsError extends Error {
-  readonly code = "BAD_ARGS";
+export class KvStorageArgsError extends ProjectError<"BAD_ARGS"> {
+  constructor(message: string) {
+    super("BAD_ARGS", message);
+  }
 }
 
 export function parseKvStorageArgs(argv: string[]): KvStorageRun {

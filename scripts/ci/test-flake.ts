@@ -103,9 +103,10 @@ function reproduce(options: FlakeOptions, seed: number, f: FlakeFailure): string
 }
 
 async function main(): Promise<number> {
-  let options: FlakeOptions;
+  let options: FlakeOptions | undefined;
   try {
     options = parseFlakeOptions(process.argv.slice(2), Date.now() % 1_000_000);
+    if (!options) return 0; // --help: commander printed it
   } catch (error) {
     if (error instanceof FlakeOptionsError) {
       console.error(`test:flake: ${error.message}`);

@@ -8,6 +8,7 @@
  * suites boot does: the per-client create limit is lifted (`SUITE_RATE_LIMITS`), because the
  * suites create hundreds of shares a minute from one address.
  */
+import { ProjectError } from "../../lib/project-error.js";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -39,8 +40,10 @@ export const OFFLINE_ENV: Readonly<Record<string, string>> = {
   WRANGLER_SEND_ERROR_REPORTS: "false",
 };
 
-export class WranglerDevError extends Error {
-  readonly code = "WRANGLER_DEV_FAILED";
+export class WranglerDevError extends ProjectError<"WRANGLER_DEV_FAILED"> {
+  constructor(message: string) {
+    super("WRANGLER_DEV_FAILED", message);
+  }
 }
 
 async function freePort(): Promise<number> {

@@ -1,5 +1,5 @@
 /** @module Command-line front end: flags (commander), output streams and exit codes. */
-import { Command, CommanderError } from "commander";
+import { createProgram, EXIT_USAGE, parseProgram } from "../../lib/program.js";
 import path from "node:path";
 import { SetupKvError } from "./errors.js";
 import {
@@ -41,8 +41,7 @@ Exit status: 0 done, 1 unexpected error, 2 bad flags, 3 config not found, 4 conf
 
 /** Runs the CLI and returns its exit status (never calls process.exit). */
 export async function main(argv: string[], io: CliIo): Promise<number> {
-  const program = new Command()
-    .name("setup-kv-storage")
+  const program = createProgram("setup-kv-storage", io.stdout)
     .description(
       "Create the production and preview Workers KV namespaces for a binding (wrangler 4) and write their ids into wrangler.jsonc.",
     )
@@ -63,15 +62,14 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       "wrangler command (default: $WRANGLER, else ./node_modules/.bin/wrangler, else wrangler on PATH)",
     )
     .helpOption("-h, --help", "show this help")
-    .addHelpText("after", HELP_AFTER)
-    .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
-
-  try {
-    program.parse(argv, { from: "user" });
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    throw error;
+    .addHelpText("after", HELP_AFTER);
+  const parsed = parseProgram(program, argv);
+  if (parsed.kind === "help") return 0;
+  if (parsed.kind === "usage") {
+    io.stderr(
+      `setup-kv-storage: ${parsed.reason}\nRun \`npm run setup:kv -- --help\` to see every flag.\n`,
+    );
+    return EXIT_USAGE;
   }
   const flags = program.opts<{
     dryRun: boolean;

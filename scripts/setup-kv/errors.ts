@@ -1,4 +1,5 @@
 /** @module Typed errors of the KV setup script; each code has its own exit status. */
+import { ProjectError } from "../../lib/project-error.js";
 
 /** Exit status per error code, so CI logs and wrappers can tell failures apart. */
 export const EXIT_CODES = {
@@ -15,15 +16,7 @@ export const EXIT_CODES = {
 export type SetupKvErrorCode = keyof typeof EXIT_CODES;
 
 /** A failure the user can act on; `message` is one paragraph saying what happened and what to do. */
-export class SetupKvError extends Error {
-  override readonly name = "SetupKvError";
-  readonly code: SetupKvErrorCode;
-
-  constructor(code: SetupKvErrorCode, message: string) {
-    super(message);
-    this.code = code;
-  }
-
+export class SetupKvError extends ProjectError<SetupKvErrorCode> {
   get exitCode(): number {
     return EXIT_CODES[this.code];
   }
