@@ -9,7 +9,7 @@ import type { AppEnv } from "./app-env.js";
 import { parseConfig } from "./env.js";
 import { AppError } from "./errors.js";
 import { logEvent } from "./log.js";
-import { allowedMethods } from "./routes/allowed-methods.js";
+import { allowedMethods } from "../lib/allowed-methods.js";
 import { healthRoutes } from "./routes/health.js";
 import { imageRoutes } from "./routes/images.js";
 import { monitoringRoutes } from "./routes/monitoring.js";

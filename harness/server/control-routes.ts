@@ -5,7 +5,7 @@
  * exists with other methods, else a 404 listing every route there is.
  */
 import type { Hono } from "hono";
-import { allowedMethods } from "../../src/routes/allowed-methods.js";
+import { allowedMethods } from "../../lib/allowed-methods.js";
 import { ControlError } from "./control-error.js";
 
 const lookups = new WeakMap<Hono, (path: string) => string[]>();

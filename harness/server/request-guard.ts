@@ -14,7 +14,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import type { MiddlewareHandler } from "hono";
-import { isLoopbackHost } from "../../src/urls/host-names.js";
+import { isLoopbackHost } from "../../lib/host-names.js";
 import { CONTROL_BASE_PATH } from "./control-api.js";
 import { ControlError } from "./control-error.js";
 

@@ -4,7 +4,7 @@
  * name, no credentials. IP literals and local names are refused before any request is made, and
  * every redirect hop is checked again by the caller.
  */
-import { isIpLiteral, isLocalName } from "./host-names.js";
+import { isIpLiteral, isLocalName } from "../../lib/host-names.js";
 
 /**
  * Why the Worker must not fetch `url`, or undefined when it may.

@@ -4,7 +4,7 @@
  * `PUBLIC_ORIGIN` var when set, else the request's own origin only when it is a loopback host
  * (wrangler dev, the harness). Never an arbitrary Host header: share pages are publicly cached.
  */
-import { isLoopbackHost } from "./host-names.js";
+import { isLoopbackHost } from "../../lib/host-names.js";
 
 export type PublicOriginCheck = { ok: true; origin: string } | { ok: false; reason: string };
 

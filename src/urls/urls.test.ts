@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isIpLiteral, isLocalName, isLoopbackHost } from "./host-names.js";
+import { isIpLiteral, isLocalName, isLoopbackHost } from "../../lib/host-names.js";
 import { normaliseHttpsUrl } from "./https-url.js";
 import { outboundUrlProblem } from "./outbound-url.js";
 import { canonicalOrigin, parsePublicOrigin } from "./public-origin.js";

@@ -1,5 +1,5 @@
 /**
- * @module urls/host-names
+ * @module lib/host-names
  * What a host name says about where it leads, read from `new URL(x).hostname` (which writes every
  * IPv4 form, `0x7f.1` or `2130706433` included, as a dotted quad and IPv6 in brackets).
  */

@@ -1,5 +1,5 @@
 /**
- * @module routes/allowed-methods
+ * @module lib/allowed-methods
  * Which methods an app serves on a path, so a request with another method is a 405 with `Allow`
  * (`PUT /api/share/:id`) rather than a 404 claiming the path does not exist.
  */

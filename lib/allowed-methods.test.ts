@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
-import { createApp } from "../app.js";
+import { createApp } from "../src/app.js";
 import { allowedMethods } from "./allowed-methods.js";
 
 /** The Worker app in-process, without bindings: routing never reaches storage here. */
