@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import { createHarness } from "../harness/index.js";
 import { devOutboundHandlers } from "../harness/server/dev-outbound.js";
 import { type DevServer, isLoopbackHost, startDevServer } from "../harness/server/dev-server.js";
-import { loadFixtureInto, SessionRecorder } from "../harness/server/recorder.js";
+import { loadFixtureInto, SessionRecorder } from "../fixtures/record/recorder.js";
 import { seedAnchor, seedShares } from "../harness/server/seed-store.js";
 import { type SourceWatcher, watchSources } from "../harness/server/source-watcher.js";
 import type { Harness } from "../harness/types.js";

@@ -11,7 +11,7 @@ import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHarness } from "../index.js";
 import { type DevServer, startDevServer } from "../server/dev-server.js";
-import { SessionRecorder } from "../server/recorder.js";
+import { SessionRecorder } from "../../fixtures/record/recorder.js";
 import {
   HAS_CHROMIUM,
   launchChromium,

@@ -9,7 +9,7 @@ import type { Harness } from "../types.js";
 import { controlApiDocument } from "./control-openapi.js";
 import { asOpenApiPath } from "./control-routes.js";
 import { createDevApp } from "./dev-server.js";
-import { SessionRecorder } from "./recorder.js";
+import { SessionRecorder } from "../../fixtures/record/recorder.js";
 
 /** Building the routes reads only `options`; nothing here reaches a Worker. */
 const idle = { options: { backend: "kv", isolates: 1, profile: "miniflare" } } as Harness;

@@ -6,7 +6,7 @@
 import type { AddressInfo } from "node:net";
 import { networkInterfaces } from "node:os";
 import { serve } from "@hono/node-server";
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import type { Harness } from "../types.js";
 import { createControlApi } from "./control-api.js";
 import { errorBody } from "./control-error.js";
@@ -14,12 +14,21 @@ import { createDashboardRoute } from "./dashboard-route.js";
 import { createServerWithEmptyAnswers } from "./empty-answers.js";
 import { createIsolatePicker, type IsolateStrategy } from "./isolate-picker.js";
 import { DEFAULT_HOST, DEFAULT_PORT } from "./listen-address.js";
-import type { SessionRecorder } from "./recorder.js";
 import { closeSessions } from "./sessions.js";
 import { requestGuard, type RequestGuardOptions } from "./request-guard.js";
 import { createWorkerProxy } from "./worker-proxy.js";
 
 export { DEFAULT_HOST, DEFAULT_PORT, isLoopbackHost } from "./listen-address.js";
+
+/**
+ * What a tool beside the core adds to the dev server: middleware that sees every request and
+ * control routes under `/__harness`. `npm run dev` plugs in the session recorder
+ * (`fixtures/record/recorder.ts`) this way.
+ */
+export interface DevServerPlugin {
+  middleware(): MiddlewareHandler;
+  routes(): Hono;
+}
 
 export interface DevServerOptions {
   harness: Harness;
@@ -30,7 +39,7 @@ export interface DevServerOptions {
   /** Isolate for requests without `x-harness-isolate`. Default `first` (isolate 0). */
   isolateStrategy?: IsolateStrategy;
   /** Records sessions (`--record`) and serves the record/fixtures control routes. */
-  recorder?: SessionRecorder;
+  recorder?: DevServerPlugin;
   /** Host names answered besides loopback names and `host` (`--allowed-host`). */
   allowedHosts?: readonly string[];
 }
@@ -47,7 +56,7 @@ export interface DevServer {
 export function createDevApp(
   harness: Harness,
   isolateStrategy: IsolateStrategy = "first",
-  recorder?: SessionRecorder,
+  recorder?: DevServerPlugin,
   guard: RequestGuardOptions = {},
 ): Hono {
   const app = new Hono();

@@ -13,7 +13,7 @@ import type { ShareData } from "../../src/shares/schema.js";
 import { createHarness } from "../index.js";
 import type { Harness, KvSnapshot } from "../types.js";
 import { createDevApp } from "./dev-server.js";
-import { SessionRecorder } from "./recorder.js";
+import { SessionRecorder } from "../../fixtures/record/recorder.js";
 
 const dir = mkdtempSync(join(tmpdir(), "store-loads-"));
 const fixturesDir = join(dir, "fixtures");

@@ -40,7 +40,7 @@ const TEST_REACH = 4;
 /**
  * Imports (`importer -> target`) that do not follow the map yet. Each names what is left to do:
  * the harness core still boots the share Worker by name and seeds its shares (`harness/share/`
- * plugin to come), and the dev server's recorder still lives in the core.
+ * plugin to come).
  */
 const NOT_YET = new Set<string>([
   // the core boots the share Worker by name (its module, clock and state)
@@ -56,14 +56,6 @@ const NOT_YET = new Set<string>([
   "harness/server/seed-store.ts -> src/shares/schema.js",
   "harness/server/store-loads.ts -> src/shares/parse.js",
   "harness/server/store-loads.ts -> src/images/store-image.js",
-  // the dev server's recorder is fixture code (to move to fixtures/record/, plugged into the server)
-  "harness/server/recorder.ts -> fixtures/replay/infer-volatile.js",
-  "harness/server/recorder.ts -> fixtures/replay/http.js",
-  "harness/server/recorder.ts -> fixtures/replay/link-ids.js",
-  "harness/server/recorder.ts -> fixtures/replay/replay-fixture.js",
-  "harness/server/recorder.ts -> fixtures/replay/fixture-file.js",
-  "harness/server/recorder.ts -> fixtures/schema.js",
-  "harness/server/recorder.ts -> fixtures/snapshot.js",
 ]);
 
 const layerOf = (file: string) => LAYERS.find(([prefix]) => file.startsWith(prefix))![1];
@@ -144,7 +136,7 @@ describe("the layers", () => {
     expect(problem("harness/node/runtime.ts", "src/clock.ts")).toBe("harness/ imports src/");
     expect(problem("src/app.ts", "harness/types.ts")).toBe("src/ imports harness/");
     expect(problem("lib/kv-limits.ts", "harness/types.ts")).toBe("layer 1 imports layer 2");
-    expect(problem("harness/server/recorder.ts", "fixtures/schema.ts")).toBe(
+    expect(problem("harness/server/dev-server.ts", "fixtures/schema.ts")).toBe(
       "layer 2 imports layer 4",
     );
     expect(problem("harness/node/x.test.ts", "fixtures/schema.ts")).toBeUndefined();
