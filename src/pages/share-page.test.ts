@@ -27,6 +27,11 @@ describe("GET /s/:id", () => {
     expect(csp).not.toContain("unsafe-inline");
     const nonce = /'nonce-([^']+)'/.exec(csp)![1]!;
     expect(html).toContain(`<style nonce="${nonce}">`);
+    expect(csp).toBe(
+      `default-src 'none'; img-src 'self' https:; style-src 'nonce-${nonce}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+    );
+    expect(res.headers.get("x-frame-options")).toBe("DENY");
+    expect(res.headers.get("strict-transport-security")).toBeNull();
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
     expect(res.headers.get("referrer-policy")).toBeTruthy();
   });

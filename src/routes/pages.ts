@@ -5,19 +5,13 @@
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
-import {
-  newNonce,
-  pageSecurityHeaders,
-  renderNotFoundPage,
-  renderSharePage,
-} from "../pages/share-page.js";
+import { pageSecurityHeaders, renderNotFoundPage, renderSharePage } from "../pages/share-page.js";
 import { isShareId } from "../shares/record.js";
 import { canonicalOrigin } from "../urls/public-origin.js";
 
-export const pageRoutes = new Hono<AppEnv>().get("/s/:id", async (c) => {
+export const pageRoutes = new Hono<AppEnv>().get("/s/:id", pageSecurityHeaders, async (c) => {
   const id = c.req.param("id");
-  const nonce = newNonce();
-  for (const [name, value] of Object.entries(pageSecurityHeaders(nonce))) c.header(name, value);
+  const nonce = c.get("secureHeadersNonce")!;
   const share = isShareId(id) ? await c.get("store").get(id) : undefined;
   if (!share) return c.html(renderNotFoundPage(nonce), 404);
   c.header("Cache-Control", "public, max-age=60");
