@@ -1,17 +1,15 @@
 /**
  * @module bench/baselines/rmw-baseline
  * Which "guide design" Worker growth compares against: the suites' `share-list-rmw` mutant (this
- * Worker with the guide's read-modify-write `share:list` patched in) when `mutants/` provides it,
- * else the small stand-alone `rmw-share-list.worker.ts` beside this file.
+ * Worker with the guide's read-modify-write `share:list` patched in), else the small stand-alone
+ * `rmw-share-list.worker.ts` beside this file when the mutant does not boot.
  */
-import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { InternalOptions } from "../../harness/node/create-harness.js";
-import type { SourcePatch } from "../../harness/types.js";
+import { getMutant } from "../../mutants/index.js";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const MUTANTS = path.join(HERE, "..", "..", "mutants", "index.ts");
 export const RMW_WORKER = path.join(HERE, "rmw-share-list.worker.ts");
 
 export interface RmwBaseline {
@@ -19,25 +17,10 @@ export interface RmwBaseline {
   options: Pick<InternalOptions, "sourcePatches" | "workerOverride">;
 }
 
-/** Names the mutant may carry (the catalog calls it `share-list-rmw`). */
-const MUTANT_NAMES = ["share-list-rmw", "rmw-share-list"];
-
-/** The mutant when it exists (imported by path: `mutants/` is optional to this module). */
-export async function mutantBaseline(): Promise<RmwBaseline | undefined> {
-  if (!existsSync(MUTANTS)) return undefined;
-  const mod = (await import(MUTANTS)) as {
-    getMutant?: (name: string) => { name: string; patches: SourcePatch[] } | undefined;
-  };
-  for (const name of MUTANT_NAMES) {
-    try {
-      const mutant = mod.getMutant?.(name);
-      if (mutant)
-        return { label: `mutant ${mutant.name}`, options: { sourcePatches: mutant.patches } };
-    } catch {
-      // Not under this name: try the next.
-    }
-  }
-  return undefined;
+/** The suites' `share-list-rmw` mutant (`mutants/catalog.ts`), by its one name. */
+export function mutantBaseline(): RmwBaseline {
+  const mutant = getMutant("share-list-rmw");
+  return { label: `mutant ${mutant.name}`, options: { sourcePatches: mutant.patches } };
 }
 
 export const standaloneBaseline: RmwBaseline = {

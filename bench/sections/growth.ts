@@ -6,7 +6,7 @@
 import { createHarness, type HarnessImpl } from "../../harness/node/create-harness.js";
 import type { Harness } from "../../harness/types.js";
 import { createShareFactory } from "../../fixtures/factories/index.js";
-import { mutantBaseline, standaloneBaseline, type RmwBaseline } from "../baselines/rmw-baseline.js";
+import { mutantBaseline, standaloneBaseline } from "../baselines/rmw-baseline.js";
 import type { BenchContext } from "../context.js";
 import { BenchError } from "../errors.js";
 import { benchRateLimits } from "../plain-miniflare.js";
@@ -64,8 +64,7 @@ async function recordBytes(harness: Harness, id: string): Promise<number> {
 
 async function bootBaseline(ctx: BenchContext): Promise<{ harness: HarnessImpl; label: string }> {
   const dir = ctx.tempDir("growth-rmw");
-  const mutant = await mutantBaseline().catch(() => undefined);
-  for (const candidate of [mutant, standaloneBaseline].filter(Boolean) as RmwBaseline[]) {
+  for (const candidate of [mutantBaseline(), standaloneBaseline]) {
     try {
       const harness = await createHarness({
         persistTo: dir,
