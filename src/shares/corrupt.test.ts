@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
 import { isolate, resetIsolateState } from "../state.js";
 import { clearCorrupt, countedCorrupt, MAX_CORRUPT_KEYS, noteCorrupt } from "./corrupt.js";
 
@@ -10,7 +10,7 @@ function corruptLines(log: { mock: { calls: unknown[][] } }): Record<string, unk
 }
 
 describe("corrupt records in this isolate", () => {
-  let log: ReturnType<typeof vi.spyOn<Console, "log">>;
+  let log: MockInstance<typeof console.log>;
   beforeEach(() => {
     resetIsolateState();
     log = vi.spyOn(console, "log").mockImplementation(() => undefined);
