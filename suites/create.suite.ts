@@ -4,7 +4,7 @@
  * fails), and KV refusing a write as invalid (400/413/414), which is a bug to surface, not an
  * outage to retry or hide.
  */
-import { http, HttpResponse } from "msw";
+import { delay, http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 import type { FaultRule } from "../harness/types.js";
 import type { CreateShareInput } from "../src/shares/create-schema.js";
@@ -422,6 +422,45 @@ describe(`create with an Idempotency-Key [${backend}]`, () => {
     expect(after.headers.get("idempotent-replayed")).toBeNull();
     expect(after.body.id).not.toBe(first.body.id);
     expect((await getShare(t.target, first.body.id)).body).toEqual(stored(first.body));
+  });
+});
+
+describe(`create with IMAGE_FETCH_TIMEOUT_MS=300 [${backend}]`, () => {
+  const t = useTarget({ vars: { IMAGE_FETCH_TIMEOUT_MS: "300" } });
+
+  it("gives up on an image host slower than the timeout: the share is created without a copy", async (ctx) => {
+    const useHandlers = t.control(ctx, "useHandlers");
+    const body = factory.createBody({ storeImage: true });
+    useHandlers(
+      http.get(body.generatedUrl, async () => {
+        await delay(5000);
+        return HttpResponse.arrayBuffer(PNG.slice().buffer, {
+          headers: { "content-type": "image/png" },
+        });
+      }),
+    );
+    const created = await createShare(t.target, body);
+    expect(created.isR2Stored).toBe(false);
+    expect(created.warning?.code).toBe("image_not_stored");
+    expect((await getImage(t.target, created.id)).status).toBe(404);
+    expect((await getShare(t.target, created.id)).body).toEqual(stored(created));
+  });
+});
+
+describe(`create with an invalid var, KV_RETRY_MAX_ATTEMPTS=0 [${backend}]`, () => {
+  const t = useTarget({ vars: { KV_RETRY_MAX_ATTEMPTS: "0" } });
+
+  it("answers 500 config_invalid naming the var, never a stack trace, and stores nothing", async () => {
+    const res = await t.target.fetch("/api/share", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(factory.createBody()),
+    });
+    const body = await expectError(res, 500, "config_invalid");
+    expect(body.error.message).toContain("KV_RETRY_MAX_ATTEMPTS");
+    expect(JSON.stringify(body)).not.toMatch(/\bat .*\.(ts|js):\d+/);
+    const list = await t.target.fetch("/api/shares");
+    await expectError(list, 500, "config_invalid");
   });
 });
 
