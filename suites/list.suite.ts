@@ -61,6 +61,27 @@ describe(`list on an empty store [${backend}]`, () => {
   });
 });
 
+describe(`list of a store holding exactly 6 shares [${backend}]`, () => {
+  const t = useTarget();
+
+  it("ends a listing whose size is a multiple of the page size on its last full page", async (ctx) => {
+    t.requireFreshStore(ctx);
+    const made = await series(t, 6);
+    // 6 = 3 x 2 = 2 x 3 = 1 x 6: the last full page must say there is nothing more.
+    for (const [limit, pages] of [
+      [2, 3],
+      [3, 2],
+      [6, 1],
+    ] as const) {
+      const listing = await listAll(t.target, limit);
+      expect(listing.pages, `limit ${limit}`).toBe(pages);
+      expect(ids(listing.shares), `limit ${limit}`).toEqual(ids(made));
+    }
+    const whole = await listPage(t.target, { limit: 6 });
+    expect(whole.body.cursor).toBeNull();
+  });
+});
+
 describe(`list [${backend}]`, () => {
   const t = useTarget();
 
