@@ -4,6 +4,7 @@
  * shares waiting for KV (write fallback), the inventory cache and keys found corrupt.
  * Lost when the isolate restarts, exactly like the guide's in-memory design.
  */
+import type { HealthProbe } from "./health/check.js";
 import type { ShareData } from "./shares/schema.js";
 import type { IdempotencyRecord } from "./idempotency/records.js";
 import type { CorruptRecord } from "./shares/corrupt.js";
@@ -25,12 +26,18 @@ export interface IsolateState {
   pendingWrites: Map<string, ShareData>;
   flushing: Promise<void> | undefined;
   inventory: { value: Inventory; at: number; backend: string } | undefined;
+  /** The inventory scan running now, shared by concurrent callers. */
+  inventoryScan: Promise<Inventory> | undefined;
   /** Idempotency records KV refused (memory fallback), by key hash; flushed before their shares. */
   pendingIdempotency: Map<string, IdempotencyRecord>;
   /** Key hashes of creates running in this isolate now (a concurrent retry gets 409). */
   idempotencyInFlight: Set<string>;
   /** Keys found corrupt in this isolate, with why (`shares/corrupt.ts`). */
   corruptKeys: Map<string, CorruptRecord>;
+  /** The last health probe (`health/check.ts`), reused for its window. */
+  healthProbe: HealthProbe | undefined;
+  /** Health probes this isolate started (each is one KV read and one R2 head at most). */
+  healthProbes: number;
 }
 
 function fresh(): IsolateState {
@@ -41,9 +48,12 @@ function fresh(): IsolateState {
     pendingWrites: new Map(),
     flushing: undefined,
     inventory: undefined,
+    inventoryScan: undefined,
     pendingIdempotency: new Map(),
     idempotencyInFlight: new Set(),
     corruptKeys: new Map(),
+    healthProbe: undefined,
+    healthProbes: 0,
   };
 }
 

@@ -18,6 +18,7 @@ import {
   postShare,
   type Monitoring,
 } from "./support/api.js";
+import { HEALTH_PROBE_WINDOW_MS } from "../src/health/check.js";
 import { capabilities, windows } from "./support/capabilities.js";
 import { suiteFactory } from "./support/own-data.js";
 import { suiteBackend, useTarget } from "./support/use-target.js";
@@ -282,6 +283,8 @@ describe(`monitoring [${backend}]`, () => {
       await faults.clear();
     }
     expect((await getShare(t.target, created.id)).status).toBe(200);
+    // One health probe answers for its window: the recovery shows once it has passed.
+    await t.control(ctx, "clock").advance(HEALTH_PROBE_WINDOW_MS);
     expect((await monitoring(t.target)).shares.stale).toBe(false);
   });
 
@@ -358,9 +361,12 @@ describe(`health [${backend}]`, () => {
       : "stays up while KV fails: the memory backend never calls KV",
     async (ctx) => {
       const faults = t.control(ctx, "faults");
+      // One health probe answers for its window: an outage, and its end, show once it has passed.
+      const clock = t.control(ctx, "clock");
       let during: Awaited<ReturnType<typeof healthz>>;
       try {
         await faults.add({ op: "get", kind: "error", status: 503 });
+        await clock.advance(HEALTH_PROBE_WINDOW_MS);
         during = await healthz();
       } finally {
         await faults.clear();
@@ -377,6 +383,7 @@ describe(`health [${backend}]`, () => {
         degraded: ["storage"],
       });
       expect(during.body.error?.code).toBe("storage_unavailable");
+      await clock.advance(HEALTH_PROBE_WINDOW_MS);
       const after = await healthz();
       expect(after.status).toBe(200);
       expect(after.body.status).toBe("ok");

@@ -293,7 +293,7 @@ export async function runSoak(
     const ids = [...ledger.acked.keys()];
     const isolates = [];
     for (let i = 0; i < options.isolates; i++)
-      isolates.push(await observeIsolate(harness, i, ids, problems));
+      isolates.push(await observeIsolate(harness, i, ids, problems, adminToken));
     violations.push(
       ...problems.map((p) => ({ code: "bad_response" as const, message: `after recovery: ${p}` })),
     );

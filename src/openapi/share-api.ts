@@ -77,6 +77,10 @@ const healthSchema = z
     backend: z.enum(["kv", "memory"]),
     degraded: z.array(z.enum(["storage", "images"])),
     checks: z.looseObject({ storage: z.looseObject({}), images: z.looseObject({}) }),
+    probe: z.object({ at: z.iso.datetime(), ageMs: z.number().min(0), windowMs: z.number() }).meta({
+      description:
+        "The probe this answer reports: one per isolate per windowMs answers every call in that window.",
+    }),
   })
   .meta({ id: "Health", description: "Live probes of KV and R2 (docs/decisions/health.md)." });
 

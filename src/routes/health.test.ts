@@ -4,9 +4,16 @@
  * KV itself, so a cached read cannot hide an outage. Monitoring marks its counts stale meanwhile.
  */
 import { describe, expect, it } from "vitest";
+import { HEALTH_PROBE_WINDOW_MS } from "../health/check.js";
 import { FAST_VARS, useUnitWorker, validBody } from "../testing/unit-worker.js";
 
 const unit = useUnitWorker();
+/** One probe answers for a window (health-probe-cost.test.ts); move the clock past it. */
+let clockAt = 0;
+const passProbeWindow = async () => {
+  clockAt = Math.max(clockAt, Date.now()) + HEALTH_PROBE_WINDOW_MS;
+  await unit.setClock(clockAt);
+};
 const kv = (vars: Record<string, string> = {}) =>
   unit.env("kv", { ...FAST_VARS, ...vars, r2: true });
 const health = async (env = kv()) => {
@@ -53,6 +60,7 @@ describe("GET /healthz", () => {
       error: { code: "storage_unavailable", message: expect.stringContaining("KV is failing") },
     });
     await unit.faults({});
+    await passProbeWindow();
     expect((await health()).body.status).toBe("ok");
   });
 
@@ -96,6 +104,7 @@ describe("GET /api/monitoring during an outage", () => {
       failing: ["get", "list"],
       message: "KV GET failed: 500 Internal Server Error",
     });
+    await passProbeWindow();
     const res = await unit.request(kv(), "/api/monitoring");
     expect(res.status).toBe(200);
     const during = (await res.json()) as {
@@ -109,6 +118,7 @@ describe("GET /api/monitoring during an outage", () => {
     });
     expect(during.health.status).toBe("unavailable");
     await unit.faults({});
+    await passProbeWindow();
     const after = (await (await unit.request(kv(), "/api/monitoring")).json()) as {
       shares: { stale: boolean };
     };

@@ -79,7 +79,12 @@ export const monitoringRoutes = new Hono<AppEnv>().get("/api/monitoring", async 
         reason: r.reason,
       })),
     },
-    health: { status: health.status, degraded: health.degraded, checks: health.checks },
+    health: {
+      status: health.status,
+      degraded: health.degraded,
+      checks: health.checks,
+      probe: { ...health.probe, count: state.healthProbes },
+    },
     isolateStartedAt: new Date(metrics.startedAt).toISOString(),
   });
 });

@@ -207,12 +207,21 @@ export class ShareStore {
     ) {
       value = cached.value;
     } else {
-      value = await scanInventory(this.backend);
-      this.state.inventory = { value, at: now(), backend: this.backend.name };
-      for (const share of value.legacy) clearCorrupt(this.state, shareKey(share.id));
-      for (const { key, reason } of value.corrupt) noteCorrupt(this.state, key, reason, false);
+      // Concurrent callers share the scan in flight instead of each listing every key.
+      this.state.inventoryScan ??= this.scan().finally(
+        () => (this.state.inventoryScan = undefined),
+      );
+      value = await this.state.inventoryScan;
     }
     return { ...value, total: Math.max(0, value.total - countedCorrupt(this.state)) };
+  }
+
+  private async scan(): Promise<Inventory> {
+    const value = await scanInventory(this.backend);
+    this.state.inventory = { value, at: now(), backend: this.backend.name };
+    for (const share of value.legacy) clearCorrupt(this.state, shareKey(share.id));
+    for (const { key, reason } of value.corrupt) noteCorrupt(this.state, key, reason, false);
+    return value;
   }
 
   /** One attempt per pending share; success removes it from the pending map. */
@@ -269,15 +278,20 @@ export class ShareStore {
     }
   }
 
+  /**
+   * The legacy part of a list, from the inventory this isolate holds: anyone can page through the
+   * list, so it scans once per isolate (and after a delete, which needs the admin token), never
+   * again because a caller keeps asking (docs/decisions/monitoring-access.md).
+   */
   private async listLegacy(index: number, limit: number, out: ShareData[]): Promise<SharePage> {
     if (out.length >= limit) {
-      const { legacy } = await this.inventory();
+      const { legacy } = await this.inventory({ refresh: false });
       return {
         shares: out,
         cursor: legacy.length > index ? encodeCursor({ p: "legacy", i: index }) : null,
       };
     }
-    const { legacy } = await this.inventory();
+    const { legacy } = await this.inventory({ refresh: false });
     const take = legacy.slice(index, index + (limit - out.length));
     out.push(...take);
     const next = index + take.length;
