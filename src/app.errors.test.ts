@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { createApp } from "./app.js";
 import type { Env } from "./env.js";
+import { codeForHttpStatus, ERROR_CODES } from "./errors.js";
 
 const app = createApp();
 
@@ -63,5 +64,36 @@ describe("a Worker deployed with bad vars", () => {
     expect(body.error.code).toBe("config_invalid");
     expect(body.error.message).toContain("SHARE_DATA_KV binding is missing");
     expect(body.error.message).toContain("STORAGE_BACKEND=memory");
+  });
+});
+
+describe("exceptions a middleware throws", () => {
+  it("answer a code from the one list (ERROR_CODES), never one outside it", () => {
+    const statuses = Array.from({ length: 200 }, (_, i) => 400 + i);
+    for (const status of statuses) {
+      for (const message of ["", "Malformed JSON in request body", "Payload Too Large"]) {
+        expect(ERROR_CODES).toContain(codeForHttpStatus(status, message));
+      }
+    }
+    expect(codeForHttpStatus(413, "Payload Too Large")).toBe("payload_too_large");
+    expect(codeForHttpStatus(400, "Malformed JSON in request body")).toBe("invalid_json");
+    expect(codeForHttpStatus(400, "")).toBe("validation_failed");
+    expect(codeForHttpStatus(503, "")).toBe("internal_error");
+  });
+
+  it("the body limit's 413 on a create is payload_too_large in the error shape", async () => {
+    const res = await app.request(
+      "/api/share",
+      {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ prompt: "x".repeat(70_000) }),
+      },
+      { STORAGE_BACKEND: "memory" },
+    );
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({
+      error: { code: "payload_too_large", message: expect.any(String) },
+    });
   });
 });

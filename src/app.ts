@@ -7,7 +7,7 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./app-env.js";
 import { parseConfig } from "./env.js";
-import { AppError } from "./errors.js";
+import { AppError, codeForHttpStatus } from "./errors.js";
 import { logEvent } from "./log.js";
 import { allowedMethods } from "../lib/allowed-methods.js";
 import { healthRoutes } from "./routes/health.js";
@@ -74,16 +74,13 @@ export function createApp(): Hono<AppEnv> {
       return c.json(err.toBody(), err.status);
     }
     if (err instanceof HTTPException) {
-      const status = err.status;
-      return c.json(
-        {
-          error: {
-            code: status === 413 ? "payload_too_large" : "bad_request",
-            message: err.message,
-          },
-        },
-        status,
-      );
+      // One error model: a middleware's exception answers a code from ERROR_CODES too.
+      const code = codeForHttpStatus(err.status, err.message);
+      if (code === "internal_error") {
+        logEvent("app_error", { code, message: err.message });
+        return c.json({ error: { code, message: "Internal error" } }, 500);
+      }
+      return c.json({ error: { code, message: err.message || code } }, err.status);
     }
     logEvent("unhandled_error", {
       name: err instanceof Error ? err.name : "unknown",

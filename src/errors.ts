@@ -34,6 +34,20 @@ export interface FieldIssue {
   message: string;
 }
 
+/** The code from ERROR_CODES for an HTTPException a middleware threw (Hono's body limit, validator). */
+export function codeForHttpStatus(status: number, message: string): ErrorCode {
+  const byStatus: Partial<Record<number, ErrorCode>> = {
+    401: "unauthorized",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "rate_limited",
+  };
+  if (status >= 500) return "internal_error";
+  return byStatus[status] ?? (/json/i.test(message) ? "invalid_json" : "validation_failed");
+}
+
 /** Seconds a client should wait before retrying when storage is down. */
 export const RETRY_AFTER_SECONDS = 5;
 
