@@ -109,8 +109,9 @@ async function seedInto(harness: Harness, options: SeedCliOptions, store: string
   const problem = seedAnchorProblem(now, virtualNow);
   if (problem) throw new CliError("USAGE", `--now ${problem}`);
   if (options.clear) {
-    await harness.kv.clear();
-    console.log(`Cleared the store in ${store}.`);
+    const { clearShares } = await import("../server/store-loads.js");
+    await clearShares(harness);
+    console.log(`Cleared the store in ${store} (KV and the shares' images).`);
   }
   const bar =
     process.stdout.isTTY && options.count >= BAR_MIN_COUNT

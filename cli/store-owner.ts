@@ -3,12 +3,16 @@
  * One runtime per persisted store: `npm run dev` and `npm run seed` each claim the store folder
  * with `<dir>/harness-owner.json` (pid, command, and the dev server's URL once it listens) and
  * release it when they stop. Two workerd processes on one SQLite store would lose writes; a claim
- * whose process is gone (killed) is stale and taken over.
+ * whose process is gone (killed) is stale and taken over. A process that holds the store's files
+ * open without a claim (a `wrangler dev` on the same folder) is refused too, where the OS can tell
+ * (store-holders.ts).
  */
 import { ProjectError } from "../lib/project-error.js";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { CliError } from "./cli-error.js";
+import { processesHoldingStore } from "./store-holders.js";
 
 export const OWNER_FILE = "harness-owner.json";
 
@@ -98,6 +102,16 @@ export function claimStore(dir: string, command: StoreOwner["command"]): StoreCl
       if (attempt > 0) throw new StoreBusyError(dir, current ?? owner);
       rmSync(file, { force: true });
     }
+  }
+  const others = processesHoldingStore(dir) ?? [];
+  if (others.length > 0) {
+    rmSync(file, { force: true });
+    throw new CliError(
+      "store_in_use",
+      `${dir} is open in another process that is not npm run dev or seed (a \`wrangler dev\` on the ` +
+        `same folder, most likely): ${others.map((o) => `pid ${o.pid} ${o.command}`).join("; ")}. ` +
+        `Two runtimes on one store lose writes. Stop it, or pass --persist-to <another dir>.`,
+    );
   }
   let held = true;
   const mine = () => readOwner(file)?.pid === process.pid;

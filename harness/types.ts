@@ -242,8 +242,8 @@ export interface Harness extends AsyncDisposable {
     put(key: string, body: Uint8Array, options?: { contentType?: string }): Promise<void>;
     list(prefix?: string): Promise<string[]>;
     delete(...keys: string[]): Promise<void>;
-    /** Delete every object in the bucket. */
-    clear(): Promise<void>;
+    /** Delete every object (under `prefix`); nothing to do when wrangler.jsonc binds no bucket. */
+    clear(prefix?: string): Promise<void>;
   };
   counters(): Promise<CountersReport>;
   resetCounters(): Promise<void>;

@@ -129,7 +129,10 @@ export class HarnessImpl implements Harness {
         })),
       list: async (prefix) => (await admin("r2.list", { prefix })) as string[],
       delete: async (...keys) => void (await admin("r2.delete", { keys })),
-      clear: async () => void (await admin("r2.delete", { keys: await this.r2.list() })),
+      clear: async (prefix) => {
+        if (this.config.r2.length === 0) return;
+        await admin("r2.delete", { keys: await this.r2.list(prefix) });
+      },
     };
     this.faults = {
       add: async (rule) => {

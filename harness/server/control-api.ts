@@ -55,6 +55,11 @@ export interface ControlApiOptions {
    * `Allow` counts. Default: this control API alone.
    */
   servedBy?: () => Hono;
+  /**
+   * Where a client reaches this API, when it is mounted below the root (a session:
+   * `/__harness/sessions/<id>`): a 404 or 405 names paths as that client calls them.
+   */
+  shownAt?: string;
 }
 
 /**
@@ -178,7 +183,9 @@ export function createControlApi(harness: Harness, options: ControlApiOptions = 
   if (options.sessions !== false) {
     app.route(
       "/sessions",
-      createSessionRoutes(harness, { control: (h) => createControlApi(h, { sessions: false }) }),
+      createSessionRoutes(harness, {
+        control: (h, base) => createControlApi(h, { sessions: false, shownAt: base }),
+      }),
     );
   }
 
@@ -186,7 +193,12 @@ export function createControlApi(harness: Harness, options: ControlApiOptions = 
 
   // Anything else under /__harness/ is a typo, never a Worker route.
   app.all("/*", (c) => {
-    throw unknownControlRoute(options.servedBy?.() ?? app, c.req.method, c.req.path);
+    throw unknownControlRoute(
+      options.servedBy?.() ?? app,
+      c.req.method,
+      c.req.path,
+      options.shownAt,
+    );
   });
 
   return app;

@@ -13,8 +13,8 @@ const lookups = new WeakMap<Hono, (path: string) => string[]>();
 /** `:key{.+}` as OpenAPI writes it, `{key}`. */
 export const asOpenApiPath = (path: string): string => path.replace(/:(\w+)(\{[^}]*\})?/g, "{$1}");
 
-/** `GET|PUT|POST|DELETE /__harness/faults`, one entry per path under /__harness. */
-export function controlRouteList(app: Hono): string[] {
+/** `GET|PUT|POST|DELETE /__harness/faults`, one entry per path under /__harness (after `shownAt`). */
+export function controlRouteList(app: Hono, shownAt = ""): string[] {
   const byPath = new Map<string, string[]>();
   for (const { method, path } of app.routes) {
     if (method === "ALL" || !path.startsWith("/__harness")) continue;
@@ -23,14 +23,20 @@ export function controlRouteList(app: Hono): string[] {
     if (!methods.includes(method)) methods.push(method);
     byPath.set(shown, methods);
   }
-  return [...byPath].map(([path, methods]) => `${methods.join("|")} ${path}`);
+  return [...byPath].map(([path, methods]) => `${methods.join("|")} ${shownAt}${path}`);
 }
 
 /**
- * The ControlError to throw for `method path` that no route of `app` served.
+ * The ControlError to throw for `method path` that no route of `app` served. `shownAt` is where the
+ * client reaches `app` (a session's base), so the paths it names are ones the client can call.
  * @example throw unknownControlRoute(app, "PUT", "/__harness/state") // 405, Allow: GET, HEAD
  */
-export function unknownControlRoute(app: Hono, method: string, path: string): ControlError {
+export function unknownControlRoute(
+  app: Hono,
+  method: string,
+  path: string,
+  shownAt = "",
+): ControlError {
   let allowed = lookups.get(app);
   if (!allowed) {
     allowed = allowedMethods(app);
@@ -40,15 +46,15 @@ export function unknownControlRoute(app: Hono, method: string, path: string): Co
   if (allow.length > 0) {
     return new ControlError(
       "method_not_allowed",
-      `${method} is not allowed on ${path}; it answers ${allow.join(", ")}`,
+      `${method} is not allowed on ${shownAt}${path}; it answers ${allow.join(", ")}`,
       405,
       { Allow: allow.join(", ") },
     );
   }
   return new ControlError(
     "route_not_found",
-    `No control route ${method} ${path}. Routes: ${controlRouteList(app).join(", ")}. ` +
-      `Every route with its input: GET /__harness/openapi.json`,
+    `No control route ${method} ${shownAt}${path}. Routes: ${controlRouteList(app, shownAt).join(", ")}. ` +
+      `Every route with its input: GET ${shownAt}/__harness/openapi.json`,
     404,
   );
 }

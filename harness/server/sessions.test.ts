@@ -112,13 +112,19 @@ describe("/__harness/sessions", () => {
 
   it("does not nest: a session has no sessions of its own", async () => {
     const { body } = await call<SessionInfo>("POST", "/__harness/sessions", {});
-    const nested = await call<{ error: { code: string } }>(
+    const nested = await call<{ error: { code: string; message: string } }>(
       "POST",
       `${body.base}/__harness/sessions`,
       {},
     );
     expect(nested.status).toBe(404);
     expect(nested.body.error.code).toBe("route_not_found");
+    // The routes it lists are the session's, named as a client of the session calls them.
+    const { message } = nested.body.error;
+    expect(message).toContain(`No control route POST ${body.base}/__harness/sessions`);
+    expect(message).toContain(`GET ${body.base}/__harness/state`);
+    expect(message).toContain(`GET ${body.base}/__harness/openapi.json`);
+    expect(message).not.toMatch(/ \/__harness\/state/);
     await call("DELETE", body.base);
   });
 

@@ -69,7 +69,7 @@ interface Session {
 
 export interface SessionRoutesOptions {
   /** The control API for a session's harness (the same app the dev server mounts, sessions off). */
-  control: (harness: Harness) => Hono;
+  control: (harness: Harness, base: string) => Hono;
   /** Boots a session's harness. Default: `createHarness` on a temporary store. */
   create?: (options: HarnessOptions) => Promise<Harness>;
 }
@@ -124,7 +124,7 @@ export class SessionRegistry {
       idleTimeoutMs: request.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
     };
     const app = new Hono();
-    app.route("/", this.options.control(harness));
+    app.route("/", this.options.control(harness, info.base));
     app.all("*", createWorkerProxy(harness, createIsolatePicker(info.isolates, "first")));
     const session: Session = { info, harness, app, timer: undefined };
     this.#sessions.set(id, session);
@@ -180,7 +180,7 @@ export async function closeSessions(harness: Harness): Promise<void> {
 
 /**
  * The `/sessions` routes of one dev server's control API, mounted under `/__harness`.
- * @example app.route("/sessions", createSessionRoutes(harness, { control: (h) => createControlApi(h, { sessions: false }) }))
+ * @example app.route("/sessions", createSessionRoutes(harness, { control: (h, base) => createControlApi(h, { sessions: false, shownAt: base }) }))
  */
 export function createSessionRoutes(
   harness: Harness,

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type { Hono } from "hono";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createShareFactory } from "../../fixtures/factories/index.js";
+import { imageKey } from "../../src/images/store-image.js";
 import type { ShareData } from "../../src/shares/schema.js";
 import { createHarness } from "../index.js";
 import type { Harness, KvSnapshot } from "../types.js";
@@ -147,14 +148,19 @@ describe("after a whole-store change, every isolate serves exactly the new store
     expect((await app.request(`/images/${fromFixture[1]!.id}`)).status).toBe(404);
   });
 
-  it("DELETE /__harness/kv", async () => {
+  it("DELETE /__harness/kv, with the shares' images", async () => {
+    await harness.r2.put(imageKey(before[0]!.id), new Uint8Array([1, 2, 3]));
+    await harness.r2.put("elsewhere/kept", new Uint8Array([4]));
     expect((await call("DELETE", "/__harness/kv")).status).toBe(200);
     for (const isolate of ISOLATES) {
       expect(await seenOn(isolate, before[0]!)).toEqual({ probe: 404, listed: [], total: 0 });
     }
+    expect(await harness.r2.list("images/")).toEqual([]);
+    expect(await harness.r2.list("elsewhere/")).toEqual(["elsewhere/kept"]);
   });
 
-  it("POST /__harness/seed", async () => {
+  it("POST /__harness/seed with clear: the old shares' images go too", async () => {
+    await harness.r2.put(imageKey(before[0]!.id), new Uint8Array([1, 2, 3]));
     const res = await call("POST", "/__harness/seed", { count: 4, seed: 9, clear: true });
     expect(await res.json()).toMatchObject({ written: 4, cleared: true, seed: 9 });
     for (const isolate of ISOLATES) {
@@ -162,6 +168,11 @@ describe("after a whole-store change, every isolate serves exactly the new store
       expect(seen).toMatchObject({ probe: 404, total: 4 });
       expect(seen.listed).toHaveLength(4);
     }
+    const images = await harness.r2.list("images/");
+    expect(images).not.toContain(imageKey(before[0]!.id));
+    const listed = (await worker("/api/shares?limit=100", 0)).body as { shares: ShareData[] };
+    const stored = listed.shares.filter((s) => s.isR2Stored).map((s) => imageKey(s.id));
+    expect(images.sort()).toEqual(stored.sort());
   });
 });
 

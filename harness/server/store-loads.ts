@@ -9,6 +9,7 @@
  * as a `wrangler kv key put` does in production.
  */
 import { readShareRecord } from "../../src/shares/parse.js";
+import { IMAGE_PREFIX } from "../../src/images/lifecycle.js";
 import { imageKey } from "../../src/images/store-image.js";
 import type { Harness, KvSnapshot, KvSnapshotEntry } from "../types.js";
 import { ControlError } from "./control-error.js";
@@ -66,7 +67,7 @@ export async function loadSnapshot(
   snapshot: KvSnapshot,
   replace: boolean,
 ): Promise<{ loaded: number; replaced: boolean; images: number } & Refreshed> {
-  if (replace) await harness.kv.clear();
+  if (replace) await clearShares(harness);
   await harness.kv.load(snapshot);
   const images = await fillMissingImages(harness, snapshot.entries);
   return {
@@ -77,9 +78,15 @@ export async function loadSnapshot(
   };
 }
 
-/** Delete every KV entry, then refresh the Worker. */
-export async function clearStore(harness: Harness): Promise<{ cleared: true } & Refreshed> {
+/** Every KV entry and every share's image in R2: what a replaced or wiped store leaves no trace of. */
+export async function clearShares(harness: Harness): Promise<void> {
   await harness.kv.clear();
+  await harness.r2.clear(IMAGE_PREFIX);
+}
+
+/** Delete every KV entry and the shares' images, then refresh the Worker. */
+export async function clearStore(harness: Harness): Promise<{ cleared: true } & Refreshed> {
+  await clearShares(harness);
   return { cleared: true, ...(await refreshWorker(harness)) };
 }
 
@@ -101,7 +108,7 @@ export async function seedRunning(
   const now = request.now ?? seedAnchor(virtualNow);
   const problem = seedAnchorProblem(now, virtualNow);
   if (problem) throw new ControlError("invalid_input", `Invalid body: now: ${problem}`);
-  if (request.clear) await harness.kv.clear();
+  if (request.clear) await clearShares(harness);
   const result = await seedShares(harness, { count: request.count, seed: request.seed, now });
   return {
     ...result,

@@ -22,6 +22,8 @@ import { ROOT } from "./run-vitest.js";
 export interface WranglerDev {
   url: string;
   adminToken: string;
+  /** Its `--persist-to` folder. */
+  stateDir: string;
   stop(): Promise<void>;
 }
 
@@ -91,6 +93,7 @@ export async function startWranglerDev(options: WranglerDevOptions = {}): Promis
   const inspectorPort = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), "suites-wrangler-dev-"));
   const config = path.join(dir, "wrangler.jsonc");
+  const stateDir = path.join(dir, "state");
   writeFileSync(
     config,
     suiteWranglerConfig(readFileSync(path.join(ROOT, "wrangler.jsonc"), "utf8")),
@@ -109,7 +112,7 @@ export async function startWranglerDev(options: WranglerDevOptions = {}): Promis
     "--inspector-port",
     String(inspectorPort),
     "--persist-to",
-    path.join(dir, "state"),
+    stateDir,
     "--var",
     `ADMIN_TOKEN:${adminToken}`,
     "--show-interactive-dev-session=false",
@@ -139,7 +142,7 @@ export async function startWranglerDev(options: WranglerDevOptions = {}): Promis
     const res = await fetch(`${url}/healthz`).catch(() => undefined);
     if (res?.ok) {
       await res.body?.cancel();
-      return { url, adminToken, stop };
+      return { url, adminToken, stateDir, stop };
     }
     await res?.body?.cancel();
     await new Promise((resolve) => setTimeout(resolve, delay));
