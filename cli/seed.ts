@@ -109,7 +109,7 @@ async function seedInto(harness: Harness, options: SeedCliOptions, store: string
   const problem = seedAnchorProblem(now, virtualNow);
   if (problem) throw new CliError("USAGE", `--now ${problem}`);
   if (options.clear) {
-    const { clearShares } = await import("../server/store-loads.js");
+    const { clearShares } = await import("../harness/server/store-loads.js");
     await clearShares(harness);
     console.log(`Cleared the store in ${store} (KV and the shares' images).`);
   }
