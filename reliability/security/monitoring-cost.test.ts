@@ -4,7 +4,6 @@
  * holds; only the admin token makes it scan again (at most every 60 s of virtual time).
  */
 import { describe, expect, it } from "vitest";
-import legacy from "../../fixtures/legacy/guide-shape.json" with { type: "json" };
 import { postShare, useHarness } from "../support/use-harness.js";
 
 const ADMIN_TOKEN = "monitoring-admin-token";
@@ -68,38 +67,5 @@ describe("GET /api/monitoring with the admin token", () => {
     const scanned = await lists();
     await monitoring(admin);
     expect(await lists()).toBe(scanned);
-  });
-});
-
-describe("GET /api/shares through its legacy part, from an anonymous caller", () => {
-  it("scans once per isolate, then never again however often it pages to the end", async () => {
-    for (const [key, record] of Object.entries(legacy.records)) {
-      await h().kv.put(key, JSON.stringify(record));
-    }
-    await h().restart(); // a new isolate: it holds no scan yet
-    const toTheEnd = async () => {
-      let cursor: string | null = null;
-      const ids: string[] = [];
-      do {
-        const query: string = cursor ? `?limit=2&cursor=${encodeURIComponent(cursor)}` : "?limit=2";
-        const res = await h().fetch(`/api/shares${query}`);
-        expect(res.status).toBe(200);
-        const page = (await res.json()) as { shares: { id: string }[]; cursor: string | null };
-        ids.push(...page.shares.map((s) => s.id));
-        cursor = page.cursor;
-      } while (cursor);
-      return ids;
-    };
-    const first = await toTheEnd();
-    expect(first).toEqual(
-      expect.arrayContaining(Object.keys(legacy.records).map((k) => k.slice(6))),
-    );
-    // The scan lists every key and reads every legacy record; walking the pages again reads none.
-    const readsAfterFirst = (await h().counters()).total.reads;
-    for (let i = 0; i < 3; i++) {
-      await h().clock.advance(2 * MINUTE);
-      expect(await toTheEnd()).toEqual(first);
-    }
-    expect((await h().counters()).total.reads).toBe(readsAfterFirst);
   });
 });

@@ -279,19 +279,19 @@ export class ShareStore {
   }
 
   /**
-   * The legacy part of a list, from the inventory this isolate holds: anyone can page through the
-   * list, so it scans once per isolate (and after a delete, which needs the admin token), never
-   * again because a caller keeps asking (docs/decisions/monitoring-access.md).
+   * The legacy part of a list, from the inventory: rescanned when the held scan is older than 60 s
+   * (one scan per isolate per minute at most, concurrent callers sharing it), so legacy records
+   * written after an isolate's first scan still appear (docs/decisions/monitoring-access.md).
    */
   private async listLegacy(index: number, limit: number, out: ShareData[]): Promise<SharePage> {
     if (out.length >= limit) {
-      const { legacy } = await this.inventory({ refresh: false });
+      const { legacy } = await this.inventory();
       return {
         shares: out,
         cursor: legacy.length > index ? encodeCursor({ p: "legacy", i: index }) : null,
       };
     }
-    const { legacy } = await this.inventory({ refresh: false });
+    const { legacy } = await this.inventory();
     const take = legacy.slice(index, index + (limit - out.length));
     out.push(...take);
     const next = index + take.length;
