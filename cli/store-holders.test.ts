@@ -81,7 +81,7 @@ describe.runIf(process.platform === "linux")("processesHoldingStore", () => {
         error = e;
       }
       expect(error).toBeInstanceOf(CliError);
-      expect(error).toMatchObject({ code: "store_in_use" });
+      expect(error).toMatchObject({ code: "STORE_IN_USE" });
       expect((error as Error).message).toContain(`pid ${pid}`);
       expect((error as Error).message).toContain("wrangler dev");
       expect(existsSync(path.join(dir, OWNER_FILE))).toBe(false);

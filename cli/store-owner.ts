@@ -107,7 +107,7 @@ export function claimStore(dir: string, command: StoreOwner["command"]): StoreCl
   if (others.length > 0) {
     rmSync(file, { force: true });
     throw new CliError(
-      "store_in_use",
+      "STORE_IN_USE",
       `${dir} is open in another process that is not npm run dev or seed (a \`wrangler dev\` on the ` +
         `same folder, most likely): ${others.map((o) => `pid ${o.pid} ${o.command}`).join("; ")}. ` +
         `Two runtimes on one store lose writes. Stop it, or pass --persist-to <another dir>.`,

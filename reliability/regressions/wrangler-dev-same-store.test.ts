@@ -21,7 +21,7 @@ describe.runIf(process.platform === "linux")("a store wrangler dev is serving", 
         error = e;
       }
       expect(error).toBeInstanceOf(CliError);
-      expect(error).toMatchObject({ code: "store_in_use" });
+      expect(error).toMatchObject({ code: "STORE_IN_USE" });
       expect((error as Error).message).toMatch(/pid \d+ \S*workerd/);
     } finally {
       await dev.stop();
