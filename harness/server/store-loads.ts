@@ -9,7 +9,6 @@
  * as a `wrangler kv key put` does in production.
  */
 import { readShareRecord } from "../../src/shares/parse.js";
-import { IMAGE_PREFIX } from "../../src/images/lifecycle.js";
 import { imageKey } from "../../src/images/store-image.js";
 import type { Harness, KvSnapshot, KvSnapshotEntry } from "../types.js";
 import { ControlError } from "./control-error.js";
@@ -81,7 +80,7 @@ export async function loadSnapshot(
 /** Every KV entry and every share's image in R2: what a replaced or wiped store leaves no trace of. */
 export async function clearShares(harness: Harness): Promise<void> {
   await harness.kv.clear();
-  await harness.r2.clear(IMAGE_PREFIX);
+  await harness.r2.clear(imageKey(""));
 }
 
 /** Delete every KV entry and the shares' images, then refresh the Worker. */
