@@ -47,7 +47,9 @@ afterAll(() => {
   rmSync(store, { recursive: true, force: true });
 });
 
-describe("npm run seed, then npm run dev on the same store", () => {
+// One story on one store (seed, serve, use, stop): its steps run in order even when
+// `npm run test:flake` shuffles tests.
+describe("npm run seed, then npm run dev on the same store", { shuffle: false }, () => {
   let dev: Run;
   let url: string;
   let workerds: number[];
