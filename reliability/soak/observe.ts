@@ -3,36 +3,27 @@
  * Reads what the system says once faults stopped: KV directly, and through each isolate the full
  * list (following cursors), a GET per share and /api/monitoring.
  */
+import pLimit from "p-limit";
 import type { Harness } from "../../harness/types.js";
+import { KV_LIMITS } from "../../lib/kv-limits.js";
 import { SHARE_KEY_PREFIX } from "../../src/shares/record.js";
 import type { ShareData } from "../../src/shares/schema.js";
 import { responseProblems, viewResponse } from "../support/error-shape.js";
 import type { IsolateView } from "./violations.js";
 
-/** Map `fn` over `items` with at most `limit` in flight. */
-export async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
+/** Requests the observers keep in flight at once. */
+export const OBSERVE_CONCURRENCY = 16;
 
 /** Every share id in KV, read directly (no Worker, no edge caches, virtual expiry applied). */
 export async function kvShareIds(harness: Harness): Promise<Set<string>> {
   const ids = new Set<string>();
   let cursor: string | undefined;
   do {
-    const page = await harness.kv.list({ prefix: SHARE_KEY_PREFIX, cursor, limit: 1000 });
+    const page = await harness.kv.list({
+      prefix: SHARE_KEY_PREFIX,
+      cursor,
+      limit: KV_LIMITS.listLimit,
+    });
     for (const key of page.keys) ids.add(key.name.slice(SHARE_KEY_PREFIX.length));
     cursor = page.list_complete ? undefined : page.cursor;
   } while (cursor);
@@ -96,7 +87,7 @@ export async function observeIsolate(
 ): Promise<IsolateView> {
   const listed = await listEverything(harness, isolate, problems);
   const gets = new Map<string, { status: number; share?: ShareData }>();
-  await mapLimit(ids, 16, async (id) => {
+  await pLimit(OBSERVE_CONCURRENCY).map(ids, async (id) => {
     const view = await viewResponse(await harness.fetch(`/api/share/${id}`, {}, isolate));
     problems.push(...responseProblems(view));
     gets.set(

@@ -6,13 +6,14 @@
  * clock moves past every cache window and the end state is checked against what clients were told.
  */
 import { randomBytes } from "node:crypto";
+import pLimit from "p-limit";
 import { createHarness } from "../../harness/index.js";
 import type { Harness, HarnessOptions } from "../../harness/types.js";
 import { shareKey } from "../../src/shares/record.js";
 import { runOp, type ClientContext } from "./client.js";
 import { backgroundFaults, writesDown } from "./fault-plan.js";
 import { buildLedger, type OpRecord } from "./history.js";
-import { kvShareIds, mapLimit, monitoringOf, observeIsolate } from "./observe.js";
+import { kvShareIds, monitoringOf, OBSERVE_CONCURRENCY, observeIsolate } from "./observe.js";
 import { reproduceCommand, resolveSoakOptions, type SoakOptions } from "./options.js";
 import { planMidSwitches, planOps, planRestarts, type PlannedOp } from "./plan.js";
 import type { SoakSummary } from "./summary.js";
@@ -81,7 +82,7 @@ async function kvShares(harness: Harness): Promise<{ id: string; generatedUrl: s
 }
 
 async function notInKv(harness: Harness, ids: readonly string[]): Promise<Set<string>> {
-  const values = await mapLimit(ids, 16, (id) => harness.kv.get(shareKey(id)));
+  const values = await pLimit(OBSERVE_CONCURRENCY).map(ids, (id) => harness.kv.get(shareKey(id)));
   return new Set(ids.filter((_, i) => values[i] === null));
 }
 
