@@ -20,6 +20,20 @@ import { ShareStore } from "./shares/store.js";
 import { isolate } from "./state.js";
 import { selectBackend } from "./storage/select.js";
 
+/** The Worker's routes, chained so their paths, methods, inputs and answers stay in the type. */
+function withRoutes(app: Hono<AppEnv>) {
+  return app
+    .route("/", healthRoutes)
+    .route("/", monitoringRoutes)
+    .route("/", shareRoutes)
+    .route("/", imageRoutes)
+    .route("/", pageRoutes)
+    .route("/", openapiRoutes);
+}
+
+/** The HTTP API's type, for the typed client `hc<AppType>` (`src/client.ts`). */
+export type AppType = ReturnType<typeof withRoutes>;
+
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
@@ -46,12 +60,7 @@ export function createApp(): Hono<AppEnv> {
     await next();
   });
 
-  app.route("/", healthRoutes);
-  app.route("/", monitoringRoutes);
-  app.route("/", shareRoutes);
-  app.route("/", imageRoutes);
-  app.route("/", pageRoutes);
-  app.route("/", openapiRoutes);
+  withRoutes(app);
 
   const allowed = allowedMethods(app);
   app.notFound((c) => {

@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { createShareClient } from "./client.js";
+import { useUnitWorker } from "./testing/unit-worker.js";
+
+const unit = useUnitWorker();
+
+/** The typed client, its requests served by the Worker in workerd (no network). */
+const client = () =>
+  createShareClient("http://share.test", {
+    fetch: (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = new URL(input instanceof Request ? input.url : input.toString());
+      return unit.request(unit.env("memory"), url.pathname + url.search, init);
+    },
+  });
+
+describe("the typed client (hc<AppType>)", () => {
+  it("creates, reads and lists a share with the types the routes declare", async () => {
+    const api = client();
+    const created = await api.api.share.$post({
+      json: {
+        prompt: "a lighthouse at dusk",
+        generatedUrl: "https://img.example.com/gen/1.png",
+        originalUrl: "https://img.example.com/orig/1.jpg",
+        style: "watercolor",
+      },
+    });
+    expect(created.status).toBe(201);
+    // The create answer is built by shareAnswer() as a plain Response, so its body is untyped.
+    const share = (await created.json()) as { id: string };
+
+    const read = await api.api.share[":id"].$get({ param: { id: share.id } });
+    expect(read.status).toBe(200);
+    expect(await read.json()).toMatchObject({ id: share.id, prompt: "a lighthouse at dusk" });
+
+    const page = await api.api.shares.$get({ query: { limit: "5" } });
+    expect(page.status).toBe(200);
+    const listed = await page.json();
+    expect("shares" in listed && listed.shares.map((s) => s.id)).toContain(share.id);
+  });
+
+  it("answers a bad body with the documented error shape", async () => {
+    const res = await client().api.share.$post({
+      json: { prompt: "", generatedUrl: "ftp://x", originalUrl: "", style: "" },
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { code: "validation_failed" } });
+  });
+});
