@@ -19,6 +19,7 @@ const CONFIG_VARS = { A: "config-a", KV_WRITE_FALLBACK: "reject" };
 const SWITCHES = ["CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV", "CLOUDFLARE_INCLUDE_PROCESS_ENV"];
 
 let dir: string;
+let wranglerLogBefore: string | undefined;
 let wranglerVars: (
   env: string | undefined,
   envFiles: readonly string[] | undefined,
@@ -37,6 +38,9 @@ beforeAll(async () => {
       env: { staging: { vars: CONFIG_VARS } },
     }),
   );
+  // Quiet wrangler's library while this file loads it; restored after, since the files of a
+  // worker share process.env (a later file's wrangler CLI would print nothing).
+  wranglerLogBefore = process.env.WRANGLER_LOG;
   process.env.WRANGLER_LOG = "none";
   const wrangler = await import("wrangler");
   // `envFiles` is what `wrangler dev --env-file` passes; the published typings omit it.
@@ -55,6 +59,8 @@ beforeAll(async () => {
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
   for (const name of SWITCHES) delete process.env[name];
+  if (wranglerLogBefore === undefined) delete process.env.WRANGLER_LOG;
+  else process.env.WRANGLER_LOG = wranglerLogBefore;
 });
 
 /** Lines a developer writes: plain, quoted, empty, commented, `export`, `${A}` references. */
