@@ -97,6 +97,13 @@ async function sumPending(harness: Harness): Promise<number> {
 }
 
 /**
+ * The test timeout for the short soaks in `npm test`: each boots workerd four times and sends 300
+ * requests, CPU-bound work that takes about 25 s alone on two cores and over 60 s at load 25. It
+ * detects a hang; it is not a speed check (speed is `npm run bench`).
+ */
+export const SOAK_TIMEOUT_MS = 240_000;
+
+/**
  * Run a soak. Never throws for a violation: they are in `summary.violations`.
  * @example const { summary } = await runSoak({ ops: 300, clients: 10, restartEvery: 150, seed: 1 });
  */
