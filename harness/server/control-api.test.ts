@@ -360,6 +360,42 @@ describe("POST /__harness/restart", () => {
   });
 });
 
+describe("routes that take no input", () => {
+  const routes: [method: string, path: string][] = [
+    ["POST", "/restart"],
+    ["DELETE", "/faults"],
+    ["DELETE", "/kv"],
+    ["DELETE", "/kv/share:none"],
+    ["DELETE", "/logs"],
+    ["DELETE", "/counters"],
+  ];
+
+  it.each(routes)("%s %s refuses a malformed body and changes nothing", async (method, path) => {
+    const before = await call<HarnessState>("GET", "/state");
+    const keys = await harness.kv.list();
+    const res = await call<ErrorBody>(method, path, '{"rules":');
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe("invalid_json");
+    const after = await call<HarnessState>("GET", "/state");
+    expect(after.body.restarts).toBe(before.body.restarts);
+    expect(await harness.kv.list()).toEqual(keys);
+  });
+
+  it.each(routes)("%s %s refuses a field it does not take", async (method, path) => {
+    const res = await call<ErrorBody>(method, path, { replace: true });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: "invalid_input" });
+    expect(res.body.error.message).toContain("replace");
+  });
+
+  it("takes {} as no input", async () => {
+    const before = (await call<HarnessState>("GET", "/state")).body.restarts;
+    const res = await call<{ restarts: number }>("POST", "/restart", {});
+    expect(res.status).toBe(200);
+    expect(res.body.restarts).toBe(before + 1);
+  });
+});
+
 describe("unknown control routes", () => {
   it("answer 404 listing the routes instead of reaching the Worker", async () => {
     const res = await call<ErrorBody>("GET", "/faultz");

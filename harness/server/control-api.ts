@@ -23,7 +23,7 @@ import {
   seedRequestSchema,
   snapshotSchema,
 } from "./control-schemas.js";
-import { parseJsonBody, parseQuery, parseWith } from "./parse-input.js";
+import { parseEmptyBody, parseJsonBody, parseQuery, parseWith } from "./parse-input.js";
 import { controlApiDocument } from "./control-openapi.js";
 import { unknownControlRoute } from "./control-routes.js";
 import { createSessionRoutes } from "./sessions.js";
@@ -77,6 +77,7 @@ export function createControlApi(harness: Harness, options: ControlApiOptions = 
   app.get("/state", async (c) => c.json(await harness.state()));
 
   app.post("/restart", async (c) => {
+    await parseEmptyBody(c);
     const { ms } = await harness.restart();
     const { restarts } = await harness.state();
     return c.json({ restarted: true, ms, restarts });
@@ -97,6 +98,7 @@ export function createControlApi(harness: Harness, options: ControlApiOptions = 
     return c.json({ rule: await harness.faults.add(rule) }, 201);
   });
   app.delete("/faults", async (c) => {
+    await parseEmptyBody(c);
     await harness.faults.clear();
     return c.json({ rules: [] });
   });
@@ -125,7 +127,10 @@ export function createControlApi(harness: Harness, options: ControlApiOptions = 
     const query = parseQuery(c, kvListQuerySchema);
     return c.json(await harness.kv.list(query));
   });
-  app.delete("/kv", async (c) => c.json(await clearStore(harness)));
+  app.delete("/kv", async (c) => {
+    await parseEmptyBody(c);
+    return c.json(await clearStore(harness));
+  });
   app.get("/kv/:key{.+}", async (c) => {
     const key = c.req.param("key");
     const { value, metadata, expiration } = await harness.kv.getWithMetadata(key);
@@ -141,6 +146,7 @@ export function createControlApi(harness: Harness, options: ControlApiOptions = 
     return c.json({ stored: key });
   });
   app.delete("/kv/:key{.+}", async (c) => {
+    await parseEmptyBody(c);
     const key = c.req.param("key");
     await harness.kv.delete(key);
     return c.json({ deleted: key });
@@ -169,13 +175,15 @@ export function createControlApi(harness: Harness, options: ControlApiOptions = 
       .filter((line) => matchesLog(line, "op", op) && matchesLog(line, "outcome", outcome));
     return c.json({ lines: limit === undefined ? lines : lines.slice(-limit) });
   });
-  app.delete("/logs", (c) => {
+  app.delete("/logs", async (c) => {
+    await parseEmptyBody(c);
     harness.logs.clear();
     return c.json({ lines: [] });
   });
 
   app.get("/counters", async (c) => c.json(await harness.counters()));
   app.delete("/counters", async (c) => {
+    await parseEmptyBody(c);
     await harness.resetCounters();
     return c.json(await harness.counters());
   });

@@ -4,7 +4,7 @@
  * field, e.g. `rules[0].kind: Invalid option: expected one of "error"|"network"|...`.
  */
 import type { Context } from "hono";
-import type { z } from "zod";
+import { z } from "zod";
 import { ControlError } from "./control-error.js";
 
 /** `rules[0].kind` style path for a zod issue; `(body)` when the problem is the whole value. */
@@ -53,6 +53,17 @@ export async function parseJsonBody<S extends z.ZodType>(
   }
   return parseWith(schema, value, "body");
 }
+
+/**
+ * For a route that takes no input: the body may be absent, empty or `{}`. Anything else is refused
+ * (a malformed body is `invalid_json`, a field is `invalid_input`) rather than silently ignored, so a
+ * caller who thinks it passed an option learns it did not.
+ */
+export async function parseEmptyBody(c: Context): Promise<void> {
+  if ((await c.req.text()).trim() === "") return;
+  await parseJsonBody(c, noFields);
+}
+const noFields = z.object({}).strict();
 
 /** Validate the query string (unknown parameters are rejected so typos do not pass silently). */
 export function parseQuery<S extends z.ZodType>(c: Context, schema: S): z.output<S> {

@@ -15,7 +15,7 @@ import { createHarness } from "../index.js";
 import type { Backend, Harness, HarnessOptions, KvProfile } from "../types.js";
 import { ControlError } from "./control-error.js";
 import { createIsolatePicker } from "./isolate-picker.js";
-import { parseJsonBody } from "./parse-input.js";
+import { parseEmptyBody, parseJsonBody } from "./parse-input.js";
 import { createWorkerProxy } from "./worker-proxy.js";
 
 /** At most this many sessions at once: each one is a workerd process. */
@@ -198,6 +198,7 @@ export function createSessionRoutes(
   });
   app.get("/:id", (c) => c.json({ ...registry.use(c.req.param("id")).info }));
   app.delete("/:id", async (c) => {
+    await parseEmptyBody(c);
     const id = c.req.param("id");
     await registry.close(id);
     return c.json({ closed: id });
