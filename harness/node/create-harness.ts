@@ -219,8 +219,9 @@ export class HarnessImpl implements Harness {
 
   async restart(): Promise<{ ms: number }> {
     const started = performance.now();
-    const spec = await this.#spec();
-    await this.#gate.switch("restart", () => this.#live().restart(spec));
+    // The gate closes now, not after the bundling: a request sent after this call waits for the
+    // new runtime instead of reaching the old one and being cut off.
+    await this.#gate.switch("restart", async () => this.#live().restart(await this.#spec()));
     this.#restarts += 1;
     await this.#expireImages();
     return { ms: performance.now() - started };
@@ -228,8 +229,9 @@ export class HarnessImpl implements Harness {
 
   async crashAndRecover(): Promise<{ ms: number }> {
     const started = performance.now();
-    const spec = await this.#spec();
-    await this.#gate.switch("crash", () => this.#live().crashAndRecover(spec));
+    // The gate closes now, not after the bundling: a request sent after this call waits for the
+    // new runtime instead of reaching the old one and being cut off.
+    await this.#gate.switch("crash", async () => this.#live().crashAndRecover(await this.#spec()));
     this.#restarts += 1;
     await this.#expireImages();
     return { ms: performance.now() - started };

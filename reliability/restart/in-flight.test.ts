@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDevServer, type DevServer } from "../../harness/server/dev-server.js";
 import type { Harness } from "../../harness/types.js";
-import { responseProblems } from "../support/error-shape.js";
+import { responseProblems, viewResponse } from "../support/error-shape.js";
 import { useHarness } from "../support/use-harness.js";
 import { arrivedDuring, inFlightAt, startTraffic, type Answer, type Send } from "./traffic.js";
 
@@ -108,6 +108,18 @@ describe("restart and crash under traffic, through the harness", () => {
       .flatMap((w) => inFlightAt(run.answers, w.from));
     expect(cut.filter(unavailable).length).toBeGreaterThan(0);
     await expectAllCreatedInKv(h(), run.created);
+  });
+
+  it("holds a request sent just after a crash or restart began for the new Worker", async () => {
+    for (const begin of [() => h().crashAndRecover(), () => h().restart()]) {
+      const switching = begin();
+      // Sent once the call returned its promise: the runtime is already switching, so this
+      // request waits for the new one instead of reaching the old one and being cut off.
+      const sent = h().fetch("/api/shares?limit=1");
+      await switching;
+      const view = await viewResponse(await sent);
+      expect(view.status, view.text).toBe(200);
+    }
   });
 });
 

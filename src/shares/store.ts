@@ -30,6 +30,8 @@ import { SHARE_TTL_SECONDS, type ShareData } from "./schema.js";
 
 /** At most this many list() calls per page, so runs of skipped keys cannot stall a request. */
 const MAX_LIST_CALLS = 10;
+/** Keys one KV list call asks for: KV's most. */
+const LIST_BATCH = KV_LIMITS.listLimit;
 const BULK = KV_LIMITS.bulkKeys;
 
 export type Durability = "durable" | "pending";
@@ -139,53 +141,56 @@ export class ShareStore {
     if (out.length >= limit) return { shares: out, cursor: encodeCursor({ p: "kv" }) };
 
     let pageCursor = cursor.c;
+    // Keys up to `after` were handed out already: kept across KV pages (later keys sort after it).
     let after = cursor.a;
     const nowSeconds = now() / 1000;
     for (let calls = 0; ; calls++) {
       if (calls >= MAX_LIST_CALLS) {
         return { shares: out, cursor: encodeCursor(kvCursor(pageCursor, after)) };
       }
+      // Whole KV pages (one call costs the same at any size), so runs of keys that hold no share
+      // (expired, deleted, corrupt) rarely cost a second call.
       const page = await this.backend.list({
         prefix: SHARE_KEY_PREFIX,
-        limit: Math.max(1, limit),
+        limit: LIST_BATCH,
         ...(pageCursor ? { cursor: pageCursor } : {}),
       });
-      const picked: { name: string; share?: ShareData }[] = [];
-      let stoppedEarly = false;
-      for (const key of page.keys) {
-        if (after !== undefined && compareKeys(key.name, after) <= 0) continue;
-        if (out.length + picked.length >= limit) {
-          stoppedEarly = true;
-          break;
-        }
-        if (key.name === LEGACY_LIST_KEY || !isOurMetadata(key.metadata)) continue;
-        if (key.expiration !== undefined && key.expiration <= nowSeconds) continue;
+      const live = page.keys.filter((key) => {
+        if (after !== undefined && compareKeys(key.name, after) <= 0) return false;
+        if (key.name === LEGACY_LIST_KEY || !isOurMetadata(key.metadata)) return false;
+        if (key.expiration !== undefined && key.expiration <= nowSeconds) return false;
         const id = key.name.slice(SHARE_KEY_PREFIX.length);
         if (!isShareId(id)) {
           noteCorrupt(this.state, key.name, "the key is not a share id", false);
-          continue;
+          return false;
         }
         // A record this isolate found corrupt is left out, though its metadata looks fine.
-        if (seen.has(id) || this.state.corruptKeys.has(key.name)) continue;
-        picked.push({ name: key.name, share: decodeShareMetadata(id, key.metadata) });
-      }
-      await this.fillFromValues(picked);
-      for (const item of picked) {
-        if (item.share) {
-          out.push(item.share);
-          seen.add(item.share.id);
+        return !seen.has(id) && !this.state.corruptKeys.has(key.name);
+      });
+      // Take what the page still needs; a record whose value is gone or corrupt makes room for the
+      // next one, so a page is short only where the store ran out of shares.
+      let next = 0;
+      while (next < live.length && out.length < limit) {
+        const picked = live.slice(next, next + (limit - out.length)).map((key) => ({
+          name: key.name,
+          share: decodeShareMetadata(key.name.slice(SHARE_KEY_PREFIX.length), key.metadata),
+        }));
+        next += picked.length;
+        await this.fillFromValues(picked);
+        for (const item of picked) {
+          if (item.share && !seen.has(item.share.id)) {
+            out.push(item.share);
+            seen.add(item.share.id);
+          }
         }
+        after = picked[picked.length - 1]?.name ?? after;
       }
-      const lastPicked = picked[picked.length - 1]?.name;
-      if (stoppedEarly) {
-        return { shares: out, cursor: encodeCursor(kvCursor(pageCursor, lastPicked ?? after)) };
+      // A cursor only when a share is known to follow: a client is never sent on to an empty page.
+      if (next < live.length) {
+        return { shares: out, cursor: encodeCursor(kvCursor(pageCursor, after)) };
       }
       if (page.list_complete) break;
       pageCursor = page.cursor;
-      after = undefined;
-      if (out.length >= limit) {
-        return { shares: out, cursor: encodeCursor(kvCursor(pageCursor, undefined)) };
-      }
     }
     return this.listLegacy(0, limit, out);
   }
