@@ -187,6 +187,29 @@ describe(`consistency [${backend}]`, () => {
     expect(ids((await listAll(t.target, 100, 0)).shares)).not.toContain(share.id);
   });
 
+  it("counts an expired share no more in shares.total, even from a key list KV still serves from its edge cache", async (ctx) => {
+    t.requireAdmin(ctx);
+    const kv = t.control(ctx, "kv");
+    const clock = t.control(ctx, "clock");
+    t.require(ctx, caps.readsKvRecords, "the memory backend never reads KV");
+    const victim = await createShare(t.target, factory.createBody(), 0);
+    const now = await clock.now();
+    const f = createShareFactory(6609, { now });
+    const share = f.share({ timestamp: now });
+    const entry = f.entry(share);
+    const expiresAt = Math.floor(now / 1000) + 75;
+    await kv.put(entry.key, entry.value, { metadata: entry.metadata, expiration: expiresAt });
+    // Past the held counts and any cached list page: this count lists the key, and caches it.
+    await clock.advance(windows.edgeCacheMs + 1000);
+    const before = await monitoring(t.target, 0);
+    await clock.advance(30_000);
+    expect((await clock.now()) / 1000).toBeGreaterThan(expiresAt);
+    // A delete makes the isolate count again, while KV's edge still serves the old key list.
+    expect(await deleteShare(t.target, victim.id, 0)).toBe(204);
+    const after = await monitoring(t.target, 0);
+    expect(after.shares.total).toBe(before.shares.total - 2);
+  });
+
   it("serves a stale copy in another isolate for at most 5 minutes (plus KV's edge window)", async (ctx) => {
     t.requireIsolates(ctx, 2);
     const kv = t.control(ctx, "kv");
@@ -374,11 +397,24 @@ describe(`consistency during a KV outage, memory fallback mode [${backend}]`, ()
       expect((await getShare(t.target, made!.id)).body).toMatchObject({ durability: "pending" });
       expect(ids((await listPage(t.target, { limit: 5 })).body.shares)).toContain(made!.id);
       expect((await monitoring(t.target)).shares).toMatchObject({ pending: 1, total: before + 1 });
+      // One share that can still be lost is enough for health to say so.
+      const health = await t.target.fetch("/healthz");
+      expect(health.status).toBe(200);
+      expect(await health.json()).toMatchObject({
+        status: "degraded",
+        degraded: ["storage"],
+        checks: { storage: { status: "recovering", pendingWrites: 1 } },
+      });
       return made!;
     });
     await flushed(ctx, [share]);
     expect((await getShare(t.target, share.id)).body).toEqual(stored(share));
     expect((await monitoring(t.target)).shares).toMatchObject({ pending: 0, total: before + 1 });
+    expect(await (await t.target.fetch("/healthz")).json()).toMatchObject({
+      status: "ok",
+      degraded: [],
+      checks: { storage: { status: "ok", pendingWrites: 0 } },
+    });
   });
 
   it("keeps the flushed shares across a restart, and counts them", async (ctx) => {

@@ -25,6 +25,7 @@ import {
   postKeyed,
   postShare,
   stored,
+  type CreatedShare,
 } from "./support/api.js";
 import { capabilities } from "./support/capabilities.js";
 import { suiteFactory, suiteRunId } from "./support/own-data.js";
@@ -156,6 +157,31 @@ describe(`create [${backend}]`, () => {
     if (counted) expect((await monitoring(t.target)).shares.total).toBe(before);
   });
 
+  it("reads a body of exactly 64 KiB and refuses one byte more with 413; a body without a Content-Type is 415", async () => {
+    const valid = factory.createBody();
+    /** Valid JSON of exactly `bytes` bytes whose prompt is far past its limit. */
+    const sized = (bytes: number) => {
+      const shell = JSON.stringify({ ...valid, prompt: "" });
+      return JSON.stringify({ ...valid, prompt: "x".repeat(bytes - shell.length) });
+    };
+    const atLimit = await postShare(t.target, sized(64 * 1024));
+    expect(atLimit.status, "64 KiB is read: the prompt is refused").toBe(400);
+    expect(atLimit.body.error?.fields?.map((f) => f.path)).toContain("prompt");
+    const past = await t.target.fetch("/api/share", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: sized(64 * 1024 + 1),
+    });
+    await expectError(past, 413, "payload_too_large");
+    // Bytes, so fetch adds no Content-Type of its own.
+    const untyped = await t.target.fetch("/api/share", {
+      method: "POST",
+      body: new TextEncoder().encode(JSON.stringify(valid)),
+    });
+    await expectError(untyped, 415, "unsupported_media_type");
+    expect((await listAll(t.target)).shares.map((s) => s.prompt)).not.toContain(valid.prompt);
+  });
+
   it("accepts each field at its limit and refuses it one past, naming the field", async (ctx) => {
     const url = (length: number) => {
       const head = "https://img.example.com/";
@@ -182,6 +208,11 @@ describe(`create [${backend}]`, () => {
       ["a style starting with -", { style: "-noir" }, "style"],
       ["a 2049-character URL", { originalUrl: url(2049) }, "originalUrl"],
       [
+        "a 2046-character URL that is 2050 once its spaces are escaped",
+        { generatedUrl: url(2046).replace(/aaaa$/, " a a") },
+        "generatedUrl",
+      ],
+      [
         "a URL with a user name",
         { generatedUrl: "https://user:pw@img.example.com/a.png" },
         "generatedUrl",
@@ -203,6 +234,24 @@ describe(`create [${backend}]`, () => {
     await t.eventually(ctx, "only the accepted bodies are listed", async () => {
       const prompts = (await listAll(t.target)).shares.map((s) => s.prompt);
       expect(prompts).not.toContain("p".repeat(2001));
+    });
+  });
+
+  it("stores, lists and reads back a prompt of 2000 Chinese characters (6000 bytes in UTF-8)", async (ctx) => {
+    const prompts = ["水墨画风格的山间小屋，清晨薄雾。".repeat(125), "夕阳下的灯塔".repeat(60)];
+    const created: CreatedShare[] = [];
+    for (const prompt of prompts) {
+      const res = await postShare(t.target, factory.createBody({ prompt }));
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      expect(res.body.prompt.startsWith(prompt)).toBe(true);
+      created.push(res.body);
+    }
+    await t.eventually(ctx, "the shares read back and are listed in full", async () => {
+      const listed = (await listAll(t.target)).shares;
+      for (const share of created) {
+        expect((await getShare(t.target, share.id)).body).toEqual(stored(share));
+        expect(listed.find((s) => s.id === share.id)).toEqual(stored(share));
+      }
     });
   });
 
@@ -246,7 +295,65 @@ describe(`create [${backend}]`, () => {
     expect(image.headers.get("content-security-policy")).toBe("default-src 'none'; sandbox");
     expect(image.headers.get("content-disposition")).toBe(`inline; filename="${created.id}.png"`);
     expect(image.bytes).toEqual([...PNG]);
+    // A validator for caches: present, and the same on every read of the same bytes.
+    const etag = image.headers.get("etag");
+    expect(etag).toMatch(/^(W\/)?".+"$/);
+    expect((await getImage(t.target, created.id)).headers.get("etag")).toBe(etag);
     expect((await getShare(t.target, created.id)).body.isR2Stored).toBe(true);
+  });
+
+  it("keeps the type its bytes have, not the one the image host declares", async (ctx) => {
+    const useHandlers = t.control(ctx, "useHandlers");
+    const body = factory.createBody({ storeImage: true });
+    useHandlers(
+      http.get(body.generatedUrl, () =>
+        HttpResponse.arrayBuffer(PNG.slice().buffer, {
+          headers: { "content-type": "image/svg+xml" },
+        }),
+      ),
+    );
+    const created = await createShare(t.target, body);
+    expect(created.isR2Stored).toBe(true);
+    const image = await getImage(t.target, created.id);
+    expect(image.headers.get("content-type")).toBe("image/png");
+    expect(image.headers.get("content-disposition")).toBe(`inline; filename="${created.id}.png"`);
+    expect(image.bytes).toEqual([...PNG]);
+  });
+
+  it("follows up to 3 redirects of the image host, never a 4th, and never one to a local host", async (ctx) => {
+    const useHandlers = t.control(ctx, "useHandlers");
+    const r2 = t.control(ctx, "r2");
+    const hop = (from: string, to: string) =>
+      http.get(from, () => new HttpResponse(null, { status: 302, headers: { location: to } }));
+    const png = (url: string) =>
+      http.get(url, () =>
+        HttpResponse.arrayBuffer(PNG.slice().buffer, { headers: { "content-type": "image/png" } }),
+      );
+    const chain = (start: string, hops: number) =>
+      Array.from({ length: hops }, (_, i) =>
+        hop(i === 0 ? start : `${start}-${i}`, `${start}-${i + 1}`),
+      ).concat(png(`${start}-${hops}`));
+
+    const three = factory.createBody({ storeImage: true });
+    useHandlers(...chain(three.generatedUrl, 3));
+    const followed = await createShare(t.target, three);
+    expect(followed.isR2Stored, JSON.stringify(followed.warning)).toBe(true);
+
+    const four = factory.createBody({ storeImage: true });
+    useHandlers(...chain(four.generatedUrl, 4));
+    const refused = await createShare(t.target, four);
+    expect(refused.isR2Stored).toBe(false);
+    expect(refused.warning?.code).toBe("image_not_stored");
+    expect(await r2.get(`images/${refused.id}`)).toBeNull();
+
+    // A public host that redirects to an internal one: the internal one is never asked.
+    const internal = "https://metadata.google.internal/image.png";
+    const sneaky = factory.createBody({ storeImage: true });
+    useHandlers(hop(sneaky.generatedUrl, internal), png(internal));
+    const kept = await createShare(t.target, sneaky);
+    expect(kept.isR2Stored).toBe(false);
+    expect(kept.warning?.message).toContain("metadata.google.internal");
+    expect((await getImage(t.target, kept.id)).status).toBe(404);
   });
 
   it("still creates the share, with isR2Stored false and a warning, when the image host fails", async (ctx) => {
@@ -278,6 +385,35 @@ describe(`create [${backend}]`, () => {
     expect(created.warning?.code).toBe("image_not_stored");
     expect(await r2.get(`images/${created.id}`)).toBeNull();
     expect((await getImage(t.target, created.id)).status).toBe(404);
+  });
+
+  it("retries a write KV answers 429 to, and answers a lasting 429 with 503 and Retry-After", async (ctx) => {
+    const faults = t.control(ctx, "faults");
+    t.require(ctx, caps.affectedByKvFaults, "the memory backend never calls KV, so never waits");
+    await faults.add({ op: "put", kind: "error", status: 429, first: 1 });
+    let retried: Awaited<ReturnType<typeof postShare>>;
+    try {
+      retried = await postShare(t.target, factory.createBody());
+    } finally {
+      await faults.clear();
+    }
+    expect(retried.status, JSON.stringify(retried.body)).toBe(201);
+    expect((await getShare(t.target, retried.body.id)).body).toEqual(stored(retried.body));
+    const body = factory.createBody();
+    await faults.add({ op: "put", kind: "error", status: 429 });
+    let res: Response;
+    try {
+      res = await t.target.fetch("/api/share", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    } finally {
+      await faults.clear();
+    }
+    expect(res.headers.get("retry-after")).toBe("5");
+    await expectError(res, 503, "storage_unavailable");
+    expect((await listAll(t.target)).shares.map((s) => s.prompt)).not.toContain(body.prompt);
   });
 
   it("serves no image for a share created without storeImage", async () => {
@@ -314,6 +450,26 @@ describe(`create with an Idempotency-Key [${backend}]`, () => {
     // Without the key, the same body is a new share.
     const unkeyed = await createShare(t.target, body);
     expect(unkeyed.id).not.toBe(first.body.id);
+  });
+
+  it("accepts a key of exactly 255 characters, and tells bodies apart by storeImage too", async (ctx) => {
+    const useHandlers = t.target.control.useHandlers;
+    const body = factory.createBody();
+    useHandlers?.(imageHost(body.generatedUrl));
+    const key = freshKey().padEnd(255, "k");
+    const first = await postKeyed(t.target, body, key);
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    const again = await postKeyed(t.target, body, key);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(again.body.id).toBe(first.body.id);
+    // The same fields asking for a copy of the image are another request.
+    const withCopy = await postKeyed(t.target, { ...body, storeImage: true }, key);
+    expect(withCopy.status).toBe(422);
+    expect(withCopy.body.error?.code).toBe("idempotency_key_reused");
+    await t.eventually(ctx, "one share is listed for the key", async () => {
+      const listed = (await listAll(t.target)).shares.filter((s) => s.prompt === body.prompt);
+      expect(listed).toEqual([stored(first.body)]);
+    });
   });
 
   it("refuses the same key with another body (422 idempotency_key_reused), storing nothing", async (ctx) => {
@@ -503,6 +659,11 @@ describe(`create past the per-client limit (${CREATE_LIMIT} per 60 s) [${backend
     expect(listed.map((s) => s.id)).toEqual(expect.arrayContaining(accepted));
     // Reads, lists and deletes are not limited.
     expect((await getShare(t.target, accepted[0]!)).status).toBe(200);
+    // The limit is per client: another address still creates.
+    const other = await postShare(t.target, factory.createBody(), undefined, "application/json", {
+      "cf-connecting-ip": "198.51.100.23",
+    });
+    expect(other.status, JSON.stringify(other.body)).toBe(201);
   });
 });
 

@@ -23,6 +23,7 @@ import {
   stored,
 } from "./support/api.js";
 import { capabilities, windows } from "./support/capabilities.js";
+import { cspAllows } from "./support/csp.js";
 import { suiteFactory } from "./support/own-data.js";
 import { suiteBackend, useTarget } from "./support/use-target.js";
 
@@ -143,6 +144,12 @@ describe(`get [${backend}]`, () => {
     await kv.put(`share:${id}`, "{not json", { expirationTtl: 3600 });
     await expectError(await t.target.fetch(`/api/share/${id}`), 404, "not_found");
     expect((await getPage(t.target, id)).status).toBe(404);
+    // A valid record stored under another share's key is not that share.
+    const clock = t.control(ctx, "clock");
+    const other = createShareFactory(2205, { now: await clock.now() }).legacyShare();
+    await kv.put("share:misfiledrecord01", JSON.stringify(other), { expirationTtl: 3600 });
+    await expectError(await t.target.fetch("/api/share/misfiledrecord01"), 404, "not_found");
+    expect((await getPage(t.target, "misfiledrecord01")).status).toBe(404);
     const m = (await (await t.target.fetch("/api/monitoring")).json()) as {
       corruptRecords: number;
     };
@@ -188,6 +195,8 @@ describe(`get [${backend}]`, () => {
     }
     expect(page.html).toContain(`Style: ${created.style}`);
     expect(page.html).toContain(`src="${escaped(created.generatedUrl)}"`);
+    // The browser loads that image only if the page's CSP allows it.
+    expect(cspAllows(csp, "img-src", created.generatedUrl, "http://localhost"), csp).toBe(true);
     expect(page.html).toContain(
       `href="${escaped(created.originalUrl)}" rel="noopener noreferrer nofollow"`,
     );
@@ -240,6 +249,8 @@ describe(`get [${backend}]`, () => {
       expect(page.headers.get("x-content-type-options")).toBe("nosniff");
       expect(page.html).toContain("Share not found");
       expect(htmlProblems(page.html)).toEqual([]);
+      // A share created (or restored) later must not be hidden behind a cached 404.
+      expect(page.headers.get("cache-control") ?? "").not.toMatch(/public|max-age=[1-9]/);
     }
   });
 
@@ -320,7 +331,8 @@ describe(`get [${backend}]`, () => {
 
 describe(`share page with PUBLIC_ORIGIN set [${backend}]`, () => {
   const origin = "https://share.example.com";
-  const t = useTarget({ vars: { PUBLIC_ORIGIN: origin } });
+  // As an operator types it: the trailing slash is not part of the origin.
+  const t = useTarget({ vars: { PUBLIC_ORIGIN: `${origin}/` } });
 
   it("builds its absolute links from PUBLIC_ORIGIN, not from the request", async () => {
     const { useHandlers } = t.target.control;
@@ -334,6 +346,10 @@ describe(`share page with PUBLIC_ORIGIN set [${backend}]`, () => {
     expect(page.html).toContain(`<meta property="og:image" content="${escaped(image)}" />`);
     expect(page.html).toContain(`<meta name="twitter:image" content="${escaped(image)}" />`);
     if (created.isR2Stored) expect(page.html).toContain(`src="/images/${created.id}"`);
+    const src = /<img src="([^"]+)"/.exec(page.html)?.[1];
+    expect(src).toBeTruthy();
+    const csp = page.headers.get("content-security-policy") ?? "";
+    expect(cspAllows(csp, "img-src", src!.replace(/&amp;/g, "&"), origin), csp).toBe(true);
   });
 });
 
@@ -360,6 +376,15 @@ describe(`get with a small read cache, CACHE_MAX_ENTRIES=4 [${backend}]`, () => 
     expect((await getShare(t.target, created[0]!.id)).body).toEqual(created[0]);
     expect((await counters.get()).total.reads).toBe(1);
     expect((await monitoring(t.target)).cache.size).toBeLessThanOrEqual(4);
+    // Held now: 3, 4, 5, 0. Reading 3 makes it the most recently used, so reading 1 (a miss)
+    // evicts 4, not 3.
+    expect((await getShare(t.target, created[3]!.id)).body).toEqual(created[3]);
+    expect((await getShare(t.target, created[1]!.id)).body).toEqual(created[1]);
+    await counters.reset();
+    expect((await getShare(t.target, created[3]!.id)).body).toEqual(created[3]);
+    expect((await counters.get()).total.reads, "a recently read share was evicted").toBe(0);
+    expect((await getShare(t.target, created[4]!.id)).body).toEqual(created[4]);
+    expect((await counters.get()).total.reads, "the least recently used share was kept").toBe(1);
   });
 });
 
