@@ -14,16 +14,21 @@
  * the suites, those that restart or crash workerd and run 100 concurrent creates
  * last. `isolate: false` keeps imported modules between test files (the Worker's own state is
  * reset by the tests; the suites boot their own workerd): it halves the per-mutant overhead.
+ * StrykerJS starts a new Vitest worker for each mutant, so what a worker shares is one mutant's:
+ * the unit test files share one unit test worker (`src/testing/shared-unit-environment.ts`) and
+ * the suite files share harnesses by their options (`suites/support/harness-pool.ts`), instead of
+ * each file booting its own workerd.
  */
 import type {} from "vitest";
 import { defineConfig, defineProject } from "vitest/config";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 import { projects } from "./vitest.workspace.js";
 
-const only = (name: string, include: string[], exclude: string[] = []) => {
+const only = (name: string, include: string[], exclude: string[] = [], environment?: string) => {
   const project = projects.find((p) => p.test?.name === name);
   if (!project) throw new Error(`vitest.workspace.ts has no project named ${name}`);
-  return defineProject({ ...project, test: { ...project.test, include, exclude, isolate: false } });
+  const test = { ...project.test, include, exclude, isolate: false };
+  return defineProject({ ...project, test: environment ? { ...test, environment } : test });
 };
 
 const PROJECT_ORDER = ["unit", "kv"];
@@ -41,7 +46,12 @@ class CheapestFirst extends BaseSequencer {
 export default defineConfig({
   test: {
     projects: [
-      only("unit", ["src/**/*.test.ts", "fixtures/**/*.test.ts"], ["fixtures/bugs/**"]),
+      only(
+        "unit",
+        ["src/**/*.test.ts", "fixtures/**/*.test.ts"],
+        ["fixtures/bugs/**"],
+        "./src/testing/shared-unit-environment.ts",
+      ),
       only("kv", ["suites/**/*.suite.ts"]),
     ],
     sequence: { sequencer: CheapestFirst },

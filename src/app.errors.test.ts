@@ -79,6 +79,9 @@ describe("exceptions a middleware throws", () => {
     expect(codeForHttpStatus(400, "Malformed JSON in request body")).toBe("invalid_json");
     expect(codeForHttpStatus(400, "")).toBe("validation_failed");
     expect(codeForHttpStatus(503, "")).toBe("internal_error");
+    // 500 is the first server error: its message is not shown, whatever the status table says.
+    expect(codeForHttpStatus(500, "Malformed JSON in request body")).toBe("internal_error");
+    expect(codeForHttpStatus(499, "")).toBe("validation_failed");
   });
 
   it("the body limit's 413 on a create is payload_too_large in the error shape", async () => {

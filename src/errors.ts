@@ -88,6 +88,6 @@ export function storageUnavailable(message: string, cause?: unknown): AppError {
   });
 }
 
-export function notFound(message = "Not found"): AppError {
+export function notFound(message: string): AppError {
   return new AppError(404, "not_found", message);
 }

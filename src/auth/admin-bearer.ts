@@ -5,13 +5,13 @@
  */
 import { timingSafeEqual } from "hono/utils/buffer";
 
+const SCHEME = "Bearer ";
+
 /** False when no token is configured, the header is missing or malformed, or the token differs. */
 export async function hasAdminBearer(
   authorization: string | undefined,
   token: string | undefined,
 ): Promise<boolean> {
-  if (!token) return false;
-  const header = authorization ?? "";
-  const given = header.startsWith("Bearer ") ? header.slice(7) : "";
-  return given !== "" && (await timingSafeEqual(given, token));
+  if (!token || !authorization?.startsWith(SCHEME)) return false;
+  return timingSafeEqual(authorization.slice(SCHEME.length), token);
 }

@@ -20,6 +20,7 @@ import { Outbound } from "../../harness/node/outbound.js";
 import { PlainRuntime } from "../../harness/node/runtime.js";
 import type { Env } from "../env.js";
 import type { StorageBackend } from "../storage/types.js";
+import { SHARED_UNIT_WORKER, type SharedUnitWorker } from "./shared-unit-slot.js";
 import {
   CONTROL_PREFIX,
   UNIT_ENV_HEADER,
@@ -87,6 +88,10 @@ export class UnitWorker {
         this.#marks.get(line)?.();
       },
     });
+  }
+
+  get started(): boolean {
+    return this.#runtime !== undefined;
   }
 
   async dispose(): Promise<void> {
@@ -246,15 +251,30 @@ export class UnitWorker {
   }
 }
 
+const activeMutant = () =>
+  (globalThis as { __stryker__?: { activeMutant?: string } }).__stryker__?.activeMutant;
+
 /**
  * One unit test worker for the calling test file: boots it in `beforeAll`, disposes it in
  * `afterAll`, and before each test resets it (real clock, fresh isolate, no faults, empty KV
- * and R2, no outbound handlers).
+ * and R2, no outbound handlers). Under `shared-unit-environment.ts` the files of one Vitest worker
+ * share one, booted once per mutant and disposed by the environment: the per-test reset is the
+ * same, so a file sees what it would see on a worker of its own.
  */
 export function useUnitWorker(): UnitWorker {
-  const unit = new UnitWorker();
-  beforeAll(() => unit.start());
-  afterAll(() => unit.dispose());
+  const shared = (globalThis as { [SHARED_UNIT_WORKER]?: SharedUnitWorker })[SHARED_UNIT_WORKER];
+  const unit = shared ? (shared.unit ??= new UnitWorker()) : new UnitWorker();
+  if (shared) {
+    beforeAll(async () => {
+      if (unit.started && shared.mutant === activeMutant()) return;
+      await unit.dispose();
+      shared.mutant = activeMutant();
+      await unit.start();
+    });
+  } else {
+    beforeAll(() => unit.start());
+    afterAll(() => unit.dispose());
+  }
   beforeEach(async () => {
     unit.useHandlers([]);
     await unit.control("reset");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isIpLiteral, isLocalName, isLoopbackHost } from "../../lib/host-names.js";
-import { normaliseHttpsUrl } from "./https-url.js";
+import { MAX_URL_LENGTH, normaliseHttpsUrl } from "./https-url.js";
 import { outboundUrlProblem } from "./outbound-url.js";
 import { canonicalOrigin, parsePublicOrigin } from "./public-origin.js";
 
@@ -31,6 +31,23 @@ describe("normaliseHttpsUrl", () => {
     });
     expect(normaliseHttpsUrl("https://@cdn.example/").ok).toBe(true);
     expect(normaliseHttpsUrl("https://:pw@cdn.example/").ok).toBe(false);
+  });
+
+  it("refuses text that is no URL, and a URL that outgrows the limit once normalised", () => {
+    expect(normaliseHttpsUrl("cdn.example/a.png")).toEqual({
+      ok: false,
+      reason: "must be an https: URL",
+    });
+    // 1 000 spaces become 3 000 characters of %20: short as typed, too long as stored.
+    const spaced = `https://cdn.example/${" ".repeat(1000)}.png`;
+    expect(spaced.length).toBeLessThan(MAX_URL_LENGTH);
+    expect(normaliseHttpsUrl(spaced)).toEqual({
+      ok: false,
+      reason: `must be at most ${MAX_URL_LENGTH} characters once normalised`,
+    });
+    const longest = `https://cdn.example/${"a".repeat(MAX_URL_LENGTH - 20)}`;
+    expect(longest).toHaveLength(MAX_URL_LENGTH);
+    expect(normaliseHttpsUrl(longest)).toEqual({ ok: true, href: longest });
   });
 });
 

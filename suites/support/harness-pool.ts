@@ -5,7 +5,9 @@
  * options is reset (`Harness.reset()`: empty store, no rules, zero counters, fresh isolates) and
  * handed over instead of booting another workerd. The pool lives on `globalThis`, where the suites'
  * Vitest environment (`pool-environment.ts`) finds it and disposes every harness when the worker
- * stops. Under a mutation run nothing is shared: a harness's bundle bakes in the active mutant.
+ * stops. Under a mutation run a harness serves only the mutant it was booted for (its bundle bakes
+ * that mutant in): StrykerJS starts a new Vitest worker for each mutant, so the files one mutant's
+ * run reaches share harnesses as in `npm test` instead of each booting its own workerd.
  */
 import type { Harness } from "../../harness/types.js";
 
@@ -17,14 +19,17 @@ interface Entry {
 
 export const POOL_SYMBOL = Symbol.for("kv-share-worker.suites.harness-pool");
 
-const sharing = () => !(globalThis as { __stryker__?: unknown }).__stryker__;
+/** StrykerJS's active mutant in this worker (`npm run test:mutation`), else none. */
+const activeMutant = () =>
+  (globalThis as { __stryker__?: { activeMutant?: string } }).__stryker__?.activeMutant ?? "";
 
 export class HarnessPool {
   readonly #entries: Entry[] = [];
 
-  /** An idle harness booted for `key`, reset; else a new one from `create`. */
-  async acquire(key: string, create: () => Promise<Harness>): Promise<Harness> {
-    const idle = sharing() ? this.#entries.find((e) => e.key === key && !e.busy) : undefined;
+  /** An idle harness booted with `options` (for the active mutant), reset; else a new one. */
+  async acquire(options: string, create: () => Promise<Harness>): Promise<Harness> {
+    const key = `${options}\n${activeMutant()}`;
+    const idle = this.#entries.find((e) => e.key === key && !e.busy);
     if (idle) {
       idle.busy = true;
       try {
@@ -41,16 +46,11 @@ export class HarnessPool {
     return harness;
   }
 
-  /** Back to the pool (or disposed, when harnesses are not shared). */
+  /** Back to the pool. */
   async release(harness: Harness): Promise<void> {
     const entry = this.#entries.find((e) => e.harness === harness);
     if (!entry) return harness.dispose();
-    if (sharing()) {
-      entry.busy = false;
-      return;
-    }
-    this.#entries.splice(this.#entries.indexOf(entry), 1);
-    await harness.dispose();
+    entry.busy = false;
   }
 
   async disposeAll(): Promise<void> {
