@@ -8,6 +8,7 @@ import { createShareFactory } from "../fixtures/factories/index.js";
 import {
   createShare,
   deleteShare,
+  eventually,
   expectError,
   failingImageHost,
   getShare,
@@ -262,6 +263,53 @@ describe(`monitoring [${backend}]`, () => {
       expect((await counters.get()).total.writes).toBe(affected ? 5 : 0);
     },
   );
+
+  it("logs one JSON line per storage operation: a failure at level error, named by the op that failed, and never the admin token", async (ctx) => {
+    const logs = t.control(ctx, "logs");
+    const faults = t.control(ctx, "faults");
+    t.require(ctx, caps.affectedByKvFaults, "the memory backend never calls KV");
+    const seen = (await logs.all()).length;
+    try {
+      await faults.add({ op: "put", kind: "error", status: 503 });
+      const res = await t.target.fetch("/api/share", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(factory.createBody()),
+      });
+      await expectError(res, 503, "storage_unavailable");
+      await faults.clear();
+      await faults.add({ op: "list", kind: "error", status: 503 });
+      await expectError(await t.target.fetch("/api/shares"), 503, "storage_unavailable");
+    } finally {
+      await faults.clear();
+    }
+    if (t.target.adminToken) await deleteShare(t.target, "notacreatedshare");
+    const ours = async () =>
+      (await logs.all()).slice(seen).flatMap((line) => (line.json ? [line.json] : []));
+    const failed = (op: string) => async () =>
+      (await ours()).some((l) => l.op === op && l.outcome === "error");
+    await eventually("the failed put is logged", failed("put"));
+    await eventually("the failed list is logged", failed("list"));
+    const lines = await ours();
+    const put = lines.find((l) => l.op === "put" && l.outcome === "error");
+    expect(put).toMatchObject({
+      level: "error",
+      backend: "kv",
+      key: expect.stringMatching(/^share:/),
+    });
+    expect(String(put!.error)).toMatch(/^KV PUT failed: 503/);
+    const list = lines.find((l) => l.op === "list" && l.outcome === "error");
+    expect(list).toMatchObject({ level: "error", backend: "kv" });
+    // workerd reports a failed list() as "KV GET failed": the log names the list.
+    expect(String(list!.error)).toMatch(/^KV LIST failed: 503/);
+    const retries = lines.filter((l) => l.op === "put" && l.outcome === "retry");
+    expect(retries.length).toBeGreaterThan(0);
+    for (const line of lines.filter((l) => "op" in l)) expect(line).toHaveProperty("ms");
+    if (t.target.adminToken) {
+      const text = (await logs.all()).map((l) => l.text).join("\n");
+      expect(text).not.toContain(t.target.adminToken);
+    }
+  });
 
   it("answers 503 storage_unavailable with Retry-After when KV fails and nothing is cached", async (ctx) => {
     const faults = t.control(ctx, "faults");
