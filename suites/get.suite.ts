@@ -82,8 +82,34 @@ describe(`get [${backend}]`, () => {
         "GET /api/shares",
         "GET /api/monitoring",
         "GET /healthz",
+        "GET /s/{id}",
+        "GET /images/{id}",
       ]),
     );
+    // Every answer the README lists for a route is documented, so a generated client knows it.
+    type Operation = {
+      responses: Record<string, unknown>;
+      security?: Record<string, unknown>[];
+      parameters?: { name: string; in: string; schema: Record<string, unknown> }[];
+    };
+    const op = (path: string, method: string) =>
+      (doc.paths[path] as Record<string, Operation>)[method]!;
+    const statuses = (path: string, method: string) => Object.keys(op(path, method).responses);
+    expect(statuses("/api/share", "post")).toEqual(
+      expect.arrayContaining(["201", "202", "400", "409", "413", "415", "422", "429", "503"]),
+    );
+    expect(statuses("/api/share/{id}", "get")).toEqual(
+      expect.arrayContaining(["200", "400", "404", "503"]),
+    );
+    expect(statuses("/api/share/{id}", "delete")).toEqual(
+      expect.arrayContaining(["204", "400", "401", "403", "404"]),
+    );
+    expect(statuses("/healthz", "get")).toEqual(expect.arrayContaining(["200", "503"]));
+    expect(statuses("/api/shares", "get")).toEqual(expect.arrayContaining(["200", "400"]));
+    // DELETE says it needs the bearer token; the list documents its limit's bounds and default.
+    expect(op("/api/share/{id}", "delete").security?.length).toBeGreaterThan(0);
+    const limit = op("/api/shares", "get").parameters?.find((p) => p.name === "limit");
+    expect(limit?.schema).toMatchObject({ minimum: 1, maximum: 100, default: 20 });
   });
 
   it.each([["has spaces"], ["semi;colon"], ["x".repeat(65)], ["ünïcode"]])(
