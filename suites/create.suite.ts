@@ -569,6 +569,17 @@ describe(`create with an Idempotency-Key [${backend}]`, () => {
     const body = factory.createBody();
     const key = freshKey();
     const first = await postKeyed(t.target, body, key);
+    const kv = t.target.control.kv;
+    if (kv && t.target.capabilities.storesInKv) {
+      // What KV holds for the key expires with it: nothing is kept past the 24 hours.
+      const now = Math.floor((await clock.now()) / 1000);
+      const { keys: records } = await kv.list({ prefix: "idem:" });
+      const values = await Promise.all(records.map((k) => kv.get(k.name)));
+      const mine = records.filter((_, i) => values[i]?.includes(first.body.id));
+      expect(mine).toHaveLength(1);
+      expect(mine[0]!.expiration).toBeGreaterThan(now + 24 * 3600 - 60);
+      expect(mine[0]!.expiration).toBeLessThanOrEqual(now + 24 * 3600 + 60);
+    }
     await clock.advance(23 * 3600_000);
     const within = await postKeyed(t.target, body, key);
     expect(within.body.id).toBe(first.body.id);
