@@ -2,10 +2,11 @@
  * What an operator or client reads when a request cannot be served: an unknown route, and a Worker
  * deployed with bad vars (every bad var named, in the message and in `fields`, never a stack).
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { HTTPException } from "hono/http-exception";
 import { createApp } from "./app.js";
 import type { Env } from "./env.js";
-import { codeForHttpStatus, ERROR_CODES } from "./errors.js";
+import { codeForHttpStatus, ERROR_CODES, storageUnavailable } from "./errors.js";
 
 const app = createApp();
 
@@ -97,6 +98,81 @@ describe("exceptions a middleware throws", () => {
     expect(res.status).toBe(413);
     expect(await res.json()).toEqual({
       error: { code: "payload_too_large", message: expect.any(String) },
+    });
+  });
+});
+
+describe("an HTTPException thrown on the way to an answer", () => {
+  /** The answer to a request whose handler throws `error`, and the lines the Worker logged. */
+  const answerTo = async (error: Error) => {
+    const withThrow = createApp();
+    withThrow.get("/throws", () => {
+      throw error;
+    });
+    const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
+    try {
+      const res = await withThrow.request("/throws", {}, { STORAGE_BACKEND: "memory" });
+      const lines = log.mock.calls.map(([line]) => JSON.parse(String(line)) as unknown);
+      return { status: res.status, body: (await res.json()) as ErrorBody, lines };
+    } finally {
+      log.mockRestore();
+    }
+  };
+  const thrown = async (status: 400 | 401 | 500 | 503, message: string) => {
+    const { status: answered, body } = await answerTo(new HTTPException(status, { message }));
+    return { status: answered, body };
+  };
+
+  it("answers a 4xx with its status, the code for it and its message (else the code)", async () => {
+    expect(await thrown(401, "Sign in first")).toEqual({
+      status: 401,
+      body: { error: { code: "unauthorized", message: "Sign in first" } },
+    });
+    expect(await thrown(400, "")).toEqual({
+      status: 400,
+      body: { error: { code: "validation_failed", message: "validation_failed" } },
+    });
+  });
+
+  it("answers a 5xx as 500 internal_error and never shows its message", async () => {
+    for (const status of [500, 503] as const) {
+      expect(await thrown(status, "db password is hunter2")).toEqual({
+        status: 500,
+        body: { error: { code: "internal_error", message: "Internal error" } },
+      });
+    }
+    const { lines } = await answerTo(new HTTPException(503, { message: "db down" }));
+    expect(lines).toContainEqual({
+      level: "warn",
+      event: "app_error",
+      code: "internal_error",
+      message: "db down",
+    });
+  });
+
+  it("answers any other error as 500 internal_error, logging its name, message and path only", async () => {
+    const { status, body, lines } = await answerTo(new RangeError("index 7 out of range"));
+    expect({ status, body }).toEqual({
+      status: 500,
+      body: { error: { code: "internal_error", message: "Internal error" } },
+    });
+    expect(lines).toContainEqual({
+      level: "warn",
+      event: "unhandled_error",
+      name: "RangeError",
+      message: "index 7 out of range",
+      path: "/throws",
+    });
+  });
+
+  it("logs a 5xx the Worker answers on purpose with its code and message", async () => {
+    const { status, lines } = await answerTo(storageUnavailable("KV is down"));
+    expect(status).toBe(503);
+    expect(lines).toContainEqual({
+      level: "warn",
+      event: "app_error",
+      code: "storage_unavailable",
+      message: "KV is down",
     });
   });
 });

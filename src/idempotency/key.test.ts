@@ -32,6 +32,11 @@ describe("parseIdempotencyKey", () => {
     expect(parseIdempotencyKey("order-42;v=1")).toBe("order-42");
   });
 
+  it("keeps a number, a boolean or a byte sequence as the text sent, not its parsed value", () => {
+    // Two clients sending `?1` and `true` (or `:aGk=:` and its bytes) must not share one key.
+    for (const sent of ["?1", "42", "4.50", ":aGk=:"]) expect(parseIdempotencyKey(sent)).toBe(sent);
+  });
+
   it("accepts 1 to MAX_KEY_LENGTH characters", () => {
     expect(parseIdempotencyKey(`"${"k".repeat(MAX_KEY_LENGTH)}"`)).toHaveLength(MAX_KEY_LENGTH);
     expect(parseIdempotencyKey('"k"')).toBe("k");

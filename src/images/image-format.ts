@@ -31,8 +31,9 @@ export function isStoredImageType(type: string | undefined): type is StoredImage
 const ascii = (bytes: Uint8Array, start: number, length: number): string =>
   String.fromCharCode(...bytes.subarray(start, start + length));
 
+/** A byte past the end is `undefined`, never equal to one of `prefix`. */
 const startsWith = (bytes: Uint8Array, prefix: readonly number[]): boolean =>
-  bytes.length >= prefix.length && prefix.every((b, i) => bytes[i] === b);
+  prefix.every((b, i) => bytes[i] === b);
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const JPEG_SOI = [0xff, 0xd8, 0xff];
@@ -40,7 +41,8 @@ const AVIF_BRANDS = new Set(["avif", "avis"]);
 
 /** ISO-BMFF `ftyp` box whose major or a compatible brand is AVIF (HEIC and MP4 are not). */
 function isAvif(bytes: Uint8Array): boolean {
-  if (bytes.length < 16 || ascii(bytes, 4, 4) !== "ftyp") return false;
+  // A shorter input has no "ftyp" at 4, or a box size (under 16) that fails below.
+  if (ascii(bytes, 4, 4) !== "ftyp") return false;
   const size = ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0;
   if (size < 16 || size > bytes.length) return false;
   if (AVIF_BRANDS.has(ascii(bytes, 8, 4))) return true;
@@ -59,7 +61,8 @@ export function sniffImageType(bytes: Uint8Array): StoredImageType | undefined {
   if (startsWith(bytes, JPEG_SOI)) return "image/jpeg";
   const head = ascii(bytes, 0, 6);
   if (head === "GIF87a" || head === "GIF89a") return "image/gif";
-  if (bytes.length >= 12 && ascii(bytes, 0, 4) === "RIFF" && ascii(bytes, 8, 4) === "WEBP") {
+  // A shorter input cannot hold "WEBP" at 8.
+  if (ascii(bytes, 0, 4) === "RIFF" && ascii(bytes, 8, 4) === "WEBP") {
     return "image/webp";
   }
   if (isAvif(bytes)) return "image/avif";

@@ -44,6 +44,23 @@ describe("list cursors", () => {
       encodeCursor({ p: "legacy", i: 0 }).slice(1),
     ]) {
       expect(() => decodeCursor(raw), raw.slice(0, 20)).toThrow(
+        expect.objectContaining({
+          status: 400,
+          code: "invalid_cursor",
+          message: "The cursor is not one this API returned",
+        }),
+      );
+    }
+  });
+
+  it("refuses a cursor it made once re-encoded as plain base64 or wrapped in whitespace", () => {
+    // "~~~???" encodes with both URL-safe letters and padding; atob alone takes every form below.
+    const text = encodeCursor({ p: "kv", a: "~~~???" });
+    expect(text).toMatch(/-/);
+    expect(text).toMatch(/_/);
+    const plain = text.replace(/-/g, "+").replace(/_/g, "/");
+    for (const raw of [plain, `${plain}=`, `${text}=`, ` ${text}`, `${text} `, `${text}\n`]) {
+      expect(() => decodeCursor(raw), JSON.stringify(raw)).toThrow(
         expect.objectContaining({ status: 400, code: "invalid_cursor" }),
       );
     }
