@@ -32,3 +32,33 @@ describe("parseConfig", () => {
     }
   });
 });
+
+describe("PUBLIC_ORIGIN", () => {
+  it("is kept as an origin without its trailing slash", () => {
+    expect(parseConfig({ PUBLIC_ORIGIN: "https://share.example.com/" }).publicOrigin).toBe(
+      "https://share.example.com",
+    );
+    expect(parseConfig({ PUBLIC_ORIGIN: "" }).publicOrigin).toBeUndefined();
+  });
+
+  it("names the var and the rule when it is not an origin", () => {
+    for (const [value, rule] of [
+      ["share.example.com", "must be an origin such as https://share.example.com"],
+      ["https://share.example.com/app", "must be only scheme, host and port"],
+    ] as const) {
+      try {
+        parseConfig({ PUBLIC_ORIGIN: value });
+        expect.unreachable();
+      } catch (error) {
+        expect(error).toMatchObject({
+          status: 500,
+          code: "config_invalid",
+          fields: [{ path: "PUBLIC_ORIGIN", message: expect.stringContaining(rule) }],
+        });
+        expect((error as AppError).message).toBe(
+          `Invalid Worker configuration: PUBLIC_ORIGIN (${(error as AppError).fields![0]!.message})`,
+        );
+      }
+    }
+  });
+});
