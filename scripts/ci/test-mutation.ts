@@ -53,7 +53,14 @@ function runStryker(args: string[], maxMinutes: number | undefined): Promise<num
       detached: true,
       env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: "true" },
     });
-    const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+    // Once: a second SIGINT makes Stryker exit at once, cutting off the incremental file it is
+    // writing. A Ctrl-C reaches this process twice (from the terminal and from tsx's relay).
+    let forwarded = false;
+    const forward = (signal: NodeJS.Signals) => () => {
+      if (forwarded) return;
+      forwarded = true;
+      child.kill(signal);
+    };
     const onInt = forward("SIGINT");
     const onTerm = forward("SIGTERM");
     process.on("SIGINT", onInt);
@@ -64,7 +71,7 @@ function runStryker(args: string[], maxMinutes: number | undefined): Promise<num
         ? undefined
         : setTimeout(() => {
             capped = true;
-            child.kill("SIGINT");
+            forward("SIGINT")();
           }, maxMinutes * 60_000);
     child.on("error", reject);
     child.on("exit", (code, signal) => {
