@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createHarness } from "../index.js";
 import { type DevServer, startDevServer } from "../server/dev-server.js";
 import { SessionRecorder } from "../../fixtures/record/recorder.js";
@@ -101,6 +101,11 @@ describe.skipIf(!HAS_CHROMIUM)(
       page.setDefaultTimeout(15_000);
     });
 
+    // Each test starts from an empty store with no fault rules, whatever ran before it.
+    beforeEach(async () => {
+      await harness.reset();
+    });
+
     afterAll(async () => {
       await context?.close();
       await server?.close();
@@ -139,13 +144,14 @@ describe.skipIf(!HAS_CHROMIUM)(
         .filter({ hasText: /^201: created / })
         .waitFor();
 
+      const { restarts } = await harness.state();
       await page.getByRole("button", { name: "Restart the runtime" }).click();
       const report = page.getByTestId("restart-result");
       await report.filter({ hasText: "Restarted in" }).waitFor();
       expect(await report.textContent()).toContain(
         "Survived: 2 KV keys, 0 fault rules, the virtual clock",
       );
-      expect((await harness.state()).restarts).toBe(1);
+      expect((await harness.state()).restarts).toBe(restarts + 1);
       await shot("3-restarted");
 
       const before = harness.clock.now();

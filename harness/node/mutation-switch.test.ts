@@ -5,7 +5,7 @@
  * nothing is sent. The Worker here is a stand-in that behaves like Stryker-instrumented code.
  */
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createHarness, type HarnessImpl } from "./create-harness.js";
 
 const probe = path.join(import.meta.dirname, "../test-support/mutation-probe.worker.ts");
@@ -84,11 +84,12 @@ describe("in Stryker's dry run", () => {
 
 describe("with a mutant active", () => {
   let harness: HarnessImpl;
-  beforeAll(async () => {
+  // A Worker per test, as each mutant run boots its own: the hits it counts start from zero.
+  beforeEach(async () => {
     scope.__stryker__ = { activeMutant: "m-request", hitCount: 0, hitLimit: 5 };
     harness = await createHarness({ persistTo: "temp", workerOverride: probe });
   });
-  afterAll(() => harness?.dispose());
+  afterEach(() => harness?.dispose());
 
   it("switches the mutant on while the Worker loads and for each request", async () => {
     const { body } = await ask(harness, "?hits=2");
@@ -100,7 +101,6 @@ describe("with a mutant active", () => {
     scope.__stryker__!.activeMutant = "m-other";
     const { body } = await ask(harness, "?hits=2");
     expect(body).toMatchObject({ active: "m-other", mutated: false });
-    scope.__stryker__!.activeMutant = "m-request";
   });
 
   it("stops an endless mutant at the hit limit and reports its hits to Stryker", async () => {

@@ -1,12 +1,20 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { bundleWorker } from "./bundle.js";
 import { applySourcePatches, sourcePatchesKey } from "./source-patches.js";
 
 const root = mkdtempSync(path.join(tmpdir(), "kv-harness-patches-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
+// Every test starts from the same two files (one of them rewrites dep.ts).
+beforeEach(() => {
+  writeFileSync(path.join(root, "dep.ts"), `export const ttl: number = 60;`);
+  writeFileSync(
+    path.join(root, "entry.ts"),
+    `import { ttl } from "./dep";\nexport default { ttl };`,
+  );
+});
 
 describe("source patches", () => {
   it("applies a patch literally and refuses one that matches zero or several times", () => {
@@ -22,11 +30,6 @@ describe("source patches", () => {
   });
 
   it("bundles the patched source under its own cache name and leaves the file on disk alone", async () => {
-    writeFileSync(path.join(root, "dep.ts"), `export const ttl: number = 60;`);
-    writeFileSync(
-      path.join(root, "entry.ts"),
-      `import { ttl } from "./dep";\nexport default { ttl };`,
-    );
     const entry = path.join(root, "entry.ts");
     const patches = [{ file: "dep.ts", find: "= 60", replace: "= 60_000" }];
 

@@ -12,12 +12,23 @@ let now: number;
 let first: Harness;
 let second: Harness;
 
+const progress: number[] = [];
+let seeded: Awaited<ReturnType<typeof seedShares>>;
+
+// Both stores are seeded once, here, so each test below holds in any order.
 beforeAll(async () => {
   [first, second] = await Promise.all([
     createHarness({ persistTo: "temp" }),
     createHarness({ persistTo: "temp" }),
   ]);
   now = seedAnchor(first.clock.now());
+  seeded = await seedShares(first, {
+    count: COUNT,
+    seed: 42,
+    now,
+    onProgress: (n) => progress.push(n),
+  });
+  await seedShares(second, { count: COUNT, seed: 42, now });
 });
 
 afterAll(async () => {
@@ -28,15 +39,7 @@ const entriesOf = (snapshot: KvSnapshot): string => JSON.stringify(snapshot.entr
 
 describe("seedShares", () => {
   it("writes byte-identical stores for the same seed", async () => {
-    const progress: number[] = [];
-    const result = await seedShares(first, {
-      count: COUNT,
-      seed: 42,
-      now,
-      onProgress: (n) => progress.push(n),
-    });
-    await seedShares(second, { count: COUNT, seed: 42, now });
-    expect(result.written).toBe(COUNT);
+    expect(seeded.written).toBe(COUNT);
     expect(progress.at(-1)).toBe(COUNT);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
 
@@ -85,11 +88,16 @@ describe("seedShares", () => {
   });
 
   it("writes different shares for a different seed", async () => {
-    await second.kv.clear();
-    await seedShares(second, { count: COUNT, seed: 43, now });
-    const [a, b] = await Promise.all([first.kv.snapshot(), second.kv.snapshot()]);
-    const keysA = new Set(a.entries.map((e) => e.key));
-    expect(b.entries.filter((e) => keysA.has(e.key))).toEqual([]);
+    const other = await createHarness({ persistTo: "temp" });
+    try {
+      await seedShares(other, { count: COUNT, seed: 43, now });
+      const [a, b] = await Promise.all([first.kv.snapshot(), other.kv.snapshot()]);
+      expect(b.entries).toHaveLength(COUNT);
+      const keysA = new Set(a.entries.map((e) => e.key));
+      expect(b.entries.filter((e) => keysA.has(e.key))).toEqual([]);
+    } finally {
+      await other.dispose();
+    }
   });
 
   it("anchors shares at the start of the UTC day, late enough that none has expired", () => {
