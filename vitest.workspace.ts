@@ -40,6 +40,7 @@ export const projects = [
         "fixtures/**/*.test.ts",
         "bench/**/*.test.ts",
         "mutants/**/*.test.ts",
+        "examples/**/*.test.ts",
       ],
       // Files share their worker's modules (Miniflare, msw, zod, faker load once per worker, not
       // once per file: a quarter of the CPU time). Each file disposes what it starts; the run

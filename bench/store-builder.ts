@@ -2,7 +2,7 @@
  * @module bench/store-builder
  * Builds a persisted store of N shares when no earlier section left one (e.g. `--only boot`).
  */
-import { createHarness } from "../harness/node/create-harness.js";
+import { createShareHarness } from "../harness/share/index.js";
 import type { BenchContext, SeededStore } from "./context.js";
 import { loadEntries, shareEntries } from "./store.js";
 
@@ -12,7 +12,7 @@ export async function buildStore(
   label: string,
 ): Promise<SeededStore> {
   const dir = ctx.tempDir(`store-${label}`);
-  const harness = await createHarness({ persistTo: dir });
+  const harness = await createShareHarness({ persistTo: dir });
   try {
     ctx.log(`building a store of ${count} shares (in-workerd bulk load)`);
     const entries = shareEntries(count, 7, harness.clock.now());

@@ -16,7 +16,7 @@ export const PROJECT_ROOT = path.join(import.meta.dirname, "../");
 
 export interface DevConfig {
   backend: Backend;
-  /** Vars beyond wrangler.jsonc's, for `createHarness({ vars })`. */
+  /** Vars beyond wrangler.jsonc's, for `createShareHarness({ vars })`. */
   vars: Record<string, string>;
   sources: VarSource[];
   /**

@@ -4,7 +4,7 @@
  * restart on source changes, and stop cleanly with the store left on disk.
  */
 import { resolve } from "node:path";
-import { createHarness } from "../harness/index.js";
+import { createShareHarness } from "../harness/share/index.js";
 import { devOutboundHandlers } from "../harness/server/dev-outbound.js";
 import { type DevServer, isLoopbackHost, startDevServer } from "../harness/server/dev-server.js";
 import { loadFixtureInto, SessionRecorder } from "../fixtures/record/recorder.js";
@@ -151,7 +151,7 @@ export async function startDevSession(
   if (claim) process.once("exit", release);
   let harness: Harness;
   try {
-    harness = await createHarness({
+    harness = await createShareHarness({
       backend: config.backend,
       persistTo: options.persistTo,
       isolates: options.isolates,

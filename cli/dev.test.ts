@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createHarness, workerdChildren } from "../harness/index.js";
+import { workerdChildren } from "../harness/index.js";
+import { createShareHarness } from "../harness/share/index.js";
 import { placeholderPng } from "../harness/server/placeholder-image.js";
 import { OWNER_FILE } from "./store-owner.js";
 
@@ -176,7 +177,7 @@ describe("npm run seed, then npm run dev on the same store", { shuffle: false },
     await vi.waitFor(() => expect(workerds.filter(running)).toEqual([]));
     expect(existsSync(path.join(store, OWNER_FILE))).toBe(false);
 
-    const harness = await createHarness({ persistTo: store });
+    const harness = await createShareHarness({ persistTo: store });
     try {
       expect((await harness.kv.list({ prefix: "share:" })).keys).toHaveLength(3 + 1 + 4);
     } finally {
@@ -258,8 +259,10 @@ describe("Ctrl-C on npm run dev, as a terminal sends it", () => {
     let out = "";
     child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    // `close`, not `exit`: npm may exit before the server (its grandchild, writing to the same
+    // pipes) has printed its last lines; `close` waits for every writer to let go of them.
     const exited = new Promise<number | string | null>((resolve) =>
-      child.on("exit", (code, signal) => resolve(code ?? signal)),
+      child.on("close", (code, signal) => resolve(code ?? signal)),
     );
     await vi.waitFor(() => expect(out).toContain("Dashboard:"), { timeout: 60_000, interval: 100 });
     const owner = JSON.parse(readFileSync(path.join(persistTo, OWNER_FILE), "utf8")) as {

@@ -89,8 +89,8 @@ async function seedStandalone(options: SeedCliOptions, store: string): Promise<v
   }
   try {
     // Loaded after the flags are checked, so a typo fails fast without loading Miniflare.
-    const { createHarness } = await import("../harness/index.js");
-    const harness = await createHarness({ backend: "kv", persistTo: options.persistTo });
+    const { createShareHarness } = await import("../harness/share/index.js");
+    const harness = await createShareHarness({ backend: "kv", persistTo: options.persistTo });
     try {
       await seedInto(harness, options, store);
     } finally {

@@ -29,6 +29,8 @@ export interface FaultRule {
   prefix?: string;
   /** Only this isolate (0-based); all when omitted. */
   isolate?: number;
+  /** Only this KV namespace, by the Worker's binding name (wrangler.jsonc); all when omitted. */
+  binding?: string;
   kind: "error" | "network" | "latency" | "hang";
   /**
    * For `error`; the Worker sees the exact production message. 429, 500, 503: the KV service
@@ -109,6 +111,10 @@ export interface SourcePatch {
 }
 
 export interface HarnessOptions {
+  /**
+   * The Worker's storage backend, for a Worker whose plugin gives it meaning (the share Worker's
+   * `STORAGE_BACKEND`); the core only reports it. Default `"kv"`.
+   */
   backend?: Backend;
   /**
    * Root of persisted state (KV under `v3/kv`, R2 under `v3/r2`), the same layout `wrangler dev`
@@ -190,6 +196,11 @@ export interface HarnessKv {
   clear(): Promise<void>;
 }
 
+/** One KV namespace from Node: direct access, and the counters of this namespace only. */
+export interface HarnessKvNamespace extends HarnessKv {
+  counters(): Promise<CountersReport>;
+}
+
 export interface HarnessClock {
   now(): number;
   advance(ms: number): Promise<void>;
@@ -234,8 +245,15 @@ export interface Harness extends AsyncDisposable {
    */
   reset(): Promise<void>;
   dispose(): Promise<void>;
-  /** Direct store access from Node: bypasses the Worker's cache and the emulated edge caches. */
+  /** Boot another harness of the same Worker (its config and plugin) with `options`. */
+  createSibling(options?: HarnessOptions): Promise<Harness>;
+  /**
+   * Direct store access from Node: bypasses the Worker's cache and the emulated edge caches. The
+   * first KV namespace wrangler.jsonc declares (each one: {@link Harness.kvNamespaces}).
+   */
   kv: HarnessKv;
+  /** Every KV namespace by the Worker's binding name: direct access and its own counters. */
+  kvNamespaces: Record<string, HarnessKvNamespace>;
   r2: {
     get(key: string): Promise<{ body: Uint8Array; contentType?: string } | null>;
     /** Write an object into the Worker's bucket, as `R2Bucket.put` with `httpMetadata`. */

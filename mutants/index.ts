@@ -2,7 +2,7 @@
  * @module mutants
  * Named broken Worker variants for the suites, `npm run test:mutants` and bug-fixture replays.
  * @example
- * const harness = await createHarness({ sourcePatches: getMutant("ttl-in-milliseconds").patches });
+ * const harness = await createShareHarness({ sourcePatches: getMutant("ttl-in-milliseconds").patches });
  */
 import { ProjectError } from "../lib/project-error.js";
 import { mutants, type Mutant } from "./catalog.js";

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHarness, type HarnessImpl } from "../../harness/node/create-harness.js";
+import { type HarnessImpl } from "../../harness/node/create-harness.js";
+import { createShareHarness } from "../../harness/share/index.js";
 import { createShareFactory } from "../../fixtures/factories/index.js";
 import { mutantBaseline, standaloneBaseline } from "./rmw-baseline.js";
 
@@ -8,7 +9,7 @@ describe("growth baseline: the guide's read-modify-write share:list worker", () 
   const bodies = createShareFactory(3);
 
   beforeAll(async () => {
-    harness = await createHarness({ persistTo: "temp", ...standaloneBaseline.options });
+    harness = await createShareHarness({ persistTo: "temp", ...standaloneBaseline.options });
   });
   afterAll(() => harness?.dispose());
 

@@ -7,7 +7,8 @@
  * creates in the production profile is all 201 and no write is refused.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { createHarness, type HarnessImpl } from "../../harness/node/create-harness.js";
+import { type HarnessImpl } from "../../harness/node/create-harness.js";
+import { createShareHarness } from "../../harness/share/index.js";
 import { createShareFactory } from "../../fixtures/factories/index.js";
 import { benchRateLimits } from "../plain-miniflare.js";
 import { standaloneBaseline } from "./rmw-baseline.js";
@@ -43,7 +44,7 @@ async function burst(h: HarnessImpl) {
 
 describe("a hot key under concurrent creates", () => {
   it("the guide's share:list design: 429s in the production profile (500 from that Worker), ids lost", async () => {
-    harness = await createHarness({
+    harness = await createShareHarness({
       persistTo: "temp",
       isolates: 2,
       profile: "production",
@@ -66,7 +67,7 @@ describe("a hot key under concurrent creates", () => {
   });
 
   it("the same design in the miniflare profile: every create answers 201 (the limit is invisible)", async () => {
-    harness = await createHarness({
+    harness = await createShareHarness({
       persistTo: "temp",
       isolates: 2,
       ...standaloneBaseline.options,
@@ -77,7 +78,7 @@ describe("a hot key under concurrent creates", () => {
   });
 
   it("the share Worker in the production profile: every create answers 201, no write refused", async () => {
-    harness = await createHarness({
+    harness = await createShareHarness({
       persistTo: "temp",
       isolates: 2,
       profile: "production",

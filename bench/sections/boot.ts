@@ -4,7 +4,7 @@
  * and on the seeded store (10,000 shares in the default run). Boot = constructor to the first
  * /healthz answer; restart = restart call to the next /healthz answer.
  */
-import { createHarness } from "../../harness/node/create-harness.js";
+import { createShareHarness } from "../../harness/share/index.js";
 import type { BenchContext, SeededStore } from "../context.js";
 import { BenchError } from "../errors.js";
 import { compare, interleave, timed, type Comparison } from "../measure.js";
@@ -22,9 +22,9 @@ interface Cycle {
 }
 
 async function harnessCycle(persistTo: string): Promise<Cycle> {
-  let h!: Awaited<ReturnType<typeof createHarness>>;
+  let h!: Awaited<ReturnType<typeof createShareHarness>>;
   const boot = await timed(async () => {
-    h = await createHarness({ persistTo, rateLimits: benchRateLimits() });
+    h = await createShareHarness({ persistTo, rateLimits: benchRateLimits() });
     await healthy(await h.fetch("/healthz"));
   });
   try {

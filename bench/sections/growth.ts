@@ -3,7 +3,8 @@
  * Cost of the n-th create and of a list page as the store grows (10 -> 10,000): this Worker vs the
  * guide's read-modify-write `share:list` design. Time and KV operations (harness counters) per call.
  */
-import { createHarness, type HarnessImpl } from "../../harness/node/create-harness.js";
+import { type HarnessImpl } from "../../harness/node/create-harness.js";
+import { createShareHarness } from "../../harness/share/index.js";
 import type { Harness } from "../../harness/types.js";
 import { createShareFactory } from "../../fixtures/factories/index.js";
 import { mutantBaseline, standaloneBaseline } from "../baselines/rmw-baseline.js";
@@ -66,7 +67,7 @@ async function bootBaseline(ctx: BenchContext): Promise<{ harness: HarnessImpl; 
   const dir = ctx.tempDir("growth-rmw");
   for (const candidate of [mutantBaseline(), standaloneBaseline]) {
     try {
-      const harness = await createHarness({
+      const harness = await createShareHarness({
         persistTo: dir,
         rateLimits: benchRateLimits(),
         ...candidate.options,
@@ -82,10 +83,13 @@ async function bootBaseline(ctx: BenchContext): Promise<{ harness: HarnessImpl; 
 export async function growth(ctx: BenchContext): Promise<Comparison[]> {
   const { growthSizes: sizes, growthRounds: rounds } = ctx.options;
   const subjectDir = ctx.tempDir("growth-worker");
-  const subject = await createHarness({ persistTo: subjectDir, rateLimits: benchRateLimits() });
+  const subject = await createShareHarness({
+    persistTo: subjectDir,
+    rateLimits: benchRateLimits(),
+  });
   // This Worker on a store that stays at the smallest size: the flatness figure runs against it
   // interleaved, so machine noise hits both sides alike.
-  const twin = await createHarness({ persistTo: "temp", rateLimits: benchRateLimits() });
+  const twin = await createShareHarness({ persistTo: "temp", rateLimits: benchRateLimits() });
   const { harness: baseline, label: baselineLabel } = await bootBaseline(ctx);
   const out: Comparison[] = [];
   const entries = shareEntries(sizes.at(-1)!, 7, subject.clock.now());

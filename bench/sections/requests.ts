@@ -5,7 +5,7 @@
  * Beside each latency row, the CPU each request cost (Node plus that side's workerd), measured
  * in the same calls: on a loaded machine wall time mostly measures waiting for a core.
  */
-import { createHarness } from "../../harness/node/create-harness.js";
+import { createShareHarness } from "../../harness/share/index.js";
 import { workerdChildren } from "../../harness/node/runtime.js";
 import { createShareFactory } from "../../fixtures/factories/index.js";
 import type { BenchContext } from "../context.js";
@@ -30,7 +30,7 @@ export async function requests(ctx: BenchContext): Promise<Comparison[]> {
   const rounds = ctx.options.requestRounds;
   const code = await bundlePlainWorker();
   const before = workerdChildren();
-  const harness = await createHarness({ persistTo: "temp", rateLimits: benchRateLimits() });
+  const harness = await createShareHarness({ persistTo: "temp", rateLimits: benchRateLimits() });
   const harnessPids = workerdChildren().filter((pid) => !before.includes(pid));
   const plain = await PlainWorker.start(code, ctx.tempDir("requests-plain"));
   const plainPids = workerdChildren().filter(

@@ -8,7 +8,7 @@
  * Worker in the same harness runtime and dev server.
  */
 import autocannon from "autocannon";
-import { createHarness } from "../../harness/node/create-harness.js";
+import { createShareHarness } from "../../harness/share/index.js";
 import type { BenchContext, SeededStore } from "../context.js";
 import { BenchError } from "../errors.js";
 import { compare, interleave, type Comparison } from "../measure.js";
@@ -51,7 +51,7 @@ async function getAll(urls: string[], concurrency = 8): Promise<void> {
 async function memoryStore(ctx: BenchContext, count: number): Promise<SeededStore> {
   const store = ctx.store ?? (await buildStore(ctx, count, "memory"));
   if (store.entries.length >= count) return store;
-  const harness = await createHarness({ persistTo: store.dir });
+  const harness = await createShareHarness({ persistTo: store.dir });
   try {
     const extra = shareEntries(count - store.entries.length, 13, harness.clock.now());
     ctx.log(`memory: topping the store up by ${extra.length} shares`);

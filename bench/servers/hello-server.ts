@@ -5,7 +5,7 @@
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createHarness } from "../../harness/node/create-harness.js";
+import { createShareHarness } from "../../harness/share/index.js";
 import { startDevServer } from "../../harness/server/dev-server.js";
 
 const HELLO = path.join(
@@ -15,7 +15,7 @@ const HELLO = path.join(
   "hello.worker.ts",
 );
 
-const harness = await createHarness({ persistTo: "temp", workerOverride: HELLO });
+const harness = await createShareHarness({ persistTo: "temp", workerOverride: HELLO });
 const server = await startDevServer({ harness, port: 0 });
 console.log(`hello worker at ${server.url}`);
 process.once("SIGTERM", () => {

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createHarness } from "../index.js";
+import { createShareHarness } from "../share/index.js";
 import { type DevServer, startDevServer } from "../server/dev-server.js";
 import { SessionRecorder } from "../../fixtures/record/recorder.js";
 import {
@@ -75,7 +75,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       const profile = await mkdtemp(join(tmpdir(), "dashboard-chromium-"));
       dirs.push(persistTo, profile);
       await mkdir(SHOTS, { recursive: true });
-      harness = await createHarness({
+      harness = await createShareHarness({
         persistTo,
         isolates: 2,
         // One attempt: a faulted create answers 503 at once instead of after backoff.

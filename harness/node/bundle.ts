@@ -56,8 +56,11 @@ export async function bundleWorker(
   root: string,
   entry: string,
   name: string,
-  /** Test scratch only: bundle this file wherever `src/index` is imported. */
-  workerOverride?: string,
+  /**
+   * Bare specifiers resolved to files (`harness:worker` to the Worker's `main`, for one): a
+   * module the entry imports by role, not by path.
+   */
+  modules: Record<string, string> = {},
   /** Edits applied to sources at bundle time; pass a `name` that differs per patch set. */
   sourcePatches: SourcePatch[] = [],
 ): Promise<string> {
@@ -91,16 +94,7 @@ export async function bundleWorker(
       external: ["cloudflare:*", "node:*"],
       logLevel: "silent",
       plugins: [
-        ...(workerOverride
-          ? [
-              {
-                name: "worker-override",
-                setup(b: PluginBuild) {
-                  b.onResolve({ filter: /\/src\/index(\.js)?$/ }, () => ({ path: workerOverride }));
-                },
-              },
-            ]
-          : []),
+        ...(Object.keys(modules).length > 0 ? [modulesPlugin(modules)] : []),
         ...(sourcePatches.length > 0 ? [sourcePatchPlugin(root, sourcePatches)] : []),
       ],
     });
@@ -121,6 +115,19 @@ export async function bundleWorker(
   writeFileSync(tmp, JSON.stringify({ inputs, code } satisfies Manifest));
   renameSync(tmp, manifestFile);
   return remember(manifestFile, root, { inputs, code });
+}
+
+/** Resolves each bare specifier of `modules` to its file. */
+function modulesPlugin(modules: Record<string, string>) {
+  return {
+    name: "harness-modules",
+    setup(b: PluginBuild) {
+      b.onResolve({ filter: /^harness:/ }, (args) => {
+        const file = modules[args.path];
+        return file ? { path: file } : undefined;
+      });
+    },
+  };
 }
 
 function remember(manifestFile: string, root: string, manifest: Manifest): string {

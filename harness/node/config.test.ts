@@ -5,10 +5,13 @@ import { parseWorkerConfig } from "./config.js";
 
 describe("parseWorkerConfig", () => {
   it("reads the project's wrangler.jsonc", () => {
-    const config = parseWorkerConfig(
-      readFileSync(path.join(import.meta.dirname, "../../wrangler.jsonc"), "utf8"),
-    );
-    expect(config.kv).toEqual({ binding: "SHARE_DATA_KV", namespaceId: "share-data-kv-local" });
+    const file = path.join(import.meta.dirname, "../../wrangler.jsonc");
+    const config = parseWorkerConfig(readFileSync(file, "utf8"), file);
+    expect(config.kvNamespaces).toEqual([
+      { binding: "SHARE_DATA_KV", namespaceId: "share-data-kv-local" },
+    ]);
+    expect(config.root).toBe(path.dirname(file));
+    expect(config.main).toBe("src/index.ts");
     expect(config.r2).toEqual([{ binding: "SHARE_IMAGES", bucketName: "share-images" }]);
     expect(config.vars.STORAGE_BACKEND).toBe("auto");
     expect(config.compatibilityDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
@@ -21,7 +24,7 @@ describe("parseWorkerConfig", () => {
       "vars": { "CACHE_MAX_ENTRIES": 10 },
       "kv_namespaces": [{ "binding": "SHARE_DATA_KV", "id": "prod", "preview_id": "preview" }],
     }`);
-    expect(config.kv.namespaceId).toBe("preview");
+    expect(config.kvNamespaces[0]!.namespaceId).toBe("preview");
     expect(config.vars).toEqual({ CACHE_MAX_ENTRIES: "10" });
   });
 
@@ -44,10 +47,25 @@ describe("parseWorkerConfig", () => {
     );
   });
 
+  it("reads every KV namespace in declared order, and a Worker with none", () => {
+    const config = parseWorkerConfig(`{
+      "compatibility_date": "2026-04-20",
+      "kv_namespaces": [{ "binding": "B", "id": "b" }, { "binding": "A", "id": "a" }],
+    }`);
+    expect(config.kvNamespaces.map((n) => n.binding)).toEqual(["B", "A"]);
+    expect(parseWorkerConfig(`{ "compatibility_date": "2026-04-20" }`).kvNamespaces).toEqual([]);
+  });
+
   it("names what is wrong", () => {
-    expect(() => parseWorkerConfig(`{ "compatibility_date": "2026-04-20" }`)).toThrow(
-      /kv_namespaces needs a SHARE_DATA_KV entry/,
+    const date = `"compatibility_date": "2026-04-20"`;
+    expect(() => parseWorkerConfig(`{ ${date}, "kv_namespaces": [{ "binding": "A" }] }`)).toThrow(
+      /kv_namespaces\[0\] needs a binding and an id or preview_id/,
     );
+    expect(() =>
+      parseWorkerConfig(
+        `{ ${date}, "kv_namespaces": [{ "binding": "A", "id": "1" }, { "binding": "A", "id": "2" }] }`,
+      ),
+    ).toThrow(/kv_namespaces binds A twice/);
     expect(() => parseWorkerConfig(`{ "kv_namespaces": [] }`)).toThrow(
       /compatibility_date is required/,
     );

@@ -1,21 +1,33 @@
 /**
  * @module harness/node/config
- * Reads `wrangler.jsonc`, the single source of truth for the Worker's runtime, vars and bindings.
+ * Reads a Worker's `wrangler.jsonc`, the single source of truth for its runtime, vars and
+ * bindings. Every `kv_namespaces` entry is read (the harness puts its KV layer in front of each,
+ * named by its binding); nothing here knows a Worker by name.
  */
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import { parse, printParseErrorCode, type ParseError } from "jsonc-parser";
 import { HarnessError } from "../errors.js";
 
 export interface WorkerConfig {
   name: string;
+  /** The folder of the wrangler.jsonc read; `main` is relative to it. */
+  root: string;
   main: string;
   compatibilityDate: string;
   compatibilityFlags: string[];
   vars: Record<string, string>;
-  kv: { binding: string; namespaceId: string };
+  /** Every `kv_namespaces` entry, in declared order (`preview_id` over `id`). */
+  kvNamespaces: KvNamespaceBinding[];
   r2: { binding: string; bucketName: string }[];
   /** `ratelimits` bindings (Cloudflare's Rate Limiting binding), as deployed. */
   rateLimits: RateLimitBinding[];
+}
+
+/** One `kv_namespaces` entry. */
+export interface KvNamespaceBinding {
+  binding: string;
+  namespaceId: string;
 }
 
 /** One `ratelimits` entry: `simple: { limit, period }` requests per client key per period (s). */
@@ -41,9 +53,7 @@ interface RawConfig {
   }[];
 }
 
-export const KV_BINDING = "SHARE_DATA_KV";
-
-/** Parse wrangler.jsonc text; `file` only names it in errors. */
+/** Parse wrangler.jsonc text; `file` names it in errors and its folder is the Worker's root. */
 export function parseWorkerConfig(text: string, file = "wrangler.jsonc"): WorkerConfig {
   const errors: ParseError[] = [];
   const raw = parse(text, errors, { allowTrailingComma: true }) as RawConfig;
@@ -57,21 +67,29 @@ export function parseWorkerConfig(text: string, file = "wrangler.jsonc"): Worker
   if (!raw.compatibility_date) {
     throw new HarnessError("CONFIG_INVALID", `${file}: compatibility_date is required`);
   }
-  const kv = raw.kv_namespaces?.find((n) => n.binding === KV_BINDING);
-  const namespaceId = kv?.preview_id ?? kv?.id;
-  if (!namespaceId) {
-    throw new HarnessError(
-      "CONFIG_INVALID",
-      `${file}: kv_namespaces needs a ${KV_BINDING} entry with an id or preview_id`,
-    );
+  const kvNamespaces = (raw.kv_namespaces ?? []).map((n, i) => {
+    const namespaceId = n?.preview_id ?? n?.id;
+    if (!n?.binding || !namespaceId) {
+      throw new HarnessError(
+        "CONFIG_INVALID",
+        `${file}: kv_namespaces[${i}] needs a binding and an id or preview_id`,
+      );
+    }
+    return { binding: n.binding, namespaceId };
+  });
+  const names = kvNamespaces.map((n) => n.binding);
+  const twice = names.find((name, i) => names.indexOf(name) !== i);
+  if (twice) {
+    throw new HarnessError("CONFIG_INVALID", `${file}: kv_namespaces binds ${twice} twice`);
   }
   return {
     name: raw.name ?? "worker",
+    root: path.dirname(path.resolve(file)),
     main: raw.main ?? "src/index.ts",
     compatibilityDate: raw.compatibility_date,
     compatibilityFlags: raw.compatibility_flags ?? [],
     vars: Object.fromEntries(Object.entries(raw.vars ?? {}).map(([k, v]) => [k, String(v)])),
-    kv: { binding: KV_BINDING, namespaceId },
+    kvNamespaces,
     r2: (raw.r2_buckets ?? []).map((b) => ({
       binding: b.binding,
       bucketName: b.preview_bucket_name ?? b.bucket_name,

@@ -9,7 +9,7 @@ import { promisify } from "node:util";
 import { http, HttpResponse } from "msw";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Harness } from "../types.js";
-import { createHarness } from "../index.js";
+import { createShareHarness } from "../share/index.js";
 import { workerdChildren } from "./runtime.js";
 
 const DAY_MS = 86_400_000;
@@ -43,7 +43,7 @@ const status = async (harness: Harness, id: string, isolate = 0) =>
 describe("harness on the kv backend", () => {
   let harness: Harness;
   beforeAll(async () => {
-    harness = await createHarness({
+    harness = await createShareHarness({
       persistTo: "temp",
       isolates: 2,
       vars,
@@ -148,7 +148,7 @@ describe("harness on the memory backend", () => {
     let dir: string;
     let pids: number[];
     {
-      await using harness = await createHarness({
+      await using harness = await createShareHarness({
         backend: "memory",
         isolates: 2,
         persistTo: "temp",

@@ -1,8 +1,11 @@
 /**
  * @module harness/node/create-harness
- * `createHarness()`: reads wrangler.jsonc, bundles the Worker and the KV layer, boots them in one
- * workerd and exposes the `Harness` contract (fetch, restart, faults, clock, direct KV, logs).
+ * `createHarness({ config })`: reads a Worker's wrangler.jsonc, bundles its `main` and the KV
+ * layer, boots them in one workerd (the layer in front of every KV namespace the config declares)
+ * and exposes the `Harness` contract (fetch, restart, faults, clock, direct KV, logs). What only
+ * one Worker has comes in through a `HarnessPlugin`; this file knows no Worker by name.
  */
+import { createHash } from "node:crypto";
 import path from "node:path";
 import type { RequestHandler } from "msw";
 import { HarnessError } from "../errors.js";
@@ -11,13 +14,13 @@ import type {
   FaultRule,
   Harness,
   HarnessKv,
+  HarnessKvNamespace,
   HarnessOptions,
   HarnessState,
   KvSnapshot,
   LogLine,
   StoreProblem,
 } from "../types.js";
-import { IMAGE_LIFECYCLE_RULE } from "../../src/images/lifecycle.js";
 import { FREE_PLAN } from "../workers/daily-limits.js";
 import type { KvMode } from "../workers/harness-env.js";
 import type { LayerConfig } from "../workers/layer-state.js";
@@ -43,18 +46,20 @@ import {
 } from "./request-gate.js";
 import { isRuntimeGone, Runtime, type RuntimeSpec } from "./runtime.js";
 import { sourcePatchesKey } from "./source-patches.js";
+import type { HarnessPlugin } from "./plugin.js";
 import { checkStore } from "./store-check.js";
-import { storageBackendVar } from "./storage-backend-var.js";
 
 const ROOT = path.join(import.meta.dirname, "../../");
 
 /** Options beyond the public contract, for the harness's own tests. */
 export interface InternalOptions extends HarnessOptions {
-  /** Project root holding wrangler.jsonc and src/. Default: this repository. */
-  root?: string;
+  /** The Worker's wrangler.jsonc (its `main` is relative to its folder). */
+  config?: string;
+  /** What the Worker adds to the core (`harness/share/` for the share Worker). */
+  plugin?: HarnessPlugin;
   /** Also boot the `kv-probe` worker (raw binding + layer bindings) for KV-level tests. */
   probe?: boolean;
-  /** Test scratch only: bundle this module instead of `src/index.ts`. */
+  /** Test scratch only: bundle this module instead of the config's `main`. */
   workerOverride?: string;
   /** How long a restart drains requests in flight and how long new requests wait for a boot. */
   gateLimits?: Partial<GateLimits>;
@@ -66,6 +71,7 @@ export type ProbeResult =
 export class HarnessImpl implements Harness {
   readonly options: Harness["options"];
   readonly kv: HarnessKv;
+  readonly kvNamespaces: Record<string, HarnessKvNamespace>;
   readonly r2: Harness["r2"];
   readonly faults: Harness["faults"];
   readonly clock: Harness["clock"];
@@ -96,21 +102,31 @@ export class HarnessImpl implements Harness {
     this.#outbound = new Outbound(opts.handlers ?? []);
     this.#gate = new RequestGate({ ...DEFAULT_GATE_LIMITS, ...opts.gateLimits });
     const admin = (cmd: string, args: Record<string, unknown> = {}) => this.#admin(cmd, args);
-    this.kv = {
-      get: async (key) => (await admin("kv.get", { key })) as string | null,
-      getWithMetadata: async (key) =>
-        (await admin("kv.getWithMetadata", { key })) as Awaited<
-          ReturnType<HarnessKv["getWithMetadata"]>
-        >,
-      put: async (key, value, options) => void (await admin("kv.put", { key, value, options })),
-      delete: async (key) => void (await admin("kv.delete", { key })),
-      list: async (options) =>
-        (await admin("kv.list", { options })) as Awaited<ReturnType<HarnessKv["list"]>>,
-      snapshot: async (options) =>
-        (await admin("kv.snapshot", { prefix: options?.prefix })) as KvSnapshot,
-      load: async (snapshot) => void (await admin("kv.load", { snapshot })),
-      clear: async () => void (await admin("kv.clear")),
+    const namespace = (binding: string): HarnessKvNamespace => {
+      const kv = (cmd: string, args: Record<string, unknown> = {}) =>
+        admin(cmd, { ...args, binding });
+      return {
+        get: async (key) => (await kv("kv.get", { key })) as string | null,
+        getWithMetadata: async (key) =>
+          (await kv("kv.getWithMetadata", { key })) as Awaited<
+            ReturnType<HarnessKv["getWithMetadata"]>
+          >,
+        put: async (key, value, options) => void (await kv("kv.put", { key, value, options })),
+        delete: async (key) => void (await kv("kv.delete", { key })),
+        list: async (options) =>
+          (await kv("kv.list", { options })) as Awaited<ReturnType<HarnessKv["list"]>>,
+        snapshot: async (options) =>
+          (await kv("kv.snapshot", { prefix: options?.prefix })) as KvSnapshot,
+        load: async (snapshot) => void (await kv("kv.load", { snapshot })),
+        clear: async () => void (await kv("kv.clear")),
+        counters: async () => (await kv("counters")) as CountersReport,
+      };
     };
+    this.kvNamespaces = Object.fromEntries(
+      config.kvNamespaces.map((n) => [n.binding, namespace(n.binding)]),
+    );
+    const first = config.kvNamespaces[0]?.binding;
+    this.kv = first ? this.kvNamespaces[first]! : noNamespace();
     this.r2 = {
       get: async (key) => {
         const object = (await admin("r2.get", { key })) as {
@@ -137,13 +153,13 @@ export class HarnessImpl implements Harness {
     this.faults = {
       add: async (rule) => {
         const added = (await admin("faults.add", {
-          rule: parseFaultRule(rule, this.options.isolates),
+          rule: parseFaultRule(rule, this.options.isolates, this.#bindings()),
         })) as FaultRule;
         this.#rules.push(added);
         return added;
       },
       set: async (rules) => {
-        const parsed = rules.map((r) => parseFaultRule(r, this.options.isolates));
+        const parsed = rules.map((r) => parseFaultRule(r, this.options.isolates, this.#bindings()));
         this.#rules = (await admin("faults.set", { rules: parsed })) as FaultRule[];
         return this.#rules;
       },
@@ -240,7 +256,7 @@ export class HarnessImpl implements Harness {
   async reset(): Promise<void> {
     this.#rules = [];
     await this.#admin("layer.reset");
-    await this.kv.clear();
+    await Promise.all(Object.values(this.kvNamespaces).map((kv) => kv.clear()));
     const live = this.#live();
     await Promise.all(
       Array.from({ length: this.options.isolates }, (_, i) => live.resetIsolate(i)),
@@ -257,6 +273,11 @@ export class HarnessImpl implements Harness {
     } finally {
       this.persist.remove();
     }
+  }
+
+  createSibling(options: HarnessOptions = {}): Promise<HarnessImpl> {
+    const { config, plugin } = this.opts;
+    return createHarness({ ...options, config: config!, ...(plugin ? { plugin } : {}) });
   }
 
   [Symbol.asyncDispose](): Promise<void> {
@@ -325,6 +346,10 @@ export class HarnessImpl implements Harness {
     return idle ? "direct" : "layer";
   }
 
+  #bindings(): string[] {
+    return this.config.kvNamespaces.map((n) => n.binding);
+  }
+
   #live(): Runtime {
     if (this.#disposed)
       throw new HarnessError("DISPOSED", "this harness was disposed; create a new one");
@@ -339,20 +364,22 @@ export class HarnessImpl implements Harness {
   }
 
   /**
-   * The bucket's lifecycle rule on the virtual clock (image-expiry.ts): run whenever virtual time
-   * jumps (clock moves) and whenever the store is opened (boot, restart, crash).
+   * The bucket's lifecycle rules (the plugin's `r2Lifecycle`) on the virtual clock
+   * (image-expiry.ts): run whenever virtual time jumps (clock moves) and whenever the store is
+   * opened (boot, restart, crash).
    */
   async #expireImages(): Promise<void> {
     if (this.config.r2.length === 0) return;
-    const objects = (await this.#admin("r2.objects", {
-      prefix: IMAGE_LIFECYCLE_RULE.prefix,
-    })) as StoredObject[];
-    const keys = expiredKeys(objects, readClockHistory(this.persist.dir), this.clock.now());
-    if (keys.length === 0) return;
-    await this.#admin("r2.delete", { keys });
-    this.#logBuffer.push(
-      JSON.stringify({ level: "info", event: "images_expired", count: keys.length }),
-    );
+    for (const rule of this.opts.plugin?.r2Lifecycle ?? []) {
+      const objects = (await this.#admin("r2.objects", { prefix: rule.prefix })) as StoredObject[];
+      const history = readClockHistory(this.persist.dir);
+      const keys = expiredKeys(objects, history, this.clock.now(), rule);
+      if (keys.length === 0) continue;
+      await this.#admin("r2.delete", { keys });
+      this.#logBuffer.push(
+        JSON.stringify({ level: "info", event: "images_expired", count: keys.length }),
+      );
+    }
   }
 
   async #admin(cmd: string, args: Record<string, unknown> = {}): Promise<unknown> {
@@ -366,21 +393,26 @@ export class HarnessImpl implements Harness {
 
   async #spec(): Promise<RuntimeSpec> {
     const { opts, config } = this;
-    const root = opts.root ?? ROOT;
     const workerDir = path.join(ROOT, "harness", "workers");
-    const override = opts.workerOverride;
     const patches = opts.sourcePatches ?? [];
+    const modules = {
+      "harness:worker": opts.workerOverride ?? path.resolve(config.root, config.main),
+      "harness:isolate-hooks":
+        opts.plugin?.isolateHooks ?? path.join(workerDir, "isolate-hooks.ts"),
+    };
+    // One cache file per Worker (and hooks, and patch set).
+    const worker = createHash("sha1").update(JSON.stringify(modules)).digest("hex").slice(0, 10);
     const entryName =
-      (override ? `entry-${path.basename(override)}` : "entry") +
-      (patches.length > 0 ? `-patched-${sourcePatchesKey(patches)}` : "");
+      `entry-${worker}` + (patches.length > 0 ? `-patched-${sourcePatchesKey(patches)}` : "");
     const [entry, layer, probe] = await Promise.all([
-      bundleWorker(root, path.join(workerDir, "entry.worker.ts"), entryName, override, patches),
-      bundleWorker(root, path.join(workerDir, "kv-layer.worker.ts"), "kv-layer"),
-      opts.probe ? bundleWorker(root, path.join(workerDir, "probe.worker.ts"), "probe") : undefined,
+      bundleWorker(ROOT, path.join(workerDir, "entry.worker.ts"), entryName, modules, patches),
+      bundleWorker(ROOT, path.join(workerDir, "kv-layer.worker.ts"), "kv-layer"),
+      opts.probe ? bundleWorker(ROOT, path.join(workerDir, "probe.worker.ts"), "probe") : undefined,
     ]);
     const production = this.options.profile === "production";
     const daily = opts.limits?.daily;
     const layerConfig: LayerConfig = {
+      bindings: this.#bindings(),
       isolates: this.options.isolates,
       profile: this.options.profile,
       writerSeesOwnWrites: opts.writerSeesOwnWrites ?? true,
@@ -400,15 +432,7 @@ export class HarnessImpl implements Harness {
       config,
       persistDir: this.persist.dir,
       isolates: this.options.isolates,
-      vars: {
-        ...config.vars,
-        ...opts.vars,
-        STORAGE_BACKEND: storageBackendVar(
-          this.options.backend,
-          config.vars.STORAGE_BACKEND,
-          opts.vars?.STORAGE_BACKEND,
-        ),
-      },
+      vars: { ...config.vars, ...opts.vars, ...opts.plugin?.vars?.(opts, config.vars) },
       rateLimits: config.rateLimits.map((r) => ({ ...r, ...opts.rateLimits?.[r.binding] })),
       layer: layerConfig,
       ...(ops === false ? {} : { opsPerInvocation: ops }),
@@ -438,23 +462,37 @@ function checkRateLimits(overrides: InternalOptions["rateLimits"], config: Worke
   }
 }
 
+/** `harness.kv` of a Worker that declares no KV namespace: every call says so. */
+function noNamespace(): HarnessKv {
+  const fail = async (): Promise<never> => {
+    throw new HarnessError("BAD_OPTION", "wrangler.jsonc declares no kv_namespaces");
+  };
+  return {
+    get: fail,
+    getWithMetadata: fail,
+    put: fail,
+    delete: fail,
+    list: fail,
+    snapshot: fail,
+    load: fail,
+    clear: async () => undefined,
+  };
+}
+
 /**
- * Boot the share Worker in Miniflare behind the KV layer.
+ * Boot a Worker (its wrangler.jsonc) in Miniflare behind the KV layer.
  * @example
- * await using harness = await createHarness({ persistTo: "temp", isolates: 2 });
- * const res = await harness.fetch("/healthz");
+ * await using harness = await createHarness({ config: "examples/x/wrangler.jsonc", isolates: 2 });
+ * const res = await harness.fetch("/");
  */
-export async function createHarness(options: InternalOptions = {}): Promise<HarnessImpl> {
+export async function createHarness(
+  options: InternalOptions & { config: string },
+): Promise<HarnessImpl> {
   const isolates = options.isolates ?? 1;
   if (!Number.isInteger(isolates) || isolates < 1) {
     throw new HarnessError("BAD_ISOLATE", `isolates must be an integer >= 1, got ${isolates}`);
   }
-  if (options.backend !== undefined && !["kv", "memory"].includes(options.backend)) {
-    throw new HarnessError(
-      "BAD_OPTION",
-      `backend must be "kv" or "memory", got ${JSON.stringify(options.backend)}`,
-    );
-  }
+  options.plugin?.checkOptions?.(options);
   if (options.profile !== undefined && !["miniflare", "production"].includes(options.profile)) {
     throw new HarnessError(
       "BAD_OPTION",
@@ -486,7 +524,10 @@ export async function createHarness(options: InternalOptions = {}): Promise<Harn
       `limits.opsPerInvocation must be an integer > 0 or false, got ${ops}`,
     );
   }
-  const config = readWorkerConfig(path.join(options.root ?? ROOT, "wrangler.jsonc"));
+  if (typeof options.config !== "string" || options.config === "") {
+    throw new HarnessError("BAD_OPTION", "config must name the Worker's wrangler.jsonc");
+  }
+  const config = readWorkerConfig(path.resolve(options.config));
   checkRateLimits(options.rateLimits, config);
   const persist = openPersistDir(options.persistTo);
   let offsetMs = readClockOffset(persist.dir) ?? 0;

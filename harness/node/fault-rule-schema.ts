@@ -14,6 +14,7 @@ export const faultRuleSchema = z
     op: z.enum(["get", "getWithMetadata", "put", "delete", "list", "any"]),
     prefix: z.string().optional(),
     isolate: count.optional(),
+    binding: z.string().min(1).optional(),
     kind: z.enum(["error", "network", "latency", "hang"]),
     status: z
       .union([
@@ -52,7 +53,12 @@ export const faultRuleSchema = z
   });
 
 /** Parse one rule or throw `BAD_RULE` naming the field that is wrong. */
-export function parseFaultRule(input: unknown, isolates?: number): FaultRule {
+export function parseFaultRule(
+  input: unknown,
+  isolates?: number,
+  /** The Worker's KV binding names; a rule naming another is refused. */
+  bindings?: readonly string[],
+): FaultRule {
   const parsed = faultRuleSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -66,6 +72,12 @@ export function parseFaultRule(input: unknown, isolates?: number): FaultRule {
     throw new HarnessError(
       "BAD_RULE",
       `fault rule isolate: ${rule.isolate} is out of range 0..${isolates - 1}`,
+    );
+  }
+  if (bindings !== undefined && rule.binding !== undefined && !bindings.includes(rule.binding)) {
+    throw new HarnessError(
+      "BAD_RULE",
+      `fault rule binding: wrangler.jsonc has no KV namespace ${JSON.stringify(rule.binding)} (it has: ${bindings.join(", ") || "none"})`,
     );
   }
   return rule;

@@ -6,6 +6,7 @@ import { expiredKeys, virtualAt } from "./image-expiry.js";
 import { readClockHistory, writeClockOffset } from "./persist.js";
 
 const DAY = 86_400_000;
+const rule = { prefix: "images/", expireDays: 30 };
 const history = [
   { fromMs: 1_000, offsetMs: 10 * DAY },
   { fromMs: 5_000, offsetMs: 40 * DAY },
@@ -21,7 +22,7 @@ describe("virtualAt", () => {
 });
 
 describe("expiredKeys", () => {
-  it("expires images/ objects whose virtual age reached 30 days, each from its own upload", () => {
+  it("expires objects under the rule's prefix whose virtual age reached its days, each from its own upload", () => {
     const objects = [
       { key: "images/old", uploaded: 500 }, // virtual 500
       { key: "images/mid", uploaded: 2_000 }, // virtual 2_000 + 10 days
@@ -29,8 +30,11 @@ describe("expiredKeys", () => {
       { key: "other/old", uploaded: 500 },
     ];
     const now = 6_000 + 39 * DAY; // old: 39 days, mid: 29 days, new: not uploaded yet
-    expect(expiredKeys(objects, history, now)).toEqual(["images/old"]);
-    expect(expiredKeys(objects, history, 2_000 + 40 * DAY)).toEqual(["images/old", "images/mid"]);
+    expect(expiredKeys(objects, history, now, rule)).toEqual(["images/old"]);
+    expect(expiredKeys(objects, history, 2_000 + 40 * DAY, rule)).toEqual([
+      "images/old",
+      "images/mid",
+    ]);
   });
 });
 

@@ -1,11 +1,10 @@
 /**
  * @module harness/node/image-expiry
- * The bucket's lifecycle rule (src/images/lifecycle.ts) on the virtual clock. Miniflare's R2 has no
+ * A bucket's lifecycle rules (a plugin's `r2Lifecycle`) on the virtual clock. Miniflare's R2 has no
  * lifecycle rules, and it stamps `uploaded` with real time; the clock's history (persist.ts) turns
  * that into the virtual time of the upload. An object under the rule's prefix whose virtual age has
  * reached the rule's days is deleted, as R2 would (R2 itself may take up to a day longer).
  */
-import { IMAGE_LIFECYCLE_RULE } from "../../src/images/lifecycle.js";
 import type { ClockChange } from "./persist.js";
 
 const DAY_MS = 86_400_000;
@@ -36,7 +35,7 @@ export function expiredKeys(
   objects: readonly StoredObject[],
   history: readonly ClockChange[],
   now: number,
-  rule: ExpiryRule = IMAGE_LIFECYCLE_RULE,
+  rule: ExpiryRule,
 ): string[] {
   const maxAgeMs = rule.expireDays * DAY_MS;
   return objects

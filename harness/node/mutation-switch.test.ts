@@ -6,7 +6,8 @@
  */
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createHarness, type HarnessImpl } from "./create-harness.js";
+import { type HarnessImpl } from "./create-harness.js";
+import { createShareHarness } from "../share/index.js";
 
 const probe = path.join(import.meta.dirname, "../test-support/mutation-probe.worker.ts");
 
@@ -43,7 +44,7 @@ describe("outside a mutation run", () => {
   let harness: HarnessImpl;
   beforeAll(async () => {
     delete scope.__stryker__;
-    harness = await createHarness({ persistTo: "temp", workerOverride: probe });
+    harness = await createShareHarness({ persistTo: "temp", workerOverride: probe });
   });
   afterAll(() => harness?.dispose());
 
@@ -59,7 +60,7 @@ describe("in Stryker's dry run", () => {
   let harness: HarnessImpl;
   beforeAll(async () => {
     scope.__stryker__ = {};
-    harness = await createHarness({ persistTo: "temp", workerOverride: probe });
+    harness = await createShareHarness({ persistTo: "temp", workerOverride: probe });
   });
   afterAll(() => harness?.dispose());
   afterEach(() => {
@@ -87,7 +88,7 @@ describe("with a mutant active", () => {
   // A Worker per test, as each mutant run boots its own: the hits it counts start from zero.
   beforeEach(async () => {
     scope.__stryker__ = { activeMutant: "m-request", hitCount: 0, hitLimit: 5 };
-    harness = await createHarness({ persistTo: "temp", workerOverride: probe });
+    harness = await createShareHarness({ persistTo: "temp", workerOverride: probe });
   });
   afterEach(() => harness?.dispose());
 

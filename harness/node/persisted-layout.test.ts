@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHarness } from "../index.js";
+import { createShareHarness } from "../share/index.js";
 import type { Harness } from "../types.js";
 
 const ROOT = path.join(import.meta.dirname, "../..");
@@ -37,7 +37,7 @@ describe("persisted layout shared with wrangler", () => {
   });
 
   it("wrangler lists and reads a share the Worker created through the harness", async () => {
-    harness = await createHarness({ persistTo: dir });
+    harness = await createShareHarness({ persistTo: dir });
     const res = await harness.fetch("/api/share", {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -67,7 +67,7 @@ describe("persisted layout shared with wrangler", () => {
 
   it("the harness reads a key wrangler put into the store", async () => {
     await wrangler(dir, "kv", "key", "put", "wrangler:probe", "written by wrangler");
-    harness = await createHarness({ persistTo: dir });
+    harness = await createShareHarness({ persistTo: dir });
     expect(await harness.kv.get("wrangler:probe")).toBe("written by wrangler");
   }, 60_000);
 });

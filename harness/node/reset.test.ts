@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHarness } from "../index.js";
+import { createShareHarness } from "../share/index.js";
 import type { Harness } from "../types.js";
 
 let harness: Harness;
@@ -28,7 +28,7 @@ const monitoring = async (isolate: number) =>
   (await (await harness.fetch("/api/monitoring", {}, isolate)).json()) as Monitoring;
 
 beforeAll(async () => {
-  harness = await createHarness({ persistTo: "temp", isolates: 2, profile: "production" });
+  harness = await createShareHarness({ persistTo: "temp", isolates: 2, profile: "production" });
 });
 
 afterAll(async () => {

@@ -1,9 +1,10 @@
 /**
  * @module harness/node/runtime
  * Everything Miniflare-specific lives here (options, bindings, process handling, setOptions,
- * dispose), so moving to Miniflare 5 touches one file. One workerd runs N share workers
- * (`share-0..N-1`, one isolate each), the `kv-layer` worker and, for tests, a `kv-probe` worker;
- * Node reaches each of them with plain `dispatchFetch`.
+ * dispose), so moving to Miniflare 5 touches one file. One workerd runs N copies of the Worker
+ * (`worker-0..N-1`, one isolate each), the `kv-layer` worker and, for tests, a `kv-probe` worker;
+ * Node reaches each of them with plain `dispatchFetch`. Each `kv_namespaces` binding gets, per
+ * isolate, a raw store and two layer bindings (`hiddenKv()`); r2, ratelimits and vars pass through.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -17,7 +18,9 @@ import {
 import {
   CLOCK_OFFSET_HEADER,
   HIDDEN,
+  hiddenKv,
   KV_MODE_HEADER,
+  rawKvName,
   type BindingConfig,
   type KvMode,
   type ServiceProps,
@@ -49,7 +52,7 @@ export interface RuntimeSpec {
   onLine: (stream: "stdout" | "stderr", line: string) => void;
 }
 
-export const shareWorkerName = (i: number) => `share-${i}`;
+export const workerName = (i: number) => `worker-${i}`;
 
 /**
  * Miniflare's own entry worker sends a dispatched request to the worker this header names (and
@@ -208,13 +211,22 @@ function options(spec: RuntimeSpec): MiniflareOptions {
   const outboundService = outboundFetcher(spec.outbound);
   const r2 = Object.fromEntries(config.r2.map((b) => [b.binding, r2Bucket(b.bucketName)]));
   const vars = Object.fromEntries(Object.entries(spec.vars).map(([k, v]) => [k, text(v)]));
-  const rawKv = kvNamespace(config.kv.namespaceId);
-  const kvBindings = (i: number, suffix = ""): Record<string, Binding> => ({
-    [`${HIDDEN.layer}${suffix}`]: layerKv({ isolate: i, read: "get" }),
-    [`${HIDDEN.layerMeta}${suffix}`]: layerKv({ isolate: i, read: "getWithMetadata" }),
-  });
+  const namespaces = config.kvNamespaces;
+  const rawKv = Object.fromEntries(
+    namespaces.map((n) => [hiddenKv(n.binding).raw, kvNamespace(n.namespaceId)]),
+  );
+  const kvBindings = (i: number, suffix = ""): Record<string, Binding> =>
+    Object.fromEntries(
+      namespaces.flatMap(({ binding }) => {
+        const hidden = hiddenKv(binding, suffix);
+        return [
+          [hidden.layer, layerKv({ binding, isolate: i, read: "get" })],
+          [hidden.layerMeta, layerKv({ binding, isolate: i, read: "getWithMetadata" })],
+        ];
+      }),
+    );
   const bindingConfig = (i: number): BindingConfig => ({
-    binding: config.kv.binding,
+    bindings: namespaces.map((n) => n.binding),
     isolate: i,
     ...(spec.opsPerInvocation !== undefined ? { opsPerInvocation: spec.opsPerInvocation } : {}),
   });
@@ -222,14 +234,14 @@ function options(spec: RuntimeSpec): MiniflareOptions {
   const workers: WorkerEntry[] = Array.from({ length: spec.isolates }, (_, i) =>
     worker(
       spec,
-      shareWorkerName(i),
+      workerName(i),
       { path: "entry.worker.js", contents: mutationPrelude() + code.entry },
       {
         ...vars,
         ...r2,
         ...limiters,
         [HIDDEN.config]: json(bindingConfig(i)),
-        [HIDDEN.raw]: rawKv,
+        ...rawKv,
         ...kvBindings(i),
       },
       { outboundService } as WorkerEntry["dev"],
@@ -239,7 +251,7 @@ function options(spec: RuntimeSpec): MiniflareOptions {
   const peers = Object.fromEntries(
     Array.from({ length: spec.isolates }, (_, i) => [
       `ISOLATE_${i}`,
-      rpc(shareWorkerName(i), "IsolateControl"),
+      rpc(workerName(i), "IsolateControl"),
     ]),
   );
   workers.push(
@@ -249,7 +261,9 @@ function options(spec: RuntimeSpec): MiniflareOptions {
       { path: "kv-layer.worker.js", contents: code.layer },
       {
         HARNESS_CONFIG: json(layer),
-        RAW_KV: rawKv,
+        ...Object.fromEntries(
+          namespaces.map((n) => [rawKvName(n.binding), kvNamespace(n.namespaceId)]),
+        ),
         ...(config.r2[0] ? { RAW_R2: r2Bucket(config.r2[0].bucketName) } : {}),
         ...peers,
         ...(code.probe ? { PROBE: rpc("kv-probe", "IsolateControl") } : {}),
@@ -265,7 +279,7 @@ function options(spec: RuntimeSpec): MiniflareOptions {
         { path: "probe.worker.js", contents: code.probe },
         {
           [HIDDEN.config]: json(bindingConfig(0)),
-          [HIDDEN.raw]: rawKv,
+          ...rawKv,
           ...Object.assign({}, ...layers),
         },
       ),
@@ -364,7 +378,7 @@ export class Runtime {
   }
 
   /**
-   * A request to share worker `isolate`, on the virtual clock `offsetMs` ahead of real time, its
+   * A request to Worker isolate `isolate`, on the virtual clock `offsetMs` ahead of real time, its
    * KV calls in `kvMode`.
    */
   async fetch(
@@ -385,7 +399,7 @@ export class Runtime {
       headers.set(CLOCK_OFFSET_HEADER, String(offsetMs));
       headers.set(KV_MODE_HEADER, kvMode);
     }
-    headers.set(TARGET_HEADER, shareWorkerName(isolate));
+    headers.set(TARGET_HEADER, workerName(isolate));
     const res = await this.#mf.dispatchFetch(url, { ...init, headers: [...headers] } as never);
     const noBody = [101, 204, 205, 304].includes(res.status) || init.method === "HEAD";
     const body = noBody ? null : await res.arrayBuffer();
@@ -398,9 +412,9 @@ export class Runtime {
     });
   }
 
-  /** Make share worker `isolate` drop its memory (caches, counters, pending writes). */
+  /** Make Worker isolate `isolate` drop its memory (caches, counters, pending writes). */
   async resetIsolate(isolate: number): Promise<void> {
-    const res = await this.#dispatch(shareWorkerName(isolate), "http://localhost/", {
+    const res = await this.#dispatch(workerName(isolate), "http://localhost/", {
       headers: { [ISOLATE_RESET_HEADER]: "1" },
     });
     await res.arrayBuffer();
@@ -471,7 +485,7 @@ const noOutbound = async (request: Request) =>
 function plainOptions(spec: PlainSpec): MiniflareOptions {
   const { config } = spec;
   const bindings: Record<string, Binding> = {
-    [config.kv.binding]: kvNamespace(config.kv.namespaceId),
+    ...Object.fromEntries(config.kvNamespaces.map((n) => [n.binding, kvNamespace(n.namespaceId)])),
     ...Object.fromEntries(config.r2.map((b) => [b.binding, r2Bucket(b.bucketName)])),
   };
   const env: Record<string, Binding> = {

@@ -2,7 +2,7 @@ import type { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createShareId, encodeShareRecord } from "../../src/shares/record.js";
 import { SHARE_TTL_SECONDS, type ShareData } from "../../src/shares/schema.js";
-import { createHarness } from "../index.js";
+import { createShareHarness } from "../share/index.js";
 import type {
   CountersReport,
   FaultRule,
@@ -54,7 +54,7 @@ async function putShare(data: ShareData): Promise<string> {
 }
 
 beforeAll(async () => {
-  harness = await createHarness({
+  harness = await createShareHarness({
     persistTo: "temp",
     isolates: 2,
     // One attempt and no backoff, so a faulted read fails at once instead of retrying.

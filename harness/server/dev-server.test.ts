@@ -1,6 +1,6 @@
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHarness } from "../index.js";
+import { createShareHarness } from "../share/index.js";
 import type { Harness } from "../types.js";
 import { createDevApp, type DevServer, isLoopbackHost, startDevServer } from "./dev-server.js";
 
@@ -157,7 +157,7 @@ describe("the dev server in front of a real harness, over HTTP", () => {
   const json = { "content-type": "application/json" };
 
   beforeAll(async () => {
-    real = await createHarness({
+    real = await createShareHarness({
       persistTo: "temp",
       vars: { ADMIN_TOKEN: "t", KV_RETRY_MAX_ATTEMPTS: "1" },
     });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeShareRecord } from "../../src/shares/record.js";
 import { SHARE_TTL_SECONDS, shareDataSchema } from "../../src/shares/schema.js";
-import { createHarness } from "../index.js";
+import { createShareHarness } from "../share/index.js";
 import type { Harness, KvSnapshot } from "../types.js";
 import { placeholderPng } from "./placeholder-image.js";
 import { oldestSeedAnchor, seedAnchor, seedShares } from "./seed-store.js";
@@ -18,8 +18,8 @@ let seeded: Awaited<ReturnType<typeof seedShares>>;
 // Both stores are seeded once, here, so each test below holds in any order.
 beforeAll(async () => {
   [first, second] = await Promise.all([
-    createHarness({ persistTo: "temp" }),
-    createHarness({ persistTo: "temp" }),
+    createShareHarness({ persistTo: "temp" }),
+    createShareHarness({ persistTo: "temp" }),
   ]);
   now = seedAnchor(first.clock.now());
   seeded = await seedShares(first, {
@@ -88,7 +88,7 @@ describe("seedShares", () => {
   });
 
   it("writes different shares for a different seed", async () => {
-    const other = await createHarness({ persistTo: "temp" });
+    const other = await createShareHarness({ persistTo: "temp" });
     try {
       await seedShares(other, { count: COUNT, seed: 43, now });
       const [a, b] = await Promise.all([first.kv.snapshot(), other.kv.snapshot()]);

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import type { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHarness } from "../index.js";
+import { createShareHarness } from "../share/index.js";
 import type { Harness, HarnessState } from "../types.js";
 import { createDevApp } from "./dev-server.js";
 import type { SessionInfo } from "./sessions.js";
@@ -28,7 +28,7 @@ async function call<T>(method: string, path: string, body?: unknown) {
 }
 
 beforeAll(async () => {
-  harness = await createHarness({ persistTo: "temp", vars: { ADMIN_TOKEN: "developer" } });
+  harness = await createShareHarness({ persistTo: "temp", vars: { ADMIN_TOKEN: "developer" } });
   app = createDevApp(harness);
 });
 

@@ -11,7 +11,6 @@
 import { Hono } from "hono";
 import { nanoid } from "nanoid";
 import { z } from "zod";
-import { createHarness } from "../index.js";
 import type { Backend, Harness, HarnessOptions, KvProfile } from "../types.js";
 import { ControlError } from "./control-error.js";
 import { createIsolatePicker } from "./isolate-picker.js";
@@ -70,7 +69,7 @@ interface Session {
 export interface SessionRoutesOptions {
   /** The control API for a session's harness (the same app the dev server mounts, sessions off). */
   control: (harness: Harness, base: string) => Hono;
-  /** Boots a session's harness. Default: `createHarness` on a temporary store. */
+  /** Boots a session's harness. Default: the dev server's Worker (`createSibling`) on a temporary store. */
   create?: (options: HarnessOptions) => Promise<Harness>;
 }
 
@@ -81,7 +80,10 @@ export class SessionRegistry {
 
   constructor(
     private readonly base: string,
-    private readonly defaults: { backend: Backend },
+    private readonly defaults: {
+      backend: Backend;
+      create: (options: HarnessOptions) => Promise<Harness>;
+    },
     private readonly options: SessionRoutesOptions,
   ) {}
 
@@ -100,7 +102,7 @@ export class SessionRegistry {
     this.#opening++;
     let harness: Harness;
     try {
-      harness = await (this.options.create ?? createHarness)({
+      harness = await (this.options.create ?? this.defaults.create)({
         backend: request.backend ?? this.defaults.backend,
         persistTo: "temp",
         isolates: request.isolates ?? 1,
@@ -187,7 +189,11 @@ export function createSessionRoutes(
   options: SessionRoutesOptions,
   base = "/__harness/sessions",
 ): Hono {
-  const registry = new SessionRegistry(base, { backend: harness.options.backend }, options);
+  const defaults = {
+    backend: harness.options.backend,
+    create: (o: HarnessOptions) => harness.createSibling(o),
+  };
+  const registry = new SessionRegistry(base, defaults, options);
   registries.set(harness, registry);
   const app = new Hono();
 

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createShareFactory } from "../../fixtures/factories/index.js";
 import { imageKey } from "../../src/images/store-image.js";
 import type { ShareData } from "../../src/shares/schema.js";
-import { createHarness } from "../index.js";
+import { createShareHarness } from "../share/index.js";
 import type { Harness, KvSnapshot } from "../types.js";
 import { createDevApp } from "./dev-server.js";
 import { SessionRecorder } from "../../fixtures/record/recorder.js";
@@ -34,7 +34,7 @@ const snapshotOf = (shares: ShareData[]): KvSnapshot => ({
 });
 
 beforeAll(async () => {
-  harness = await createHarness({ persistTo: "temp", isolates: 2, profile: "production" });
+  harness = await createShareHarness({ persistTo: "temp", isolates: 2, profile: "production" });
   app = createDevApp(harness, "first", new SessionRecorder({ harness, fixturesDir }));
   mkdirSync(fixturesDir, { recursive: true });
 });
@@ -179,7 +179,7 @@ describe("after a whole-store change, every isolate serves exactly the new store
 describe("loads that would change nothing the Worker serves", () => {
   let memory: Harness;
   beforeAll(async () => {
-    memory = await createHarness({ persistTo: "temp", backend: "memory" });
+    memory = await createShareHarness({ persistTo: "temp", backend: "memory" });
   });
   afterAll(async () => {
     await memory?.dispose();

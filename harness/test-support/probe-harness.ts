@@ -7,11 +7,11 @@
 import { ProjectError } from "../../lib/project-error.js";
 import path from "node:path";
 import {
-  createHarness,
   type HarnessImpl,
   type InternalOptions,
   type ProbeResult,
 } from "../node/create-harness.js";
+import { createShareHarness } from "../share/index.js";
 
 const placeholder = path.join(import.meta.dirname, "./placeholder.worker.ts");
 
@@ -54,7 +54,7 @@ export interface ProbeHarness {
  * not depend on the share Worker's routes.
  */
 export async function createProbeHarness(options: InternalOptions = {}): Promise<ProbeHarness> {
-  const harness = await createHarness({
+  const harness = await createShareHarness({
     persistTo: "temp",
     probe: true,
     workerOverride: path.resolve(placeholder),

@@ -1,33 +1,59 @@
 /**
  * @module harness/workers/admin
  * The Node-side control surface of the kv-layer worker: direct store access (virtual expiry, no
- * faults, no edge caches, not counted, seen at once everywhere), fault rules, counters and the
- * clock offset. Reached only by Node's `dispatchFetch`; share workers have no binding to it.
+ * faults, no edge caches, not counted, seen at once everywhere) to one namespace (`binding`, the
+ * first declared when absent), fault rules, counters (of every namespace, or of one) and the
+ * clock offset. Reached only by Node's `dispatchFetch`; the Worker's isolates have no binding to it.
  */
 import type { CountersReport, KvCounters, KvSnapshot, KvSnapshotEntry } from "../types.js";
-import type { LayerState } from "./layer-state.js";
+import type { CountsEntry } from "./kv-binding.js";
+import type { LayerShared, LayerState } from "./layer-state.js";
 import { VirtualStore } from "./virtual-store.js";
 
 export type AdminCommand = { cmd: string } & Record<string, unknown>;
 
-type OpCounts = Pick<KvCounters, "reads" | "writes" | "deletes" | "lists">;
-
 /** The isolates that count their own KV operations. */
 export interface Peers {
-  counts(): Promise<[number, OpCounts][]>;
+  counts(): Promise<CountsEntry[]>;
   reset(): Promise<void>;
+}
+
+/** One namespace of the layer: its state and its store on the virtual clock. */
+export interface Namespace {
+  state: LayerState;
+  store: VirtualStore;
+}
+
+/** The whole layer: what the namespaces share, and each namespace by binding name. */
+export interface Layer {
+  shared: LayerShared;
+  namespaces: Map<string, Namespace>;
 }
 
 const ZERO: KvCounters = { reads: 0, writes: 0, deletes: 0, lists: 0, faults: 0, rateLimited: 0 };
 
-/** Per-isolate counters: operations counted in each isolate, faults and 429s in the layer. */
-async function report(state: LayerState, peers: Peers): Promise<CountersReport> {
-  const isolates: KvCounters[] = Array.from({ length: state.config.isolates }, (_, i) => ({
-    ...ZERO,
-    ...state.countsFor(i),
-  }));
-  for (const [i, counts] of await peers.counts()) {
-    const c = (isolates[i] ??= { ...ZERO, ...state.countsFor(i) });
+/**
+ * Per-isolate counters of the namespaces in `states`: operations counted in each isolate, faults
+ * and 429s in the layer.
+ */
+async function report(
+  states: LayerState[],
+  peers: Peers,
+  isolateCount: number,
+): Promise<CountersReport> {
+  const isolates: KvCounters[] = Array.from({ length: isolateCount }, () => ({ ...ZERO }));
+  const named = new Set(states.map((s) => s.binding));
+  for (const state of states) {
+    for (let i = 0; i < isolateCount; i++) {
+      const c = isolates[i]!;
+      const own = state.countsFor(i);
+      c.faults += own.faults;
+      c.rateLimited += own.rateLimited;
+    }
+  }
+  for (const { binding, isolate: i, counts } of await peers.counts()) {
+    if (!named.has(binding)) continue;
+    const c = (isolates[i] ??= { ...ZERO });
     c.reads += counts.reads;
     c.writes += counts.writes;
     c.deletes += counts.deletes;
@@ -128,34 +154,56 @@ function requireR2(r2: R2Bucket | undefined): R2Bucket {
 }
 
 /** Run one admin command; the result is sent back as JSON. */
+/** The namespace `binding` names, or the first declared one. */
+function namespaceOf(layer: Layer, binding: unknown): Namespace {
+  const name =
+    binding === undefined || binding === null ? layer.shared.config.bindings[0] : binding;
+  const found = typeof name === "string" ? layer.namespaces.get(name) : undefined;
+  if (!found) {
+    const all = layer.shared.config.bindings.join(", ") || "none";
+    throw new Error(`wrangler.jsonc has no KV namespace ${JSON.stringify(name)} (it has: ${all})`);
+  }
+  return found;
+}
+
 export async function runAdmin(
-  state: LayerState,
-  store: VirtualStore,
+  layer: Layer,
   c: AdminCommand,
   peers: Peers,
   r2?: R2Bucket,
 ): Promise<unknown> {
   const key = c.key as string;
+  const { shared } = layer;
+  const all = [...layer.namespaces.values()].map((n) => n.state);
   switch (c.cmd) {
     case "offset.set":
-      state.offsetMs = c.offsetMs as number;
-      return state.offsetMs;
+      shared.offsetMs = c.offsetMs as number;
+      return shared.offsetMs;
     case "faults.set":
-      return state.faults.set(c.rules as never);
+      return shared.faults.set(c.rules as never);
     case "faults.add":
-      return state.faults.add(c.rule as never);
+      return shared.faults.add(c.rule as never);
     case "faults.list":
-      return state.faults.list();
-    case "counters":
-      return report(state, peers);
+      return shared.faults.list();
+    case "counters": {
+      const states = c.binding === undefined ? all : [namespaceOf(layer, c.binding).state];
+      return report(states, peers, shared.config.isolates);
+    }
     case "counters.reset":
-      state.resetCounts();
+      for (const state of all) state.resetCounts();
       await peers.reset();
       return null;
     case "layer.reset":
-      state.reset();
+      for (const state of all) state.reset();
       await peers.reset();
       return null;
+  }
+  if (c.cmd.startsWith("kv.")) return kvCommand(namespaceOf(layer, c.binding), c, key);
+  return r2Command(c, key, r2);
+}
+
+async function kvCommand({ state, store }: Namespace, c: AdminCommand, key: string) {
+  switch (c.cmd) {
     case "kv.get":
       return store.get(key, "text");
     case "kv.getWithMetadata": {
@@ -190,6 +238,13 @@ export async function runAdmin(
       );
       state.forget();
       return null;
+    default:
+      throw new Error(`unknown admin command ${JSON.stringify(c.cmd)}`);
+  }
+}
+
+async function r2Command(c: AdminCommand, key: string, r2: R2Bucket | undefined) {
+  switch (c.cmd) {
     case "r2.get": {
       const object = await requireR2(r2).get(key);
       if (!object) return null;

@@ -1,21 +1,23 @@
 /**
  * @module harness/workers/entry.worker
- * Wraps the share Worker: per request, points the Worker's clock at the virtual clock, builds the
- * Worker's env (its own bindings, with `SHARE_DATA_KV` the KVNamespace-exact binding of
- * `kv-binding.ts`) and hands the request to the unchanged Worker. Node sends the clock offset and
- * the KV mode whenever the KV layer has something to model (headers, removed here); bodies are
- * then read in full first. With nothing to model (no such headers) a request without a body is
- * handed on exactly as Miniflare made it: copying a request costs more than the Worker's own
- * work on a cached read (its `cf` object is serialised again).
- * `IsolateControl` lets the KV layer read this isolate's KV operation counts. A reset request
- * (`Harness.reset()`) drops the isolate's memory instead of reaching the Worker.
+ * Wraps the Worker under test: per request, tells the Worker's isolate hooks the virtual clock,
+ * builds the Worker's env (its own bindings, with each `kv_namespaces` binding the
+ * KVNamespace-exact binding of `kv-binding.ts`) and hands the request to the unchanged Worker.
+ * The Worker is the `harness:worker` module and its hooks the `harness:isolate-hooks` module
+ * (`bundle.ts` resolves both: the config's `main` and the plugin's hooks, or none), so this file
+ * knows no Worker by name. Node sends the clock offset and the KV mode whenever the KV layer has
+ * something to model (headers, removed here); bodies are then read in full first. With nothing
+ * to model (no such headers) a request without a body is handed on exactly as Miniflare made it:
+ * copying a request costs more than the Worker's own work on a cached read (its `cf` object is
+ * serialised again). `IsolateControl` lets the KV layer read this isolate's KV operation counts.
+ * A reset request (`Harness.reset()`) drops the isolate's memory instead of reaching the Worker.
  */
-import { setClock } from "../../src/clock.js";
-import worker from "../../src/index.js";
-import { resetIsolateState } from "../../src/state.js";
+import hooks from "harness:isolate-hooks";
+import worker from "harness:worker";
 import {
   CLOCK_OFFSET_HEADER,
   HIDDEN,
+  hiddenKv,
   KV_MODE_HEADER,
   ownBindings,
   type BindingConfig,
@@ -40,21 +42,31 @@ function workerEnv(env: HarnessEnv, header: string | null): Record<string, unkno
   if (reuse) return reuse;
   own ??= ownBindings(env);
   const config = env[HIDDEN.config] as BindingConfig;
-  const binding = createKvBinding(
-    {
-      raw: env[HIDDEN.raw] as KVNamespace,
-      layer: env[HIDDEN.layer] as KVNamespace,
-      layerMeta: env[HIDDEN.layerMeta] as KVNamespace,
-    },
-    {
-      mode,
-      isolate: config.isolate,
-      ...(config.opsPerInvocation === undefined
-        ? {}
-        : { opsPerInvocation: config.opsPerInvocation }),
-    },
+  // One budget per invocation over every namespace, as production counts KV operations.
+  const budget = { ops: 0 };
+  const namespaces = Object.fromEntries(
+    config.bindings.map((name) => {
+      const hidden = hiddenKv(name);
+      const binding = createKvBinding(
+        {
+          raw: env[hidden.raw] as KVNamespace,
+          layer: env[hidden.layer] as KVNamespace,
+          layerMeta: env[hidden.layerMeta] as KVNamespace,
+        },
+        {
+          binding: name,
+          mode,
+          isolate: config.isolate,
+          budget,
+          ...(config.opsPerInvocation === undefined
+            ? {}
+            : { opsPerInvocation: config.opsPerInvocation }),
+        },
+      );
+      return [name, binding];
+    }),
   );
-  const built = { ...own, [config.binding]: binding };
+  const built = { ...own, ...namespaces };
   if (config.opsPerInvocation === undefined) shared.set(mode, built);
   return built;
 }
@@ -63,13 +75,13 @@ export default {
   async fetch(request: Request, env: HarnessEnv, ctx: ExecutionContext): Promise<Response> {
     if (request.headers.has(ISOLATE_RESET_HEADER)) {
       // Harness.reset(): this isolate forgets everything, as a newly started one would.
-      resetIsolateState();
+      hooks.resetIsolate?.();
       resetIsolateCounts();
       return new Response(null, { status: 204 });
     }
     const mode = request.headers.get(KV_MODE_HEADER);
     if (mode === null && request.body === null && !hasMutationHeaders(request.headers)) {
-      setClock(realTime);
+      hooks.setClock?.(realTime);
       return (worker as unknown as Handler).fetch(request, workerEnv(env, mode), ctx);
     }
     const offset = Number(request.headers.get(CLOCK_OFFSET_HEADER) ?? 0) || 0;
@@ -82,7 +94,7 @@ export default {
     // would see ECONNRESET instead of the answer. (Production's edge answers either way.)
     const body = request.body === null ? null : await request.arrayBuffer();
     request = new Request(request, { headers, body });
-    setClock(() => Date.now() + offset);
+    hooks.setClock?.(() => Date.now() + offset);
     return mutation.close(
       await (worker as unknown as Handler).fetch(request, workerEnv(env, mode), ctx),
     );

@@ -6,6 +6,7 @@ const op = (o: Partial<OpContext> = {}): OpContext => ({
   op: "get",
   key: "share:1",
   isolate: 0,
+  binding: "SHARE_DATA_KV",
   ...o,
 });
 
@@ -29,6 +30,12 @@ describe("FaultTable", () => {
         ],
       ),
     ).toEqual([true, false, false, false]);
+  });
+
+  it("a binding rule fires on that namespace only; a rule without one on every namespace", () => {
+    const ops = [op({ binding: "CACHE" }), op({ binding: "SESSIONS" })];
+    expect(fires([{ op: "get", binding: "CACHE", kind: "network" }], ops)).toEqual([true, false]);
+    expect(fires([{ op: "get", kind: "network" }], ops)).toEqual([true, true]);
   });
 
   it("a prefix rule matches a bulk get when any of its keys has the prefix", () => {

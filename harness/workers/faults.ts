@@ -14,6 +14,8 @@ export interface OpContext {
   /** Bulk get: every key; a prefix rule matches when any of them starts with the prefix. */
   keys?: string[];
   isolate: number;
+  /** The Worker's binding name of the namespace called. */
+  binding: string;
 }
 
 interface ArmedRule {
@@ -34,6 +36,7 @@ function matches(rule: FaultRule, ctx: OpContext): boolean {
     if (!(ctx.keys ?? [ctx.key]).some((k) => k.startsWith(prefix))) return false;
   }
   if (rule.isolate !== undefined && rule.isolate !== ctx.isolate) return false;
+  if (rule.binding !== undefined && rule.binding !== ctx.binding) return false;
   return true;
 }
 

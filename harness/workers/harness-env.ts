@@ -1,8 +1,9 @@
 /**
  * @module harness/workers/harness-env
  * What the harness adds around a Worker and takes away again before the Worker sees its request:
- * two request headers (virtual clock offset, KV mode) and the hidden `__HARNESS_*` bindings the
- * Worker's `SHARE_DATA_KV` is built from. Shared by Node (`runtime.ts`) and the workers.
+ * two request headers (virtual clock offset, KV mode) and the hidden `__HARNESS_*` bindings each
+ * of the Worker's KV namespaces (every `kv_namespaces` entry of its wrangler.jsonc) is built from.
+ * Shared by Node (`runtime.ts`) and the workers.
  */
 
 /**
@@ -26,25 +27,36 @@ export const HIDDEN_PREFIX = "__HARNESS_";
 export const HIDDEN = {
   /** JSON: {@link BindingConfig}. */
   config: "__HARNESS_KV",
-  /** Miniflare's own KV namespace. */
-  raw: "__HARNESS_KV_RAW",
-  /** A real KvNamespace whose backend is the layer's KV service, per isolate (`_<i>` in probes). */
-  layer: "__HARNESS_KV_LAYER",
-  /** The same for `getWithMetadata`, which KV's wire protocol cannot tell apart from `get`. */
-  layerMeta: "__HARNESS_KV_LAYER_META",
 } as const;
 
-/** Passed to each share worker as the `__HARNESS_KV` JSON binding. */
+/** The hidden bindings one KV namespace of the Worker is built from (`suffix`: `_<i>` in probes). */
+export function hiddenKv(binding: string, suffix = "") {
+  return {
+    /** Miniflare's own KV namespace. */
+    raw: `__HARNESS_KV_RAW__${binding}`,
+    /** A real KvNamespace whose backend is the layer's KV service, per isolate. */
+    layer: `__HARNESS_KV_LAYER__${binding}${suffix}`,
+    /** The same for `getWithMetadata`, which KV's wire protocol cannot tell apart from `get`. */
+    layerMeta: `__HARNESS_KV_LAYER_META__${binding}${suffix}`,
+  };
+}
+
+/** The kv-layer worker's binding to one namespace's Miniflare store. */
+export const rawKvName = (binding: string) => `RAW_KV__${binding}`;
+
+/** Passed to each Worker isolate as the `__HARNESS_KV` JSON binding. */
 export interface BindingConfig {
-  /** The Worker's KV binding name (wrangler.jsonc), e.g. `SHARE_DATA_KV`. */
-  binding: string;
+  /** The Worker's KV binding names, as wrangler.jsonc declares them (`kv_namespaces`). */
+  bindings: string[];
   isolate: number;
-  /** KV operations allowed per invocation (production: 1000); unlimited when absent. */
+  /** KV operations allowed per invocation (production: 1000), over all namespaces; unlimited when absent. */
   opsPerInvocation?: number;
 }
 
-/** The KV layer service's `props`: which location calls, and which read method it made. */
+/** The KV layer service's `props`: which namespace, which location calls, which read method. */
 export interface ServiceProps {
+  /** The Worker's binding name of the namespace called. */
+  binding: string;
   isolate: number;
   read: "get" | "getWithMetadata";
 }

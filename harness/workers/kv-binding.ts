@@ -1,13 +1,14 @@
 /**
  * @module harness/workers/kv-binding
- * The `SHARE_DATA_KV` a Worker sees, built inside the Worker's own isolate for each invocation.
+ * A KV namespace binding as the Worker sees it, built inside the Worker's own isolate for each
+ * invocation (one per `kv_namespaces` entry).
  * It has `KVNamespace`'s exact surface (its prototype's keys, descriptors and tag are copied from
  * the real binding's, so unknown properties are `undefined`, `String(kv)` is
  * `[object KvNamespace]` and unbound methods throw workerd's `Illegal invocation`). Each call is
  * handed, arguments untouched, to a real `KvNamespace`: Miniflare's own (`direct` mode) or one
  * whose backend is the KV layer's service (`layer` mode), so workerd itself coerces, validates
- * and shapes everything. It also counts the isolate's KV operations and enforces the optional
- * per-invocation operation limit.
+ * and shapes everything. It also counts the isolate's KV operations per namespace and enforces the
+ * optional per-invocation operation limit (one budget over every namespace, as in production).
  */
 import type { KvCounters } from "../types.js";
 import type { KvMode } from "./harness-env.js";
@@ -20,9 +21,13 @@ export interface KvTargets {
 }
 
 export interface InvocationOptions {
+  /** The Worker's binding name (counts are kept per binding). */
+  binding: string;
   mode: KvMode;
   isolate: number;
   opsPerInvocation?: number;
+  /** The invocation's operations so far, shared by every namespace it holds. */
+  budget?: { ops: number };
 }
 
 type Op = "get" | "list" | "put" | "getWithMetadata" | "delete";
@@ -45,29 +50,37 @@ const ILLEGAL_INVOCATION =
 
 interface Invocation extends InvocationOptions {
   targets: KvTargets;
-  ops: number;
+  budget: { ops: number };
+}
+
+/** One isolate's counts of one namespace. */
+export interface CountsEntry {
+  binding: string;
+  isolate: number;
+  counts: OpCounts;
 }
 
 const invocations = new WeakMap<object, Invocation>();
-const counts = new Map<number, OpCounts>();
+const counts = new Map<string, CountsEntry>();
 let prototype: object | undefined;
 
-/** This isolate's KV operation counts, per isolate index (a probe holds several). */
-export function isolateCounts(): [number, OpCounts][] {
-  return [...counts].map(([i, c]) => [i, { ...c }]);
+/** This isolate's KV operation counts, per binding and isolate index (a probe holds several). */
+export function isolateCounts(): CountsEntry[] {
+  return [...counts.values()].map((e) => ({ ...e, counts: { ...e.counts } }));
 }
 
 export function resetIsolateCounts(): void {
   counts.clear();
 }
 
-function count(isolate: number, op: Op): void {
-  let c = counts.get(isolate);
-  if (!c) {
-    c = { reads: 0, writes: 0, deletes: 0, lists: 0 };
-    counts.set(isolate, c);
+function count(binding: string, isolate: number, op: Op): void {
+  const id = `${isolate} ${binding}`;
+  let entry = counts.get(id);
+  if (!entry) {
+    entry = { binding, isolate, counts: { reads: 0, writes: 0, deletes: 0, lists: 0 } };
+    counts.set(id, entry);
   }
-  c[COUNTER[op]] += 1;
+  entry.counts[COUNTER[op]] += 1;
 }
 
 /**
@@ -83,11 +96,11 @@ function local(error: unknown): never {
 }
 
 function call(inv: Invocation, op: Op, args: unknown[]): unknown {
-  if (inv.opsPerInvocation !== undefined && inv.ops >= inv.opsPerInvocation) {
+  if (inv.opsPerInvocation !== undefined && inv.budget.ops >= inv.opsPerInvocation) {
     return Promise.reject(new Error(OPS_LIMIT_MESSAGE));
   }
-  inv.ops += 1;
-  count(inv.isolate, op);
+  inv.budget.ops += 1;
+  count(inv.binding, inv.isolate, op);
   const { raw, layer, layerMeta } = inv.targets;
   const target = inv.mode === "direct" ? raw : op === "getWithMetadata" ? layerMeta : layer;
   // Called as a method (a sync TypeError from workerd stays sync, as on the real binding).
@@ -130,11 +143,11 @@ function prototypeLike(real: object): object {
 
 /**
  * The binding for one invocation.
- * @example env.SHARE_DATA_KV = createKvBinding(targets, { mode: "direct", isolate: 0 });
+ * @example env.MY_KV = createKvBinding(targets, { binding: "MY_KV", mode: "direct", isolate: 0 });
  */
 export function createKvBinding(targets: KvTargets, options: InvocationOptions): KVNamespace {
   prototype ??= prototypeLike(targets.raw);
   const binding = Object.create(prototype) as object;
-  invocations.set(binding, { ...options, targets, ops: 0 });
+  invocations.set(binding, { ...options, targets, budget: options.budget ?? { ops: 0 } });
   return binding as KVNamespace;
 }

@@ -303,6 +303,7 @@ export class KvLayerOps {
       key,
       ...(keys ? { keys } : {}),
       isolate: this.isolate,
+      binding: this.state.binding,
     });
     if (rule) await this.#apply(rule, call, op, bulk);
   }

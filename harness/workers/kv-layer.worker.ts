@@ -1,45 +1,51 @@
 /**
  * @module harness/workers/kv-layer.worker
- * The kv-layer worker. `KvService` is the backend of each isolate's KvNamespace binding: it speaks
- * KV's HTTP protocol, with `props` naming the calling isolate (location). The default `fetch` is
- * the Node-side admin surface. `ISOLATE_<i>` / `PROBE` reach each isolate's operation counts.
+ * The kv-layer worker. `KvService` is the backend of each isolate's KvNamespace bindings: it speaks
+ * KV's HTTP protocol, with `props` naming the namespace (the Worker's binding) and the calling
+ * isolate (location). The default `fetch` is the Node-side admin surface. `ISOLATE_<i>` / `PROBE`
+ * reach each isolate's operation counts. `RAW_KV__<BINDING>` is each namespace's Miniflare store.
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
-import type { KvCounters } from "../types.js";
-import { runAdmin, type AdminCommand, type Peers } from "./admin.js";
-import type { ServiceProps } from "./harness-env.js";
+import { runAdmin, type AdminCommand, type Layer, type Peers } from "./admin.js";
+import { rawKvName, type ServiceProps } from "./harness-env.js";
 import { KvServiceError } from "./kv-call.js";
 import { decodeKvRequest, encodeKvAnswer, encodeKvError } from "./kv-http.js";
 import { KvLayerOps } from "./kv-layer.js";
-import { LayerState, type LayerConfig } from "./layer-state.js";
+import type { CountsEntry } from "./kv-binding.js";
+import { LayerShared, LayerState, type LayerConfig } from "./layer-state.js";
 import { VirtualStore } from "./virtual-store.js";
 
-type OpCounts = Pick<KvCounters, "reads" | "writes" | "deletes" | "lists">;
-
 interface Counted {
-  counts(): Promise<[number, OpCounts][]>;
+  counts(): Promise<CountsEntry[]>;
   resetCounts(): Promise<void>;
 }
 
 interface LayerEnv {
-  RAW_KV: KVNamespace;
-  /** The Worker's R2 bucket, for Node's direct reads (`harness.r2`). */
+  /** The Worker's first R2 bucket, for Node's direct reads (`harness.r2`). */
   RAW_R2?: R2Bucket;
   HARNESS_CONFIG: LayerConfig;
   /** `ISOLATE_<i>` and, in tests, `PROBE`: each isolate's `IsolateControl`. */
   [peer: string]: unknown;
 }
 
-let state: LayerState | undefined;
-let store: VirtualStore | undefined;
+let layer: Layer | undefined;
 
-function init(env: LayerEnv): { state: LayerState; store: VirtualStore } {
-  if (!state || !store) {
-    const s = new LayerState(env.HARNESS_CONFIG);
-    state = s;
-    store = new VirtualStore(env.RAW_KV, () => s.offsetMs);
+function init(env: LayerEnv): Layer {
+  if (!layer) {
+    const shared = new LayerShared(env.HARNESS_CONFIG);
+    const namespaces = new Map(
+      env.HARNESS_CONFIG.bindings.map((binding) => {
+        const raw = env[rawKvName(binding)] as KVNamespace;
+        const namespace = {
+          state: new LayerState(binding, shared),
+          store: new VirtualStore(raw, () => shared.offsetMs),
+        };
+        return [binding, namespace];
+      }),
+    );
+    layer = { shared, namespaces };
   }
-  return { state, store };
+  return layer;
 }
 
 /** Every isolate holding KV bindings: the share workers and, in tests, the probe. */
@@ -59,8 +65,8 @@ function peers(env: LayerEnv): Peers {
 
 export class KvService extends WorkerEntrypoint<LayerEnv, ServiceProps> {
   override async fetch(request: Request): Promise<Response> {
-    const { state, store } = init(this.env);
-    const { isolate, read } = this.ctx.props;
+    const { binding, isolate, read } = this.ctx.props;
+    const { state, store } = init(this.env).namespaces.get(binding)!;
     try {
       const call = await decodeKvRequest(request, read);
       return encodeKvAnswer(await new KvLayerOps(state, store, isolate).run(call));
@@ -76,10 +82,10 @@ export class KvService extends WorkerEntrypoint<LayerEnv, ServiceProps> {
 
 export default {
   async fetch(request: Request, env: LayerEnv): Promise<Response> {
-    const { state, store } = init(env);
+    const layer = init(env);
     try {
       const command = (await request.json()) as AdminCommand;
-      const result = await runAdmin(state, store, command, peers(env), env.RAW_R2);
+      const result = await runAdmin(layer, command, peers(env), env.RAW_R2);
       return Response.json({ ok: true, result: result ?? null });
     } catch (e) {
       const error = e as Error;

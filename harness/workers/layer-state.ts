@@ -1,8 +1,9 @@
 /**
  * @module harness/workers/layer-state
- * Everything the KV layer remembers, held in the kv-layer worker's single isolate: config, fault
- * rules, per-isolate fault counts and edge caches, the same-key write limit, the replication
- * model, the daily counts, per-key write queues and the clock offset.
+ * Everything the KV layer remembers, held in the kv-layer worker's single isolate. Shared by every
+ * namespace ({@link LayerShared}): config, fault rules, the daily counts and the clock offset. Per
+ * namespace ({@link LayerState}, one per `kv_namespaces` binding): per-isolate fault counts and
+ * edge caches, the same-key write limit, the replication model and per-key write queues.
  */
 import type { FaultRule, KvCounters, KvProfile } from "../types.js";
 import { DailyLimits, type DailyCounts } from "./daily-limits.js";
@@ -14,6 +15,8 @@ import { WriteLimit } from "./write-limit.js";
 
 /** Passed to the kv-layer worker as the `HARNESS_CONFIG` JSON binding at every boot. */
 export interface LayerConfig {
+  /** The Worker's KV binding names, one namespace each. */
+  bindings: string[];
   isolates: number;
   profile: KvProfile;
   writerSeesOwnWrites: boolean;
@@ -32,10 +35,24 @@ export interface LayerConfig {
 /** What the layer itself counts; reads, writes, deletes and lists are counted in each isolate. */
 export type LayerCounts = Pick<KvCounters, "faults" | "rateLimited">;
 
+/** What every namespace of the layer shares: one rule table, one clock, one account's daily counts. */
+export class LayerShared {
+  readonly faults: FaultTable;
+  offsetMs: number;
+  readonly daily: DailyLimits | undefined;
+
+  constructor(readonly config: LayerConfig) {
+    this.offsetMs = config.offsetMs;
+    this.faults = new FaultTable(config.seed);
+    this.faults.set(config.rules);
+    this.daily = config.daily ? new DailyLimits(config.daily) : undefined;
+  }
+}
+
+/** One namespace's state (named by the Worker's binding). */
 export class LayerState {
   readonly config: LayerConfig;
   readonly faults: FaultTable;
-  offsetMs: number;
   counts: LayerCounts[];
   readonly caches: EdgeCache[];
   readonly writeLimit: WriteLimit;
@@ -44,11 +61,14 @@ export class LayerState {
   readonly cursors: CursorSeal;
   readonly #queues = new Map<string, Promise<unknown>>();
 
-  constructor(config: LayerConfig) {
+  constructor(
+    readonly binding: string,
+    readonly shared: LayerShared,
+  ) {
+    const config = shared.config;
     this.config = config;
-    this.offsetMs = config.offsetMs;
-    this.faults = new FaultTable(config.seed);
-    this.faults.set(config.rules);
+    this.faults = shared.faults;
+    this.daily = shared.daily;
     this.counts = Array.from({ length: config.isolates }, emptyCounts);
     this.caches = Array.from({ length: config.isolates }, () => new EdgeCache());
     this.writeLimit = new WriteLimit({ burst: config.writeRate.burst, windowMs: 1000 });
@@ -58,8 +78,12 @@ export class LayerState {
       writerSeesOwnWrites: config.writerSeesOwnWrites,
       locations: config.isolates,
     });
-    this.daily = config.daily ? new DailyLimits(config.daily) : undefined;
     this.cursors = new CursorSeal(config.seed);
+  }
+
+  /** The virtual clock's offset (ms), the same for every namespace. */
+  get offsetMs(): number {
+    return this.shared.offsetMs;
   }
 
   countsFor(isolate: number): LayerCounts {

@@ -3,10 +3,10 @@
  * Test-only worker: runs one KV call, or one named scenario with values JSON cannot carry (Blobs,
  * class instances, streams), against Miniflare's raw binding (`RAW`) or the binding a Worker in
  * isolate i gets (`LAYER_<i>`, optionally `LAYER_<i>:direct` / `LAYER_<i>:layer` to force the
- * mode), and answers with the result or the error as JSON. Lets one conformance file run the same
+ * mode; `@<BINDING>` after either names the namespace, the first declared one by default), and answers with the result or the error as JSON. Lets one conformance file run the same
  * cases against both. `IsolateControl` reports the operations it counted, like a share worker.
  */
-import { HIDDEN, type BindingConfig, type KvMode } from "./harness-env.js";
+import { HIDDEN, hiddenKv, type BindingConfig, type KvMode } from "./harness-env.js";
 import { createKvBinding } from "./kv-binding.js";
 import { encode, errorOf, SCENARIOS } from "./kv-scenarios.js";
 
@@ -14,20 +14,22 @@ type Env = Record<string, unknown>;
 type Target = Record<string, (...args: unknown[]) => Promise<unknown>>;
 
 function bindingFor(env: Env, target: string, mode: KvMode): KVNamespace | undefined {
-  if (target === "RAW") return env[HIDDEN.raw] as KVNamespace;
-  const match = /^LAYER_(\d+)(?::(direct|layer))?$/.exec(target);
+  const config = env[HIDDEN.config] as BindingConfig;
+  // `<target>@<BINDING>` picks a namespace; without it, the first the config declares.
+  const [name, binding = config.bindings[0]] = target.split("@") as [string, string?];
+  if (binding === undefined || !config.bindings.includes(binding)) return undefined;
+  const raw = env[hiddenKv(binding).raw] as KVNamespace;
+  if (name === "RAW") return raw;
+  const match = /^LAYER_(\d+)(?::(direct|layer))?$/.exec(name);
   if (!match) return undefined;
   const isolate = Number(match[1]);
-  const config = env[HIDDEN.config] as BindingConfig;
-  const layer = env[`${HIDDEN.layer}_${isolate}`] as KVNamespace | undefined;
+  const hidden = hiddenKv(binding, `_${isolate}`);
+  const layer = env[hidden.layer] as KVNamespace | undefined;
   if (!layer) return undefined;
   return createKvBinding(
+    { raw, layer, layerMeta: env[hidden.layerMeta] as KVNamespace },
     {
-      raw: env[HIDDEN.raw] as KVNamespace,
-      layer,
-      layerMeta: env[`${HIDDEN.layerMeta}_${isolate}`] as KVNamespace,
-    },
-    {
+      binding,
       mode: (match[2] as KvMode | undefined) ?? mode,
       isolate,
       ...(config.opsPerInvocation !== undefined

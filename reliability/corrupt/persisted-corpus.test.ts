@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createShareFactory } from "../../fixtures/factories/index.js";
-import { createHarness } from "../../harness/index.js";
+import { createShareHarness } from "../../harness/share/index.js";
 import type { Harness } from "../../harness/types.js";
 import { REPAIRS_FILE } from "../../harness/node/store-check.js";
 import type { ShareData } from "../../src/shares/schema.js";
@@ -66,7 +66,7 @@ describe("a store corrupted on disk", () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), "kv-corrupt-store-"));
-    const writer = await createHarness({ persistTo: dir, rateLimits: LIFTED_RATE_LIMITS });
+    const writer = await createShareHarness({ persistTo: dir, rateLimits: LIFTED_RATE_LIMITS });
     const shares = await createShares(writer, VALID + 7);
     await writer.dispose();
     valid = shares.slice(0, VALID);
@@ -91,7 +91,7 @@ describe("a store corrupted on disk", () => {
       store.setValue(key(cutValue), JSON.stringify(cutValue).slice(0, 40));
       store.removeValue(key(noValue));
     });
-    harness = await createHarness({ persistTo: dir });
+    harness = await createShareHarness({ persistTo: dir });
   }, 120_000);
 
   afterAll(async () => {
@@ -191,11 +191,11 @@ describe("a store whose database file was cut short", () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), "kv-truncated-store-"));
-    const writer = await createHarness({ persistTo: dir, rateLimits: LIFTED_RATE_LIMITS });
+    const writer = await createShareHarness({ persistTo: dir, rateLimits: LIFTED_RATE_LIMITS });
     [{ id }] = (await createShares(writer, 3)) as [ShareData];
     await writer.dispose();
     truncateDatabase(dir);
-    harness = await createHarness({
+    harness = await createShareHarness({
       persistTo: dir,
       vars: { KV_RETRY_BASE_MS: "1", KV_RETRY_MAX_ATTEMPTS: "2" },
     });

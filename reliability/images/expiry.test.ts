@@ -11,7 +11,7 @@ import path from "node:path";
 import { http, HttpResponse } from "msw";
 import { afterAll, describe, expect, it } from "vitest";
 import { createShareFactory } from "../../fixtures/factories/index.js";
-import { createHarness } from "../../harness/index.js";
+import { createShareHarness } from "../../harness/share/index.js";
 import type { Harness } from "../../harness/types.js";
 import { createDevApp } from "../../harness/server/dev-server.js";
 import { IMAGE_LIFECYCLE_RULE } from "../../src/images/lifecycle.js";
@@ -91,7 +91,7 @@ describe("a persisted store opened on a later clock", () => {
 
   it("has dropped the images whose 30 days passed while it was closed", async () => {
     const options = { persistTo: dir, handlers, rateLimits: LIFTED_RATE_LIMITS };
-    const first = await createHarness(options);
+    const first = await createShareHarness(options);
     let id: string;
     try {
       id = await createWithImage(first);
@@ -99,7 +99,7 @@ describe("a persisted store opened on a later clock", () => {
     } finally {
       await first.dispose();
     }
-    const later = await createHarness({ ...options, clockStart: Date.now() + 31 * DAY_MS });
+    const later = await createShareHarness({ ...options, clockStart: Date.now() + 31 * DAY_MS });
     try {
       expect(await status(later, `/images/${id}`)).toBe(404);
       expect(await later.r2.list("images/")).toEqual([]);

@@ -4,7 +4,7 @@
  * acknowledged with 202 vanished although the client was told the delete did not happen.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHarness } from "../../harness/index.js";
+import { createShareHarness } from "../../harness/share/index.js";
 import type { Harness } from "../../harness/types.js";
 import { createShareFactory } from "../../fixtures/factories/index.js";
 
@@ -12,7 +12,7 @@ const TOKEN = "regression-admin-token";
 let harness: Harness;
 
 beforeAll(async () => {
-  harness = await createHarness({
+  harness = await createShareHarness({
     persistTo: "temp",
     vars: { KV_WRITE_FALLBACK: "memory", KV_RETRY_BASE_MS: "1", ADMIN_TOKEN: TOKEN },
   });

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHarness } from "../../harness/index.js";
+import { createShareHarness } from "../../harness/share/index.js";
 import { startDevServer, type DevServer } from "../../harness/server/dev-server.js";
 import {
   HAS_CHROMIUM,
@@ -61,7 +61,7 @@ describe.skipIf(!HAS_CHROMIUM)(
     let profile: string;
 
     beforeAll(async () => {
-      harness = await createHarness({ persistTo: "temp" });
+      harness = await createShareHarness({ persistTo: "temp" });
       dev = await startDevServer({ harness, port: 0 });
       evil = createServer((_req, res) => {
         res.writeHead(200, { "content-type": "text/html" });

@@ -5,7 +5,7 @@
  * the dev server's own page, curl and tests still work.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHarness } from "../../harness/index.js";
+import { createShareHarness } from "../../harness/share/index.js";
 import { startDevServer, type DevServer } from "../../harness/server/dev-server.js";
 import type { Harness } from "../../harness/types.js";
 import { errorCodeOf } from "../support/error-shape.js";
@@ -16,7 +16,7 @@ let server: DevServer;
 const EVIL = "https://evil.example";
 
 beforeAll(async () => {
-  harness = await createHarness({ persistTo: "temp" });
+  harness = await createShareHarness({ persistTo: "temp" });
   server = await startDevServer({ harness, port: 0, allowedHosts: ["devbox.test"] });
 });
 afterAll(async () => {

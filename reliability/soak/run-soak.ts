@@ -7,7 +7,7 @@
  */
 import { randomBytes } from "node:crypto";
 import pLimit from "p-limit";
-import { createHarness } from "../../harness/index.js";
+import { createShareHarness } from "../../harness/share/index.js";
 import type { Harness, HarnessOptions } from "../../harness/types.js";
 import { shareKey } from "../../src/shares/record.js";
 import { runOp, type ClientContext } from "./client.js";
@@ -117,7 +117,7 @@ export async function runSoak(
   // Secrets the Worker holds; the logs must never show them.
   const adminToken = `soak-admin-${randomBytes(12).toString("hex")}`;
   const cloudflareToken = `soak-cf-${randomBytes(12).toString("hex")}`;
-  const harness = await createHarness({
+  const harness = await createShareHarness({
     persistTo: "temp",
     isolates: options.isolates,
     profile: "production",

@@ -4,7 +4,7 @@
  * Also: request helpers the reliability tests share.
  */
 import { afterAll, beforeAll } from "vitest";
-import { createHarness } from "../../harness/index.js";
+import { createShareHarness } from "../../harness/share/index.js";
 import type { Harness, HarnessOptions, KvCounters } from "../../harness/types.js";
 
 /**
@@ -21,7 +21,7 @@ export const LIFTED_RATE_LIMITS: HarnessOptions["rateLimits"] = {
 export function useHarness(options: HarnessOptions = {}): () => Harness {
   let harness: Harness | undefined;
   beforeAll(async () => {
-    harness = await createHarness({
+    harness = await createShareHarness({
       persistTo: "temp",
       rateLimits: LIFTED_RATE_LIMITS,
       ...options,

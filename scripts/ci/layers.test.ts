@@ -39,17 +39,9 @@ const TEST_REACH = 4;
 
 /**
  * Imports (`importer -> target`) that do not follow the map yet. Each names what is left to do:
- * the harness core still boots the share Worker by name and seeds its shares (`harness/share/`
- * plugin to come).
+ * the dev server still seeds the share Worker's shares itself (to move to `harness/share/`).
  */
 const NOT_YET = new Set<string>([
-  // the core boots the share Worker by name (its module, clock and state)
-  "harness/workers/entry.worker.ts -> src/clock.js",
-  "harness/workers/entry.worker.ts -> src/index.js",
-  "harness/workers/entry.worker.ts -> src/state.js",
-  // the core applies the share Worker's image lifecycle rule
-  "harness/node/create-harness.ts -> src/images/lifecycle.js",
-  "harness/node/image-expiry.ts -> src/images/lifecycle.js",
   // the dev server seeds shares and fills their images (to move to harness/share/)
   "harness/server/seed-store.ts -> fixtures/factories/index.js",
   "harness/server/seed-store.ts -> src/images/store-image.js",

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHarness } from "../../harness/index.js";
+import { createShareHarness } from "../../harness/share/index.js";
 import { startDevServer, type DevServer } from "../../harness/server/dev-server.js";
 import type { Harness, KvSnapshot } from "../../harness/types.js";
 import { ROOT } from "./run-vitest.js";
@@ -29,7 +29,7 @@ function testKvStorage(args: string[]): Promise<{ code: number; output: string }
 const entries = (s: KvSnapshot) => s.entries;
 
 beforeAll(async () => {
-  harness = await createHarness({ persistTo: "temp", vars: { ADMIN_TOKEN: "developer" } });
+  harness = await createShareHarness({ persistTo: "temp", vars: { ADMIN_TOKEN: "developer" } });
   server = await startDevServer({ harness, port: 0 });
 });
 

@@ -4,7 +4,7 @@
  * bundled from `src/` (plus a mutant's patches under `HARNESS_MUTANT`), every control. Blocks with
  * the same options take turns on one pooled harness, reset in between (`harness-pool.ts`).
  */
-import { createHarness } from "../../harness/index.js";
+import { createShareHarness } from "../../harness/share/index.js";
 import { getMutant } from "../../mutants/index.js";
 import { capabilities } from "./capabilities.js";
 import { harnessPool } from "./harness-pool.js";
@@ -27,7 +27,7 @@ export async function createHarnessTarget(
   };
   const pool = harnessPool();
   const harness = await pool.acquire(JSON.stringify({ ...options, mutant }), () =>
-    createHarness(options),
+    createShareHarness(options),
   );
   return {
     kind: "harness",

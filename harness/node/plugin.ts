@@ -1,0 +1,27 @@
+/**
+ * @module harness/node/plugin
+ * What a Worker adds to the harness core, from beside the Worker (the share Worker's is
+ * `harness/share/`). The core boots any Worker from its wrangler.jsonc without one; a plugin gives
+ * meaning to what only that Worker has.
+ */
+import type { HarnessOptions } from "../types.js";
+import type { ExpiryRule } from "./image-expiry.js";
+
+export interface HarnessPlugin {
+  /** Names the plugin in bundle caches and errors. */
+  name: string;
+  /**
+   * A workers-side module (absolute path) whose default export is an `IsolateHooks`
+   * (`harness/workers/isolate-hooks.ts`): the Worker's clock hook and isolate reset.
+   */
+  isolateHooks?: string;
+  /** Refuse options the plugin gives meaning to when they are wrong (e.g. `backend`). */
+  checkOptions?(options: HarnessOptions): void;
+  /**
+   * Vars the Worker boots with on top of wrangler.jsonc's and the options' `vars` (e.g. the
+   * storage backend `backend` asks for).
+   */
+  vars?(options: HarnessOptions, configured: Record<string, string>): Record<string, string>;
+  /** Lifecycle rules of the Worker's first R2 bucket, applied on the virtual clock. */
+  r2Lifecycle?: ExpiryRule[];
+}

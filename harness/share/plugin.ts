@@ -1,0 +1,34 @@
+/**
+ * @module harness/share/plugin
+ * The share Worker's plugin for the harness core: its isolate hooks (virtual clock, isolate
+ * reset), the `backend` option (the `STORAGE_BACKEND` var) and its bucket's image lifecycle rule.
+ */
+import path from "node:path";
+import { IMAGE_LIFECYCLE_RULE } from "../../src/images/lifecycle.js";
+import { HarnessError } from "../errors.js";
+import type { HarnessPlugin } from "../node/plugin.js";
+import { storageBackendVar } from "./storage-backend-var.js";
+
+/** The share Worker's wrangler.jsonc (the repository's). */
+export const SHARE_CONFIG = path.join(import.meta.dirname, "../../wrangler.jsonc");
+
+export const sharePlugin: HarnessPlugin = {
+  name: "share",
+  isolateHooks: path.join(import.meta.dirname, "isolate-hooks.ts"),
+  checkOptions(options) {
+    if (options.backend !== undefined && !["kv", "memory"].includes(options.backend)) {
+      throw new HarnessError(
+        "BAD_OPTION",
+        `backend must be "kv" or "memory", got ${JSON.stringify(options.backend)}`,
+      );
+    }
+  },
+  vars: (options, configured) => ({
+    STORAGE_BACKEND: storageBackendVar(
+      options.backend ?? "kv",
+      configured.STORAGE_BACKEND,
+      options.vars?.STORAGE_BACKEND,
+    ),
+  }),
+  r2Lifecycle: [IMAGE_LIFECYCLE_RULE],
+};
