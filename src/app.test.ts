@@ -2,20 +2,11 @@ import { describe, expect, it } from "vitest";
 import { shareKey } from "./shares/record.js";
 import type { UnitEnv } from "./testing/unit-protocol.js";
 import { useUnitWorker, validBody } from "./testing/unit-worker.js";
+import type { MonitoringAnswer as Monitoring } from "./client.js";
 
 const unit = useUnitWorker();
 const request = (env: UnitEnv, path: string, init?: RequestInit) => unit.request(env, path, init);
 const postShare = (env: UnitEnv, body: unknown) => unit.postShare(env, body);
-
-interface Monitoring {
-  backend: string;
-  shares: Record<string, number>;
-  cache: Record<string, number>;
-  kv: Record<string, number>;
-  latencyMs: Record<string, Record<string, number>>;
-  corruptRecords: number;
-  isolateStartedAt: string;
-}
 
 const errorCode = async (res: Response) =>
   ((await res.json()) as { error: { code: string } }).error.code;
@@ -150,7 +141,7 @@ describe.each(["memory", "kv"] as const)("share API on %s", (backend) => {
       fallbacks: 0,
       pendingWrites: 0,
     });
-    for (const op of ["get", "put", "list"])
+    for (const op of ["get", "put", "list"] as const)
       expect(Object.keys(m.latencyMs[op]!).sort()).toEqual(["max", "p50", "p95"]);
     expect(m.corruptRecords).toBe(0);
     expect(Number.isNaN(Date.parse(m.isolateStartedAt))).toBe(false);

@@ -9,7 +9,7 @@
  * // Against a harness, without the network:
  * const local = createShareClient("http://harness", { fetch: (req, init) => harness.fetch(req, init) });
  */
-import { hc, type ClientRequestOptions } from "hono/client";
+import { hc, type ClientRequestOptions, type InferResponseType } from "hono/client";
 import type { AppType } from "./app.js";
 
 export type { AppType } from "./app.js";
@@ -19,3 +19,6 @@ export type ShareClient = ReturnType<typeof hc<AppType>>;
 export function createShareClient(baseUrl: string, options?: ClientRequestOptions): ShareClient {
   return hc<AppType>(baseUrl, options);
 }
+
+/** The 200 answer of `GET /api/monitoring`, as the route builds it: the one type every reader uses. */
+export type MonitoringAnswer = InferResponseType<ShareClient["api"]["monitoring"]["$get"], 200>;

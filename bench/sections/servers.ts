@@ -16,15 +16,11 @@ import { fmt } from "../report.js";
 import { spawnServer, type ChildServer } from "../servers/spawn-server.js";
 import { idOf, loadEntries, shareEntries } from "../store.js";
 import { buildStore } from "../store-builder.js";
+import type { MonitoringAnswer as Monitoring } from "../../src/client.js";
 
 const MIB = 1024 * 1024;
 const DEV = "cli/dev.ts";
 const LOAD_ROUNDS = 3;
-
-interface Monitoring {
-  shares: { total: number };
-  cache: { size: number; maxSize: number };
-}
 
 async function getJson<T>(url: string): Promise<T> {
   const res = await fetch(url);

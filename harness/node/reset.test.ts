@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createShareHarness } from "../share/index.js";
 import type { Harness } from "../types.js";
+import type { MonitoringAnswer as Monitoring } from "../../src/client.js";
 
 let harness: Harness;
 
@@ -17,12 +18,6 @@ const post = (isolate: number) =>
     { method: "POST", headers: { "content-type": "application/json" }, body: BODY },
     isolate,
   );
-
-interface Monitoring {
-  shares: { total: number };
-  cache: { size: number; hits: number };
-  kv: { writes: number };
-}
 
 const monitoring = async (isolate: number) =>
   (await (await harness.fetch("/api/monitoring", {}, isolate)).json()) as Monitoring;

@@ -5,6 +5,7 @@
  */
 import { http, HttpResponse } from "msw";
 import { expect } from "vitest";
+import { createShareClient, type MonitoringAnswer, type ShareClient } from "../../src/client.js";
 import type { CreateShareInput } from "../../src/shares/create-schema.js";
 import { SHARE_TTL_SECONDS, type ShareData } from "../../src/shares/schema.js";
 import {
@@ -27,34 +28,27 @@ export interface ApiError {
   error: { code: string; message: string; fields?: { path: string; message: string }[] };
 }
 
-export interface Monitoring {
-  backend: string;
-  shares: {
-    total: number;
-    r2Stored: number;
-    legacy: number;
-    pending: number;
-    stale: boolean;
-    countedAt?: string;
-  };
-  cache: { hits: number; misses: number; hitRate: number; size: number; maxSize: number };
-  kv: {
-    reads: number;
-    writes: number;
-    deletes: number;
-    lists: number;
-    errors: number;
-    errorRate: number;
-    retries: number;
-    fallbacks: number;
-    pendingWrites: number;
-  };
-  latencyMs: Record<"get" | "put" | "list", { p50: number; p95: number; max: number }>;
-  corruptRecords: number;
-  isolateStartedAt: string;
-}
+/** GET /api/monitoring's answer, from the Worker's own route type. */
+export type Monitoring = MonitoringAnswer;
 
 export const JSON_HEADERS = { "content-type": "application/json" };
+
+/**
+ * The typed client of the share API (`src/client.ts`, `hc<AppType>`) over a target: paths, query
+ * and answers checked against the Worker's routes. Bodies a client would not send (wrong types,
+ * raw text) go through `target.fetch` as they are.
+ */
+export function clientOf(target: Target, isolate?: number): ShareClient {
+  return createShareClient("http://localhost", {
+    fetch: (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      return target.fetch(url.pathname + url.search, init, isolate);
+    },
+  });
+}
+
+/** An id as a path segment (hc puts a param into the path as it is). */
+const segment = (id: string) => encodeURIComponent(id);
 
 /** POST /api/share; returns the status and parsed body whatever the outcome. */
 export async function postShare(
@@ -101,7 +95,7 @@ export async function getShare(
   id: string,
   isolate?: number,
 ): Promise<{ status: number; body: ShareData & Partial<ApiError>; headers: Headers }> {
-  const res = await target.fetch(`/api/share/${encodeURIComponent(id)}`, {}, isolate);
+  const res = await clientOf(target, isolate).api.share[":id"].$get({ param: { id: segment(id) } });
   return { status: res.status, body: (await res.json()) as ShareData, headers: res.headers };
 }
 
@@ -136,10 +130,12 @@ export async function listPage(
   status: number;
   body: { shares: ShareData[]; cursor: string | null } & Partial<ApiError>;
 }> {
-  const params = new URLSearchParams();
-  if (query.limit !== undefined) params.set("limit", String(query.limit));
-  if (query.cursor) params.set("cursor", query.cursor);
-  const res = await target.fetch(`/api/shares?${params}`, {}, isolate);
+  const res = await clientOf(target, isolate).api.shares.$get({
+    query: {
+      ...(query.limit !== undefined ? { limit: String(query.limit) } : {}),
+      ...(query.cursor ? { cursor: query.cursor } : {}),
+    },
+  });
   return { status: res.status, body: (await res.json()) as { shares: ShareData[]; cursor: null } };
 }
 
@@ -182,10 +178,9 @@ export async function deleteShare(
   isolate?: number,
   authorization = `Bearer ${target.adminToken ?? ""}`,
 ): Promise<number> {
-  const res = await target.fetch(
-    `/api/share/${encodeURIComponent(id)}`,
-    { method: "DELETE", headers: { authorization } },
-    isolate,
+  const res = await clientOf(target, isolate).api.share[":id"].$delete(
+    { param: { id: segment(id) } },
+    { headers: { authorization } },
   );
   await res.body?.cancel();
   if (res.status === 204) target.own.forget(id);
@@ -200,7 +195,7 @@ export async function monitoring(target: Target, isolate?: number): Promise<Moni
   const headers: Record<string, string> = target.adminToken
     ? { authorization: `Bearer ${target.adminToken}` }
     : {};
-  const res = await target.fetch("/api/monitoring", { headers }, isolate);
+  const res = await clientOf(target, isolate).api.monitoring.$get({}, { headers });
   expect(res.status).toBe(200);
   return (await res.json()) as Monitoring;
 }
