@@ -4,6 +4,7 @@
  * dashboard rely on. Implementations live beside this file; keep this file free of logic.
  */
 import type { RequestHandler } from "msw";
+import type { HarnessPlugin } from "./node/plugin.js";
 
 export type Backend = "kv" | "memory";
 
@@ -245,6 +246,8 @@ export interface Harness extends AsyncDisposable {
    */
   reset(): Promise<void>;
   dispose(): Promise<void>;
+  /** What the Worker's plugin adds (none for a Worker booted without one). */
+  readonly plugin: HarnessPlugin | undefined;
   /** Boot another harness of the same Worker (its config and plugin) with `options`. */
   createSibling(options?: HarnessOptions): Promise<Harness>;
   /**

@@ -72,6 +72,7 @@ export class HarnessImpl implements Harness {
   readonly options: Harness["options"];
   readonly kv: HarnessKv;
   readonly kvNamespaces: Record<string, HarnessKvNamespace>;
+  readonly plugin: Harness["plugin"];
   readonly r2: Harness["r2"];
   readonly faults: Harness["faults"];
   readonly clock: Harness["clock"];
@@ -97,6 +98,7 @@ export class HarnessImpl implements Harness {
       isolates: opts.isolates ?? 1,
       profile: opts.profile ?? "miniflare",
     };
+    this.plugin = opts.plugin;
     this.#offsetMs = offsetMs;
     this.#logBuffer = new LogBuffer(() => this.clock.now(), opts.printLogs ?? false);
     this.#outbound = new Outbound(opts.handlers ?? []);

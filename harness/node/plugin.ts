@@ -4,7 +4,7 @@
  * `harness/share/`). The core boots any Worker from its wrangler.jsonc without one; a plugin gives
  * meaning to what only that Worker has.
  */
-import type { HarnessOptions } from "../types.js";
+import type { Harness, HarnessOptions, KvSnapshotEntry } from "../types.js";
 import type { ExpiryRule } from "./image-expiry.js";
 
 export interface HarnessPlugin {
@@ -24,4 +24,16 @@ export interface HarnessPlugin {
   vars?(options: HarnessOptions, configured: Record<string, string>): Record<string, string>;
   /** Lifecycle rules of the Worker's first R2 bucket, applied on the virtual clock. */
   r2Lifecycle?: ExpiryRule[];
+  /** What whole-store loads and wipes (dev server, recorder, seed) do besides KV. */
+  storeSteps?: StoreSteps;
+}
+
+/** Steps of a whole-store change beyond KV itself (`harness/server/store-loads.ts` runs them). */
+export interface StoreSteps {
+  /** Refuse a load the Worker would not see (throw a `ControlError` saying what to do). */
+  assertLoadable?(harness: Harness, what: string): void;
+  /** After entries were loaded: make what they point at exist; returns how many objects. */
+  afterLoad?(harness: Harness, entries: readonly KvSnapshotEntry[]): Promise<number>;
+  /** A wiped or replaced store: remove what goes with its KV entries. */
+  clear?(harness: Harness): Promise<void>;
 }

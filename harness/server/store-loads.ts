@@ -6,13 +6,11 @@
  * waiting for KV, the production profile's edge caches) describes the store as it was: without
  * the restart a deleted share still answers 200 and monitoring keeps the old totals. Single-key
  * writes (`PUT`/`DELETE /__harness/kv/:key`) stay direct store access that bypasses those caches,
- * as a `wrangler kv key put` does in production.
+ * as a `wrangler kv key put` does in production. What a Worker's store holds besides KV (the
+ * share Worker's images in R2) comes in through its plugin's `storeSteps`.
  */
-import { readShareRecord } from "../../src/shares/parse.js";
-import { imageKey } from "../../src/images/store-image.js";
 import type { Harness, KvSnapshot, KvSnapshotEntry } from "../types.js";
 import { ControlError } from "./control-error.js";
-import { PLACEHOLDER_CONTENT_TYPE, placeholderPng } from "./placeholder-image.js";
 import { seedAnchor, seedAnchorProblem, seedShares, type SeedSharesResult } from "./seed-store.js";
 
 /** How the Worker was refreshed after a load: its isolates restarted, in this many ms. */
@@ -26,38 +24,20 @@ export async function refreshWorker(harness: Harness): Promise<Refreshed> {
   return { restartedMs: Math.round(ms) };
 }
 
-/** The memory backend never reads KV, so loading or seeding KV would change nothing it serves. */
+/** Refuse a load the Worker would not see (the plugin says when: the share Worker's memory backend). */
 export function assertReadsKv(harness: Harness, what: string): void {
-  if (harness.options.backend === "memory") {
-    throw new ControlError(
-      "memory_backend",
-      `${what} writes to KV, which the memory backend does not read. Restart the dev server with the kv backend (npm run dev, without --backend memory).`,
-      409,
-    );
-  }
+  harness.plugin?.storeSteps?.assertLoadable?.(harness, what);
 }
 
 /**
- * A placeholder image for each share in `entries` marked `isR2Stored` whose object is missing,
- * so a loaded share never points at nothing. Returns how many were written.
+ * Make what the loaded `entries` point at exist (the plugin's `afterLoad`: the share Worker's
+ * placeholder images). Returns how many objects were written.
  */
 export async function fillMissingImages(
-  harness: Pick<Harness, "r2">,
+  harness: Harness,
   entries: readonly KvSnapshotEntry[],
 ): Promise<number> {
-  const present = new Set(await harness.r2.list("images/"));
-  let written = 0;
-  for (const entry of entries) {
-    if (!entry.key.startsWith("share:") || entry.encoding === "base64") continue;
-    const read = readShareRecord(entry.key, entry.value);
-    const share = read.ok ? read.share : undefined;
-    if (!share?.isR2Stored || present.has(imageKey(share.id))) continue;
-    await harness.r2.put(imageKey(share.id), placeholderPng(share.generatedUrl), {
-      contentType: PLACEHOLDER_CONTENT_TYPE,
-    });
-    written++;
-  }
-  return written;
+  return (await harness.plugin?.storeSteps?.afterLoad?.(harness, entries)) ?? 0;
 }
 
 /** Load a snapshot (merged, or replacing the store), then refresh the Worker. */
@@ -77,13 +57,16 @@ export async function loadSnapshot(
   };
 }
 
-/** Every KV entry and every share's image in R2: what a replaced or wiped store leaves no trace of. */
+/**
+ * Every KV entry and what the plugin's `clear` removes besides (the shares' images in R2): what a
+ * replaced or wiped store leaves no trace of.
+ */
 export async function clearShares(harness: Harness): Promise<void> {
   await harness.kv.clear();
-  await harness.r2.clear(imageKey(""));
+  await harness.plugin?.storeSteps?.clear?.(harness);
 }
 
-/** Delete every KV entry and the shares' images, then refresh the Worker. */
+/** Delete every KV entry and what goes with it, then refresh the Worker. */
 export async function clearStore(harness: Harness): Promise<{ cleared: true } & Refreshed> {
   await clearShares(harness);
   return { cleared: true, ...(await refreshWorker(harness)) };

@@ -1,13 +1,15 @@
 /**
  * @module harness/share/plugin
  * The share Worker's plugin for the harness core: its isolate hooks (virtual clock, isolate
- * reset), the `backend` option (the `STORAGE_BACKEND` var) and its bucket's image lifecycle rule.
+ * reset), the `backend` option (the `STORAGE_BACKEND` var), its bucket's image lifecycle rule and
+ * its store steps (placeholder images for loaded shares, images wiped with the store).
  */
 import path from "node:path";
 import { IMAGE_LIFECYCLE_RULE } from "../../src/images/lifecycle.js";
 import { HarnessError } from "../errors.js";
 import type { HarnessPlugin } from "../node/plugin.js";
 import { storageBackendVar } from "./storage-backend-var.js";
+import { shareStoreSteps } from "./store-steps.js";
 
 /** The share Worker's wrangler.jsonc (the repository's). */
 export const SHARE_CONFIG = path.join(import.meta.dirname, "../../wrangler.jsonc");
@@ -31,4 +33,5 @@ export const sharePlugin: HarnessPlugin = {
     ),
   }),
   r2Lifecycle: [IMAGE_LIFECYCLE_RULE],
+  storeSteps: shareStoreSteps,
 };
