@@ -13,5 +13,6 @@ export async function hasAdminBearer(
   token: string | undefined,
 ): Promise<boolean> {
   if (!token || !authorization?.startsWith(SCHEME)) return false;
-  return timingSafeEqual(authorization.slice(SCHEME.length), token);
+  const given = authorization.slice(SCHEME.length);
+  return timingSafeEqual(given, token);
 }
