@@ -8,7 +8,8 @@ import { createShareHarness } from "../harness/share/index.js";
 import { devOutboundHandlers } from "../harness/server/dev-outbound.js";
 import { type DevServer, isLoopbackHost, startDevServer } from "../harness/server/dev-server.js";
 import { loadFixtureInto, SessionRecorder } from "../fixtures/record/recorder.js";
-import { seedAnchor, seedShares } from "../harness/server/seed-store.js";
+import { seedPlugin } from "../fixtures/seed/seed-routes.js";
+import { seedAnchor, seedShares } from "../fixtures/seed/seed-store.js";
 import { type SourceWatcher, watchSources } from "../harness/server/source-watcher.js";
 import type { Harness } from "../harness/types.js";
 import { CliError } from "./cli-error.js";
@@ -43,6 +44,7 @@ async function listen(
       port: options.port,
       isolateStrategy: options.isolateStrategy,
       recorder,
+      controlPlugins: [seedPlugin],
       allowedHosts: options.allowedHosts,
     });
   } catch (err) {

@@ -103,7 +103,7 @@ async function seedStandalone(options: SeedCliOptions, store: string): Promise<v
 
 async function seedInto(harness: Harness, options: SeedCliOptions, store: string): Promise<void> {
   const { seedAnchor, seedAnchorProblem, seedShares } =
-    await import("../harness/server/seed-store.js");
+    await import("../fixtures/seed/seed-store.js");
   const virtualNow = harness.clock.now();
   const now = options.now ?? seedAnchor(virtualNow);
   const problem = seedAnchorProblem(now, virtualNow);

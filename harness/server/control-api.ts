@@ -20,14 +20,13 @@ import {
   logsQuerySchema,
   snapshotLoadQuerySchema,
   snapshotQuerySchema,
-  seedRequestSchema,
   snapshotSchema,
 } from "./control-schemas.js";
 import { parseEmptyBody, parseJsonBody, parseQuery, parseWith } from "./parse-input.js";
 import { controlApiDocument } from "./control-openapi.js";
 import { unknownControlRoute } from "./control-routes.js";
 import { createSessionRoutes } from "./sessions.js";
-import { clearStore, loadSnapshot, seedRunning } from "./store-loads.js";
+import { clearStore, loadSnapshot } from "./store-loads.js";
 
 export const CONTROL_BASE_PATH = "/__harness";
 
@@ -47,7 +46,14 @@ function matchesLog(line: LogLine, field: "op" | "outcome", wanted: string | und
   return wanted === undefined || line.json?.[field] === wanted;
 }
 
+/** Control routes a Worker's tools add (mounted under `/__harness` for each harness, sessions too). */
+export interface ControlPlugin {
+  routes(harness: Harness): Hono;
+}
+
 export interface ControlApiOptions {
+  /** Routes beside the core's (e.g. `POST /seed`, `fixtures/seed/seed-routes.ts`). */
+  plugins?: readonly ControlPlugin[];
   /** Serve `/__harness/sessions` (isolated sessions beside this harness). Default true. */
   sessions?: boolean;
   /**
@@ -163,10 +169,7 @@ export function createControlApi(harness: Harness, options: ControlApiOptions = 
     return c.json(await loadSnapshot(harness, snapshot, replace === "true"));
   });
 
-  app.post("/seed", async (c) => {
-    const request = await parseJsonBody(c, seedRequestSchema);
-    return c.json(await seedRunning(harness, request));
-  });
+  for (const plugin of options.plugins ?? []) app.route("/", plugin.routes(harness));
 
   app.get("/logs", (c) => {
     const { op, outcome, limit } = parseQuery(c, logsQuerySchema);
@@ -192,7 +195,12 @@ export function createControlApi(harness: Harness, options: ControlApiOptions = 
     app.route(
       "/sessions",
       createSessionRoutes(harness, {
-        control: (h, base) => createControlApi(h, { sessions: false, shownAt: base }),
+        control: (h, base) =>
+          createControlApi(h, {
+            sessions: false,
+            shownAt: base,
+            ...(options.plugins ? { plugins: options.plugins } : {}),
+          }),
       }),
     );
   }

@@ -10,10 +10,12 @@ import { controlApiDocument } from "./control-openapi.js";
 import { asOpenApiPath } from "./control-routes.js";
 import { createDevApp } from "./dev-server.js";
 import { SessionRecorder } from "../../fixtures/record/recorder.js";
+import { seedPlugin } from "../../fixtures/seed/seed-routes.js";
 
 /** Building the routes reads only `options`; nothing here reaches a Worker. */
 const idle = { options: { backend: "kv", isolates: 1, profile: "miniflare" } } as Harness;
-const app = createDevApp(idle, "first", new SessionRecorder({ harness: idle }));
+// As `npm run dev` serves it: the recorder and the seed route plugged in.
+const app = createDevApp(idle, "first", new SessionRecorder({ harness: idle }), {}, [seedPlugin]);
 const doc = controlApiDocument();
 
 describe("the control API document", () => {

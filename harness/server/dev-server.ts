@@ -8,7 +8,7 @@ import { networkInterfaces } from "node:os";
 import { serve } from "@hono/node-server";
 import { Hono, type MiddlewareHandler } from "hono";
 import type { Harness } from "../types.js";
-import { createControlApi } from "./control-api.js";
+import { createControlApi, type ControlPlugin } from "./control-api.js";
 import { errorBody } from "./control-error.js";
 import { createDashboardRoute } from "./dashboard-route.js";
 import { createServerWithEmptyAnswers } from "./empty-answers.js";
@@ -40,6 +40,8 @@ export interface DevServerOptions {
   isolateStrategy?: IsolateStrategy;
   /** Records sessions (`--record`) and serves the record/fixtures control routes. */
   recorder?: DevServerPlugin;
+  /** Control routes beside the core's, for this harness and each session (e.g. `/seed`). */
+  controlPlugins?: readonly ControlPlugin[];
   /** Host names answered besides loopback names and `host` (`--allowed-host`). */
   allowedHosts?: readonly string[];
 }
@@ -58,6 +60,7 @@ export function createDevApp(
   isolateStrategy: IsolateStrategy = "first",
   recorder?: DevServerPlugin,
   guard: RequestGuardOptions = {},
+  controlPlugins: readonly ControlPlugin[] = [],
 ): Hono {
   const app = new Hono();
   app.onError((err, c) => {
@@ -70,7 +73,7 @@ export function createDevApp(
     app.route("/__harness", recorder.routes());
   }
   app.route("/", createDashboardRoute(harness));
-  app.route("/", createControlApi(harness, { servedBy: () => app }));
+  app.route("/", createControlApi(harness, { servedBy: () => app, plugins: controlPlugins }));
   app.all(
     "*",
     createWorkerProxy(harness, createIsolatePicker(harness.options.isolates, isolateStrategy)),
@@ -92,9 +95,13 @@ function boundHostNames(host: string): string[] {
  */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const host = options.host ?? DEFAULT_HOST;
-  const app = createDevApp(options.harness, options.isolateStrategy, options.recorder, {
-    allowedHosts: [...boundHostNames(host), ...(options.allowedHosts ?? [])],
-  });
+  const app = createDevApp(
+    options.harness,
+    options.isolateStrategy,
+    options.recorder,
+    { allowedHosts: [...boundHostNames(host), ...(options.allowedHosts ?? [])] },
+    options.controlPlugins,
+  );
   const server = serve({
     fetch: app.fetch,
     hostname: host,

@@ -15,6 +15,7 @@ import { createShareHarness } from "../share/index.js";
 import type { Harness, KvSnapshot } from "../types.js";
 import { createDevApp } from "./dev-server.js";
 import { SessionRecorder } from "../../fixtures/record/recorder.js";
+import { seedPlugin } from "../../fixtures/seed/seed-routes.js";
 
 const dir = mkdtempSync(join(tmpdir(), "store-loads-"));
 const fixturesDir = join(dir, "fixtures");
@@ -35,7 +36,9 @@ const snapshotOf = (shares: ShareData[]): KvSnapshot => ({
 
 beforeAll(async () => {
   harness = await createShareHarness({ persistTo: "temp", isolates: 2, profile: "production" });
-  app = createDevApp(harness, "first", new SessionRecorder({ harness, fixturesDir }));
+  app = createDevApp(harness, "first", new SessionRecorder({ harness, fixturesDir }), {}, [
+    seedPlugin,
+  ]);
   mkdirSync(fixturesDir, { recursive: true });
 });
 
@@ -186,7 +189,9 @@ describe("loads that would change nothing the Worker serves", () => {
   });
 
   it("are refused on the memory backend with a 409 that says why", async () => {
-    const memoryApp = createDevApp(memory, "first", new SessionRecorder({ harness: memory }));
+    const memoryApp = createDevApp(memory, "first", new SessionRecorder({ harness: memory }), {}, [
+      seedPlugin,
+    ]);
     const res = await memoryApp.request("/__harness/seed", {
       method: "POST",
       headers: { "content-type": "application/json" },

@@ -1,7 +1,7 @@
 /**
  * @module harness/server/store-loads
  * Whole-store changes made from outside the Worker while it runs: a snapshot or fixture loaded,
- * the store wiped, shares seeded. Each one ends with fresh isolates (`harness.restart()`), because
+ * the store wiped, records seeded (`fixtures/seed/`). Each one ends with fresh isolates (`harness.restart()`), because
  * everything the running Worker remembers (its read cache, list and monitoring totals, shares
  * waiting for KV, the production profile's edge caches) describes the store as it was: without
  * the restart a deleted share still answers 200 and monitoring keeps the old totals. Single-key
@@ -10,8 +10,6 @@
  * share Worker's images in R2) comes in through its plugin's `storeSteps`.
  */
 import type { Harness, KvSnapshot, KvSnapshotEntry } from "../types.js";
-import { ControlError } from "./control-error.js";
-import { seedAnchor, seedAnchorProblem, seedShares, type SeedSharesResult } from "./seed-store.js";
 
 /** How the Worker was refreshed after a load: its isolates restarted, in this many ms. */
 export interface Refreshed {
@@ -70,33 +68,4 @@ export async function clearShares(harness: Harness): Promise<void> {
 export async function clearStore(harness: Harness): Promise<{ cleared: true } & Refreshed> {
   await clearShares(harness);
   return { cleared: true, ...(await refreshWorker(harness)) };
-}
-
-export interface SeedRequest {
-  count: number;
-  seed: number;
-  /** Shares are made in the 29 days before this (ms); default the start of the virtual day. */
-  now?: number | undefined;
-  clear?: boolean | undefined;
-}
-
-/** `npm run seed` into a running server: the same shares and images, then a refresh. */
-export async function seedRunning(
-  harness: Harness,
-  request: SeedRequest,
-): Promise<SeedSharesResult & { seed: number; now: number; cleared: boolean } & Refreshed> {
-  assertReadsKv(harness, "Seeding");
-  const virtualNow = harness.clock.now();
-  const now = request.now ?? seedAnchor(virtualNow);
-  const problem = seedAnchorProblem(now, virtualNow);
-  if (problem) throw new ControlError("invalid_input", `Invalid body: now: ${problem}`);
-  if (request.clear) await clearShares(harness);
-  const result = await seedShares(harness, { count: request.count, seed: request.seed, now });
-  return {
-    ...result,
-    seed: request.seed,
-    now,
-    cleared: request.clear === true,
-    ...(await refreshWorker(harness)),
-  };
 }
