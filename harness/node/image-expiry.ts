@@ -6,6 +6,7 @@
  * reached the rule's days is deleted, as R2 would (R2 itself may take up to a day longer).
  */
 import type { ClockChange } from "./persist.js";
+import type { ExpiryRule } from "./plugin.js";
 
 const DAY_MS = 86_400_000;
 
@@ -15,10 +16,7 @@ export interface StoredObject {
   uploaded: number;
 }
 
-export interface ExpiryRule {
-  prefix: string;
-  expireDays: number;
-}
+export type { ExpiryRule } from "./plugin.js";
 
 /** The virtual time of a real instant: real time plus the offset in effect then (0 before any). */
 export function virtualAt(realMs: number, history: readonly ClockChange[]): number {

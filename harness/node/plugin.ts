@@ -5,7 +5,12 @@
  * meaning to what only that Worker has.
  */
 import type { Harness, HarnessOptions, KvSnapshotEntry } from "../types.js";
-import type { ExpiryRule } from "./image-expiry.js";
+
+/** An R2 lifecycle rule: objects under `prefix` are deleted `expireDays` after upload. */
+export interface ExpiryRule {
+  prefix: string;
+  expireDays: number;
+}
 
 export interface HarnessPlugin {
   /** Names the plugin in bundle caches and errors. */
