@@ -196,7 +196,7 @@ export const mutants: readonly Mutant[] = [
     patches: [
       {
         file: STORE,
-        find: `        if (key.expiration !== undefined && key.expiration <= nowSeconds) continue;`,
+        find: `        if (key.expiration !== undefined && key.expiration <= nowSeconds) return false;`,
         replace: ``,
       },
     ],

@@ -5,7 +5,7 @@
  * counts the probes, and an outage still shows once the window has passed. Concurrent monitoring
  * calls on a new isolate share one inventory scan, too.
  */
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { HEALTH_PROBE_WINDOW_MS } from "../../src/health/check.js";
 import { useHarness } from "../support/use-harness.js";
 
@@ -36,6 +36,11 @@ const probeTimes = (answers: { probe: Probe }[]) =>
   [...new Set(answers.map((a) => Date.parse(a.probe.at)))].sort((a, b) => a - b);
 
 describe("health probes", () => {
+  // Fresh isolates (no probe held, no scan) and zero counters for each test, in any order.
+  beforeEach(async () => {
+    await h().reset();
+  });
+
   it("a burst of health and monitoring calls costs one probe per window", async () => {
     const before = await reads();
     const listsBefore = (await h().counters()).total.lists;
@@ -59,7 +64,7 @@ describe("health probes", () => {
       expect(probes[i]! - probes[i - 1]!).toBeGreaterThanOrEqual(HEALTH_PROBE_WINDOW_MS);
     }
     expect(second.length).toBeGreaterThanOrEqual(1);
-    // Monitoring counts them (this file's harness is fresh: no probe before the first burst).
+    // Monitoring counts them (the isolate is fresh: no probe before the first burst).
     const { probe } = (await monitoring()).health;
     expect(probe.windowMs).toBe(HEALTH_PROBE_WINDOW_MS);
     const isNew = !probes.includes(Date.parse(probe.at));

@@ -3,7 +3,7 @@
  * and again (KV list operations the account pays for). Anonymous calls use the totals the isolate
  * holds; only the admin token makes it scan again (at most every 60 s of virtual time).
  */
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { postShare, useHarness } from "../support/use-harness.js";
 
 const ADMIN_TOKEN = "monitoring-admin-token";
@@ -19,6 +19,11 @@ const monitoring = async (headers: Record<string, string> = {}) => {
   };
 };
 const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+
+// Each test starts on an empty store with fresh isolates (no scan held), in any order.
+beforeEach(async () => {
+  await h().reset();
+});
 
 async function createShare(n: number): Promise<void> {
   const res = await postShare(
@@ -49,6 +54,7 @@ describe("GET /api/monitoring from an anonymous caller", () => {
 
   it("still sees this isolate's own creates, and says when the scan is old", async () => {
     const before = (await monitoring()).shares.total;
+    await h().clock.advance(2 * MINUTE);
     await createShare(2);
     const after = await monitoring();
     expect(after.shares.total).toBe(before + 1);

@@ -95,14 +95,14 @@ describe("following list cursors", () => {
     const t0 = Date.now();
     await unit.setClock(t0 - 60_000);
     const old = [await create(0), await create(1), await create(2)];
-    // The older three expire in a minute (as shares made 30 days ago would); the newer two do not.
+    // The older three expire in two minutes (as shares made 30 days ago would); the newer two do not.
     const { keys } = (await unit.kv.list({ prefix: "share:" })) as {
       keys: { name: string; metadata?: unknown }[];
     };
     for (const key of keys) {
       const value = await unit.kv.get(key.name);
       const metadata = key.metadata;
-      await unit.kv.put(key.name, value!, { metadata, expiration: Math.floor(t0 / 1000) + 60 });
+      await unit.kv.put(key.name, value!, { metadata, expiration: Math.floor(t0 / 1000) + 120 });
     }
     await unit.setClock(t0);
     const fresh = [await create(10), await create(11)];
