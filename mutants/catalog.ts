@@ -62,10 +62,10 @@ export const mutants: readonly Mutant[] = [
     targets: { backends: ["kv"], suites: ["consistency"] },
     patches: [
       {
-        file: "src/storage/kv.ts",
-        find: `      await write("delete", key, () => binding.delete(key), true);
+        file: "src/storage/layers/read-cache.ts",
+        find: `      await inner.delete(key);
       cache.set(key, { value: null, metadata: null });`,
-        replace: `      await write("delete", key, () => binding.delete(key), true);`,
+        replace: `      await inner.delete(key);`,
       },
     ],
   },

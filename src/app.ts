@@ -45,6 +45,7 @@ export function createApp(): Hono<AppEnv> {
     c.set("config", config);
     c.set("backend", backend);
     c.set("store", store);
+    c.set("isolate", isolate);
     const pending = isolate.pendingWrites.size + isolate.pendingIdempotency.size;
     // Stryker disable next-line ConditionalExpression,EqualityOperator,LogicalOperator: equivalent: a flush with nothing pending does nothing, and pending writes exist only on kv
     if (pending > 0 && backend.name === "kv") {

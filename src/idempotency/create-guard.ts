@@ -46,8 +46,7 @@ async function replay(c: Context<AppEnv>, record: IdempotencyRecord, hash: strin
   const store = c.get("store");
   const { share, warning } = record;
   if (record.deleted) return shareAnswer(c, share, "durable", warning, true);
-  if (store.state.pendingWrites.has(share.id))
-    return shareAnswer(c, share, "pending", warning, true);
+  if (store.isPending(share.id)) return shareAnswer(c, share, "pending", warning, true);
   const found = await store.get(share.id);
   // Not there: the first request stopped after its record (crash, KV refused the share). Finish it.
   const durability = found ? "durable" : await store.save(share, hash);
@@ -64,7 +63,7 @@ export async function guardCreate(
 ): Promise<CreateGuard> {
   const key = parseIdempotencyKey(c.req.header(IDEMPOTENCY_HEADER));
   const store = c.get("store");
-  const state = store.state;
+  const state = c.get("isolate");
   const unkeyed = async (share: ShareData) => {
     try {
       return await store.save(share);

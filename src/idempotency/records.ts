@@ -15,8 +15,8 @@ import { RECORD_BOUNDS } from "../shares/parse.js";
 import { shareDataSchema } from "../shares/schema.js";
 import type { IsolateState } from "../state.js";
 import { KV_LIMITS } from "../../lib/kv-limits.js";
-import { KvWriteError } from "../storage/kv.js";
 import type { StorageBackend } from "../storage/types.js";
+import { StorageWriteError } from "../storage/write-error.js";
 
 export const IDEMPOTENCY_PREFIX = "idem:";
 /** How long a key is remembered (the draft leaves it to the server; 24 h here). */
@@ -80,7 +80,7 @@ export async function writeRecord(
     state.pendingIdempotency.delete(hash);
     return "durable";
   } catch (error) {
-    if (!(error instanceof KvWriteError) || !error.retryable) throw error;
+    if (!(error instanceof StorageWriteError) || !error.retryable) throw error;
     if (config.writeFallback === "memory") {
       state.pendingIdempotency.set(hash, record);
       return "pending";

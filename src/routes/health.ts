@@ -9,12 +9,7 @@ import { RETRY_AFTER_SECONDS } from "../errors.js";
 import { checkHealth } from "../health/check.js";
 
 export const healthRoutes = new Hono<AppEnv>().get("/healthz", async (c) => {
-  const report = await checkHealth(
-    c.env,
-    c.get("config"),
-    c.get("backend").name,
-    c.get("store").state,
-  );
+  const report = await checkHealth(c.env, c.get("config"), c.get("backend").name, c.get("isolate"));
   c.header("Cache-Control", "no-store");
   if (report.status !== "unavailable") return c.json({ ok: true, ...report });
   c.header("Retry-After", String(RETRY_AFTER_SECONDS));

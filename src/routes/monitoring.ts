@@ -19,7 +19,7 @@ import { INVENTORY_TTL_MS, type Inventory } from "../shares/inventory.js";
 const CORRUPT_KEYS_SHOWN = 20;
 
 export const monitoringRoutes = new Hono<AppEnv>().get("/api/monitoring", async (c) => {
-  const { state } = c.get("store");
+  const state = c.get("isolate");
   const { metrics, cache, pendingWrites, corruptKeys } = state;
   const health = await checkHealth(c.env, c.get("config"), c.get("backend").name, state);
   let inventory: Inventory;

@@ -103,8 +103,7 @@ export const shareRoutes = new Hono<AppEnv>()
     const share = await c.get("store").get(id);
     if (!share) throw notFound(`No share with id ${id}`);
     // A share only this isolate holds says so: the way a 202's client confirms durability.
-    if (c.get("store").state.pendingWrites.has(id))
-      return c.json({ ...share, durability: "pending" });
+    if (c.get("store").isPending(id)) return c.json({ ...share, durability: "pending" });
     return c.json(share);
   })
   .get("/api/shares", async (c) => {

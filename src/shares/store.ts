@@ -9,9 +9,9 @@ import type { Config } from "../env.js";
 import { AppError, storageUnavailable } from "../errors.js";
 import { logStorage } from "../log.js";
 import type { IsolateState } from "../state.js";
-import { KvWriteError } from "../storage/kv.js";
-import type { SelectedBackend } from "../storage/select.js";
 import { compareKeys } from "../storage/compare.js";
+import type { StorageBackend } from "../storage/types.js";
+import { StorageWriteError } from "../storage/write-error.js";
 import { INVENTORY_TTL_MS, scanInventory, type Inventory } from "./inventory.js";
 import { decodeCursor, encodeCursor, type ListCursor } from "./list-cursor.js";
 import { flushPendingRecords, markDeleted, pendingKeysByShare } from "../idempotency/records.js";
@@ -43,10 +43,15 @@ export interface SharePage {
 
 export class ShareStore {
   constructor(
-    private readonly backend: SelectedBackend,
+    private readonly backend: StorageBackend,
     private readonly config: Config,
-    readonly state: IsolateState,
+    private readonly state: IsolateState,
   ) {}
+
+  /** True while the share is held only by this isolate, waiting for KV (write fallback). */
+  isPending(id: string): boolean {
+    return this.state.pendingWrites.has(id);
+  }
 
   /**
    * Persist a new share (`idempotencyKey`: the hash of its create's key, kept in its metadata).
@@ -60,7 +65,7 @@ export class ShareStore {
         metadata: record.metadata,
       });
     } catch (error) {
-      if (!(error instanceof KvWriteError) || !error.retryable) throw error;
+      if (!(error instanceof StorageWriteError) || !error.retryable) throw error;
       if (this.config.writeFallback === "memory") {
         this.state.pendingWrites.set(share.id, share);
         this.state.metrics.fallbacks++;
@@ -108,7 +113,7 @@ export class ShareStore {
     } catch (error) {
       // The client is told nothing was deleted: a pending share must stay pending.
       if (pending && !this.state.pendingWrites.has(id)) this.state.pendingWrites.set(id, pending);
-      if (error instanceof KvWriteError && error.retryable) {
+      if (error instanceof StorageWriteError && error.retryable) {
         throw storageUnavailable("Storage is temporarily unavailable; nothing was deleted", error);
       }
       throw error;
@@ -232,7 +237,8 @@ export class ShareStore {
   /** One attempt per pending share; success removes it from the pending map. */
   async flushPending(): Promise<void> {
     if (this.state.flushing) return this.state.flushing;
-    const put = this.backend.putOnce ?? this.backend.put;
+    const put: StorageBackend["put"] = (key, value, options) =>
+      this.backend.putOnce(key, value, options);
     const run = async () => {
       const keys = pendingKeysByShare(this.state);
       // Idempotency records first: a share in KV always has its key's record there too.

@@ -1,7 +1,8 @@
 /**
  * @module storage/contract
  * The shared storage contract (unstorage's `testDriver()` shape): one suite of KV rules that every
- * backend must pass. Run from `memory.test.ts` and `kv.test.ts`.
+ * backend and every layered stack (`layers/stack.ts`) must pass. Run from `memory.test.ts` and
+ * `kv.test.ts`.
  */
 import { describe, expect, it } from "vitest";
 import type { StorageBackend } from "./types.js";

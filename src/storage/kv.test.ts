@@ -4,8 +4,11 @@ import { testBackend } from "./contract.js";
 
 const unit = useUnitWorker();
 
-// Inside workerd, on the real KV binding; cache disabled: the contract is about KV itself.
-testBackend("kv (workerd)", () => unit.backend("contract"));
+// Inside workerd, on the real KV binding: the bare backend, the layered one without a cache, and
+// the layered one with the read cache the Worker uses.
+testBackend("kv (workerd), bare", () => unit.backend("bare", [0, 0], "none"));
+testBackend("kv (workerd), layered", () => unit.backend("contract"));
+testBackend("kv (workerd), layered with a read cache", () => unit.backend("cached", [100, 60_000]));
 
 describe("kv backend write retries", () => {
   it("retries 429 and 5xx then succeeds; gives up on 4xx at once", async () => {

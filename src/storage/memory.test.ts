@@ -1,9 +1,24 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { setClock } from "../clock.js";
+import { Metrics } from "../metrics/metrics.js";
 import { testBackend } from "./contract.js";
+import { layered } from "./layers/stack.js";
+import { LruCache } from "./lru-cache.js";
 import { createMemoryBackend } from "./memory.js";
 
 testBackend("memory", () => createMemoryBackend());
+// The layers take any backend: the memory backend as the Worker layers it, and with every layer.
+testBackend("memory, layered as the Worker does", () =>
+  layered(createMemoryBackend(), { metrics: new Metrics() }),
+);
+testBackend("memory, every layer", () =>
+  layered(createMemoryBackend(), {
+    metrics: new Metrics(),
+    cache: new LruCache(100, 60_000),
+    timeoutMs: 5000,
+    retry: { baseMs: 1, maxAttempts: 3, maxTotalMs: 50 },
+  }),
+);
 
 describe("memory backend expiry", () => {
   afterEach(() => setClock(() => Date.now()));

@@ -55,6 +55,32 @@ export function createMemoryBackend(): StorageBackend & { clear(): void; size():
     return entry;
   };
 
+  async function put(key: string, value: string, options: PutOptions = {}): Promise<void> {
+    validateKey("PUT", key);
+    const valueBytes = bytes(value).byteLength;
+    if (valueBytes > KV_LIMITS.valueBytes) {
+      throw new Error(`KV PUT failed: 413 ${limitText.valueLength(valueBytes)}`);
+    }
+    let expiration: number | undefined;
+    if (options.expirationTtl !== undefined) {
+      if (options.expirationTtl < KV_LIMITS.minExpirationTtl) {
+        throw new Error(`KV PUT failed: 400 ${limitText.expirationTtl(options.expirationTtl)}`);
+      }
+      expiration = Math.floor(now() / 1000) + options.expirationTtl;
+    }
+    let metadata: unknown = null;
+    if (options.metadata !== undefined) {
+      const json = JSON.stringify(options.metadata);
+      const n = bytes(json).byteLength;
+      if (n > KV_LIMITS.metadataBytes) {
+        throw new Error(`KV PUT failed: 413 ${limitText.metadataLength(n)}`);
+      }
+      // A copy, as KV would: later mutation of the caller's object must not leak in.
+      metadata = JSON.parse(json) as unknown;
+    }
+    entries.set(key, { value, metadata, expiration });
+  }
+
   return {
     name: "memory",
     clear: () => entries.clear(),
@@ -85,31 +111,9 @@ export function createMemoryBackend(): StorageBackend & { clear(): void; size():
       return { value: entry?.value ?? null, metadata: entry?.metadata ?? null };
     },
 
-    async put(key: string, value: string, options: PutOptions = {}): Promise<void> {
-      validateKey("PUT", key);
-      const valueBytes = bytes(value).byteLength;
-      if (valueBytes > KV_LIMITS.valueBytes) {
-        throw new Error(`KV PUT failed: 413 ${limitText.valueLength(valueBytes)}`);
-      }
-      let expiration: number | undefined;
-      if (options.expirationTtl !== undefined) {
-        if (options.expirationTtl < KV_LIMITS.minExpirationTtl) {
-          throw new Error(`KV PUT failed: 400 ${limitText.expirationTtl(options.expirationTtl)}`);
-        }
-        expiration = Math.floor(now() / 1000) + options.expirationTtl;
-      }
-      let metadata: unknown = null;
-      if (options.metadata !== undefined) {
-        const json = JSON.stringify(options.metadata);
-        const n = bytes(json).byteLength;
-        if (n > KV_LIMITS.metadataBytes) {
-          throw new Error(`KV PUT failed: 413 ${limitText.metadataLength(n)}`);
-        }
-        // A copy, as KV would: later mutation of the caller's object must not leak in.
-        metadata = JSON.parse(json) as unknown;
-      }
-      entries.set(key, { value, metadata, expiration });
-    },
+    put,
+    // In the isolate a put is never retried: one attempt is what a put is.
+    putOnce: put,
 
     async delete(key: string): Promise<void> {
       validateKey("DELETE", key);

@@ -1,7 +1,8 @@
 /**
  * @module storage/types
  * The one low-level storage interface, shaped like Workers KV (text values, metadata, expiration,
- * prefix listing with cursors). Implemented by the in-isolate memory backend and the KV backend.
+ * prefix listing with cursors). Implemented by the in-isolate memory backend and the KV backend;
+ * every layer in `layers/` takes one and returns one (`layers/stack.ts` builds the stacks).
  */
 
 export interface PutOptions {
@@ -42,6 +43,8 @@ export interface StorageBackend {
   getMany(keys: string[]): Promise<Map<string, string | null>>;
   getWithMetadata(key: string): Promise<ValueWithMetadata>;
   put(key: string, value: string, options?: PutOptions): Promise<void>;
+  /** A put with one attempt, never retried (flushing pending writes must not stall a request). */
+  putOnce(key: string, value: string, options?: PutOptions): Promise<void>;
   delete(key: string): Promise<void>;
   list(options?: ListOptions): Promise<ListResult>;
 }

@@ -209,20 +209,26 @@ export class UnitWorker {
   }
 
   /**
-   * A KV backend as the Worker builds it (`createKvBackend` over the real binding), running in
-   * workerd; `cache` is [max entries, ttl ms] (none by default).
+   * A KV backend as the Worker builds it (`createKvBackend` over the real binding with the layers
+   * of `storage/layers/stack.ts`), running in workerd; `cache` is [max entries, ttl ms] (none by
+   * default); `layers: "none"` is the bare backend.
    */
-  backend(name: string, cache: [number, number] = [0, 0]): StorageBackend {
+  backend(
+    name: string,
+    cache: [number, number] = [0, 0],
+    layers: "all" | "none" = "all",
+  ): StorageBackend {
     const call =
       (method: string) =>
       (...args: unknown[]) =>
-        this.control("backend", { name, method, args, cache });
+        this.control("backend", { name, method, args, cache, layers });
     return {
       name: "kv",
       get: call("get"),
       getMany: call("getMany"),
       getWithMetadata: call("getWithMetadata"),
       put: call("put"),
+      putOnce: call("putOnce"),
       delete: call("delete"),
       list: call("list"),
     } as StorageBackend;

@@ -14,6 +14,7 @@ import { storeImage } from "../images/store-image.js";
 import { Metrics } from "../metrics/metrics.js";
 import { isolate, resetIsolateState } from "../state.js";
 import { createKvBackend } from "../storage/kv.js";
+import { layered } from "../storage/layers/stack.js";
 import { LruCache } from "../storage/lru-cache.js";
 import type { KvBinding } from "../storage/types.js";
 import { countingKv } from "./counting-kv.js";
@@ -69,18 +70,25 @@ async function deleteAll(env: Bindings): Promise<void> {
   } while (r2Cursor);
 }
 
-/** A KV backend as the Worker builds it, over the counting wrapper; one per name. */
-function backendNamed(env: Bindings, name: string, cache: [number, number]) {
+/** A KV backend as the Worker builds it (or bare: `layers: "none"`), over the counting wrapper; one per name. */
+function backendNamed(
+  env: Bindings,
+  name: string,
+  cache: [number, number],
+  layers: "all" | "none",
+) {
   let entry = backends.get(name);
   if (!entry) {
     const metrics = new Metrics();
-    const config = { opTimeoutMs: 5000, retryBaseMs: 1, retryMaxAttempts: 3, retryMaxTotalMs: 50 };
-    const backend = createKvBackend({
-      binding: wrapper(env),
-      config,
-      cache: new LruCache(...cache),
-      metrics,
-    }) as unknown as Target;
+    const kv = createKvBackend(wrapper(env));
+    const backend = (layers === "none"
+      ? kv
+      : layered(kv, {
+          metrics,
+          cache: new LruCache(...cache),
+          timeoutMs: 5000,
+          retry: { baseMs: 1, maxAttempts: 3, maxTotalMs: 50 },
+        })) as unknown as Target;
     entry = { backend, metrics };
     backends.set(name, entry);
   }
@@ -146,9 +154,14 @@ const controls: Record<string, (env: Bindings, args: Args) => Promise<unknown>> 
       bucket: bucket ? env.SHARE_IMAGES : undefined,
     });
   },
-  /** One method of a named KV backend (`cache`: [max entries, ttl ms], 0 = no cache). */
-  async backend(env, { name, method, args, cache }) {
-    const { backend } = backendNamed(env, name as string, (cache as [number, number]) ?? [0, 0]);
+  /** One method of a named KV backend (`cache`: [max entries, ttl ms], 0 = no cache; `layers`). */
+  async backend(env, { name, method, args, cache, layers }) {
+    const { backend } = backendNamed(
+      env,
+      name as string,
+      (cache as [number, number]) ?? [0, 0],
+      layers === "none" ? "none" : "all",
+    );
     return backend[method as string]!(...(args as unknown[]));
   },
   async backendMetrics(env, { name }) {
