@@ -1,13 +1,13 @@
 /**
  * @module bench/baselines/rmw-baseline
- * Which "guide design" Worker growth compares against: the suites' `share-list-rmw` mutant (this
- * Worker with the guide's read-modify-write `share:list` patched in), else the small stand-alone
- * `rmw-share-list.worker.ts` beside this file when the mutant does not boot.
+ * The "guide design" Workers: the suites' `share-list-rmw` mutant (this Worker with the guide's
+ * read-modify-write `share:list` patched in), which growth compares against, and the small
+ * stand-alone `rmw-share-list.worker.ts` beside this file, which the hot-key tests use.
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { InternalOptions } from "../../harness/node/create-harness.js";
-import { getMutant } from "../../mutants/index.js";
+import { mutant as mutantNamed } from "../../mutants/index.js";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const RMW_WORKER = path.join(HERE, "rmw-share-list.worker.ts");
@@ -17,9 +17,9 @@ export interface RmwBaseline {
   options: Pick<InternalOptions, "sourcePatches" | "workerOverride">;
 }
 
-/** The suites' `share-list-rmw` mutant (`mutants/catalog.ts`), by its one name. */
+/** The suites' `share-list-rmw` mutant (`mutants/catalog.ts`), named as the type allows. */
 export function mutantBaseline(): RmwBaseline {
-  const mutant = getMutant("share-list-rmw");
+  const mutant = mutantNamed("share-list-rmw");
   return { label: `mutant ${mutant.name}`, options: { sourcePatches: mutant.patches } };
 }
 
