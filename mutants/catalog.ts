@@ -10,6 +10,7 @@
  */
 import path from "node:path";
 import { createShareFactory } from "../fixtures/factories/index.js";
+import { KV_LIMITS } from "../lib/kv-limits.js";
 import type { Harness, HarnessOptions, SourcePatch } from "../harness/types.js";
 import { resolveEdits, type AnchoredEdit } from "./anchor.js";
 import { create, created, listAll, monitoringTotal, read, remove } from "./observe.js";
@@ -238,12 +239,18 @@ const specs = [
     ],
     shows: {
       harness: kv(),
-      steps: "Create 3 shares and page through the list 2 at a time: the correct Worker shows 3.",
+      steps: `${KV_LIMITS.listLimit} keys that hold no share sort before a share (a whole KV list page of them); list: the correct Worker shows the share.`,
       async run(h) {
-        for (let i = 0; i < 3; i++) await created(h);
-        return (await listAll(h, 2)).length;
+        const takenAt = h.clock.now();
+        const entries = Array.from({ length: KV_LIMITS.listLimit }, (_, i) => ({
+          key: `share:-${String(i).padStart(4, "0")}`,
+          value: "not a share",
+        }));
+        await h.kv.load({ version: 1, takenAt, entries });
+        await created(h);
+        return (await listAll(h, 10)).length;
       },
-      correct: 3,
+      correct: 1,
     },
   },
   {
@@ -337,7 +344,7 @@ const specs = [
       {
         file: STORE,
         symbol: "ShareStore.list",
-        find: "if (key.expiration !== undefined && key.expiration <= nowSeconds) continue;",
+        find: "if (key.expiration !== undefined && key.expiration <= nowSeconds) return false;",
         replace: "",
       },
     ],
