@@ -24,5 +24,3 @@ export type StorageEvent =
     };
 
 export type StorageEvents = (event: StorageEvent) => void;
-
-export const noEvents: StorageEvents = () => {};

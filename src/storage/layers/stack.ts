@@ -4,16 +4,15 @@
  * outage errors → read cache → metrics → logging → retries → timeout → the backend.
  * Every layer is optional but the instrumentation and the outage errors; the KV backend gets all
  * of them, the memory backend (in the isolate: nothing to time out, retry or cache) only those.
- * The events the cache and retry layers report reach the same metrics and log observers.
+ * The events the cache and retry layers report are counted and logged by the same rules.
  * @example layered(createKvBackend(binding), { metrics, cache, timeoutMs: 5000, retry })
  */
 import type { Metrics } from "../../metrics/metrics.js";
 import type { LruCache } from "../lru-cache.js";
 import type { StorageBackend, ValueWithMetadata } from "../types.js";
 import type { StorageEvents } from "./events.js";
-import { logObserver } from "./logging.js";
-import { metricsObserver } from "./metrics.js";
-import { withObserver } from "./observe.js";
+import { logObserver, withLogging } from "./logging.js";
+import { metricsObserver, withMetrics } from "./metrics.js";
 import { withOutageErrors } from "./outage.js";
 import { withReadCache } from "./read-cache.js";
 import { withRetries, type RetryLimits } from "./retries.js";
@@ -30,17 +29,17 @@ export interface Layers {
 }
 
 export function layered(backend: StorageBackend, layers: Layers): StorageBackend {
-  const metrics = metricsObserver(layers.metrics);
-  const log = logObserver(backend.name);
+  // The cache's and the retries' events are counted and logged by the metrics and log rules.
+  const counted = metricsObserver(layers.metrics);
+  const logged = logObserver(backend.name);
   const events: StorageEvents = (event) => {
-    metrics.event(event);
-    log.event(event);
+    counted.event(event);
+    logged.event(event);
   };
   let stack = backend;
   if (layers.timeoutMs !== undefined) stack = withTimeout(stack, layers.timeoutMs);
   if (layers.retry) stack = withRetries(stack, layers.retry, events);
-  // withMetrics(withLogging(stack)), with the observers the events above go to.
-  stack = withObserver(withObserver(stack, log), metrics);
+  stack = withMetrics(withLogging(stack), layers.metrics);
   if (layers.cache) stack = withReadCache(stack, layers.cache, events);
   return withOutageErrors(stack);
 }
