@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { createHarness } from "../harness/index.js";
+import { createShareHarness } from "../harness/share/index.js";
 import type { Harness, HarnessOptions } from "../harness/types.js";
 import { mutants, type Mutant } from "./index.js";
 import { CHECK_ADMIN_TOKEN } from "./observe.js";
@@ -28,14 +28,14 @@ afterAll(async () => {
 async function correctAnswer(m: Mutant): Promise<unknown> {
   const opts = options(m, false);
   const key = JSON.stringify(opts);
-  if (!correct.has(key)) correct.set(key, createHarness(opts));
+  if (!correct.has(key)) correct.set(key, createShareHarness(opts));
   const h = await correct.get(key)!;
   await h.reset();
   return m.shows.run(h);
 }
 
 async function mutantAnswer(m: Mutant): Promise<unknown> {
-  await using h = await createHarness(options(m, true));
+  await using h = await createShareHarness(options(m, true));
   try {
     return await m.shows.run(h);
   } catch (error) {
