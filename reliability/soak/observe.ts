@@ -6,6 +6,7 @@
 import pLimit from "p-limit";
 import type { Harness } from "../../harness/types.js";
 import { KV_LIMITS } from "../../lib/kv-limits.js";
+import { createShareClient, type ShareClient } from "../../src/client.js";
 import { SHARE_KEY_PREFIX } from "../../src/shares/record.js";
 import type { ShareData } from "../../src/shares/schema.js";
 import { responseProblems, viewResponse } from "../support/error-shape.js";
@@ -30,6 +31,14 @@ export async function kvShareIds(harness: Harness): Promise<Set<string>> {
   return ids;
 }
 
+/** The typed client of the share API (`hc<AppType>`) on one isolate of the harness. */
+function clientOf(harness: Harness, isolate: number): ShareClient {
+  return createShareClient("http://localhost", {
+    fetch: (input: RequestInfo | URL, init?: RequestInit) =>
+      harness.fetch(input instanceof Request ? input.url : String(input), init, isolate),
+  });
+}
+
 /** Monitoring as `isolate` answers it; with the admin token its totals are a fresh scan (60 s). */
 export async function monitoringOf(
   harness: Harness,
@@ -39,15 +48,12 @@ export async function monitoringOf(
   const headers: Record<string, string> = adminToken
     ? { authorization: `Bearer ${adminToken}` }
     : {};
-  const res = await harness.fetch("/api/monitoring", { headers }, isolate);
+  const res = await clientOf(harness, isolate).api.monitoring.$get({}, { headers });
   if (res.status !== 200) {
     await res.body?.cancel();
     return undefined;
   }
-  const body = (await res.json()) as {
-    shares: { total: number; pending: number };
-    corruptRecords: number;
-  };
+  const body = await res.json();
   return {
     total: body.shares.total,
     pending: body.shares.pending,
@@ -65,8 +71,10 @@ export async function listEverything(
   const shares: ShareData[] = [];
   let cursor: string | null = null;
   for (let pages = 0; pages < 100_000; pages++) {
-    const query = `limit=${pageLimit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
-    const view = await viewResponse(await harness.fetch(`/api/shares?${query}`, {}, isolate));
+    const res = await clientOf(harness, isolate).api.shares.$get({
+      query: { limit: String(pageLimit), ...(cursor ? { cursor } : {}) },
+    });
+    const view = await viewResponse(res as unknown as Response);
     problems.push(...responseProblems(view));
     if (view.status !== 200) return undefined;
     const page = JSON.parse(view.text) as { shares: ShareData[]; cursor: string | null };
