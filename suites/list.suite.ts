@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { createShareFactory } from "../fixtures/factories/index.js";
+import { KV_LIMITS } from "../lib/kv-limits.js";
 import type { ShareData } from "../src/shares/schema.js";
 import {
   createShare,
@@ -80,6 +81,27 @@ describe(`list of a store holding exactly 6 shares [${backend}]`, () => {
     }
     const whole = await listPage(t.target, { limit: 6 });
     expect(whole.body.cursor).toBeNull();
+  });
+});
+
+describe(`list past a whole KV page of keys that hold no share [${backend}]`, () => {
+  const t = useTarget({
+    onlyIf: [caps.affectedByKvFaults, "the memory backend keeps no KV keys to page through"],
+  });
+
+  it("follows KV's cursor: a share behind a full page of other keys is listed", async (ctx) => {
+    t.requireFreshStore(ctx);
+    const kv = t.control(ctx, "kv");
+    // Keys under the share prefix that sort before every id, as a bad import could leave them.
+    const entries = Array.from({ length: KV_LIMITS.listLimit }, (_, i) => ({
+      key: `share:-${String(i).padStart(4, "0")}`,
+      value: "not a share",
+    }));
+    const takenAt = (await t.target.control.clock?.now()) ?? Date.now();
+    await kv.load({ version: 1, takenAt, entries });
+    const share = await createShare(t.target, factory.createBody());
+    const listing = await listAll(t.target, 10);
+    expect(ids(listing.shares)).toEqual([share.id]);
   });
 });
 

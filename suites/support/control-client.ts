@@ -57,6 +57,9 @@ export function createControlClient(call: Call): TargetControl {
       );
       return json(`/kv?${query}`);
     },
+    // Merged into the store (no ?replace): the Worker's isolates restart afterwards.
+    load: async (snapshot) =>
+      void (await json("/snapshot", { method: "PUT", body: JSON.stringify(snapshot) })),
     snapshot: (options = {}) =>
       json<KvSnapshot>(
         `/snapshot${options.prefix ? `?prefix=${encodeURIComponent(options.prefix)}` : ""}`,

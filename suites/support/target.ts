@@ -20,7 +20,7 @@ import type { OwnData } from "./own-data.js";
 
 export type TargetKv = Pick<
   HarnessKv,
-  "get" | "getWithMetadata" | "put" | "delete" | "list" | "snapshot"
+  "get" | "getWithMetadata" | "put" | "delete" | "list" | "snapshot" | "load"
 >;
 
 /** Runtime control. Every member is optional: a URL target may offer some or none. */
