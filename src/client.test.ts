@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createShareClient } from "./client.js";
+import { createShareClient, postShare } from "./client.js";
 import { useUnitWorker } from "./testing/unit-worker.js";
 
 const unit = useUnitWorker();
@@ -44,5 +44,28 @@ describe("the typed client (hc<AppType>)", () => {
     });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ error: { code: "validation_failed" } });
+  });
+
+  it("postShare sends a create body as JSON and a raw body as it is, with its content type", async () => {
+    const body = {
+      prompt: "a lighthouse at dusk",
+      generatedUrl: "https://img.example.com/gen/1.png",
+      originalUrl: "https://img.example.com/orig/1.jpg",
+      style: "watercolor",
+    };
+    const keyed = await postShare(client(), body, { headers: { "idempotency-key": '"k-1"' } });
+    expect(keyed.status).toBe(201);
+    const again = await postShare(client(), JSON.stringify(body), {
+      headers: { "idempotency-key": '"k-1"' },
+    });
+    expect(again.status).toBe(201);
+    expect(((await again.json()) as { id: string }).id).toBe(
+      ((await keyed.json()) as { id: string }).id,
+    );
+    const asText = await postShare(client(), JSON.stringify(body), { contentType: "text/plain" });
+    expect(asText.status).toBe(415);
+    const broken = await postShare(client(), "{not json");
+    expect(broken.status).toBe(400);
+    expect(await broken.json()).toMatchObject({ error: { code: "invalid_json" } });
   });
 });

@@ -11,6 +11,7 @@
  */
 import { hc, type ClientRequestOptions, type InferResponseType } from "hono/client";
 import type { AppType } from "./app.js";
+import type { CreateShareInput } from "./shares/create-schema.js";
 
 export type { AppType } from "./app.js";
 
@@ -22,3 +23,39 @@ export function createShareClient(baseUrl: string, options?: ClientRequestOption
 
 /** The 200 answer of `GET /api/monitoring`, as the route builds it: the one type every reader uses. */
 export type MonitoringAnswer = InferResponseType<ShareClient["api"]["monitoring"]["$get"], 200>;
+
+/** How `postShare` sends its body. */
+export interface PostShareOptions {
+  /** The `Content-Type` sent (default `application/json`); `""` sends none of ours. */
+  contentType?: string;
+  /** More request headers (e.g. `idempotency-key`). */
+  headers?: Record<string, string>;
+}
+
+/**
+ * `POST /api/share` through the typed client: the one create helper of every caller (suites,
+ * reliability, the unit tests, bench, soak). An object goes as JSON (hc's `json`: a create body,
+ * or on purpose a wrong one); a string goes as it is, with `contentType`, as a client that is not
+ * ours might send it. The answer is the `Response` the fetch gave (hc returns it as it is), so callers assert status and headers.
+ * @example const res = await postShare(client, { prompt, generatedUrl, originalUrl, style });
+ */
+export async function postShare(
+  client: ShareClient,
+  body: CreateShareInput | string | unknown,
+  options: PostShareOptions = {},
+): Promise<Response> {
+  const { contentType = JSON_TYPE, headers = {} } = options;
+  const create = client.api.share.$post;
+  const sent =
+    typeof body !== "string" && contentType === JSON_TYPE
+      ? create({ json: body as CreateShareInput }, { headers })
+      : // The route's validator types `json`; a raw body is the request's own (hc lets `init` set it).
+        create({} as Parameters<typeof create>[0], {
+          headers: contentType === "" ? headers : { ...headers, "content-type": contentType },
+          init: { body: typeof body === "string" ? body : JSON.stringify(body) },
+        });
+  // hc answers with the Response its fetch returned; its type narrows the body only.
+  return (await sent) as unknown as Response;
+}
+
+const JSON_TYPE = "application/json";

@@ -5,6 +5,11 @@
  */
 import { afterAll, beforeAll } from "vitest";
 import { createShareHarness } from "../../harness/share/index.js";
+import {
+  createShareClient,
+  postShare as createShare,
+  type ShareClient,
+} from "../../src/client.js";
 import type { Harness, HarnessOptions, KvCounters } from "../../harness/types.js";
 
 /**
@@ -48,11 +53,19 @@ export async function kvReads(harness: Harness): Promise<number> {
   return total.reads + total.lists;
 }
 
+/** POST /api/share with a raw body (`postShare` of `src/client.ts`); `""` sends no content type. */
 export function postShare(
   harness: Harness,
   body: string,
   contentType = "application/json",
 ): Promise<Response> {
-  const headers: Record<string, string> = contentType === "" ? {} : { "content-type": contentType };
-  return harness.fetch("/api/share", { method: "POST", headers, body });
+  return createShare(harnessClient(harness), body, { contentType });
+}
+
+/** The typed client of the share API (`hc<AppType>`) over the harness, on isolate 0. */
+export function harnessClient(harness: Harness): ShareClient {
+  return createShareClient("http://localhost", {
+    fetch: (input: RequestInfo | URL, init?: RequestInit) =>
+      harness.fetch(input instanceof Request ? input : String(input), init),
+  });
 }

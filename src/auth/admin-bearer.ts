@@ -1,9 +1,16 @@
 /**
  * @module auth/admin-bearer
- * Whether a request carries `Authorization: Bearer <ADMIN_TOKEN>`, compared in constant time.
- * DELETE needs it; monitoring refreshes its KV-derived totals only for it.
+ * Admin access: `Authorization: Bearer <ADMIN_TOKEN>`, compared in constant time.
+ * `requireAdmin` guards DELETE with `hono/bearer-auth`, its refusals answered through the one
+ * error model (401 `unauthorized` with `WWW-Authenticate`, 403 `admin_disabled` without a token).
+ * Monitoring answers everyone and refreshes its KV-derived totals only for the admin: a missing or
+ * wrong token is no error there, and bearer-auth can only refuse, so it asks `hasAdminBearer`.
  */
+import type { MiddlewareHandler } from "hono";
+import { bearerAuth } from "hono/bearer-auth";
 import { timingSafeEqual } from "hono/utils/buffer";
+import type { AppEnv } from "../app-env.js";
+import { AppError } from "../errors.js";
 
 const SCHEME = "Bearer ";
 
@@ -16,3 +23,31 @@ export async function hasAdminBearer(
   const given = authorization.slice(SCHEME.length);
   return timingSafeEqual(given, token);
 }
+
+function refuse(): never {
+  throw new AppError(401, "unauthorized", "A valid admin bearer token is required", {
+    headers: { "WWW-Authenticate": 'Bearer realm="admin"' },
+  });
+}
+
+const adminBearer = bearerAuth<AppEnv>({
+  // bearer-auth reads the scheme in any case and skips spaces; the API takes exactly
+  // `Bearer <token>`, so the header as sent is what is compared.
+  verifyToken: (_token, c) =>
+    hasAdminBearer(c.req.header("authorization"), c.get("config").adminToken),
+  noAuthenticationHeader: { message: refuse },
+  invalidAuthenticationHeader: { message: refuse },
+  invalidToken: { message: refuse },
+});
+
+/** Lets the request through only with the admin bearer token; 403 when none is configured. */
+export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (!c.get("config").adminToken) {
+    throw new AppError(
+      403,
+      "admin_disabled",
+      "Deleting is disabled: set the ADMIN_TOKEN secret (wrangler secret put ADMIN_TOKEN, or .dev.vars locally)",
+    );
+  }
+  return adminBearer(c, next);
+};

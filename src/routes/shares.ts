@@ -6,7 +6,7 @@ import { zValidator } from "@hono/zod-validator";
 import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../app-env.js";
-import { hasAdminBearer } from "../auth/admin-bearer.js";
+import { requireAdmin } from "../auth/admin-bearer.js";
 import { now } from "../clock.js";
 import { AppError, notFound } from "../errors.js";
 import { storeImage, imageKey } from "../images/store-image.js";
@@ -110,19 +110,7 @@ export const shareRoutes = new Hono<AppEnv>()
     const { limit, cursor } = parseListQuery(c.req.query());
     return c.json(await c.get("store").list(limit, cursor));
   })
-  .delete("/api/share/:id", async (c) => {
-    const token = c.get("config").adminToken;
-    if (!token) {
-      throw new AppError(
-        403,
-        "admin_disabled",
-        "Deleting is disabled: set the ADMIN_TOKEN secret (wrangler secret put ADMIN_TOKEN, or .dev.vars locally)",
-      );
-    }
-    if (!(await hasAdminBearer(c.req.header("authorization"), token))) {
-      c.header("WWW-Authenticate", 'Bearer realm="admin"');
-      throw new AppError(401, "unauthorized", "A valid admin bearer token is required");
-    }
+  .delete("/api/share/:id", requireAdmin, async (c) => {
     const id = c.req.param("id");
     assertShareId(id, isShareId);
     const deleted = await c.get("store").delete(id);

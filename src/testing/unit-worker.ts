@@ -18,6 +18,7 @@ import {
 } from "../../harness/node/mutation-switch.js";
 import { Outbound } from "../../harness/node/outbound.js";
 import { PlainRuntime } from "../../harness/node/runtime.js";
+import { createShareClient, postShare, type ShareClient } from "../client.js";
 import type { Env } from "../env.js";
 import type { StorageBackend } from "../storage/types.js";
 import { SHARED_UNIT_WORKER, type SharedUnitWorker } from "./shared-unit-slot.js";
@@ -134,11 +135,18 @@ export class UnitWorker {
     return this.#send(new URL(pathname, ORIGIN).href, { ...init, headers });
   }
 
+  /** POST /api/share with `body` as JSON (`postShare` of `src/client.ts`). */
   postShare(env: UnitEnv, body: unknown): Promise<Response> {
-    return this.request(env, "/api/share", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
+    return postShare(this.client(env), typeof body === "string" ? JSON.stringify(body) : body);
+  }
+
+  /** The typed client of the share API (`hc<AppType>`), each request sent with `env`. */
+  client(env: UnitEnv): ShareClient {
+    return createShareClient(ORIGIN, {
+      fetch: (input: RequestInfo | URL, init?: RequestInit) => {
+        const url = new URL(input instanceof Request ? input.url : String(input));
+        return this.request(env, url.pathname + url.search, init);
+      },
     });
   }
 

@@ -5,7 +5,12 @@
  */
 import { http, HttpResponse } from "msw";
 import { expect } from "vitest";
-import { createShareClient, type MonitoringAnswer, type ShareClient } from "../../src/client.js";
+import {
+  createShareClient,
+  postShare as createVia,
+  type MonitoringAnswer,
+  type ShareClient,
+} from "../../src/client.js";
 import type { CreateShareInput } from "../../src/shares/create-schema.js";
 import { SHARE_TTL_SECONDS, type ShareData } from "../../src/shares/schema.js";
 import {
@@ -50,7 +55,7 @@ export function clientOf(target: Target, isolate?: number): ShareClient {
 /** An id as a path segment (hc puts a param into the path as it is). */
 const segment = (id: string) => encodeURIComponent(id);
 
-/** POST /api/share; returns the status and parsed body whatever the outcome. */
+/** POST /api/share (`postShare` of `src/client.ts`); returns the status and parsed body whatever the outcome. */
 export async function postShare(
   target: Target,
   body: CreateShareInput | string,
@@ -58,15 +63,7 @@ export async function postShare(
   contentType = "application/json",
   headers: Record<string, string> = {},
 ): Promise<{ status: number; body: CreatedShare & Partial<ApiError>; headers: Headers }> {
-  const res = await target.fetch(
-    "/api/share",
-    {
-      method: "POST",
-      headers: { ...headers, "content-type": contentType },
-      body: typeof body === "string" ? body : JSON.stringify(body),
-    },
-    isolate,
-  );
+  const res = await createVia(clientOf(target, isolate), body, { contentType, headers });
   const created = (await res.json()) as CreatedShare;
   if (res.status === 201 || res.status === 202) target.own.add(created.id);
   return { status: res.status, body: created, headers: res.headers };
