@@ -1,5 +1,7 @@
 /**
- * Dependencies point one way (docs/decisions/architecture.md): every relative import in the
+ * Dependencies point one way (docs/decisions/architecture.md): every module a file names (imports,
+ * dynamic `import()`, import types in code and JSDoc, references, mocks, paths to bundled files:
+ * `importsOf`), in every folder,
  * repository goes to the importer's own layer or one below it, and within layer 2 the share Worker
  * (`src/`) and the harness core (`harness/`) do not import each other. Tests may reach up to layer
  * 4 (a real Worker and fixtures to test against); code never does. The imports that still point
@@ -51,43 +53,109 @@ const isTest = (file: string) =>
   file.includes("/testing/") ||
   file.startsWith("suites/support/");
 
+/** Every file that can name another module: code, declarations and the dashboard's page. */
 function sources(): string[] {
   const out = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], {
     cwd: ROOT,
     encoding: "utf8",
   });
-  return out.split("\n").filter((f) => /\.(ts|js|mjs)$/.test(f) && !f.endsWith(".d.ts"));
+  return out.split("\n").filter((f) => CODE.test(f) && !f.includes("node_modules/"));
 }
 
-/** Every relative module specifier of a file, resolved to a path from the root. */
-function importsOf(file: string): string[] {
-  const text = readFileSync(path.join(ROOT, file), "utf8");
-  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+const CODE = /\.([cm]?[jt]s|tsx|html)$/;
+
+/** A call's callee as written (`import`, `require`, `vi.mock`, `path.join`), or undefined. */
+function calleeOf(node: ts.CallExpression): string | undefined {
+  if (node.expression.kind === ts.SyntaxKind.ImportKeyword) return "import";
+  if (ts.isIdentifier(node.expression)) return node.expression.text;
+  if (ts.isPropertyAccessExpression(node.expression) && ts.isIdentifier(node.expression.expression))
+    return `${node.expression.expression.text}.${node.expression.name.text}`;
+  return undefined;
+}
+
+/** Calls whose first argument names a module: dynamic import, require, Vitest's module mocks. */
+const MODULE_CALLS = new Set([
+  "import",
+  "require",
+  "require.resolve",
+  "vi.mock",
+  "vi.doMock",
+  "vi.importActual",
+  "vi.importMock",
+]);
+
+const isMetaDir = (node: ts.Node) =>
+  ts.isPropertyAccessExpression(node) &&
+  ts.isMetaProperty(node.expression) &&
+  (node.name.text === "dirname" || node.name.text === "url");
+
+/**
+ * Every relative module a file names, resolved to a path from the root: static and dynamic
+ * imports and exports, `import type`, `import("…")` types (in code and in JSDoc), `require`,
+ * `import x = require(…)`, Vitest's module mocks, `/// <reference path>`, a path built from
+ * the file's own folder (`path.join(import.meta.dirname, "…")`, `new URL("…", import.meta.url)`:
+ * a module bundled or booted by path), and `<script src>` in a page.
+ */
+export function importsOf(
+  file: string,
+  text = readFileSync(path.join(ROOT, file), "utf8"),
+): string[] {
   const specs: string[] = [];
+  if (file.endsWith(".html")) {
+    for (const m of text.matchAll(/<(?:script|link)\b[^>]*\b(?:src|href)="([^"]+)"/g))
+      specs.push(m[1]!);
+    return resolved(file, specs);
+  }
+  const kind = /\.[cm]?js$/.test(file) ? ts.ScriptKind.JS : ts.ScriptKind.TS;
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, kind);
+  for (const ref of source.referencedFiles) specs.push(ref.fileName);
+  const literal = (node: ts.Node | undefined) =>
+    node && ts.isStringLiteralLike(node) ? node.text : undefined;
   const visit = (node: ts.Node): void => {
-    if (
-      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
-      node.moduleSpecifier &&
-      ts.isStringLiteral(node.moduleSpecifier)
-    ) {
-      specs.push(node.moduleSpecifier.text);
+    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier) {
+      const spec = literal(node.moduleSpecifier);
+      if (spec) specs.push(spec);
     } else if (
-      ts.isCallExpression(node) &&
-      node.expression.kind === ts.SyntaxKind.ImportKeyword &&
-      node.arguments[0] &&
-      ts.isStringLiteralLike(node.arguments[0])
+      ts.isImportEqualsDeclaration(node) &&
+      ts.isExternalModuleReference(node.moduleReference)
     ) {
-      specs.push(node.arguments[0].text);
+      const spec = literal(node.moduleReference.expression);
+      if (spec) specs.push(spec);
+    } else if (ts.isCallExpression(node)) {
+      const callee = calleeOf(node);
+      const first = literal(node.arguments[0]);
+      if (callee && MODULE_CALLS.has(callee) && first) specs.push(first);
+      // path.join(import.meta.dirname, "a", "b.ts"): every later argument a literal.
+      if ((callee === "path.join" || callee === "path.resolve") && node.arguments[0]) {
+        const parts = node.arguments.slice(1).map(literal);
+        if (isMetaDir(node.arguments[0]) && parts.length > 0 && parts.every((p) => p !== undefined))
+          specs.push(`./${path.posix.join(...(parts as string[]))}`);
+      }
+    } else if (
+      ts.isNewExpression(node) &&
+      ts.isIdentifier(node.expression) &&
+      node.expression.text === "URL"
+    ) {
+      const first = literal(node.arguments?.[0]);
+      if (first && node.arguments?.[1] && isMetaDir(node.arguments[1])) specs.push(first);
     } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {
-      const literal = node.argument.literal;
-      if (ts.isStringLiteral(literal)) specs.push(literal.text);
+      const spec = literal(node.argument.literal);
+      if (spec) specs.push(spec);
     }
+    // JSDoc types (`@type {import("../types.js").Harness}`) are nodes of their own.
+    for (const doc of (node as { jsDoc?: ts.Node[] }).jsDoc ?? []) visit(doc);
     ts.forEachChild(node, visit);
   };
   visit(source);
+  return resolved(file, specs);
+}
+
+/** Relative specifiers as paths from the root, kept when they name a module (not a folder). */
+function resolved(file: string, specs: string[]): string[] {
   return specs
     .filter((s) => s.startsWith("./") || s.startsWith("../"))
-    .map((s) => path.posix.normalize(path.posix.join(path.posix.dirname(file), s)));
+    .map((s) => path.posix.normalize(path.posix.join(path.posix.dirname(file), s)))
+    .filter((target) => CODE.test(target) && !target.includes("node_modules/"));
 }
 
 /** Why an import breaks the map, or undefined when it follows it. */
@@ -127,5 +195,40 @@ describe("the layers", () => {
     expect(problem("harness/node/x.test.ts", "fixtures/schema.ts")).toBeUndefined();
     expect(problem("harness/node/x.test.ts", "cli/dev.ts")).toBe("layer 2 imports layer 5");
     expect(problem("fixtures/replay/replay-fixture.ts", "harness/index.ts")).toBeUndefined();
+  });
+
+  it("read every way a file names a module", () => {
+    const ts = [
+      '/// <reference path="../a/ref.d.ts" />',
+      'import "./side.js";',
+      'import type { T } from "./types.js";',
+      'export * from "./re.js";',
+      'import x = require("./eq.js");',
+      'const m = await import("./dynamic.js");',
+      'type U = import("./inline.js").U;',
+      'vi.mock("./mocked.js");',
+      'const hooks = path.join(import.meta.dirname, "..", "hooks.ts");',
+      'const url = new URL("./asset.ts", import.meta.url);',
+      'const root = path.join(import.meta.dirname, "../..");',
+      'import { z } from "zod";',
+    ].join("\n");
+    expect(importsOf("harness/node/x.ts", ts).sort()).toEqual(
+      [
+        "harness/a/ref.d.ts",
+        "harness/node/side.js",
+        "harness/node/types.js",
+        "harness/node/re.js",
+        "harness/node/eq.js",
+        "harness/node/dynamic.js",
+        "harness/node/inline.js",
+        "harness/node/mocked.js",
+        "harness/hooks.ts",
+        "harness/node/asset.ts",
+      ].sort(),
+    );
+    const js = '/** @param {import("../../src/app.js").AppType} a */\nexport const f = (a) => a;';
+    expect(importsOf("harness/dashboard/x.js", js)).toEqual(["src/app.js"]);
+    const html = '<script type="module" src="./app.js"></script><link href="./x.css">';
+    expect(importsOf("harness/dashboard/index.html", html)).toEqual(["harness/dashboard/app.js"]);
   });
 });
