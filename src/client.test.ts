@@ -1,17 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { createShareClient, postShare } from "./client.js";
+import { postShare } from "./client.js";
 import { useUnitWorker } from "./testing/unit-worker.js";
 
 const unit = useUnitWorker();
 
 /** The typed client, its requests served by the Worker in workerd (no network). */
-const client = () =>
-  createShareClient("http://share.test", {
-    fetch: (input: RequestInfo | URL, init?: RequestInit) => {
-      const url = new URL(input instanceof Request ? input.url : input.toString());
-      return unit.request(unit.env("memory"), url.pathname + url.search, init);
-    },
-  });
+const client = () => unit.client(unit.env("memory"));
 
 describe("the typed client (hc<AppType>)", () => {
   it("creates, reads and lists a share with the types the routes declare", async () => {

@@ -7,7 +7,7 @@
  * const api = createShareClient("http://127.0.0.1:8787");
  * const res = await api.api.share.$post({ json: { prompt, generatedUrl, originalUrl, style } });
  * // Against a harness, without the network:
- * const local = createShareClient("http://harness", { fetch: (req, init) => harness.fetch(req, init) });
+ * const local = clientOver((path, init) => harness.fetch(path, init));
  */
 import { hc, type ClientRequestOptions, type InferResponseType } from "hono/client";
 import type { AppType } from "./app.js";
@@ -19,6 +19,22 @@ export type ShareClient = ReturnType<typeof hc<AppType>>;
 
 export function createShareClient(baseUrl: string, options?: ClientRequestOptions): ShareClient {
   return hc<AppType>(baseUrl, options);
+}
+
+/**
+ * A typed client whose requests go to `send` as a path and init, without the network: a harness
+ * (`harness.fetch(path, init, isolate)`), a test Worker, any in-process target.
+ * @example const api = clientOver((path, init) => harness.fetch(path, init, 1));
+ */
+export function clientOver(
+  send: (path: string, init?: RequestInit) => Promise<Response>,
+): ShareClient {
+  return createShareClient("http://localhost", {
+    fetch: (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      return send(url.pathname + url.search, init);
+    },
+  });
 }
 
 /** The 200 answer of `GET /api/monitoring`, as the route builds it: the one type every reader uses. */

@@ -7,6 +7,7 @@ import { type HarnessImpl } from "../../harness/node/create-harness.js";
 import { createShareHarness } from "../../harness/share/index.js";
 import type { Harness } from "../../harness/types.js";
 import { createShareFactory } from "../../fixtures/factories/index.js";
+import { clientOver, postShare } from "../../src/client.js";
 import { mutantBaseline } from "../baselines/rmw-baseline.js";
 import type { BenchContext } from "../context.js";
 import { BenchError } from "../errors.js";
@@ -22,7 +23,11 @@ async function kvOps(harness: Harness): Promise<number> {
   return total.reads + total.writes + total.deletes + total.lists;
 }
 
-async function expectStatus(res: Response, status: number, what: string): Promise<void> {
+async function expectStatus(
+  res: Pick<Response, "status" | "text" | "arrayBuffer">,
+  status: number,
+  what: string,
+): Promise<void> {
   if (res.status !== status) {
     throw new BenchError("REQUEST_FAILED", `${what}: HTTP ${res.status} ${await res.text()}`);
   }
@@ -89,17 +94,14 @@ export async function growth(ctx: BenchContext): Promise<Comparison[]> {
   const entries = shareEntries(sizes.at(-1)!, 7, subject.clock.now());
   try {
     const bodies = createShareFactory(8);
+    const api = (h: Harness) => clientOver((path, init) => h.fetch(path, init));
     const create = (h: Harness) => async () => {
-      const res = await h.fetch("/api/share", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(bodies.createBody()),
-      });
+      const res = await postShare(api(h), bodies.createBody());
       if (res.status !== 201) await expectStatus(res, 201, "create");
       return ((await res.json()) as { id: string }).id;
     };
     const listPage = (h: Harness) => async () =>
-      expectStatus(await h.fetch("/api/shares?limit=20"), 200, "list page");
+      expectStatus(await api(h).api.shares.$get({ query: { limit: "20" } }), 200, "list page");
     // Warm the isolates (the first request compiles the bundle) before anything is measured.
     for (const h of [subject, twin, baseline]) {
       await create(h)();

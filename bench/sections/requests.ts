@@ -8,6 +8,7 @@
 import { createShareHarness } from "../../harness/share/index.js";
 import { workerdChildren } from "../../harness/node/runtime.js";
 import { createShareFactory } from "../../fixtures/factories/index.js";
+import { clientOver, postShare, type ShareClient } from "../../src/client.js";
 import type { BenchContext } from "../context.js";
 import { timedWithCpu } from "../cpu.js";
 import { BenchError } from "../errors.js";
@@ -16,13 +17,12 @@ import { benchRateLimits, bundlePlainWorker, PlainWorker } from "../plain-minifl
 import { fmt } from "../report.js";
 import { idOf, shareEntries } from "../store.js";
 
-type Fetch = (path: string, init?: RequestInit) => Promise<Response>;
+type Answer = Pick<Response, "status" | "arrayBuffer">;
 
-async function call(fetch: Fetch, path: string, status: number, init?: RequestInit) {
-  const res = await fetch(path, init);
-  if (res.status !== status) {
-    throw new BenchError("REQUEST_FAILED", `${init?.method ?? "GET"} ${path}: HTTP ${res.status}`);
-  }
+/** One request through the typed client; `what` names it in the error. */
+async function call(what: string, status: number, sent: Promise<Answer>) {
+  const res = await sent;
+  if (res.status !== status) throw new BenchError("REQUEST_FAILED", `${what}: HTTP ${res.status}`);
   await res.arrayBuffer();
 }
 
@@ -44,26 +44,23 @@ export async function requests(ctx: BenchContext): Promise<Comparison[]> {
     const ids = entries.map(idOf);
     const hitId = ids[0]!;
     const bodies = createShareFactory(12);
-    const h: Fetch = (path, init) => harness.fetch(path, init);
-    const p: Fetch = (path, init) => plain.fetch(path, init);
-    const kinds: [string, (f: Fetch, round: number) => Promise<void>][] = [
-      [
-        "create",
-        (f) =>
-          call(f, "/api/share", 201, {
-            method: "POST",
-            headers: { "content-type": "application/json" },
-            body: JSON.stringify(bodies.createBody()),
-          }),
-      ],
-      ["get (cache hit)", (f) => call(f, `/api/share/${hitId}`, 200)],
-      ["get (cache miss)", (f, round) => call(f, `/api/share/${ids[round + 1]}`, 200)],
-      ["list page (20)", (f) => call(f, "/api/shares?limit=20", 200)],
+    // The same typed client (hc<AppType>) on both sides: only what serves the request differs.
+    const h = clientOver((path, init) => harness.fetch(path, init));
+    const p = clientOver((path, init) => plain.fetch(path, init));
+    const get = (api: ShareClient, id: string) =>
+      call(`GET /api/share/${id}`, 200, api.api.share[":id"].$get({ param: { id } }));
+    const listPage = (api: ShareClient) =>
+      call("GET /api/shares?limit=20", 200, api.api.shares.$get({ query: { limit: "20" } }));
+    const kinds: [string, (api: ShareClient, round: number) => Promise<void>][] = [
+      ["create", (api) => call("POST /api/share", 201, postShare(api, bodies.createBody()))],
+      ["get (cache hit)", (api) => get(api, hitId)],
+      ["get (cache miss)", (api, round) => get(api, ids[round + 1]!)],
+      ["list page (20)", listPage],
     ];
     // Warm-up: compile paths on both and put the hit share in both isolate caches.
-    for (const f of [h, p]) {
-      for (let i = 0; i < 5; i++) await call(f, `/api/share/${hitId}`, 200);
-      await call(f, "/api/shares?limit=20", 200);
+    for (const api of [h, p]) {
+      for (let i = 0; i < 5; i++) await get(api, hitId);
+      await listPage(api);
     }
     const out: Comparison[] = [];
     for (const [name, run] of kinds) {

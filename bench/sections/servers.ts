@@ -16,16 +16,19 @@ import { fmt } from "../report.js";
 import { spawnServer, type ChildServer } from "../servers/spawn-server.js";
 import { idOf, loadEntries, shareEntries } from "../store.js";
 import { buildStore } from "../store-builder.js";
-import type { MonitoringAnswer as Monitoring } from "../../src/client.js";
+import { createShareClient, type MonitoringAnswer as Monitoring } from "../../src/client.js";
 
 const MIB = 1024 * 1024;
 const DEV = "cli/dev.ts";
 const LOAD_ROUNDS = 3;
 
-async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url);
-  if (!res.ok) throw new BenchError("REQUEST_FAILED", `GET ${url}: HTTP ${res.status}`);
-  return (await res.json()) as T;
+/** GET /api/monitoring of the dev server through the typed client: the route's own answer type. */
+async function monitoringOf(baseUrl: string): Promise<Monitoring> {
+  const res = await createShareClient(baseUrl).api.monitoring.$get();
+  if (res.status !== 200) {
+    throw new BenchError("REQUEST_FAILED", `GET ${baseUrl}/api/monitoring: HTTP ${res.status}`);
+  }
+  return res.json();
 }
 
 /** GET every URL, `concurrency` at a time; every answer must be 200. */
@@ -89,13 +92,13 @@ export async function servers(ctx: BenchContext): Promise<Comparison[]> {
       start("bench/servers/hello-server.ts", []),
     ]);
     ctx.log(`servers up in ${Math.round(performance.now() - t0)} ms`);
-    const before = await getJson<Monitoring>(`${big.url}/api/monitoring`);
+    const before = await monitoringOf(big.url);
     const ids = store.entries.map(idOf).slice(0, before.cache.maxSize + 200);
     ctx.log(
       `memory: ${before.shares.total} shares stored; reading ${ids.length} to fill the cache`,
     );
     await getAll(ids.map((id) => `${big.url}/api/share/${id}`));
-    const after = await getJson<Monitoring>(`${big.url}/api/monitoring`);
+    const after = await monitoringOf(big.url);
     const rss = await interleave(
       5,
       async () => big.rss() / MIB,

@@ -4,8 +4,10 @@
  * checks every answer. Targets for gets and deletes come from the shares acknowledged so far.
  */
 import type { Harness } from "../../harness/types.js";
+import { postShare, type ShareClient } from "../../src/client.js";
 import { createShareId } from "../../src/shares/record.js";
 import { errorCodeOf, viewResponse, type ResponseView } from "../support/error-shape.js";
+import { harnessClient } from "../support/harness-client.js";
 import type { OpRecord } from "./history.js";
 import type { WriteFallback } from "./options.js";
 import type { PlannedOp } from "./plan.js";
@@ -50,7 +52,7 @@ async function request(
   client: number,
   method: string,
   path: string,
-  init: RequestInit,
+  send: (api: ShareClient) => Promise<Pick<Response, "status" | "text" | "headers">>,
   extra: Partial<OpRecord>,
 ): Promise<{ record: OpRecord; view: ResponseView | undefined; body: unknown }> {
   const start = performance.now();
@@ -71,7 +73,7 @@ async function request(
   };
   let view: ResponseView | undefined;
   try {
-    view = await viewResponse(await ctx.harness.fetch(path, { method, ...init }, op.isolate));
+    view = await viewResponse(await send(harnessClient(ctx.harness, op.isolate)));
   } catch (error) {
     const record: OpRecord = { ...base, ms: performance.now() - start, status: 0 };
     ctx.records.push(record);
@@ -99,8 +101,7 @@ async function request(
 export async function runOp(ctx: ClientContext, op: PlannedOp, client: number): Promise<void> {
   switch (op.kind) {
     case "create": {
-      const headers: Record<string, string> = { "content-type": "application/json" };
-      if (op.key) headers["idempotency-key"] = `"${op.key}"`;
+      const headers: Record<string, string> = op.key ? { "idempotency-key": `"${op.key}"` } : {};
       // Unkeyed: one attempt. Keyed: again after a 503, a 409 or no answer, as a client would.
       for (let attempt = 1; attempt <= (op.key ? ctx.attempts : 1); attempt++) {
         const { record, body } = await request(
@@ -109,7 +110,7 @@ export async function runOp(ctx: ClientContext, op: PlannedOp, client: number): 
           client,
           "POST",
           "/api/share",
-          { headers, body: JSON.stringify(op.body) },
+          (api) => postShare(api, op.body, { headers }),
           { body: op.body, ...(op.key ? { key: op.key, attempt } : {}) },
         );
         const id = (body as { id?: unknown } | undefined)?.id;
@@ -126,20 +127,28 @@ export async function runOp(ctx: ClientContext, op: PlannedOp, client: number): 
     case "get": {
       const id = op.unknownId ? createShareId(ctx.harness.clock.now()) : pickId(ctx, op.pick);
       if (!id) return;
-      await request(ctx, op, client, "GET", `/api/share/${id}`, {}, { id });
+      await request(
+        ctx,
+        op,
+        client,
+        "GET",
+        `/api/share/${id}`,
+        (api) => api.api.share[":id"].$get({ param: { id } }),
+        { id },
+      );
       return;
     }
     case "list": {
       let cursor: string | null = null;
       for (let page = 0; page < op.pages; page++) {
-        const query = `limit=${op.limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
+        const query = { limit: String(op.limit), ...(cursor ? { cursor } : {}) };
         const { record, body } = await request(
           ctx,
           op,
           client,
           "GET",
-          `/api/shares?${query}`,
-          {},
+          `/api/shares?${new URLSearchParams(query)}`,
+          (api) => api.api.shares.$get({ query }),
           {},
         );
         if (record.status !== 200) return;
@@ -162,7 +171,7 @@ export async function runOp(ctx: ClientContext, op: PlannedOp, client: number): 
         client,
         "DELETE",
         `/api/share/${id}`,
-        { headers },
+        (api) => api.api.share[":id"].$delete({ param: { id } }, { headers }),
         { id, auth: op.auth },
       );
       return;

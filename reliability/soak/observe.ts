@@ -6,10 +6,10 @@
 import pLimit from "p-limit";
 import type { Harness } from "../../harness/types.js";
 import { KV_LIMITS } from "../../lib/kv-limits.js";
-import { createShareClient, type ShareClient } from "../../src/client.js";
 import { SHARE_KEY_PREFIX } from "../../src/shares/record.js";
 import type { ShareData } from "../../src/shares/schema.js";
 import { responseProblems, viewResponse } from "../support/error-shape.js";
+import { harnessClient } from "../support/harness-client.js";
 import type { IsolateView } from "./violations.js";
 
 /** Requests the observers keep in flight at once. */
@@ -31,14 +31,6 @@ export async function kvShareIds(harness: Harness): Promise<Set<string>> {
   return ids;
 }
 
-/** The typed client of the share API (`hc<AppType>`) on one isolate of the harness. */
-function clientOf(harness: Harness, isolate: number): ShareClient {
-  return createShareClient("http://localhost", {
-    fetch: (input: RequestInfo | URL, init?: RequestInit) =>
-      harness.fetch(input instanceof Request ? input.url : String(input), init, isolate),
-  });
-}
-
 /** Monitoring as `isolate` answers it; with the admin token its totals are a fresh scan (60 s). */
 export async function monitoringOf(
   harness: Harness,
@@ -48,7 +40,7 @@ export async function monitoringOf(
   const headers: Record<string, string> = adminToken
     ? { authorization: `Bearer ${adminToken}` }
     : {};
-  const res = await clientOf(harness, isolate).api.monitoring.$get({}, { headers });
+  const res = await harnessClient(harness, isolate).api.monitoring.$get({}, { headers });
   if (res.status !== 200) {
     await res.body?.cancel();
     return undefined;
@@ -71,7 +63,7 @@ export async function listEverything(
   const shares: ShareData[] = [];
   let cursor: string | null = null;
   for (let pages = 0; pages < 100_000; pages++) {
-    const res = await clientOf(harness, isolate).api.shares.$get({
+    const res = await harnessClient(harness, isolate).api.shares.$get({
       query: { limit: String(pageLimit), ...(cursor ? { cursor } : {}) },
     });
     const view = await viewResponse(res as unknown as Response);
@@ -96,7 +88,8 @@ export async function observeIsolate(
   const listed = await listEverything(harness, isolate, problems);
   const gets = new Map<string, { status: number; share?: ShareData }>();
   await pLimit(OBSERVE_CONCURRENCY).map(ids, async (id) => {
-    const view = await viewResponse(await harness.fetch(`/api/share/${id}`, {}, isolate));
+    const res = await harnessClient(harness, isolate).api.share[":id"].$get({ param: { id } });
+    const view = await viewResponse(res);
     problems.push(...responseProblems(view));
     gets.set(
       id,

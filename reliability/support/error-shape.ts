@@ -81,7 +81,9 @@ export function responseProblems(res: ResponseView): string[] {
 }
 
 /** Read a harness response once into a `ResponseView`. */
-export async function viewResponse(res: Response): Promise<ResponseView> {
+export async function viewResponse(
+  res: Pick<Response, "status" | "text" | "headers">,
+): Promise<ResponseView> {
   return {
     status: res.status,
     text: await res.text(),

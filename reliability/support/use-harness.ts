@@ -5,12 +5,9 @@
  */
 import { afterAll, beforeAll } from "vitest";
 import { createShareHarness } from "../../harness/share/index.js";
-import {
-  createShareClient,
-  postShare as createShare,
-  type ShareClient,
-} from "../../src/client.js";
+import { postShare as createShare } from "../../src/client.js";
 import type { Harness, HarnessOptions, KvCounters } from "../../harness/types.js";
+import { harnessClient } from "./harness-client.js";
 
 /**
  * Reliability tests send many creates from one client to find robustness bugs, not to hit the
@@ -60,12 +57,4 @@ export function postShare(
   contentType = "application/json",
 ): Promise<Response> {
   return createShare(harnessClient(harness), body, { contentType });
-}
-
-/** The typed client of the share API (`hc<AppType>`) over the harness, on isolate 0. */
-export function harnessClient(harness: Harness): ShareClient {
-  return createShareClient("http://localhost", {
-    fetch: (input: RequestInfo | URL, init?: RequestInit) =>
-      harness.fetch(input instanceof Request ? input : String(input), init),
-  });
 }

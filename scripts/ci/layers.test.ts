@@ -1,8 +1,7 @@
 /**
  * Dependencies point one way (docs/decisions/architecture.md): every module a file names (imports,
  * dynamic `import()`, import types in code and JSDoc, references, mocks, paths to bundled files:
- * `importsOf`), in every folder,
- * repository goes to the importer's own layer or one below it, and within layer 2 the share Worker
+ * `importsOf`), in every folder, goes to the importer's own layer or one below it, and within layer 2 the share Worker
  * (`src/`) and the harness core (`harness/`) do not import each other. Tests may reach up to layer
  * 4 (a real Worker and fixtures to test against); code never does. The imports that still point
  * the wrong way are listed by name in `NOT_YET`: a new one fails, and so does a listed one that is

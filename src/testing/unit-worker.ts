@@ -18,7 +18,7 @@ import {
 } from "../../harness/node/mutation-switch.js";
 import { Outbound } from "../../harness/node/outbound.js";
 import { PlainRuntime } from "../../harness/node/runtime.js";
-import { createShareClient, postShare, type ShareClient } from "../client.js";
+import { clientOver, postShare, type ShareClient } from "../client.js";
 import type { Env } from "../env.js";
 import type { StorageBackend } from "../storage/types.js";
 import { SHARED_UNIT_WORKER, type SharedUnitWorker } from "./shared-unit-slot.js";
@@ -142,12 +142,7 @@ export class UnitWorker {
 
   /** The typed client of the share API (`hc<AppType>`), each request sent with `env`. */
   client(env: UnitEnv): ShareClient {
-    return createShareClient(ORIGIN, {
-      fetch: (input: RequestInfo | URL, init?: RequestInit) => {
-        const url = new URL(input instanceof Request ? input.url : String(input));
-        return this.request(env, url.pathname + url.search, init);
-      },
-    });
+    return clientOver((path, init) => this.request(env, path, init));
   }
 
   /** One control call (`unit.worker.ts`); throws the error it failed with inside workerd. */

@@ -6,7 +6,7 @@
 import { http, HttpResponse } from "msw";
 import { expect } from "vitest";
 import {
-  createShareClient,
+  clientOver,
   postShare as createVia,
   type MonitoringAnswer,
   type ShareClient,
@@ -44,12 +44,7 @@ export const JSON_HEADERS = { "content-type": "application/json" };
  * raw text) go through `target.fetch` as they are.
  */
 export function clientOf(target: Target, isolate?: number): ShareClient {
-  return createShareClient("http://localhost", {
-    fetch: (input: RequestInfo | URL, init?: RequestInit) => {
-      const url = new URL(input instanceof Request ? input.url : String(input));
-      return target.fetch(url.pathname + url.search, init, isolate);
-    },
-  });
+  return clientOver((path, init) => target.fetch(path, init, isolate));
 }
 
 /** An id as a path segment (hc puts a param into the path as it is). */
