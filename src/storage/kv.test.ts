@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { useUnitWorker } from "../testing/unit-worker.js";
-import { testBackend } from "./contract.js";
+import { testBackend } from "../testing/storage-contract.js";
 
 const unit = useUnitWorker();
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { setClock } from "../clock.js";
 import { Metrics } from "../metrics/metrics.js";
-import { testBackend } from "./contract.js";
+import { testBackend } from "../testing/storage-contract.js";
 import { layered } from "./layers/stack.js";
 import { LruCache } from "./lru-cache.js";
 import { createMemoryBackend } from "./memory.js";

@@ -1,11 +1,11 @@
 /**
- * @module storage/contract
+ * @module testing/storage-contract
  * The shared storage contract (unstorage's `testDriver()` shape): one suite of KV rules that every
- * backend and every layered stack (`layers/stack.ts`) must pass. Run from `memory.test.ts` and
- * `kv.test.ts`.
+ * backend and every layered stack (`src/storage/layers/stack.ts`) must pass. Run from `src/storage/memory.test.ts` and
+ * `src/storage/kv.test.ts`.
  */
 import { describe, expect, it } from "vitest";
-import type { StorageBackend } from "./types.js";
+import type { StorageBackend } from "../storage/types.js";
 
 export function testBackend(
   name: string,
