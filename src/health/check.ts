@@ -123,7 +123,7 @@ function currentProbe(
   const run = async () => {
     const [kvOutcome, r2Outcome] = await Promise.all([
       backend === "kv" && kv
-        ? probe(() => kv.get(HEALTH_PROBE_KEY, { type: "text" }), config.opTimeoutMs, "GET")
+        ? probe(() => kv.get(HEALTH_PROBE_KEY), config.opTimeoutMs, "GET")
         : undefined,
       bucket ? probe(() => bucket.head(HEALTH_PROBE_KEY), config.opTimeoutMs, "HEAD") : undefined,
     ]);

@@ -1,7 +1,8 @@
 /**
  * @module storage/kv
- * The KV backend: the Worker's KV binding behind the `StorageBackend` interface, text values, a
- * list page's cursor only while the listing is not complete. Timeouts, retries, the read cache,
+ * The KV backend: the Worker's KV binding behind the `StorageBackend` interface, text values (the
+ * binding's default type for every read), a list page's cursor only while the listing is not
+ * complete. Timeouts, retries, the read cache,
  * metrics and logging are layers over it (`layers/stack.ts`), as over the memory backend.
  */
 import type { KvBinding, ListOptions, ListResult, PutOptions, StorageBackend } from "./types.js";
@@ -11,10 +12,10 @@ export function createKvBackend(binding: KvBinding): StorageBackend {
     binding.put(key, value, options);
   return {
     name: "kv",
-    get: (key) => binding.get(key, { type: "text" }),
-    getMany: (keys) => binding.get(keys, { type: "text" }),
+    get: (key) => binding.get(key),
+    getMany: (keys) => binding.get(keys),
     async getWithMetadata(key) {
-      const { value, metadata } = await binding.getWithMetadata(key, { type: "text" });
+      const { value, metadata } = await binding.getWithMetadata(key);
       return { value, metadata: metadata ?? null };
     },
     put,

@@ -53,12 +53,10 @@ export interface StorageBackend {
  * The subset of a KVNamespace this Worker calls (text values, no streams).
  */
 export interface KvBinding {
-  get(key: string, options: { type: "text" }): Promise<string | null>;
-  get(keys: string[], options: { type: "text" }): Promise<Map<string, string | null>>;
-  getWithMetadata(
-    key: string,
-    options: { type: "text" },
-  ): Promise<{ value: string | null; metadata: unknown }>;
+  /** Reads are text, the binding's default type. */
+  get(key: string): Promise<string | null>;
+  get(keys: string[]): Promise<Map<string, string | null>>;
+  getWithMetadata(key: string): Promise<{ value: string | null; metadata: unknown }>;
   put(key: string, value: string, options?: PutOptions): Promise<void>;
   delete(key: string): Promise<void>;
   list(options?: ListOptions): Promise<{

@@ -50,12 +50,12 @@ export function countingKv(inner: KvBinding): CountingKv {
       calls = zero();
       wrapper.setFaults({});
     },
-    get(key: string | string[], options: { type: "text" }) {
-      if (Array.isArray(key)) return run("getMany", () => inner.get(key, options));
-      return run("get", () => inner.get(key, options));
+    get(key: string | string[]) {
+      if (Array.isArray(key)) return run("getMany", () => inner.get(key));
+      return run("get", () => inner.get(key));
     },
-    getWithMetadata(key: string, options: { type: "text" }) {
-      return run("getWithMetadata", () => inner.getWithMetadata(key, options));
+    getWithMetadata(key: string) {
+      return run("getWithMetadata", () => inner.getWithMetadata(key));
     },
     put(key: string, value: string, options?: PutOptions) {
       return run("put", () => inner.put(key, value, options));

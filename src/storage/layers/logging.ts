@@ -15,7 +15,8 @@ export function logObserver(backend: StorageBackend["name"]): StorageObserver {
     started() {},
     succeeded(op, key, ms, { found, count }) {
       const outcome = found === false ? "miss" : "ok";
-      logStorage({ op, key, outcome, ms, backend, ...(count !== undefined ? { count } : {}) });
+      // An unset count leaves the line without the field (JSON drops undefined).
+      logStorage({ op, key, outcome, ms, backend, count });
     },
     failed(op, key, ms, error) {
       logStorage({ op, key, outcome: "error", ms, backend, error: logError(op, error) });
@@ -31,7 +32,7 @@ export function logObserver(backend: StorageBackend["name"]): StorageObserver {
           outcome: "stale",
           ms,
           backend,
-          ...(event.count !== undefined ? { count: event.count } : {}),
+          count: event.count,
           error: logError(op, event.error),
         });
       } else {
