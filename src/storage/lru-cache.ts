@@ -43,15 +43,9 @@ export class LruCache<V> {
   }
 
   set(key: string, value: V): void {
-    if (this.maxEntries <= 0) return;
     this.entries.delete(key);
     this.entries.set(key, { value, storedAt: now() });
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value;
-      // Stryker disable next-line all: equivalent: the loop runs only while the map holds entries, so there is always an oldest key
-      if (oldest === undefined) break;
-      this.entries.delete(oldest);
-    }
+    this.evictBeyond(this.maxEntries);
   }
 
   delete(key: string): void {
@@ -62,7 +56,12 @@ export class LruCache<V> {
   configure(maxEntries: number, ttlMs: number): void {
     this.maxEntries = maxEntries;
     this.ttlMs = ttlMs;
-    while (this.entries.size > Math.max(0, maxEntries)) {
+    this.evictBeyond(maxEntries);
+  }
+
+  /** Drops least recently used entries until at most `bound` (at least 0) are held. */
+  private evictBeyond(bound: number): void {
+    while (this.entries.size > Math.max(0, bound)) {
       const oldest = this.entries.keys().next().value;
       // Stryker disable next-line all: equivalent: the loop runs only while the map holds entries, so there is always an oldest key
       if (oldest === undefined) break;

@@ -68,14 +68,14 @@ export async function withRetry<T>(
     try {
       return await fn(attempt);
     } catch (error) {
-      if (!isRetryableKvError(error) || attempt >= policy.maxAttempts) throw error;
+      const spent = attempt >= policy.maxAttempts || slept >= policy.maxTotalMs;
+      if (!isRetryableKvError(error) || spent) throw error;
       const ceiling = policy.baseMs * 2 ** (attempt - 1);
       // Jitter spreads retries of concurrent writers; each sleep is between half and all of the step.
       const delay = Math.min(
         Math.round(ceiling / 2 + (random() * ceiling) / 2),
         policy.maxTotalMs - slept,
       );
-      if (delay < 0 || slept >= policy.maxTotalMs) throw error;
       onRetry(error, attempt, delay);
       slept += delay;
       await sleep(delay);
@@ -94,6 +94,6 @@ export async function withTimeout<T>(promise: Promise<T>, op: string, ms: number
       }),
     ]);
   } finally {
-    if (timer !== undefined) clearTimeout(timer);
+    clearTimeout(timer);
   }
 }
