@@ -1,0 +1,116 @@
+/**
+ * Several shares kept pending through a KV outage (KV_WRITE_FALLBACK=memory), as a client and an
+ * operator see them: the first list page newest first, monitoring's totals before and after the
+ * flush, the flushed records' expiry in KV, and deletes of pending shares during the outage.
+ */
+import { describe, expect, it } from "vitest";
+import { SHARE_TTL_SECONDS } from "./schema.js";
+import { FAST_VARS, useUnitWorker, validBody } from "../testing/unit-worker.js";
+
+const unit = useUnitWorker();
+const env = unit.env("kv", { ...FAST_VARS, KV_WRITE_FALLBACK: "memory" });
+const admin = { authorization: `Bearer ${FAST_VARS.ADMIN_TOKEN}` };
+const OUTAGE = { failing: ["put"], message: "KV PUT failed: 503 Service Unavailable" } as const;
+
+interface Monitoring {
+  shares: { total: number; pending: number };
+  kv: { pendingWrites: number };
+}
+
+const monitoring = async () =>
+  (await (await unit.request(env, "/api/monitoring", { headers: admin })).json()) as Monitoring;
+
+/** Creates `n` shares one second apart on the Worker's clock during an outage; oldest first. */
+async function pendingShares(n: number, t0: number): Promise<string[]> {
+  await unit.faults({ ...OUTAGE, failing: [...OUTAGE.failing] });
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    await unit.setClock(t0 + i * 1000);
+    const res = await unit.postShare(env, validBody(i + 1));
+    expect(res.status).toBe(202);
+    ids.push(((await res.json()) as { id: string }).id);
+  }
+  return ids;
+}
+
+async function recover(): Promise<void> {
+  await unit.faults({});
+  await unit.request(env, "/healthz"); // any request starts the flush
+  await unit.flushed();
+}
+
+describe("several pending shares", () => {
+  it("lists them newest first and keeps the totals through the flush, whose records expire in 30 days", async () => {
+    const t0 = Date.now();
+    const ids = await pendingShares(3, t0);
+    const list = (await (await unit.request(env, "/api/shares")).json()) as {
+      shares: { id: string; durability?: string }[];
+    };
+    expect(list.shares.map((s) => s.id)).toEqual([...ids].reverse());
+    expect(await monitoring()).toMatchObject({
+      shares: { total: 3, pending: 3 },
+      kv: { pendingWrites: 3 },
+    });
+
+    const before = Math.floor(Date.now() / 1000);
+    await recover();
+    const after = Math.ceil(Date.now() / 1000);
+    expect(await monitoring()).toMatchObject({
+      shares: { total: 3, pending: 0 },
+      kv: { pendingWrites: 0 },
+    });
+    const stored = (await unit.kv.list({ prefix: "share:" })).keys as {
+      name: string;
+      expiration?: number;
+    }[];
+    expect(stored.map((k) => k.name).sort()).toEqual(ids.map((id) => `share:${id}`).sort());
+    for (const key of stored) {
+      expect(key.expiration, key.name).toBeGreaterThanOrEqual(before + SHARE_TTL_SECONDS);
+      expect(key.expiration, key.name).toBeLessThanOrEqual(after + SHARE_TTL_SECONDS);
+    }
+    const listed = (await (await unit.request(env, "/api/shares")).json()) as {
+      shares: { id: string; durability?: string }[];
+    };
+    expect(listed.shares.map((s) => s.id)).toEqual([...ids].reverse());
+    expect(listed.shares.every((s) => s.durability === undefined)).toBe(true);
+  });
+
+  it("deletes a pending share during the outage: gone from reads, lists, totals and KV after the flush", async () => {
+    const ids = await pendingShares(2, Date.now());
+    const del = await unit.request(env, `/api/share/${ids[0]}`, {
+      method: "DELETE",
+      headers: admin,
+    });
+    expect(del.status).toBe(204);
+    expect((await unit.request(env, `/api/share/${ids[0]}`)).status).toBe(404);
+    expect(await monitoring()).toMatchObject({ shares: { total: 1, pending: 1 } });
+    await recover();
+    expect((await unit.request(env, `/api/share/${ids[0]}`)).status).toBe(404);
+    expect(await unit.kv.get(`share:${ids[0]}`)).toBeNull();
+    expect(await unit.kv.get(`share:${ids[1]}`)).toContain(ids[1]);
+    expect(await monitoring()).toMatchObject({ shares: { total: 1, pending: 0 } });
+    const again = await unit.request(env, `/api/share/${ids[0]}`, {
+      method: "DELETE",
+      headers: admin,
+    });
+    expect(again.status).toBe(404);
+  });
+
+  it("keeps a pending share pending when its delete cannot reach KV", async () => {
+    const [id] = await pendingShares(1, Date.now());
+    await unit.faults({
+      failing: ["put", "getWithMetadata"],
+      message: "KV GET failed: 503 Service Unavailable",
+    });
+    const del = await unit.request(env, `/api/share/${id}`, { method: "DELETE", headers: admin });
+    expect(del.status).toBe(503);
+    expect(((await del.json()) as { error: { code: string } }).error.code).toBe(
+      "storage_unavailable",
+    );
+    const still = await unit.request(env, `/api/share/${id}`);
+    expect(still.status).toBe(200);
+    expect(((await still.json()) as { durability?: string }).durability).toBe("pending");
+    await recover();
+    expect(await unit.kv.get(`share:${id}`)).toContain(id!);
+  });
+});
