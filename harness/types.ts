@@ -17,6 +17,12 @@ export type KvProfile = "miniflare" | "production";
 /** KV operations as the Worker calls them. Bulk `get([...])` counts as `get`. */
 export type KvOp = "get" | "getWithMetadata" | "put" | "delete" | "list";
 
+/** R2 bucket operations as the Worker calls them (a bulk `delete([...])` counts as `delete`). */
+export type R2Op = "get" | "head" | "put" | "delete" | "list";
+
+/** Which storage service a fault rule acts on. */
+export type FaultService = "kv" | "r2";
+
 /**
  * One fault rule. Flat so it reads well as JSON in the control API and in fixtures.
  * `when` fields: none means every matching op; `probability` (0..1, deterministic per `seed`);
@@ -25,12 +31,18 @@ export type KvOp = "get" | "getWithMetadata" | "put" | "delete" | "list";
 export interface FaultRule {
   /** Assigned by the harness when omitted. */
   id?: string;
-  op: KvOp | "any";
+  /** `kv` (default): the Worker's KV namespaces; `r2`: its R2 buckets. */
+  service?: FaultService;
+  /** KV: a {@link KvOp}; R2: an {@link R2Op} (`head` is R2's, `getWithMetadata` KV's). */
+  op: KvOp | R2Op | "any";
   /** Only keys starting with this prefix (list: the list prefix). */
   prefix?: string;
   /** Only this isolate (0-based); all when omitted. */
   isolate?: number;
-  /** Only this KV namespace, by the Worker's binding name (wrangler.jsonc); all when omitted. */
+  /**
+   * Only this KV namespace (or, for `service: "r2"`, this R2 bucket), by the Worker's binding
+   * name (wrangler.jsonc); all when omitted.
+   */
   binding?: string;
   kind: "error" | "network" | "latency" | "hang";
   /**
@@ -38,7 +50,8 @@ export interface FaultRule {
    * failed. 400 (get/getWithMetadata: invalid cache_ttl; put: invalid expiration_ttl; list:
    * invalid key_count_limit), 413 (put: value too large, or metadata with `reason: "metadata"`),
    * 414 (key too long): the limit errors. A 400 rule with `op: "any"` skips deletes, a 413 rule
-   * everything but put.
+   * everything but put. R2 takes 429, 500 and 503 only: workerd's own `R2Error` with R2's code
+   * (10058 TooManyRequests, 10001 InternalError, 10043 ServiceUnavailable).
    */
   status?: 400 | 413 | 414 | 429 | 500 | 503;
   /** For status 413: which limit the put broke. Default `"value"`. */

@@ -80,10 +80,13 @@ export class AppError extends HTTPException {
   }
 }
 
-/** 503 with Retry-After: KV failed and this isolate holds nothing to answer with. */
+/**
+ * 503 with Retry-After: storage (KV, or R2 for an image) failed and this isolate holds nothing to
+ * answer with. `no-store`: an outage's answer is never kept by a cache in front of the Worker.
+ */
 export function storageUnavailable(message: string, cause?: unknown): AppError {
   return new AppError(503, "storage_unavailable", message, {
-    headers: { "Retry-After": String(RETRY_AFTER_SECONDS) },
+    headers: { "Retry-After": String(RETRY_AFTER_SECONDS), "Cache-Control": "no-store" },
     cause,
   });
 }

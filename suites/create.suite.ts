@@ -371,6 +371,33 @@ describe(`create [${backend}]`, () => {
     expect((await getShare(t.target, created.id)).body).toEqual(stored(created));
   });
 
+  it("still creates the share, with isR2Stored false and a warning, when R2 refuses the copy", async (ctx) => {
+    const useHandlers = t.control(ctx, "useHandlers");
+    const faults = t.control(ctx, "faults");
+    const body = factory.createBody({ storeImage: true });
+    useHandlers(imageHost(body.generatedUrl));
+    let refused: Awaited<ReturnType<typeof postShare>>;
+    try {
+      await faults.add({ service: "r2", op: "put", kind: "error", status: 503 });
+      refused = await postShare(t.target, body);
+    } finally {
+      await faults.clear();
+    }
+    expect(refused.status, JSON.stringify(refused.body)).toBe(201);
+    const created = refused.body;
+    expect(created.isR2Stored).toBe(false);
+    expect(created.warning).toMatchObject({ code: "image_not_stored" });
+    // Nothing of R2's error reaches the client; the share is whole: read back, listed, its page up.
+    expect(JSON.stringify(created.warning)).not.toMatch(/10043|Service Unavailable/);
+    expect((await getShare(t.target, created.id)).body).toEqual(stored(created));
+    expect((await listAll(t.target)).shares.map((s) => s.id)).toContain(created.id);
+    expect((await getImage(t.target, created.id)).status).toBe(404);
+    // R2 back: the next copy is stored.
+    const next = factory.createBody({ storeImage: true });
+    useHandlers(imageHost(next.generatedUrl));
+    expect((await createShare(t.target, next)).isR2Stored).toBe(true);
+  });
+
   it("does not store bytes that are not an image, whatever their Content-Type says", async (ctx) => {
     const useHandlers = t.control(ctx, "useHandlers");
     const r2 = t.control(ctx, "r2");

@@ -105,6 +105,7 @@ describe(`get [${backend}]`, () => {
       expect.arrayContaining(["204", "400", "401", "403", "404"]),
     );
     expect(statuses("/healthz", "get")).toEqual(expect.arrayContaining(["200", "503"]));
+    expect(statuses("/images/{id}", "get")).toEqual(expect.arrayContaining(["200", "404", "503"]));
     expect(statuses("/api/shares", "get")).toEqual(expect.arrayContaining(["200", "400"]));
     // DELETE says it needs the bearer token; the list documents its limit's bounds and default.
     expect(op("/api/share/{id}", "delete").security?.length).toBeGreaterThan(0);
@@ -340,6 +341,56 @@ describe(`get [${backend}]`, () => {
     // Deleting it again finds nothing.
     expect(await deleteShare(t.target, created.id)).toBe(404);
     expect((await getShare(t.target, keep.id)).body).toEqual(stored(keep));
+  });
+
+  it("answers /images/:id with 503 storage_unavailable and Retry-After while R2 fails, and the image after", async (ctx) => {
+    const useHandlers = t.control(ctx, "useHandlers");
+    const faults = t.control(ctx, "faults");
+    const body = factory.createBody({ storeImage: true });
+    useHandlers(imageHost(body.generatedUrl));
+    const created = await createShare(t.target, body);
+    expect(created.isR2Stored).toBe(true);
+    let res: Response;
+    try {
+      await faults.add({ service: "r2", op: "get", kind: "error", status: 500 });
+      res = await t.target.fetch(`/images/${created.id}`);
+    } finally {
+      await faults.clear();
+    }
+    expect(res.headers.get("retry-after")).toBe("5");
+    // Not an image, so never kept as one: no public caching of the failure.
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    const answer = await expectError(res, 503, "storage_unavailable");
+    expect(answer.error.message).not.toMatch(/10001|internal error/i);
+    const image = await getImage(t.target, created.id);
+    expect(image.status).toBe(200);
+    expect(image.headers.get("content-type")).toBe("image/png");
+  });
+
+  it("answers DELETE with 503 and Retry-After when R2 cannot delete the image, deleting nothing; deletes it after", async (ctx) => {
+    t.requireAdmin(ctx);
+    const useHandlers = t.control(ctx, "useHandlers");
+    const faults = t.control(ctx, "faults");
+    const body = factory.createBody({ storeImage: true });
+    useHandlers(imageHost(body.generatedUrl));
+    const created = await createShare(t.target, body);
+    expect(created.isR2Stored).toBe(true);
+    let status: number;
+    try {
+      await faults.add({ service: "r2", op: "delete", kind: "error", status: 503 });
+      status = await deleteShare(t.target, created.id);
+    } finally {
+      await faults.clear();
+    }
+    expect(status).toBe(503);
+    // Still whole: a share whose record is gone while its image stays public would be half-deleted.
+    expect((await getShare(t.target, created.id)).body).toEqual(stored(created));
+    expect((await getImage(t.target, created.id)).status).toBe(200);
+    expect(await deleteShare(t.target, created.id)).toBe(204);
+    await t.eventually(ctx, "the deleted share and its image are gone", async () => {
+      await expectError(await t.target.fetch(`/api/share/${created.id}`), 404, "not_found");
+      expect((await getImage(t.target, created.id)).status).toBe(404);
+    });
   });
 
   // Last: the clock only moves forward, and this moves it 30 days.

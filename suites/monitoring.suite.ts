@@ -372,7 +372,10 @@ describe(`health [${backend}]`, () => {
         status: string;
         backend: string;
         degraded: string[];
-        checks: { storage: { status: string; pendingWrites: number } };
+        checks: {
+          storage: { status: string; pendingWrites: number };
+          images: { status: string; error?: string };
+        };
         error?: { code: string };
       },
     };
@@ -437,4 +440,34 @@ describe(`health [${backend}]`, () => {
       expect(after.body.status).toBe("ok");
     },
   );
+  it("answers /healthz 200 degraded naming images while R2 fails, with R2's error, and recovers after", async (ctx) => {
+    const faults = t.control(ctx, "faults");
+    const clock = t.control(ctx, "clock");
+    // What storage reports on its own (the memory backend is never durable) stays as it is.
+    const storage = durable ? [] : ["storage"];
+    let during: Awaited<ReturnType<typeof healthz>>;
+    let reported: Monitoring & { health: { status: string; degraded: string[] } };
+    try {
+      await faults.add({ service: "r2", op: "any", kind: "error", status: 500 });
+      await clock.advance(HEALTH_PROBE_WINDOW_MS);
+      during = await healthz();
+      reported = (await monitoring(t.target)) as typeof reported;
+    } finally {
+      await faults.clear();
+    }
+    expect(during.status).toBe(200);
+    expect(during.body).toMatchObject({
+      ok: true,
+      status: "degraded",
+      degraded: [...storage, "images"],
+    });
+    expect(during.body.checks.images.status).toBe("failing");
+    expect(during.body.checks.images.error).toMatch(/\(10001\)$/);
+    expect(reported.health).toMatchObject({ status: "degraded", degraded: [...storage, "images"] });
+    await clock.advance(HEALTH_PROBE_WINDOW_MS);
+    const after = await healthz();
+    expect(after.status).toBe(200);
+    expect(after.body).toMatchObject({ status: durable ? "ok" : "degraded", degraded: storage });
+    expect(after.body.checks.images).toEqual(expect.objectContaining({ status: "ok" }));
+  });
 });

@@ -36,6 +36,12 @@ export const FAULT_PRESETS = [
     description: "One KV operation in five fails with 500",
     rules: [{ op: "any", kind: "error", status: 500, probability: 0.2 }],
   },
+  {
+    id: "r2-down",
+    label: "R2 down",
+    description: "Every R2 operation (the image bucket) fails with 500",
+    rules: [{ service: "r2", op: "any", kind: "error", status: 500 }],
+  },
 ];
 
 /**
@@ -49,7 +55,8 @@ export function presetRules(presetId, isolate) {
 }
 
 /**
- * One line for a rule in the list, e.g. `put → error 429 (20%) on isolate 1`.
+ * One line for a rule in the list, e.g. `put → error 429 (20%, isolate 1)`; R2 rules say so
+ * (`R2 get → error 500 (all isolates)`).
  * @type {typeof import("./fault-presets.js").describeRule}
  */
 export function describeRule(rule) {
@@ -68,5 +75,6 @@ export function describeRule(rule) {
     rule.after !== undefined ? `after ${rule.after}` : "",
     rule.isolate !== undefined ? `isolate ${rule.isolate}` : "all isolates",
   ].filter(Boolean);
-  return `${rule.op} → ${what} (${when.join(", ")})`;
+  const op = rule.service === "r2" ? `R2 ${rule.op}` : rule.op;
+  return `${op} → ${what} (${when.join(", ")})`;
 }

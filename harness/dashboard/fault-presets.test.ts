@@ -3,12 +3,13 @@ import { faultRuleSchema } from "../node/fault-rule-schema.js";
 import { describeRule, FAULT_PRESETS, presetRules } from "./fault-presets.js";
 
 describe("FAULT_PRESETS", () => {
-  it("offers the four presets of the issue, each made of rules the control API accepts", () => {
+  it("offers the four presets of the issue and R2 down, each made of rules the control API accepts", () => {
     expect(FAULT_PRESETS.map((p) => p.label)).toEqual([
       "KV down",
       "429 on writes",
       "Slow reads 500 ms",
       "Flaky 20%",
+      "R2 down",
     ]);
     for (const preset of FAULT_PRESETS) {
       for (const rule of presetRules(preset.id, 1)) {
@@ -40,5 +41,8 @@ describe("describeRule", () => {
     expect(
       describeRule({ op: "any", kind: "error", status: 500, probability: 0.2, prefix: "share:" }),
     ).toBe("any → error 500 (keys share:*, 20%, all isolates)");
+    expect(describeRule({ service: "r2", op: "get", kind: "error", status: 503 })).toBe(
+      "R2 get → error 503 (all isolates)",
+    );
   });
 });

@@ -155,13 +155,15 @@ export class HarnessImpl implements Harness {
     this.faults = {
       add: async (rule) => {
         const added = (await admin("faults.add", {
-          rule: parseFaultRule(rule, this.options.isolates, this.#bindings()),
+          rule: parseFaultRule(rule, this.options.isolates, this.#bindings(), this.#r2Bindings()),
         })) as FaultRule;
         this.#rules.push(added);
         return added;
       },
       set: async (rules) => {
-        const parsed = rules.map((r) => parseFaultRule(r, this.options.isolates, this.#bindings()));
+        const parsed = rules.map((r) =>
+          parseFaultRule(r, this.options.isolates, this.#bindings(), this.#r2Bindings()),
+        );
         this.#rules = (await admin("faults.set", { rules: parsed })) as FaultRule[];
         return this.#rules;
       },
@@ -350,6 +352,10 @@ export class HarnessImpl implements Harness {
 
   #bindings(): string[] {
     return this.config.kvNamespaces.map((n) => n.binding);
+  }
+
+  #r2Bindings(): string[] {
+    return this.config.r2.map((b) => b.binding);
   }
 
   #live(): Runtime {

@@ -11,7 +11,8 @@ const count = z.number().int().nonnegative();
 export const faultRuleSchema = z
   .object({
     id: z.string().min(1).optional(),
-    op: z.enum(["get", "getWithMetadata", "put", "delete", "list", "any"]),
+    service: z.enum(["kv", "r2"]).optional(),
+    op: z.enum(["get", "getWithMetadata", "head", "put", "delete", "list", "any"]),
     prefix: z.string().optional(),
     isolate: count.optional(),
     binding: z.string().min(1).optional(),
@@ -35,6 +36,18 @@ export const faultRuleSchema = z
     after: count.optional(),
   })
   .strict()
+  .refine((r) => r.op !== "head" || r.service === "r2", {
+    message: 'head is an R2 operation: add service "r2"',
+    path: ["op"],
+  })
+  .refine((r) => r.op !== "getWithMetadata" || r.service !== "r2", {
+    message: "getWithMetadata is a KV operation; R2 reads are get and head",
+    path: ["op"],
+  })
+  .refine(
+    (r) => r.service !== "r2" || r.status === undefined || [429, 500, 503].includes(r.status),
+    { message: "R2 faults give 429, 500 or 503 (R2's service errors)", path: ["status"] },
+  )
   .refine((r) => r.kind !== "latency" || r.ms !== undefined, {
     message: "a latency rule needs ms",
     path: ["ms"],
@@ -56,8 +69,10 @@ export const faultRuleSchema = z
 export function parseFaultRule(
   input: unknown,
   isolates?: number,
-  /** The Worker's KV binding names; a rule naming another is refused. */
+  /** The Worker's KV binding names; a KV rule naming another is refused. */
   bindings?: readonly string[],
+  /** The Worker's R2 binding names; an R2 rule naming another is refused. */
+  r2Bindings?: readonly string[],
 ): FaultRule {
   const parsed = faultRuleSchema.safeParse(input);
   if (!parsed.success) {
@@ -74,10 +89,12 @@ export function parseFaultRule(
       `fault rule isolate: ${rule.isolate} is out of range 0..${isolates - 1}`,
     );
   }
-  if (bindings !== undefined && rule.binding !== undefined && !bindings.includes(rule.binding)) {
+  const r2 = rule.service === "r2";
+  const known = r2 ? r2Bindings : bindings;
+  if (known !== undefined && rule.binding !== undefined && !known.includes(rule.binding)) {
     throw new HarnessError(
       "BAD_RULE",
-      `fault rule binding: wrangler.jsonc has no KV namespace ${JSON.stringify(rule.binding)} (it has: ${bindings.join(", ") || "none"})`,
+      `fault rule binding: wrangler.jsonc has no ${r2 ? "R2 bucket" : "KV namespace"} ${JSON.stringify(rule.binding)} (it has: ${known.join(", ") || "none"})`,
     );
   }
   return rule;

@@ -1,25 +1,32 @@
 /**
  * @module harness/node/kv-binding-plugin
- * A Miniflare external plugin (the `unsafe:` binding plugin API): a binding of type
- * `unsafe:harness-kv` becomes a workerd `kvNamespace` binding whose backend is one of our worker
- * entrypoints, so the isolate holds a real `KvNamespace` (workerd's own argument handling,
- * validation, errors and result shapes) that talks KV's HTTP protocol to the KV layer.
+ * A Miniflare external plugin (the `unsafe:` binding plugin API) for the bindings the harness
+ * points at its own worker entrypoints, so the isolate holds real workerd bindings (workerd's own
+ * argument handling, validation, errors and result shapes) that talk the service's HTTP protocol:
+ * - `unsafe:harness-kv`: a `kvNamespace` whose backend is the KV layer;
+ * - `unsafe:harness-r2`: an `r2Bucket` whose backend is the layer's R2 service;
+ * - `unsafe:harness-service`: a plain service binding to any workerd service by name (the layer's
+ *   way to Miniflare's own R2 bucket service).
  * Loaded by Miniflare with `import()`, hence plain JavaScript. Used only by `runtime.ts`.
  */
 
-/** @typedef {{ type: string, service: string, entrypoint: string, props: unknown }} HarnessKvBinding */
+/** @typedef {{ type: string, service: string, entrypoint?: string, props: unknown }} HarnessBinding */
 
-export const plugins = {
-  "harness-kv": {
-    /** @param {{ config: { env?: Record<string, HarnessKvBinding> } }} options */
+/**
+ * @param {string} type
+ * @param {"kvNamespace" | "r2Bucket" | "service"} workerdField
+ */
+function plugin(type, workerdField) {
+  return {
+    /** @param {{ config: { env?: Record<string, HarnessBinding> } }} options */
     getBindings(options) {
       return Object.entries(options.config.env ?? {})
-        .filter(([, binding]) => binding.type === "unsafe:harness-kv")
+        .filter(([, binding]) => binding.type === `unsafe:${type}`)
         .map(([name, binding]) => ({
           name,
-          kvNamespace: {
+          [workerdField]: {
             name: binding.service,
-            entrypoint: binding.entrypoint,
+            ...(binding.entrypoint ? { entrypoint: binding.entrypoint } : {}),
             props: { json: JSON.stringify(binding.props) },
           },
         }));
@@ -30,5 +37,11 @@ export const plugins = {
     getServices() {
       return [];
     },
-  },
+  };
+}
+
+export const plugins = {
+  "harness-kv": plugin("harness-kv", "kvNamespace"),
+  "harness-r2": plugin("harness-r2", "r2Bucket"),
+  "harness-service": plugin("harness-service", "service"),
 };

@@ -19,10 +19,13 @@ import {
   CLOCK_OFFSET_HEADER,
   HIDDEN,
   hiddenKv,
+  hiddenR2,
   KV_MODE_HEADER,
   rawKvName,
+  upstreamR2Name,
   type BindingConfig,
   type KvMode,
+  type R2ServiceProps,
   type ServiceProps,
 } from "../workers/harness-env.js";
 import { ISOLATE_RESET_HEADER } from "../workers/isolate-reset.js";
@@ -147,6 +150,29 @@ const layerKv = (props: ServiceProps): Binding =>
     dev: { plugin: { package: KV_PLUGIN, name: "harness-kv" } },
   }) as unknown as Binding;
 
+/** A real R2Bucket binding whose backend is the kv-layer worker's `R2Service` (R2's protocol). */
+const layerR2 = (props: R2ServiceProps): Binding =>
+  ({
+    type: "unsafe:harness-r2",
+    service: "core:user:kv-layer",
+    entrypoint: "R2Service",
+    props,
+    dev: { plugin: { package: KV_PLUGIN, name: "harness-r2" } },
+  }) as unknown as Binding;
+
+/**
+ * The layer's way to Miniflare's own store of one bucket: Miniflare 5 serves every local bucket
+ * from its `r2:bucket:entry` service, the bucket named by `MINIFLARE_NAMESPACE` in the props
+ * (what Miniflare's R2 plugin gives each `r2Bucket` binding it makes).
+ */
+const upstreamR2 = (bucketName: string): Binding =>
+  ({
+    type: "unsafe:harness-service",
+    service: "r2:bucket:entry",
+    props: { MINIFLARE_NAMESPACE: bucketName },
+    dev: { plugin: { package: KV_PLUGIN, name: "harness-service" } },
+  }) as unknown as Binding;
+
 /** One worker in Miniflare 5's `workers[]` shape: a single ES module and its env. */
 function worker(
   spec: Pick<RuntimeSpec, "config">,
@@ -225,8 +251,13 @@ function options(spec: RuntimeSpec): MiniflareOptions {
         ];
       }),
     );
+  const r2Layer = (i: number): Record<string, Binding> =>
+    Object.fromEntries(
+      config.r2.map(({ binding }) => [hiddenR2(binding), layerR2({ binding, isolate: i })]),
+    );
   const bindingConfig = (i: number): BindingConfig => ({
     bindings: namespaces.map((n) => n.binding),
+    r2: config.r2.map((b) => b.binding),
     isolate: i,
     ...(spec.opsPerInvocation !== undefined ? { opsPerInvocation: spec.opsPerInvocation } : {}),
   });
@@ -243,6 +274,7 @@ function options(spec: RuntimeSpec): MiniflareOptions {
         [HIDDEN.config]: json(bindingConfig(i)),
         ...rawKv,
         ...kvBindings(i),
+        ...r2Layer(i),
       },
       { outboundService } as WorkerEntry["dev"],
     ),
@@ -265,6 +297,9 @@ function options(spec: RuntimeSpec): MiniflareOptions {
           namespaces.map((n) => [rawKvName(n.binding), kvNamespace(n.namespaceId)]),
         ),
         ...(config.r2[0] ? { RAW_R2: r2Bucket(config.r2[0].bucketName) } : {}),
+        ...Object.fromEntries(
+          config.r2.map((b) => [upstreamR2Name(b.binding), upstreamR2(b.bucketName)]),
+        ),
         ...peers,
         ...(code.probe ? { PROBE: rpc("kv-probe", "IsolateControl") } : {}),
       },

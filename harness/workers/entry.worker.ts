@@ -2,7 +2,8 @@
  * @module harness/workers/entry.worker
  * Wraps the Worker under test: per request, tells the Worker's isolate hooks the virtual clock,
  * builds the Worker's env (its own bindings, with each `kv_namespaces` binding the
- * KVNamespace-exact binding of `kv-binding.ts`) and hands the request to the unchanged Worker.
+ * KVNamespace-exact binding of `kv-binding.ts` and, in `layer` mode, each R2 bucket the layer's
+ * real R2Bucket binding in front of Miniflare's) and hands the request to the unchanged Worker.
  * The Worker is the `harness:worker` module and its hooks the `harness:isolate-hooks` module
  * (`bundle.ts` resolves both: the config's `main` and the plugin's hooks, or none), so this file
  * knows no Worker by name. Node sends the clock offset and the KV mode whenever the KV layer has
@@ -18,6 +19,7 @@ import {
   CLOCK_OFFSET_HEADER,
   HIDDEN,
   hiddenKv,
+  hiddenR2,
   KV_MODE_HEADER,
   ownBindings,
   type BindingConfig,
@@ -66,7 +68,12 @@ function workerEnv(env: HarnessEnv, header: string | null): Record<string, unkno
       return [name, binding];
     }),
   );
-  const built = { ...own, ...namespaces };
+  // In layer mode the Worker's buckets are the layer's, so R2 fault rules reach them.
+  const buckets =
+    mode === "layer"
+      ? Object.fromEntries(config.r2.map((name) => [name, env[hiddenR2(name)]]))
+      : {};
+  const built = { ...own, ...namespaces, ...buckets };
   if (config.opsPerInvocation === undefined) shared.set(mode, built);
   return built;
 }

@@ -3,6 +3,7 @@ import type { FaultRule } from "../types.js";
 import { FaultTable, type OpContext } from "./faults.js";
 
 const op = (o: Partial<OpContext> = {}): OpContext => ({
+  service: "kv",
   op: "get",
   key: "share:1",
   isolate: 0,
@@ -30,6 +31,16 @@ describe("FaultTable", () => {
         ],
       ),
     ).toEqual([true, false, false, false]);
+  });
+
+  it("a rule acts on its own service: KV by default, R2 only when it says so", () => {
+    const kv = op({ op: "get" });
+    const r2 = op({ service: "r2", op: "get", binding: "IMAGES", key: "images/1" });
+    expect(fires([{ op: "any", kind: "network" }], [kv, r2])).toEqual([true, false]);
+    expect(fires([{ service: "r2", op: "any", kind: "network" }], [kv, r2])).toEqual([false, true]);
+    expect(fires([{ service: "r2", op: "get", prefix: "images/", kind: "network" }], [r2])).toEqual(
+      [true],
+    );
   });
 
   it("a binding rule fires on that namespace only; a rule without one on every namespace", () => {

@@ -1,20 +1,22 @@
 /**
  * @module harness/workers/faults
- * Decides, per KV operation, which fault rule fires. Pure and deterministic: a rule's probability
+ * Decides, per KV or R2 operation, which fault rule fires (a rule acts on one service: `kv` by
+ * default, or `r2`). Pure and deterministic: a rule's probability
  * draws from its own seeded generator, so the same seed and the same op sequence fire the same way.
  */
 import { unsafeUniformIntDistribution, xoroshiro128plus, type RandomGenerator } from "pure-rand";
-import type { FaultRule, KvOp } from "../types.js";
+import type { FaultRule, FaultService, KvOp, R2Op } from "../types.js";
 
 /** The operation being attempted, as the layer sees it. */
 export interface OpContext {
-  op: KvOp;
+  service: FaultService;
+  op: KvOp | R2Op;
   /** Key, or list prefix. */
   key: string;
   /** Bulk get: every key; a prefix rule matches when any of them starts with the prefix. */
   keys?: string[];
   isolate: number;
-  /** The Worker's binding name of the namespace called. */
+  /** The Worker's binding name of the namespace (or bucket) called. */
   binding: string;
 }
 
@@ -27,6 +29,7 @@ interface ArmedRule {
 const RANGE = 2 ** 31 - 1;
 
 function matches(rule: FaultRule, ctx: OpContext): boolean {
+  if ((rule.service ?? "kv") !== ctx.service) return false;
   if (rule.op !== "any" && rule.op !== ctx.op) return false;
   // KV gives no 400 for a valid delete and 413 only for put: `op: "any"` skips those ops.
   if (rule.kind === "error" && rule.status === 400 && ctx.op === "delete") return false;

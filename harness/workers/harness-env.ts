@@ -41,6 +41,15 @@ export function hiddenKv(binding: string, suffix = "") {
   };
 }
 
+/**
+ * A real R2Bucket whose backend is the layer's R2 service (fault rules with `service: "r2"`); the
+ * Worker gets it in place of Miniflare's bucket in `layer` mode.
+ */
+export const hiddenR2 = (binding: string) => `__HARNESS_R2_LAYER__${binding}`;
+
+/** The kv-layer worker's way to one bucket's Miniflare store (R2's HTTP protocol, unchanged). */
+export const upstreamR2Name = (binding: string) => `R2_UPSTREAM__${binding}`;
+
 /** The kv-layer worker's binding to one namespace's Miniflare store. */
 export const rawKvName = (binding: string) => `RAW_KV__${binding}`;
 
@@ -48,6 +57,8 @@ export const rawKvName = (binding: string) => `RAW_KV__${binding}`;
 export interface BindingConfig {
   /** The Worker's KV binding names, as wrangler.jsonc declares them (`kv_namespaces`). */
   bindings: string[];
+  /** The Worker's R2 binding names (`r2_buckets`). */
+  r2: string[];
   isolate: number;
   /** KV operations allowed per invocation (production: 1000), over all namespaces; unlimited when absent. */
   opsPerInvocation?: number;
@@ -59,6 +70,12 @@ export interface ServiceProps {
   binding: string;
   isolate: number;
   read: "get" | "getWithMetadata";
+}
+
+/** The layer's R2 service's `props`: which bucket, which location calls. */
+export interface R2ServiceProps {
+  binding: string;
+  isolate: number;
 }
 
 /** The Worker's own bindings: `env` without the harness's hidden ones. */

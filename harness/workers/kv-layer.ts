@@ -299,6 +299,7 @@ export class KvLayerOps {
     const key =
       call.op === "list" ? (call.prefix ?? "") : call.op === "bulk" ? (keys?.[0] ?? "") : call.key;
     const rule = this.state.faults.decide({
+      service: "kv",
       op,
       key,
       ...(keys ? { keys } : {}),

@@ -4,15 +4,23 @@
  * KV's HTTP protocol, with `props` naming the namespace (the Worker's binding) and the calling
  * isolate (location). The default `fetch` is the Node-side admin surface. `ISOLATE_<i>` / `PROBE`
  * reach each isolate's operation counts. `RAW_KV__<BINDING>` is each namespace's Miniflare store.
+ * `R2Service` is the backend of each isolate's R2 bucket bindings (R2's HTTP protocol, `props`
+ * naming the bucket and the isolate), in front of `R2_UPSTREAM__<BINDING>`, Miniflare's bucket.
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { runAdmin, type AdminCommand, type Layer, type Peers } from "./admin.js";
-import { rawKvName, type ServiceProps } from "./harness-env.js";
+import {
+  rawKvName,
+  upstreamR2Name,
+  type R2ServiceProps,
+  type ServiceProps,
+} from "./harness-env.js";
 import { KvServiceError } from "./kv-call.js";
 import { decodeKvRequest, encodeKvAnswer, encodeKvError } from "./kv-http.js";
 import { KvLayerOps } from "./kv-layer.js";
 import type { CountsEntry } from "./kv-binding.js";
 import { LayerShared, LayerState, type LayerConfig } from "./layer-state.js";
+import { runR2Call } from "./r2-layer.js";
 import { VirtualStore } from "./virtual-store.js";
 
 interface Counted {
@@ -77,6 +85,18 @@ export class KvService extends WorkerEntrypoint<LayerEnv, ServiceProps> {
       if (e instanceof KvServiceError) return encodeKvError(e);
       throw e;
     }
+  }
+}
+
+export class R2Service extends WorkerEntrypoint<LayerEnv, R2ServiceProps> {
+  override async fetch(request: Request): Promise<Response> {
+    const { binding, isolate } = this.ctx.props;
+    return runR2Call(request, {
+      faults: init(this.env).shared.faults,
+      binding,
+      isolate,
+      upstream: this.env[upstreamR2Name(binding)] as Fetcher,
+    });
   }
 }
 

@@ -118,6 +118,7 @@ const common: Partial<Record<Status, ReturnType<typeof errors>>> = {
   500: errors("The Worker is misconfigured", "config_invalid", "internal_error"),
 };
 const outage = errors("KV is down; retry after `Retry-After` seconds", "storage_unavailable");
+const imageOutage = errors("R2 is down; retry after `Retry-After` seconds", "storage_unavailable");
 
 function registerRoutes(registry: OpenAPIRegistry): void {
   registry.registerPath({
@@ -202,7 +203,10 @@ function registerRoutes(registry: OpenAPIRegistry): void {
       401: errors("Missing or wrong bearer token", "unauthorized"),
       403: errors("Deleting is disabled: no ADMIN_TOKEN secret", "admin_disabled"),
       404: errors("No such share", "not_found"),
-      503: outage,
+      503: errors(
+        "KV or R2 is down; retry after `Retry-After` seconds (R2 down: nothing was deleted)",
+        "storage_unavailable",
+      ),
       ...common,
     },
   });
@@ -270,6 +274,7 @@ function registerRoutes(registry: OpenAPIRegistry): void {
         content: { "image/*": { schema: z.string().meta({ format: "binary" }) } },
       },
       404: errors("No stored image", "not_found"),
+      503: imageOutage,
       ...common,
     },
   });

@@ -3,11 +3,12 @@
  * GET /images/:id streams the copy stored in R2. The copy is served so that it can only ever be an
  * image: a CSP that allows nothing and sandboxes the document, nosniff, and a Content-Disposition;
  * an object whose type is not one of the stored raster types (written before the magic-byte check)
- * goes out as an `application/octet-stream` attachment.
+ * goes out as an `application/octet-stream` attachment. R2 failing is a 503 `storage_unavailable`
+ * with `Retry-After`, never R2's own message.
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
-import { notFound } from "../errors.js";
+import { notFound, storageUnavailable } from "../errors.js";
 import { IMAGE_EXTENSIONS, isStoredImageType } from "../images/image-format.js";
 import { imageKey } from "../images/store-image.js";
 import { isShareId } from "../shares/record.js";
@@ -18,7 +19,12 @@ export const imageRoutes = new Hono<AppEnv>().get("/images/:id", async (c) => {
   const id = c.req.param("id");
   const bucket = c.env.SHARE_IMAGES;
   if (!isShareId(id) || !bucket) throw notFound("No stored image");
-  const object = await bucket.get(imageKey(id));
+  let object: R2ObjectBody | null;
+  try {
+    object = await bucket.get(imageKey(id));
+  } catch (error) {
+    throw storageUnavailable("The image storage (R2) failed; try again", error);
+  }
   if (!object) throw notFound("No stored image");
   const stored = object.httpMetadata?.contentType;
   const raster = isStoredImageType(stored);

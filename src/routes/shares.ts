@@ -8,7 +8,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../app-env.js";
 import { requireAdmin } from "../auth/admin-bearer.js";
 import { now } from "../clock.js";
-import { AppError, notFound } from "../errors.js";
+import { AppError, notFound, storageUnavailable } from "../errors.js";
 import { storeImage, imageKey } from "../images/store-image.js";
 import { limitCreates } from "../rate-limit/limit-creates.js";
 import { idempotentCreate } from "../idempotency/create-guard.js";
@@ -113,8 +113,16 @@ export const shareRoutes = new Hono<AppEnv>()
   .delete("/api/share/:id", requireAdmin, async (c) => {
     const id = c.req.param("id");
     assertShareId(id, isShareId);
+    // The image first: a record gone while its image is still served would be half a delete.
+    try {
+      await c.env.SHARE_IMAGES?.delete(imageKey(id));
+    } catch (error) {
+      throw storageUnavailable(
+        "The share's image could not be deleted, so nothing was; try again",
+        error,
+      );
+    }
     const deleted = await c.get("store").delete(id);
-    await c.env.SHARE_IMAGES?.delete(imageKey(id));
     if (!deleted) throw notFound(`No share with id ${id}`);
     return c.body(null, 204);
   });
