@@ -7,17 +7,18 @@ const unit = useUnitWorker();
 /** The typed client, its requests served by the Worker in workerd (no network). */
 const client = () => unit.client(unit.env("memory"));
 
+/** One valid create body. */
+const BODY = {
+  prompt: "a lighthouse at dusk",
+  generatedUrl: "https://img.example.com/gen/1.png",
+  originalUrl: "https://img.example.com/orig/1.jpg",
+  style: "watercolor",
+};
+
 describe("the typed client (hc<AppType>)", () => {
   it("creates, reads and lists a share with the types the routes declare", async () => {
     const api = client();
-    const created = await api.api.share.$post({
-      json: {
-        prompt: "a lighthouse at dusk",
-        generatedUrl: "https://img.example.com/gen/1.png",
-        originalUrl: "https://img.example.com/orig/1.jpg",
-        style: "watercolor",
-      },
-    });
+    const created = await api.api.share.$post({ json: BODY });
     expect(created.status).toBe(201);
     // The create answer is built by shareAnswer() as a plain Response, so its body is untyped.
     const share = (await created.json()) as { id: string };
@@ -41,22 +42,16 @@ describe("the typed client (hc<AppType>)", () => {
   });
 
   it("postShare sends a create body as JSON and a raw body as it is, with its content type", async () => {
-    const body = {
-      prompt: "a lighthouse at dusk",
-      generatedUrl: "https://img.example.com/gen/1.png",
-      originalUrl: "https://img.example.com/orig/1.jpg",
-      style: "watercolor",
-    };
-    const keyed = await postShare(client(), body, { headers: { "idempotency-key": '"k-1"' } });
+    const keyed = await postShare(client(), BODY, { headers: { "idempotency-key": '"k-1"' } });
     expect(keyed.status).toBe(201);
-    const again = await postShare(client(), JSON.stringify(body), {
+    const again = await postShare(client(), JSON.stringify(BODY), {
       headers: { "idempotency-key": '"k-1"' },
     });
     expect(again.status).toBe(201);
     expect(((await again.json()) as { id: string }).id).toBe(
       ((await keyed.json()) as { id: string }).id,
     );
-    const asText = await postShare(client(), JSON.stringify(body), { contentType: "text/plain" });
+    const asText = await postShare(client(), JSON.stringify(BODY), { contentType: "text/plain" });
     expect(asText.status).toBe(415);
     const broken = await postShare(client(), "{not json");
     expect(broken.status).toBe(400);

@@ -168,16 +168,22 @@ describe(`consistency [${backend}]`, () => {
     },
   );
 
-  it("never lists an expired share, even from a list page KV still serves from its edge cache", async (ctx) => {
+  /** A share record put into KV from outside, expiring 75 s from the virtual now. */
+  async function putExpiringSoon(ctx: TestContext, seed: number) {
     const kv = t.control(ctx, "kv");
-    const clock = t.control(ctx, "clock");
-    t.require(ctx, caps.readsKvRecords, "the memory backend never reads KV");
-    const now = await clock.now();
-    const f = createShareFactory(6608, { now });
+    const now = await t.control(ctx, "clock").now();
+    const f = createShareFactory(seed, { now });
     const share = f.share({ timestamp: now });
     const entry = f.entry(share);
     const expiresAt = Math.floor(now / 1000) + 75;
     await kv.put(entry.key, entry.value, { metadata: entry.metadata, expiration: expiresAt });
+    return { share, expiresAt };
+  }
+
+  it("never lists an expired share, even from a list page KV still serves from its edge cache", async (ctx) => {
+    const clock = t.control(ctx, "clock");
+    t.require(ctx, caps.readsKvRecords, "the memory backend never reads KV");
+    const { share, expiresAt } = await putExpiringSoon(ctx, 6608);
     // Past any list page cached before the put; the next list caches a page holding the key.
     await clock.advance(windows.edgeCacheMs + 1000);
     expect(ids((await listAll(t.target, 100, 0)).shares)).toContain(share.id);
@@ -189,16 +195,11 @@ describe(`consistency [${backend}]`, () => {
 
   it("counts an expired share no more in shares.total, even from a key list KV still serves from its edge cache", async (ctx) => {
     t.requireAdmin(ctx);
-    const kv = t.control(ctx, "kv");
     const clock = t.control(ctx, "clock");
     t.require(ctx, caps.readsKvRecords, "the memory backend never reads KV");
+    t.control(ctx, "kv");
     const victim = await createShare(t.target, factory.createBody(), 0);
-    const now = await clock.now();
-    const f = createShareFactory(6609, { now });
-    const share = f.share({ timestamp: now });
-    const entry = f.entry(share);
-    const expiresAt = Math.floor(now / 1000) + 75;
-    await kv.put(entry.key, entry.value, { metadata: entry.metadata, expiration: expiresAt });
+    const { expiresAt } = await putExpiringSoon(ctx, 6609);
     // Past the held counts and any cached list page: this count lists the key, and caches it.
     await clock.advance(windows.edgeCacheMs + 1000);
     const before = await monitoring(t.target, 0);

@@ -4,7 +4,7 @@
  * stays within CACHE_MAX_ENTRIES), the 30-day expiry, records in the guide's shape, and what a
  * delete leaves behind: nothing, on the API, the page or the image, and only with the admin token.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, type TestContext } from "vitest";
 import { createShareFactory } from "../fixtures/factories/index.js";
 import { htmlProblems } from "../reliability/fuzz/html-structure.js";
 import { createShareId } from "../src/shares/record.js";
@@ -21,6 +21,7 @@ import {
   monitoring,
   putLegacy,
   stored,
+  type CreatedShare,
 } from "./support/api.js";
 import { capabilities, windows } from "./support/capabilities.js";
 import { cspAllows } from "./support/csp.js";
@@ -343,20 +344,30 @@ describe(`get [${backend}]`, () => {
     expect((await getShare(t.target, keep.id)).body).toEqual(stored(keep));
   });
 
-  it("answers /images/:id with 503 storage_unavailable and Retry-After while R2 fails, and the image after", async (ctx) => {
+  /** A share whose image is in R2, then `step` run on it while R2 fails `op` (cleared after). */
+  async function whileR2Fails<T>(
+    ctx: TestContext,
+    op: "get" | "delete",
+    step: (created: CreatedShare) => Promise<T>,
+  ): Promise<{ created: CreatedShare; during: T }> {
     const useHandlers = t.control(ctx, "useHandlers");
     const faults = t.control(ctx, "faults");
     const body = factory.createBody({ storeImage: true });
     useHandlers(imageHost(body.generatedUrl));
     const created = await createShare(t.target, body);
     expect(created.isR2Stored).toBe(true);
-    let res: Response;
     try {
-      await faults.add({ service: "r2", op: "get", kind: "error", status: 500 });
-      res = await t.target.fetch(`/images/${created.id}`);
+      await faults.add({ service: "r2", op, kind: "error", status: op === "get" ? 500 : 503 });
+      return { created, during: await step(created) };
     } finally {
       await faults.clear();
     }
+  }
+
+  it("answers /images/:id with 503 storage_unavailable and Retry-After while R2 fails, and the image after", async (ctx) => {
+    const { created, during: res } = await whileR2Fails(ctx, "get", (share) =>
+      t.target.fetch(`/images/${share.id}`),
+    );
     expect(res.headers.get("retry-after")).toBe("5");
     // Not an image, so never kept as one: no public caching of the failure.
     expect(res.headers.get("cache-control")).toBe("no-store");
@@ -367,21 +378,11 @@ describe(`get [${backend}]`, () => {
     expect(image.headers.get("content-type")).toBe("image/png");
   });
 
-  it("answers DELETE with 503 and Retry-After when R2 cannot delete the image, deleting nothing; deletes it after", async (ctx) => {
+  it("answers DELETE with 503 when R2 cannot delete the image, deleting nothing; deletes it after", async (ctx) => {
     t.requireAdmin(ctx);
-    const useHandlers = t.control(ctx, "useHandlers");
-    const faults = t.control(ctx, "faults");
-    const body = factory.createBody({ storeImage: true });
-    useHandlers(imageHost(body.generatedUrl));
-    const created = await createShare(t.target, body);
-    expect(created.isR2Stored).toBe(true);
-    let status: number;
-    try {
-      await faults.add({ service: "r2", op: "delete", kind: "error", status: 503 });
-      status = await deleteShare(t.target, created.id);
-    } finally {
-      await faults.clear();
-    }
+    const { created, during: status } = await whileR2Fails(ctx, "delete", (share) =>
+      deleteShare(t.target, share.id),
+    );
     expect(status).toBe(503);
     // Still whole: a share whose record is gone while its image stays public would be half-deleted.
     expect((await getShare(t.target, created.id)).body).toEqual(stored(created));

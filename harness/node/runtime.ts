@@ -134,44 +134,45 @@ const rpc = (worker: string, exportName: string, props?: Record<string, unknown>
   ...(props ? { props } : {}),
 });
 
-/** The Miniflare external plugin that turns `unsafe:harness-kv` into a workerd kvNamespace. */
-const KV_PLUGIN = path.join(import.meta.dirname, "kv-binding-plugin.mjs");
+/** The Miniflare external plugin that turns the `unsafe:harness-*` bindings into workerd's. */
+const BINDING_PLUGIN = path.join(import.meta.dirname, "kv-binding-plugin.mjs");
 
 /**
- * A real KvNamespace binding whose backend is the kv-layer worker's `KvService` entrypoint (KV's
- * HTTP protocol). `core:user:<name>` is how Miniflare names a user worker's workerd service.
+ * A binding the plugin makes: `plugin` names the workerd binding (`harness-kv`: a kvNamespace,
+ * `harness-r2`: an r2Bucket, `harness-service`: a service) whose backend is workerd service
+ * `service` (`core:user:<name>` is how Miniflare names a user worker's service), `entrypoint`.
  */
-const layerKv = (props: ServiceProps): Binding =>
+const pluginBinding = (
+  plugin: "harness-kv" | "harness-r2" | "harness-service",
+  service: string,
+  entrypoint: string | undefined,
+  props: object,
+): Binding =>
   ({
-    type: "unsafe:harness-kv",
-    service: "core:user:kv-layer",
-    entrypoint: "KvService",
+    type: `unsafe:${plugin}`,
+    service,
+    ...(entrypoint ? { entrypoint } : {}),
     props,
-    dev: { plugin: { package: KV_PLUGIN, name: "harness-kv" } },
+    dev: { plugin: { package: BINDING_PLUGIN, name: plugin } },
   }) as unknown as Binding;
 
+/** A real KvNamespace binding whose backend is the kv-layer worker's `KvService` (KV's protocol). */
+const layerKv = (props: ServiceProps) =>
+  pluginBinding("harness-kv", "core:user:kv-layer", "KvService", props);
+
 /** A real R2Bucket binding whose backend is the kv-layer worker's `R2Service` (R2's protocol). */
-const layerR2 = (props: R2ServiceProps): Binding =>
-  ({
-    type: "unsafe:harness-r2",
-    service: "core:user:kv-layer",
-    entrypoint: "R2Service",
-    props,
-    dev: { plugin: { package: KV_PLUGIN, name: "harness-r2" } },
-  }) as unknown as Binding;
+const layerR2 = (props: R2ServiceProps) =>
+  pluginBinding("harness-r2", "core:user:kv-layer", "R2Service", props);
 
 /**
  * The layer's way to Miniflare's own store of one bucket: Miniflare 5 serves every local bucket
  * from its `r2:bucket:entry` service, the bucket named by `MINIFLARE_NAMESPACE` in the props
  * (what Miniflare's R2 plugin gives each `r2Bucket` binding it makes).
  */
-const upstreamR2 = (bucketName: string): Binding =>
-  ({
-    type: "unsafe:harness-service",
-    service: "r2:bucket:entry",
-    props: { MINIFLARE_NAMESPACE: bucketName },
-    dev: { plugin: { package: KV_PLUGIN, name: "harness-service" } },
-  }) as unknown as Binding;
+const upstreamR2 = (bucketName: string) =>
+  pluginBinding("harness-service", "r2:bucket:entry", undefined, {
+    MINIFLARE_NAMESPACE: bucketName,
+  });
 
 /** One worker in Miniflare 5's `workers[]` shape: a single ES module and its env. */
 function worker(

@@ -2,24 +2,16 @@
  * The reasons a share's creator reads when its image is not copied, word for word, and the
  * copy's bytes at the size limit.
  */
-import { http, HttpResponse } from "msw";
+import { HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
+import { storeImageCalls } from "../testing/store-image-calls.js";
 import { useUnitWorker } from "../testing/unit-worker.js";
 import { MAX_IMAGE_BYTES } from "./store-image.js";
 
 const unit = useUnitWorker();
+const { serve, store } = storeImageCalls(unit);
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-const serve = (answer: () => Response | Promise<Response>) =>
-  unit.useHandlers([http.get(/.*/, answer)]);
-const store = (overrides: { bucket?: boolean; timeoutMs?: number } = {}) =>
-  unit.control<{ stored: boolean; reason?: string }>("storeImage", {
-    id: "img1",
-    url: "https://cdn.example.com/a.png",
-    bucket: true,
-    timeoutMs: 30_000,
-    ...overrides,
-  });
 
 describe("storeImage's reasons", () => {
   it("says the bucket is not configured, and fetches nothing", async () => {
@@ -59,10 +51,11 @@ describe("storeImage's reasons", () => {
       return new HttpResponse("late");
     });
     try {
-      expect(await store({ timeoutMs: 50 })).toEqual({
+      expect(await store({ id: "slow1", timeoutMs: 50 })).toEqual({
         stored: false,
         reason: "Fetching the image timed out after 50 ms",
       });
+      expect(await unit.r2.has("images/slow1")).toBe(false);
     } finally {
       release();
     }
