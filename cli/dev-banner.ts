@@ -6,7 +6,7 @@
  */
 import { resolve } from "node:path";
 import { ISOLATE_HEADER } from "../harness/server/isolate-picker.js";
-import type { Backend } from "../harness/types.js";
+import type { Backend } from "../harness/share/options.js";
 import type { DevOptions } from "./dev-options.js";
 import { describeVarSources, type VarSource } from "./dev-vars.js";
 

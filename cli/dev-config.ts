@@ -6,7 +6,7 @@
  */
 import path from "node:path";
 import { readWorkerConfig } from "../harness/node/config.js";
-import type { Backend } from "../harness/types.js";
+import type { Backend } from "../harness/share/options.js";
 import { CliError } from "./cli-error.js";
 import type { DevOptions } from "./dev-options.js";
 import { devVarsWithOverrides, loadDevVars, type VarSource } from "./dev-vars.js";

@@ -3,7 +3,8 @@
  * The flags of `npm run dev`, parsed and checked before anything boots.
  */
 import { type Command, InvalidArgumentError } from "commander";
-import type { Backend, KvProfile, RateLimitOverride } from "../harness/types.js";
+import type { Backend } from "../harness/share/options.js";
+import type { KvProfile, RateLimitOverride } from "../harness/types.js";
 import { DEFAULT_HOST, DEFAULT_PORT } from "../harness/server/listen-address.js";
 import type { IsolateStrategy } from "../harness/server/isolate-picker.js";
 import { CliError } from "./cli-error.js";

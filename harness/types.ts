@@ -6,8 +6,6 @@
 import type { RequestHandler } from "msw";
 import type { HarnessPlugin } from "./node/plugin.js";
 
-export type Backend = "kv" | "memory";
-
 /**
  * `miniflare`: plain Miniflare KV. `production`: 1 write/s per key, per-location edge caches,
  * replication delay, opaque cursors, `cacheStatus`, 1000 operations per invocation.
@@ -126,10 +124,11 @@ export interface SourcePatch {
 
 export interface HarnessOptions {
   /**
-   * The Worker's storage backend, for a Worker whose plugin gives it meaning (the share Worker's
-   * `STORAGE_BACKEND`); the core only reports it. Default `"kv"`.
+   * Options only the Worker's plugin gives meaning to (the share Worker's `{ backend }`), checked
+   * against the plugin's `options` schema; the core passes them on (vars, siblings, sessions) and
+   * reports them, resolved, in `options.plugin` and the state.
    */
-  backend?: Backend;
+  pluginOptions?: Record<string, unknown>;
   /**
    * Root of persisted state (KV under `v3/kv`, R2 under `v3/r2`), the same layout `wrangler dev`
    * uses. Default `.wrangler/state`. `"temp"` makes a temporary directory removed on dispose.
@@ -232,7 +231,8 @@ export interface StoreProblem {
 }
 
 export interface HarnessState {
-  backend: Backend;
+  /** The plugin's options, resolved (the share Worker's `backend`); `{}` without a plugin. */
+  plugin: Record<string, unknown>;
   profile: KvProfile;
   isolates: number;
   persistTo: string;
@@ -245,7 +245,10 @@ export interface HarnessState {
 }
 
 export interface Harness extends AsyncDisposable {
-  readonly options: Required<Pick<HarnessOptions, "backend" | "isolates" | "profile">>;
+  readonly options: Required<Pick<HarnessOptions, "isolates" | "profile">> & {
+    /** The plugin's options, resolved with its defaults; `{}` without a plugin. */
+    plugin: Readonly<Record<string, unknown>>;
+  };
   /** Dispatch a request to an isolate (default 0). Relative URLs resolve against http://localhost. */
   fetch(input: string | Request, init?: RequestInit, isolate?: number): Promise<Response>;
   /** Stop and boot the runtime on the same persisted state. Resolves with how long it took. */

@@ -11,6 +11,7 @@
 import path from "node:path";
 import { createShareFactory } from "../fixtures/factories/index.js";
 import { KV_LIMITS } from "../lib/kv-limits.js";
+import type { ShareHarnessOptions } from "../harness/share/options.js";
 import type { Harness, HarnessOptions, SourcePatch } from "../harness/types.js";
 import { resolveEdits, type AnchoredEdit } from "./anchor.js";
 import { create, created, listAll, monitoringTotal, read, remove } from "./observe.js";
@@ -19,7 +20,7 @@ const ROOT = path.join(import.meta.dirname, "..");
 
 export interface MutantCheck {
   /** How the check's harness is booted (an empty temporary store, the check's admin token). */
-  harness: Pick<HarnessOptions, "backend" | "isolates" | "profile" | "vars">;
+  harness: Pick<ShareHarnessOptions, "backend" | "isolates" | "profile" | "vars">;
   /** What the user does, and what the correct Worker answers. */
   steps: string;
   /** The user's steps; answers what the user sees (statuses, counts, flags). */

@@ -52,13 +52,22 @@ const shares = createSharesView(ctx);
 const store = createStoreBrowser(ctx);
 const logs = createLogsPanel(ctx);
 
+/**
+ * What the Worker's plugin reports (the share Worker's `backend kv`), each as `name value · `.
+ * @param {Record<string, unknown> | undefined} plugin
+ */
+const pluginSummary = (plugin) =>
+  Object.entries(plugin ?? {})
+    .map(([name, value]) => `${name} ${value} · `)
+    .join("");
+
 /** @param {any} state `GET /__harness/state` */
 function showState(state) {
   ctx.clock = { value: state.clock, seenAt: Date.now() };
   byId("clock-now").textContent = formatDateTime(state.clock);
   byId("clock-now").setAttribute("datetime", new Date(state.clock).toISOString());
   byId("harness-summary").textContent =
-    `backend ${state.backend} · profile ${state.profile} · ${state.isolates} isolate${state.isolates === 1 ? "" : "s"} · ${state.restarts} restart${state.restarts === 1 ? "" : "s"} · store ${state.persistTo}`;
+    `${pluginSummary(state.plugin)}profile ${state.profile} · ${state.isolates} isolate${state.isolates === 1 ? "" : "s"} · ${state.restarts} restart${state.restarts === 1 ? "" : "s"} · store ${state.persistTo}`;
   const select = byId("isolate-select", HTMLSelectElement);
   if (select.options.length !== state.isolates) {
     select.replaceChildren(

@@ -65,6 +65,31 @@ export interface InternalOptions extends HarnessOptions {
   gateLimits?: Partial<GateLimits>;
 }
 
+/** The plugin's options checked against its schema, over its defaults (`BAD_OPTION` naming one). */
+export function resolvePluginOptions(
+  plugin: HarnessPlugin | undefined,
+  given: Record<string, unknown> = {},
+): Readonly<Record<string, unknown>> {
+  const known = plugin?.options;
+  if (!known) {
+    const names = Object.keys(given);
+    if (names.length === 0) return {};
+    throw new HarnessError(
+      "BAD_OPTION",
+      `pluginOptions ${names.join(", ")}: this Worker has no plugin to give them meaning`,
+    );
+  }
+  const parsed = known.safeParse(given);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new HarnessError("BAD_OPTION", `${issue.path.join(".")} ${issue.message}`);
+  }
+  return Object.freeze({ ...plugin.optionDefaults, ...stripUndefined(parsed.data) });
+}
+
+const stripUndefined = (o: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+
 export type ProbeResult =
   { ok: true; value: unknown } | { ok: false; error: { name: string; message: string } };
 
@@ -94,9 +119,9 @@ export class HarnessImpl implements Harness {
     offsetMs: number,
   ) {
     this.options = {
-      backend: opts.backend ?? "kv",
       isolates: opts.isolates ?? 1,
       profile: opts.profile ?? "miniflare",
+      plugin: resolvePluginOptions(opts.plugin, opts.pluginOptions),
     };
     this.plugin = opts.plugin;
     this.#offsetMs = offsetMs;
@@ -440,7 +465,11 @@ export class HarnessImpl implements Harness {
       config,
       persistDir: this.persist.dir,
       isolates: this.options.isolates,
-      vars: { ...config.vars, ...opts.vars, ...opts.plugin?.vars?.(opts, config.vars) },
+      vars: {
+        ...config.vars,
+        ...opts.vars,
+        ...opts.plugin?.vars?.(this.options.plugin, opts, config.vars),
+      },
       rateLimits: config.rateLimits.map((r) => ({ ...r, ...opts.rateLimits?.[r.binding] })),
       layer: layerConfig,
       ...(ops === false ? {} : { opsPerInvocation: ops }),
@@ -500,7 +529,7 @@ export async function createHarness(
   if (!Number.isInteger(isolates) || isolates < 1) {
     throw new HarnessError("BAD_ISOLATE", `isolates must be an integer >= 1, got ${isolates}`);
   }
-  options.plugin?.checkOptions?.(options);
+  resolvePluginOptions(options.plugin, options.pluginOptions);
   if (options.profile !== undefined && !["miniflare", "production"].includes(options.profile)) {
     throw new HarnessError(
       "BAD_OPTION",

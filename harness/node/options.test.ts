@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
+import path from "node:path";
 import { createShareHarness } from "../share/index.js";
+import { createHarness } from "./create-harness.js";
+
+const NOTES_CONFIG = path.join(import.meta.dirname, "../../examples/notes/wrangler.jsonc");
 
 describe("createShareHarness options", () => {
   it("refuses bad options before booting anything, naming the option", async () => {
@@ -28,5 +32,14 @@ describe("createShareHarness options", () => {
     ).rejects.toMatchObject({
       code: "CLOCK_BACKWARDS",
     });
+  });
+
+  it("gives a plugin's own options to the plugin only: unknown or plugin-less ones are refused", async () => {
+    await expect(createShareHarness({ pluginOptions: { region: "eu" } })).rejects.toMatchObject({
+      code: "BAD_OPTION",
+    });
+    await expect(
+      createHarness({ config: NOTES_CONFIG, pluginOptions: { backend: "memory" } }),
+    ).rejects.toThrow(/pluginOptions backend: this Worker has no plugin to give them meaning/);
   });
 });

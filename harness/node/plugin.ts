@@ -4,6 +4,7 @@
  * `harness/share/`). The core boots any Worker from its wrangler.jsonc without one; a plugin gives
  * meaning to what only that Worker has.
  */
+import type { z } from "zod";
 import type { Harness, HarnessOptions, KvSnapshotEntry } from "../types.js";
 
 /** An R2 lifecycle rule: objects under `prefix` are deleted `expireDays` after upload. */
@@ -20,13 +21,23 @@ export interface HarnessPlugin {
    * (`harness/workers/isolate-hooks.ts`): the Worker's clock hook and isolate reset.
    */
   isolateHooks?: string;
-  /** Refuse options the plugin gives meaning to when they are wrong (e.g. `backend`). */
-  checkOptions?(options: HarnessOptions): void;
+  /**
+   * The options only this Worker has (`HarnessOptions.pluginOptions`: the share Worker's
+   * `backend`), every field optional: a wrong one is `BAD_OPTION` naming it; a session request
+   * (`POST /__harness/sessions`) takes them beside the core's.
+   */
+  options?: z.ZodObject;
+  /** What `options` are when not given (a session starts from its dev server's instead). */
+  optionDefaults?: Record<string, unknown>;
   /**
    * Vars the Worker boots with on top of wrangler.jsonc's and the options' `vars` (e.g. the
-   * storage backend `backend` asks for).
+   * storage backend `backend` asks for); `resolved` is `options.plugin`.
    */
-  vars?(options: HarnessOptions, configured: Record<string, string>): Record<string, string>;
+  vars?(
+    resolved: Readonly<Record<string, unknown>>,
+    options: HarnessOptions,
+    configured: Record<string, string>,
+  ): Record<string, string>;
   /** Lifecycle rules of the Worker's first R2 bucket, applied on the virtual clock. */
   r2Lifecycle?: ExpiryRule[];
   /** What whole-store loads and wipes (dev server, recorder, seed) do besides KV. */

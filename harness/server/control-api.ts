@@ -25,7 +25,7 @@ import {
 import { parseEmptyBody, parseJsonBody, parseQuery, parseWith } from "./parse-input.js";
 import { controlApiDocument } from "./control-openapi.js";
 import { unknownControlRoute } from "./control-routes.js";
-import { createSessionRoutes } from "./sessions.js";
+import { createSessionRoutes, sessionSchemaFor } from "./sessions.js";
 import { clearStore, loadSnapshot } from "./store-loads.js";
 
 export const CONTROL_BASE_PATH = "/__harness";
@@ -80,7 +80,11 @@ export function createControlApi(harness: Harness, options: ControlApiOptions = 
     return c.json(body, status, headers);
   });
 
-  app.get("/state", async (c) => c.json(await harness.state()));
+  // The plugin's options also at the top, as a Worker-specific field of the state (`backend`).
+  app.get("/state", async (c) => {
+    const state = await harness.state();
+    return c.json({ ...state.plugin, ...state });
+  });
 
   app.post("/restart", async (c) => {
     await parseEmptyBody(c);
@@ -205,7 +209,7 @@ export function createControlApi(harness: Harness, options: ControlApiOptions = 
     );
   }
 
-  app.get("/openapi.json", (c) => c.json(controlApiDocument()));
+  app.get("/openapi.json", (c) => c.json(controlApiDocument(sessionSchemaFor(harness))));
 
   // Anything else under /__harness/ is a typo, never a Worker route.
   app.all("/*", (c) => {

@@ -13,7 +13,7 @@ import { SessionRecorder } from "../../fixtures/record/recorder.js";
 import { seedPlugin } from "../../fixtures/seed/seed-routes.js";
 
 /** Building the routes reads only `options`; nothing here reaches a Worker. */
-const idle = { options: { backend: "kv", isolates: 1, profile: "miniflare" } } as Harness;
+const idle = { options: { isolates: 1, profile: "miniflare", plugin: {} } } as Harness;
 // As `npm run dev` serves it: the recorder and the seed route plugged in.
 const app = createDevApp(idle, "first", new SessionRecorder({ harness: idle }), {}, [seedPlugin]);
 const doc = controlApiDocument();

@@ -253,13 +253,19 @@ const ROUTES: Route[] = [
   { method: "get", path: "/__harness/openapi.json", summary: "This document" },
 ];
 
-let document: ReturnType<OpenApiGeneratorV31["generateDocument"]> | undefined;
+type Document = ReturnType<OpenApiGeneratorV31["generateDocument"]>;
+const documents = new WeakMap<z.ZodType, Document>();
 
-/** The control API's OpenAPI document (built once). */
-export function controlApiDocument(): ReturnType<OpenApiGeneratorV31["generateDocument"]> {
-  if (document) return document;
+/**
+ * The control API's OpenAPI document (built once per session schema): `sessions` is what a
+ * session request takes on this harness (`sessionSchemaFor`: the core's options and the plugin's).
+ */
+export function controlApiDocument(sessions: z.ZodType = sessionRequestSchema): Document {
+  const built = documents.get(sessions);
+  if (built) return built;
   const registry = new OpenAPIRegistry();
-  for (const route of ROUTES) {
+  for (const listed of ROUTES) {
+    const route = listed.body === sessionRequestSchema ? { ...listed, body: sessions } : listed;
     registry.registerPath({
       method: route.method,
       path: route.path,
@@ -273,7 +279,7 @@ export function controlApiDocument(): ReturnType<OpenApiGeneratorV31["generateDo
       responses: route.responses ?? { 200: ok("Done") },
     });
   }
-  document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
+  const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: "3.1.0",
     info: {
       title: "kv-share-worker: dev server control API",
@@ -282,5 +288,6 @@ export function controlApiDocument(): ReturnType<OpenApiGeneratorV31["generateDo
         "Only `npm run dev` serves these routes, never the deployed Worker. JSON in and out; every error is `{ error: { code, message } }`.",
     },
   });
+  documents.set(sessions, document);
   return document;
 }

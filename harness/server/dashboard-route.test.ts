@@ -7,7 +7,7 @@ import { createDashboardRoute, DASHBOARD_DIR } from "./dashboard-route.js";
 /** Only what the route touches: the Worker reads go to `harness.fetch`. */
 const fetched: { url: string; isolate: number | undefined }[] = [];
 const fakeHarness = {
-  options: { backend: "kv", isolates: 2, profile: "miniflare" },
+  options: { isolates: 2, profile: "miniflare", plugin: {} },
   async fetch(input: string, _init?: RequestInit, isolate?: number) {
     fetched.push({ url: input, isolate });
     return Response.json({ from: "worker" }, { status: 503 });

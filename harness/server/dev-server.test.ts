@@ -16,7 +16,7 @@ interface Seen {
 function recordingHarness(respond: (seen: Seen) => Response): { harness: Harness; seen: Seen[] } {
   const seen: Seen[] = [];
   const harness = {
-    options: { backend: "kv", isolates: 2, profile: "miniflare" },
+    options: { isolates: 2, profile: "miniflare", plugin: {} },
     async fetch(input: string | Request, init?: RequestInit, isolate?: number) {
       const request = new Request(input, init);
       const entry: Seen = {

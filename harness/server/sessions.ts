@@ -11,7 +11,7 @@
 import { Hono } from "hono";
 import { nanoid } from "nanoid";
 import { z } from "zod";
-import type { Backend, Harness, HarnessOptions, KvProfile } from "../types.js";
+import type { Harness, HarnessOptions, KvProfile } from "../types.js";
 import { ControlError } from "./control-error.js";
 import { createIsolatePicker } from "./isolate-picker.js";
 import { parseEmptyBody, parseJsonBody } from "./parse-input.js";
@@ -21,8 +21,8 @@ import { createWorkerProxy } from "./worker-proxy.js";
 export const MAX_SESSIONS = 8;
 export const DEFAULT_IDLE_TIMEOUT_MS = 10 * 60_000;
 
+/** The core's session options; a plugin's own (the share Worker's `backend`) join them. */
 export const sessionRequestSchema = z.strictObject({
-  backend: z.enum(["kv", "memory"]).optional(),
   isolates: z.number().int().min(1).max(8).optional(),
   profile: z.enum(["miniflare", "production"]).optional(),
   /** Worker vars and secrets for this session only (ADMIN_TOKEN, KV_WRITE_FALLBACK, ...). */
@@ -45,13 +45,20 @@ export const sessionRequestSchema = z.strictObject({
     .optional(),
 });
 
-export type SessionRequest = z.infer<typeof sessionRequestSchema>;
+export type SessionRequest = z.infer<typeof sessionRequestSchema> & Record<string, unknown>;
+
+/** What a session request takes on this harness: the core's options and its plugin's. */
+export function sessionSchemaFor(harness: Pick<Harness, "plugin">) {
+  const own = harness.plugin?.options;
+  return own ? sessionRequestSchema.extend(own.shape) : sessionRequestSchema;
+}
 
 export interface SessionInfo {
+  /** The plugin's options of the session, resolved (the share Worker's `backend`). */
+  [pluginOption: string]: unknown;
   id: string;
   /** Prefix of the session's Worker and control routes on this server. */
   base: string;
-  backend: Backend;
   isolates: number;
   profile: KvProfile;
   createdAt: number;
@@ -81,7 +88,10 @@ export class SessionRegistry {
   constructor(
     private readonly base: string,
     private readonly defaults: {
-      backend: Backend;
+      /** The dev server's own plugin options: a session starts from them. */
+      pluginOptions: Readonly<Record<string, unknown>>;
+      /** Names of the plugin's options (the rest of a request is the core's). */
+      pluginKeys: readonly string[];
       create: (options: HarnessOptions) => Promise<Harness>;
     },
     private readonly options: SessionRoutesOptions,
@@ -101,9 +111,10 @@ export class SessionRegistry {
     }
     this.#opening++;
     let harness: Harness;
+    const asked = Object.entries(request).filter(([k]) => this.defaults.pluginKeys.includes(k));
     try {
       harness = await (this.options.create ?? this.defaults.create)({
-        backend: request.backend ?? this.defaults.backend,
+        pluginOptions: { ...this.defaults.pluginOptions, ...Object.fromEntries(asked) },
         persistTo: "temp",
         isolates: request.isolates ?? 1,
         profile: request.profile ?? "miniflare",
@@ -116,9 +127,9 @@ export class SessionRegistry {
     const id = `s-${nanoid(12)}`;
     const now = Date.now();
     const info: SessionInfo = {
+      ...harness.options.plugin,
       id,
       base: `${this.base}/${id}`,
-      backend: harness.options.backend,
       isolates: harness.options.isolates,
       profile: harness.options.profile,
       createdAt: now,
@@ -190,16 +201,18 @@ export function createSessionRoutes(
   base = "/__harness/sessions",
 ): Hono {
   const defaults = {
-    backend: harness.options.backend,
+    pluginOptions: harness.options.plugin,
+    pluginKeys: Object.keys(harness.plugin?.options?.shape ?? {}),
     create: (o: HarnessOptions) => harness.createSibling(o),
   };
+  const schema = sessionSchemaFor(harness);
   const registry = new SessionRegistry(base, defaults, options);
   registries.set(harness, registry);
   const app = new Hono();
 
   app.get("/", (c) => c.json({ sessions: registry.list() }));
   app.post("/", async (c) => {
-    const request = await parseJsonBody(c, sessionRequestSchema);
+    const request = (await parseJsonBody(c, schema)) as SessionRequest;
     return c.json(await registry.open(request), 201);
   });
   app.get("/:id", (c) => c.json({ ...registry.use(c.req.param("id")).info }));

@@ -6,8 +6,8 @@
  */
 import path from "node:path";
 import { IMAGE_LIFECYCLE_RULE } from "../../src/images/lifecycle.js";
-import { HarnessError } from "../errors.js";
 import type { HarnessPlugin } from "../node/plugin.js";
+import { SHARE_DEFAULTS, shareOptionsSchema, type Backend } from "./options.js";
 import { storageBackendVar } from "./storage-backend-var.js";
 import { shareStoreSteps } from "./store-steps.js";
 
@@ -17,17 +17,11 @@ export const SHARE_CONFIG = path.join(import.meta.dirname, "../../wrangler.jsonc
 export const sharePlugin: HarnessPlugin = {
   name: "share",
   isolateHooks: path.join(import.meta.dirname, "isolate-hooks.ts"),
-  checkOptions(options) {
-    if (options.backend !== undefined && !["kv", "memory"].includes(options.backend)) {
-      throw new HarnessError(
-        "BAD_OPTION",
-        `backend must be "kv" or "memory", got ${JSON.stringify(options.backend)}`,
-      );
-    }
-  },
-  vars: (options, configured) => ({
+  options: shareOptionsSchema,
+  optionDefaults: SHARE_DEFAULTS,
+  vars: (resolved, options, configured) => ({
     STORAGE_BACKEND: storageBackendVar(
-      options.backend ?? "kv",
+      resolved.backend as Backend,
       configured.STORAGE_BACKEND,
       options.vars?.STORAGE_BACKEND,
     ),

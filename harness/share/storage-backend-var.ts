@@ -6,7 +6,7 @@
  * backend is always asked for by name. A `vars.STORAGE_BACKEND` override wins (tests about
  * backend selection).
  */
-import type { Backend } from "../types.js";
+import type { Backend } from "./options.js";
 
 /** Values of `STORAGE_BACKEND` that select KV when the namespace is bound. */
 const SELECTS_KV = new Set(["auto", "kv"]);

@@ -9,12 +9,13 @@ import { imageKey } from "../../src/images/store-image.js";
 import { readShareRecord } from "../../src/shares/parse.js";
 import { SHARE_KEY_PREFIX } from "../../src/shares/record.js";
 import type { StoreSteps } from "../node/plugin.js";
+import { backendOf } from "./options.js";
 import { ControlError } from "../server/control-error.js";
 import { PLACEHOLDER_CONTENT_TYPE, placeholderPng } from "../server/placeholder-image.js";
 
 export const shareStoreSteps: StoreSteps = {
   assertLoadable(harness, what) {
-    if (harness.options.backend === "memory") {
+    if (backendOf(harness) === "memory") {
       throw new ControlError(
         "memory_backend",
         `${what} writes to KV, which the memory backend does not read. Restart the dev server with the kv backend (npm run dev, without --backend memory).`,

@@ -11,7 +11,7 @@ import { startDevServer } from "../../harness/server/dev-server.js";
 import type { Harness } from "../../harness/types.js";
 
 /** The dev server only reads `options.isolates` until a request arrives. */
-const idleHarness = { options: { backend: "kv", isolates: 1, profile: "miniflare" } } as Harness;
+const idleHarness = { options: { isolates: 1, profile: "miniflare", plugin: {} } } as Harness;
 
 function reachable(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {

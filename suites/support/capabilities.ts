@@ -3,7 +3,7 @@
  * The ONE table of expected differences between storage backends. Suites branch on these facts,
  * never on the backend's name, so each difference is written down (and asserted) exactly once.
  */
-import type { Backend } from "../../harness/types.js";
+import type { Backend } from "../../harness/share/options.js";
 
 export interface Capabilities {
   /** Shares survive a restart (or a crash) of the Worker process. */

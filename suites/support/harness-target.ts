@@ -4,7 +4,7 @@
  * bundled from `src/` (plus a mutant's patches under `HARNESS_MUTANT`), every control. Blocks with
  * the same options take turns on one pooled harness, reset in between (`harness-pool.ts`).
  */
-import { createShareHarness } from "../../harness/share/index.js";
+import { backendOf, createShareHarness } from "../../harness/share/index.js";
 import { getMutant } from "../../mutants/index.js";
 import { capabilities } from "./capabilities.js";
 import { harnessPool } from "./harness-pool.js";
@@ -32,10 +32,10 @@ export async function createHarnessTarget(
   return {
     kind: "harness",
     label: `harness (Miniflare in the test process)${mutant ? `, mutant ${mutant}` : ""}`,
-    backend: harness.options.backend,
+    backend: backendOf(harness),
     isolates: harness.options.isolates,
     profile: harness.options.profile,
-    capabilities: capabilities[harness.options.backend],
+    capabilities: capabilities[backendOf(harness)],
     adminToken: vars.ADMIN_TOKEN || undefined,
     freshStore: true,
     oneLocation: true,

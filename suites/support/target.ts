@@ -7,8 +7,8 @@
  * absent; suites skip those checks with the reason.
  */
 import type { RequestHandler } from "msw";
+import type { Backend } from "../../harness/share/options.js";
 import type {
-  Backend,
   CountersReport,
   FaultRule,
   HarnessKv,

@@ -7,7 +7,7 @@
  * run's own tagged data, deleted afterwards when `TARGET_ADMIN_TOKEN` is given.
  */
 import { isLoopbackHost } from "../../harness/server/listen-address.js";
-import type { Backend } from "../../harness/types.js";
+import type { Backend } from "../../harness/share/options.js";
 import { capabilities } from "./capabilities.js";
 import { createControlClient, type Call } from "./control-client.js";
 import { OwnData } from "./own-data.js";

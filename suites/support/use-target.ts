@@ -7,7 +7,8 @@
  * the summary can group skips by it.
  */
 import { afterAll, beforeAll, beforeEach, inject, type TestContext } from "vitest";
-import type { Backend, KvProfile } from "../../harness/types.js";
+import type { Backend } from "../../harness/share/options.js";
+import type { KvProfile } from "../../harness/types.js";
 import { consistencyWindowMs, converge } from "./converge.js";
 import { createHarnessTarget } from "./harness-target.js";
 import type { Target, TargetControl, TargetRequest } from "./target.js";
