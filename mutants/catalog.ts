@@ -12,7 +12,7 @@ import path from "node:path";
 import { createShareFactory } from "../fixtures/factories/index.js";
 import { KV_LIMITS } from "../lib/kv-limits.js";
 import type { ShareHarnessOptions } from "../harness/share/options.js";
-import type { Harness, HarnessOptions, SourcePatch } from "../harness/types.js";
+import type { Harness, SourcePatch } from "../harness/types.js";
 import { resolveEdits, type AnchoredEdit } from "./anchor.js";
 import { create, created, listAll, monitoringTotal, read, remove } from "./observe.js";
 
