@@ -108,6 +108,8 @@ export class HarnessImpl implements Harness {
   #restarts = 0;
   #storeProblems: StoreProblem[] = [];
   #disposed = false;
+  /** The `vars` option, or what the last `reset({ vars })` named. */
+  #vars: Record<string, string> | undefined;
   readonly #logBuffer: LogBuffer;
   readonly #outbound: Outbound;
   readonly #gate: RequestGate;
@@ -124,6 +126,7 @@ export class HarnessImpl implements Harness {
       plugin: resolvePluginOptions(opts.plugin, opts.pluginOptions),
     };
     this.plugin = opts.plugin;
+    this.#vars = opts.vars;
     this.#offsetMs = offsetMs;
     this.#logBuffer = new LogBuffer(() => this.clock.now(), opts.printLogs ?? false);
     this.#outbound = new Outbound(opts.handlers ?? []);
@@ -282,13 +285,20 @@ export class HarnessImpl implements Harness {
     return { ms: performance.now() - started };
   }
 
-  async reset(): Promise<void> {
+  /**
+   * Start over: empty store, no rules, zero counters, fresh isolates. With `vars`, the Worker runs
+   * with those vars (in place of the `vars` option) from now on, restarts included: the same
+   * Worker a harness booted with them runs, without booting another workerd.
+   */
+  async reset(options: { vars?: Record<string, string> } = {}): Promise<void> {
     this.#rules = [];
+    if (options.vars) this.#vars = options.vars;
     await this.#admin("layer.reset");
     await Promise.all(Object.values(this.kvNamespaces).map((kv) => kv.clear()));
     const live = this.#live();
+    const vars = this.#workerVars();
     await Promise.all(
-      Array.from({ length: this.options.isolates }, (_, i) => live.resetIsolate(i)),
+      Array.from({ length: this.options.isolates }, (_, i) => live.resetIsolate(i, vars)),
     );
     this.#logBuffer.clear();
     this.#outbound.use(this.opts.handlers ?? []);
@@ -373,6 +383,18 @@ export class HarnessImpl implements Harness {
       this.#offsetMs === 0 &&
       !this.opts.limits?.daily;
     return idle ? "direct" : "layer";
+  }
+
+  /** The Worker's vars: wrangler.jsonc's, the harness's own over them, the plugin's last. */
+  #workerVars(): Record<string, string> {
+    const { opts, config } = this;
+    const vars = this.#vars;
+    const options = { ...opts, ...(vars ? { vars } : {}) };
+    return {
+      ...config.vars,
+      ...vars,
+      ...opts.plugin?.vars?.(this.options.plugin, options, config.vars),
+    };
   }
 
   #bindings(): string[] {
@@ -465,11 +487,7 @@ export class HarnessImpl implements Harness {
       config,
       persistDir: this.persist.dir,
       isolates: this.options.isolates,
-      vars: {
-        ...config.vars,
-        ...opts.vars,
-        ...opts.plugin?.vars?.(this.options.plugin, opts, config.vars),
-      },
+      vars: this.#workerVars(),
       rateLimits: config.rateLimits.map((r) => ({ ...r, ...opts.rateLimits?.[r.binding] })),
       layer: layerConfig,
       ...(ops === false ? {} : { opsPerInvocation: ops }),

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createShareHarness } from "../share/index.js";
-import type { Harness } from "../types.js";
+import type { HarnessImpl } from "./create-harness.js";
 import type { MonitoringAnswer as Monitoring } from "../../src/client.js";
 
-let harness: Harness;
+let harness: HarnessImpl;
 
 const BODY = JSON.stringify({
   generatedUrl: "https://images.example.com/g.png",
@@ -68,5 +68,28 @@ describe("harness.reset()", () => {
     });
     expect(res.status).toBe(200);
     expect(((await res.json()) as Monitoring).cache.size).toBeGreaterThan(0);
+  });
+
+  it("with vars, runs every isolate with exactly those vars from then on, restarts included", async () => {
+    // KV_RETRY_MAX_ATTEMPTS=0 is out of range: the Worker answers 500 config_invalid naming it.
+    const invalid = async () => {
+      for (const isolate of [0, 1]) {
+        const res = await post(isolate);
+        expect(res.status, `isolate ${isolate}`).toBe(500);
+        expect(await res.text()).toContain("KV_RETRY_MAX_ATTEMPTS");
+      }
+    };
+    try {
+      await harness.reset({ vars: { KV_RETRY_MAX_ATTEMPTS: "0" } });
+      await invalid();
+      await harness.restart();
+      await invalid();
+      await harness.reset();
+      await invalid();
+    } finally {
+      // A var the new set leaves out is gone, as in a Worker booted without it.
+      await harness.reset({ vars: {} });
+    }
+    for (const isolate of [0, 1]) expect((await post(isolate)).status).toBe(201);
   });
 });

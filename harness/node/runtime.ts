@@ -448,10 +448,15 @@ export class Runtime {
     });
   }
 
-  /** Make Worker isolate `isolate` drop its memory (caches, counters, pending writes). */
-  async resetIsolate(isolate: number): Promise<void> {
+  /**
+   * Make Worker isolate `isolate` drop its memory (caches, counters, pending writes) and, with
+   * `vars`, run with those vars from now on instead of the ones it was booted with.
+   */
+  async resetIsolate(isolate: number, vars?: Record<string, string>): Promise<void> {
     const res = await this.#dispatch(workerName(isolate), "http://localhost/", {
+      method: "POST",
       headers: { [ISOLATE_RESET_HEADER]: "1" },
+      ...(vars ? { body: JSON.stringify({ vars }) } : {}),
     });
     await res.arrayBuffer();
     if (res.status !== 204) {

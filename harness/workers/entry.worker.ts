@@ -11,7 +11,9 @@
  * to model (no such headers) a request without a body is handed on exactly as Miniflare made it:
  * copying a request costs more than the Worker's own work on a cached read (its `cf` object is
  * serialised again). `IsolateControl` lets the KV layer read this isolate's KV operation counts.
- * A reset request (`Harness.reset()`) drops the isolate's memory instead of reaching the Worker.
+ * A reset request (`Harness.reset()`) drops the isolate's memory instead of reaching the Worker;
+ * its body, when it has one, names the Worker's vars from then on (`{ "vars": {...} }`, in place of
+ * every text binding), so one workerd serves blocks that need other vars as a fresh boot would.
  */
 import hooks from "harness:isolate-hooks";
 import worker from "harness:worker";
@@ -32,6 +34,8 @@ type Handler = { fetch(request: Request, env: unknown, ctx: ExecutionContext): P
 type HarnessEnv = Record<string, unknown>;
 
 let own: Record<string, unknown> | undefined;
+/** The vars the last reset named, replacing the text bindings; none: the bindings as booted. */
+let varsOverride: Record<string, string> | undefined;
 /** Without a per-invocation limit one env per mode serves every request (nothing to count). */
 const shared = new Map<string, Record<string, unknown>>();
 
@@ -42,7 +46,7 @@ function workerEnv(env: HarnessEnv, header: string | null): Record<string, unkno
   const mode = header === "layer" ? "layer" : "direct";
   const reuse = shared.get(mode);
   if (reuse) return reuse;
-  own ??= ownBindings(env);
+  own ??= withVars(ownBindings(env), varsOverride);
   const config = env[HIDDEN.config] as BindingConfig;
   // One budget per invocation over every namespace, as production counts KV operations.
   const budget = { ops: 0 };
@@ -78,12 +82,27 @@ function workerEnv(env: HarnessEnv, header: string | null): Record<string, unkno
   return built;
 }
 
+/** `bindings` with every text binding (a var) replaced by `vars`, when given. */
+function withVars(
+  bindings: Record<string, unknown>,
+  vars: Record<string, string> | undefined,
+): Record<string, unknown> {
+  if (!vars) return bindings;
+  const kept = Object.entries(bindings).filter(([, value]) => typeof value !== "string");
+  return { ...Object.fromEntries(kept), ...vars };
+}
+
 export default {
   async fetch(request: Request, env: HarnessEnv, ctx: ExecutionContext): Promise<Response> {
     if (request.headers.has(ISOLATE_RESET_HEADER)) {
       // Harness.reset(): this isolate forgets everything, as a newly started one would.
       hooks.resetIsolate?.();
       resetIsolateCounts();
+      const body = request.body === null ? "" : await request.text();
+      varsOverride =
+        body === "" ? undefined : (JSON.parse(body) as { vars: Record<string, string> }).vars;
+      own = undefined;
+      shared.clear();
       return new Response(null, { status: 204 });
     }
     const mode = request.headers.get(KV_MODE_HEADER);

@@ -1,19 +1,21 @@
 /**
  * @module suites/support/harness-pool
  * Harnesses shared by the suite files one Vitest worker runs (the suite projects set
- * `isolate: false`). A block asks for a harness by its options; an idle one booted with the same
- * options is reset (`Harness.reset()`: empty store, no rules, zero counters, fresh isolates) and
- * handed over instead of booting another workerd. The pool lives on `globalThis`, where the suites'
+ * `isolate: false`). A block asks for a harness by the options a workerd is booted with (backend,
+ * isolates, profile, rate limits, mutant) and the Worker vars it needs; an idle one booted with
+ * the same options is reset to those vars (`HarnessImpl.reset({ vars })`: empty store, no rules,
+ * zero counters, fresh isolates running with the block's vars) and handed over instead of booting
+ * another workerd. The pool lives on `globalThis`, where the suites'
  * Vitest environment (`pool-environment.ts`) finds it and disposes every harness when the worker
  * stops. Under a mutation run a harness serves only the mutant it was booted for (its bundle bakes
  * that mutant in): StrykerJS starts a new Vitest worker for each mutant, so the files one mutant's
  * run reaches share harnesses as in `npm test` instead of each booting its own workerd.
  */
-import type { Harness } from "../../harness/types.js";
+import type { HarnessImpl } from "../../harness/node/create-harness.js";
 
 interface Entry {
   key: string;
-  harness: Harness;
+  harness: HarnessImpl;
   busy: boolean;
 }
 
@@ -26,14 +28,21 @@ const activeMutant = () =>
 export class HarnessPool {
   readonly #entries: Entry[] = [];
 
-  /** An idle harness booted with `options` (for the active mutant), reset; else a new one. */
-  async acquire(options: string, create: () => Promise<Harness>): Promise<Harness> {
+  /**
+   * An idle harness booted with `options` (for the active mutant), reset to `vars`; else a new one
+   * (`create` boots it with `vars`).
+   */
+  async acquire(
+    options: string,
+    vars: Record<string, string>,
+    create: () => Promise<HarnessImpl>,
+  ): Promise<HarnessImpl> {
     const key = `${options}\n${activeMutant()}`;
     const idle = this.#entries.find((e) => e.key === key && !e.busy);
     if (idle) {
       idle.busy = true;
       try {
-        await idle.harness.reset();
+        await idle.harness.reset({ vars });
         return idle.harness;
       } catch {
         // A harness that cannot start over (its runtime died) is replaced.
@@ -47,7 +56,7 @@ export class HarnessPool {
   }
 
   /** Back to the pool. */
-  async release(harness: Harness): Promise<void> {
+  async release(harness: HarnessImpl): Promise<void> {
     const entry = this.#entries.find((e) => e.harness === harness);
     if (!entry) return harness.dispose();
     entry.busy = false;

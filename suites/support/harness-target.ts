@@ -2,7 +2,8 @@
  * @module suites/support/harness-target
  * A harness in this process for one block: an empty temporary store, the Worker exactly as
  * bundled from `src/` (plus a mutant's patches under `HARNESS_MUTANT`), every control. Blocks with
- * the same options take turns on one pooled harness, reset in between (`harness-pool.ts`).
+ * the same boot options take turns on one pooled harness, reset in between to the block's vars
+ * (`harness-pool.ts`).
  */
 import { backendOf, createShareHarness } from "../../harness/share/index.js";
 import { getMutant } from "../../mutants/index.js";
@@ -16,18 +17,18 @@ export async function createHarnessTarget(
   mutant: string | undefined,
 ): Promise<Target> {
   const vars = { ...SUITE_VARS, ...request.vars };
-  const options = {
+  const boot = {
     backend: request.backend,
     persistTo: "temp",
     isolates: request.isolates,
     profile: request.profile,
-    vars,
     rateLimits: request.rateLimits ?? SUITE_RATE_LIMITS,
     ...(mutant ? { sourcePatches: getMutant(mutant).patches } : {}),
   };
   const pool = harnessPool();
-  const harness = await pool.acquire(JSON.stringify({ ...options, mutant }), () =>
-    createShareHarness(options),
+  // Vars do not need a workerd of their own: a pooled harness takes the block's at its reset.
+  const harness = await pool.acquire(JSON.stringify({ ...boot, mutant }), vars, () =>
+    createShareHarness({ ...boot, vars }),
   );
   return {
     kind: "harness",
