@@ -555,12 +555,17 @@ describe(`create with an Idempotency-Key [${backend}]`, () => {
     t.require(ctx, caps.affectedByKvFaults, "the memory backend never calls KV, so never waits");
     const body = factory.createBody();
     const key = freshKey();
-    // KV writes are held for seconds, so whichever request the isolate takes first is still
-    // running when the other arrives.
-    await faults.add({ op: "put", kind: "latency", ms: 2500 });
+    // Every KV write is held until the rule is removed (or 20 s pass), so whichever create the
+    // isolate takes first is still running when the other arrives, however loaded the machine.
+    // The other is answered while the first is held; only then do the writes go on. A Worker
+    // that let both run would answer neither before the 20 s were up, then 201 twice.
+    await faults.add({ op: "put", kind: "latency", ms: 20_000 });
     let answers: Awaited<ReturnType<typeof postKeyed>>[];
     try {
-      answers = await Promise.all([postKeyed(t.target, body, key), postKeyed(t.target, body, key)]);
+      const both = [postKeyed(t.target, body, key), postKeyed(t.target, body, key)];
+      await Promise.race(both);
+      await faults.clear();
+      answers = await Promise.all(both);
     } finally {
       await faults.clear();
     }

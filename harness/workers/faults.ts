@@ -1,8 +1,10 @@
 /**
  * @module harness/workers/faults
  * Decides, per KV or R2 operation, which fault rule fires (a rule acts on one service: `kv` by
- * default, or `r2`). Pure and deterministic: a rule's probability
- * draws from its own seeded generator, so the same seed and the same op sequence fire the same way.
+ * default, or `r2`). Deterministic: a rule's probability draws from its own seeded generator, so
+ * the same seed and the same op sequence fire the same way. A latency a rule imposes ends when its
+ * time is up or when the rule is removed, whichever is first: a test holds a call as long as it
+ * needs and lets it go with `faults.clear()`, without guessing how long the rest of the test takes.
  */
 import { unsafeUniformIntDistribution, xoroshiro128plus, type RandomGenerator } from "pure-rand";
 import type { FaultRule, FaultService, KvOp, R2Op } from "../types.js";
@@ -25,6 +27,14 @@ interface ArmedRule {
   matched: number;
   rng: RandomGenerator;
 }
+
+/**
+ * How often a held call looks whether its rule is still there. A promise the admin request
+ * settled cannot wake a call of another request in workerd, so the call itself looks.
+ */
+const HOLD_POLL_MS = 10;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const RANGE = 2 ** 31 - 1;
 
@@ -57,6 +67,16 @@ export class FaultTable {
   set(rules: FaultRule[]): FaultRule[] {
     this.#armed = rules.map((r) => this.#arm(r));
     return this.list();
+  }
+
+  /** Wait `ms`, or until the rule `ruleId` is removed (`set`), whichever is first. */
+  async hold(ruleId: string | undefined, ms: number): Promise<void> {
+    const armed = this.#armed.find((a) => a.rule.id === ruleId);
+    const until = Date.now() + ms;
+    for (let left = ms; left > 0; left = until - Date.now()) {
+      if (armed && !this.#armed.includes(armed)) return;
+      await sleep(Math.min(left, HOLD_POLL_MS));
+    }
   }
 
   add(rule: FaultRule): FaultRule {

@@ -130,6 +130,20 @@ describe("fault kinds", () => {
     expect(order).toEqual(["fast:v1", "slow:v1"]);
     expect((await probe.harness.counters()).total.faults).toBe(0);
   });
+
+  it("latency: removing the rule lets the calls it holds go on at once", async () => {
+    const { harness, call } = probe;
+    await harness.resetCounters();
+    // Longer than any test may take: only removing the rule ends this call's wait.
+    await harness.faults.add({ op: "get", kind: "latency", ms: 3_600_000, isolate: 0 });
+    let settled = false;
+    const held = call("LAYER_0", "get", "share:1").finally(() => (settled = true));
+    while ((await harness.counters()).isolates[0]!.reads === 0) await Promise.resolve();
+    expect(await call("LAYER_1", "get", "share:1")).toBe("v1");
+    expect(settled).toBe(false);
+    await harness.faults.clear();
+    expect(await held).toBe("v1");
+  });
 });
 
 describe("which ops a rule selects", () => {

@@ -317,9 +317,11 @@ export class KvLayerOps {
   ) {
     const counts = this.state.countsFor(this.isolate);
     switch (rule.kind) {
-      case "latency":
-        await sleep((rule.ms ?? 0) + this.state.faults.fraction(rule.id) * (rule.jitterMs ?? 0));
+      case "latency": {
+        const ms = (rule.ms ?? 0) + this.state.faults.fraction(rule.id) * (rule.jitterMs ?? 0);
+        await this.state.faults.hold(rule.id, ms);
         return;
+      }
       case "hang":
         await sleep(rule.ms ?? 30_000);
         counts.faults += 1;

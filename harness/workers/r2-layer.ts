@@ -113,7 +113,8 @@ export async function runR2Call(
 async function apply(rule: FaultRule, faults: FaultTable): Promise<Response | undefined> {
   switch (rule.kind) {
     case "latency":
-      await sleep((rule.ms ?? 0) + faults.fraction(rule.id) * (rule.jitterMs ?? 0));
+      // Ends early when the rule is removed, as a KV latency does (faults.ts).
+      await faults.hold(rule.id, (rule.ms ?? 0) + faults.fraction(rule.id) * (rule.jitterMs ?? 0));
       return undefined;
     case "hang":
       await sleep(rule.ms ?? 30_000);
