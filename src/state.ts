@@ -8,7 +8,7 @@ import type { HealthProbe } from "./health/check.js";
 import type { ShareData } from "./shares/schema.js";
 import type { IdempotencyRecord } from "./idempotency/records.js";
 import type { CorruptRecord } from "./shares/corrupt.js";
-import type { Inventory } from "./shares/inventory.js";
+import type { Inventory, ScanProgress } from "./shares/inventory.js";
 import { LruCache } from "./storage/lru-cache.js";
 import { createMemoryBackend } from "./storage/memory.js";
 import { Metrics } from "./metrics/metrics.js";
@@ -28,6 +28,15 @@ export interface IsolateState {
   inventory: { value: Inventory; at: number; backend: string } | undefined;
   /** The inventory scan running now, shared by concurrent callers. */
   inventoryScan: Promise<Inventory> | undefined;
+  /**
+   * The list's scan for legacy records when one request's list calls could not finish it: the
+   * next list requests go on from here (`step`: the calls in flight, shared).
+   */
+  legacyScan:
+    | { progress: ScanProgress; startedAt: number; backend: string; step?: Promise<boolean> }
+    | undefined;
+  /** The legacy records such a scan found (the list's alone: its totals may predate creates). */
+  legacyList: { legacy: ShareData[]; at: number; backend: string } | undefined;
   /** Idempotency records KV refused (memory fallback), by key hash; flushed before their shares. */
   pendingIdempotency: Map<string, IdempotencyRecord>;
   /** Key hashes of creates running in this isolate now (a concurrent retry gets 409). */
@@ -49,6 +58,8 @@ function fresh(): IsolateState {
     flushing: undefined,
     inventory: undefined,
     inventoryScan: undefined,
+    legacyScan: undefined,
+    legacyList: undefined,
     pendingIdempotency: new Map(),
     idempotencyInFlight: new Set(),
     corruptKeys: new Map(),

@@ -23,34 +23,65 @@ export interface Inventory {
   corrupt: { key: string; reason: string }[];
 }
 
-export async function scanInventory(backend: StorageBackend): Promise<Inventory> {
+/** A scan of the `share:` keys part way through: where it goes on, and what it has counted. */
+export interface ScanProgress {
+  cursor: string | undefined;
+  total: number;
+  r2Stored: number;
+  legacyKeys: string[];
+  corrupt: Inventory["corrupt"];
+}
+
+export const startScan = (): ScanProgress => ({
+  cursor: undefined,
+  total: 0,
+  r2Stored: 0,
+  legacyKeys: [],
+  corrupt: [],
+});
+
+/** At most `maxCalls` list calls of the scan; true once it has read the last key. */
+export async function advanceScan(
+  backend: StorageBackend,
+  progress: ScanProgress,
+  maxCalls: number,
+): Promise<boolean> {
   const nowSeconds = now() / 1000;
-  let total = 0;
-  let r2Stored = 0;
-  const legacyKeys: string[] = [];
-  const corrupt: Inventory["corrupt"] = [];
-  let cursor: string | undefined;
-  do {
+  for (let calls = 0; calls < maxCalls; calls++) {
     const page = await backend.list({
       prefix: SHARE_KEY_PREFIX,
       limit: KV_LIMITS.listLimit,
-      cursor,
+      cursor: progress.cursor,
     });
     for (const key of page.keys) {
       if (key.expiration !== undefined && key.expiration <= nowSeconds) continue;
       if (key.name === LEGACY_LIST_KEY) continue;
       if (!isShareId(key.name.slice(SHARE_KEY_PREFIX.length))) {
-        corrupt.push({ key: key.name, reason: "the key is not a share id" });
+        progress.corrupt.push({ key: key.name, reason: "the key is not a share id" });
       } else if (isOurMetadata(key.metadata)) {
-        total++;
-        if (key.metadata.r2) r2Stored++;
+        progress.total++;
+        if (key.metadata.r2) progress.r2Stored++;
       } else {
-        legacyKeys.push(key.name);
+        progress.legacyKeys.push(key.name);
       }
     }
-    cursor = page.list_complete ? undefined : page.cursor;
-  } while (cursor);
+    if (page.list_complete) return true;
+    progress.cursor = page.cursor;
+  }
+  return false;
+}
 
+export async function scanInventory(backend: StorageBackend): Promise<Inventory> {
+  const progress = startScan();
+  await advanceScan(backend, progress, Infinity);
+  return finishScan(backend, progress);
+}
+
+/** The inventory of a finished scan: its legacy records read (bulk gets) and sorted. */
+export async function finishScan(
+  backend: StorageBackend,
+  { total, r2Stored, legacyKeys, corrupt }: ScanProgress,
+): Promise<Inventory> {
   const legacy: ShareData[] = [];
   for (let i = 0; i < legacyKeys.length; i += BULK) {
     const values = await backend.getMany(legacyKeys.slice(i, i + BULK));

@@ -12,7 +12,14 @@ import type { IsolateState } from "../state.js";
 import { compareKeys } from "../storage/compare.js";
 import type { StorageBackend } from "../storage/types.js";
 import { StorageWriteError } from "../storage/write-error.js";
-import { INVENTORY_TTL_MS, scanInventory, type Inventory } from "./inventory.js";
+import {
+  advanceScan,
+  finishScan,
+  INVENTORY_TTL_MS,
+  scanInventory,
+  startScan,
+  type Inventory,
+} from "./inventory.js";
 import { decodeCursor, encodeCursor, type ListCursor } from "./list-cursor.js";
 import { flushPendingRecords, markDeleted, pendingKeysByShare } from "../idempotency/records.js";
 import { clearCorrupt, countedCorrupt, noteCorrupt } from "./corrupt.js";
@@ -122,6 +129,8 @@ export class ShareStore {
     if (existed) {
       clearCorrupt(this.state, key);
       this.state.inventory = undefined;
+      this.state.legacyScan = undefined;
+      this.state.legacyList = undefined;
       // A retry of the create that made it must not bring it back.
       const k = isOurMetadata(metadata) && typeof metadata.k === "string" ? metadata.k : pendingKey;
       if (k) await markDeleted(this.backend, this.state, k);
@@ -142,14 +151,15 @@ export class ShareStore {
         seen.add(share.id);
       }
     }
-    if (cursor.p === "legacy") return this.listLegacy(cursor.i, limit, out);
+    if (cursor.p === "legacy") return this.listLegacy(cursor.i, limit, out, MAX_LIST_CALLS);
     if (out.length >= limit) return { shares: out, cursor: encodeCursor({ p: "kv" }) };
 
     let pageCursor = cursor.c;
     // Keys up to `after` were handed out already: kept across KV pages (later keys sort after it).
     let after = cursor.a;
     const nowSeconds = now() / 1000;
-    for (let calls = 0; ; calls++) {
+    let calls = 0;
+    for (; ; calls++) {
       if (calls >= MAX_LIST_CALLS) {
         return { shares: out, cursor: encodeCursor(kvCursor(pageCursor, after)) };
       }
@@ -197,7 +207,7 @@ export class ShareStore {
       if (page.list_complete) break;
       pageCursor = page.cursor;
     }
-    return this.listLegacy(0, limit, out);
+    return this.listLegacy(0, limit, out, MAX_LIST_CALLS - calls - 1);
   }
 
   /**
@@ -227,11 +237,47 @@ export class ShareStore {
   }
 
   private async scan(): Promise<Inventory> {
-    const value = await scanInventory(this.backend);
+    return this.hold(await scanInventory(this.backend));
+  }
+
+  private hold(value: Inventory): Inventory {
     this.state.inventory = { value, at: now(), backend: this.backend.name };
     for (const share of value.legacy) clearCorrupt(this.state, shareKey(share.id));
     for (const { key, reason } of value.corrupt) noteCorrupt(this.state, key, reason, false);
     return value;
+  }
+
+  /**
+   * The legacy records for a list, within `budget` list calls: from an inventory or a list scan
+   * younger than 60 s, else by going on with this isolate's list scan (started here, or by an
+   * earlier list request whose calls ran out). `undefined` while that scan is not finished.
+   */
+  private async legacyWithin(budget: number): Promise<ShareData[] | undefined> {
+    const fresh = (held: { at: number; backend: string } | undefined) =>
+      held !== undefined &&
+      held.backend === this.backend.name &&
+      now() - held.at < INVENTORY_TTL_MS;
+    if (fresh(this.state.inventory)) return this.state.inventory!.value.legacy;
+    if (fresh(this.state.legacyList)) return this.state.legacyList!.legacy;
+    let scan = this.state.legacyScan;
+    const startedHere = !scan || !fresh({ at: scan.startedAt, backend: scan.backend });
+    if (startedHere) {
+      scan = { progress: startScan(), startedAt: now(), backend: this.backend.name };
+      this.state.legacyScan = scan;
+    }
+    const running = scan!;
+    // Concurrent list requests share the calls in flight instead of each listing the same page.
+    running.step ??= advanceScan(this.backend, running.progress, budget).finally(() => {
+      running.step = undefined;
+    });
+    if (!(await running.step)) return undefined;
+    if (this.state.legacyScan === running) this.state.legacyScan = undefined;
+    const value = await finishScan(this.backend, running.progress);
+    // One request's own scan counts what monitoring counts; one spread over requests may have
+    // missed creates between them, so only its legacy records are kept, for the list.
+    if (startedHere) return this.hold(value).legacy;
+    this.state.legacyList = { legacy: value.legacy, at: now(), backend: this.backend.name };
+    return value.legacy;
   }
 
   /** One attempt per pending share; success removes it from the pending map. */
@@ -290,20 +336,20 @@ export class ShareStore {
   }
 
   /**
-   * The legacy part of a list, from the inventory: rescanned when the held scan is older than 60 s
-   * (one scan per isolate per minute at most, concurrent callers sharing it), so legacy records
-   * written after an isolate's first scan still appear (docs/decisions/monitoring-access.md).
+   * The legacy part of a list (from `legacyWithin`, so at most `budget` more list calls): rescanned
+   * when the held scan is older than 60 s, so legacy records written after an isolate's first scan
+   * still appear (docs/decisions/monitoring-access.md). While the scan is not finished the page
+   * ends with a legacy cursor: the next request goes on with it.
    */
-  private async listLegacy(index: number, limit: number, out: ShareData[]): Promise<SharePage> {
-    if (out.length >= limit) {
-      const { legacy } = await this.inventory();
-      return {
-        shares: out,
-        cursor: legacy.length > index ? encodeCursor({ p: "legacy", i: index }) : null,
-      };
-    }
-    const { legacy } = await this.inventory();
-    const take = legacy.slice(index, index + (limit - out.length));
+  private async listLegacy(
+    index: number,
+    limit: number,
+    out: ShareData[],
+    budget: number,
+  ): Promise<SharePage> {
+    const legacy = await this.legacyWithin(budget);
+    if (!legacy) return { shares: out, cursor: encodeCursor({ p: "legacy", i: index }) };
+    const take = out.length >= limit ? [] : legacy.slice(index, index + (limit - out.length));
     out.push(...take);
     const next = index + take.length;
     return {
