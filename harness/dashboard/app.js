@@ -9,7 +9,7 @@ import { formatDateTime } from "./format.js";
 import { createControlsPanel } from "./controls-panel.js";
 import { createLogsPanel } from "./logs-panel.js";
 import { createMonitoringPanel } from "./monitoring-panel.js";
-import { createSharesView } from "./shares-view.js";
+import { mountPluginViews } from "./plugin-ui.js";
 import { createStoreBrowser } from "./store-browser.js";
 
 const POLL_MS = 2000;
@@ -48,7 +48,8 @@ const ctx = {
 
 const controls = createControlsPanel(ctx);
 const monitoring = createMonitoringPanel(ctx);
-const shares = createSharesView(ctx);
+/** @type {import("./plugin-ui.js").PluginViews[]} */
+let pluginViews = [];
 const store = createStoreBrowser(ctx);
 const logs = createLogsPanel(ctx);
 
@@ -96,7 +97,7 @@ async function refreshAll() {
   await Promise.all([
     monitoring.poll(state.counters.isolates[ctx.isolate]),
     logs.refresh(),
-    shares.refresh(),
+    ...pluginViews.map((view) => view.refresh?.()),
     store.refresh(),
   ]);
 }
@@ -130,6 +131,7 @@ isolateSelect.addEventListener("change", () => {
 });
 
 async function start() {
+  pluginViews = (await ctx.run(() => mountPluginViews(ctx))) ?? [];
   await Promise.all([ctx.run(() => controls.setup()), ctx.run(refreshAll)]);
   document.body.dataset.ready = "true";
   schedule();

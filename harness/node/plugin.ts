@@ -42,6 +42,27 @@ export interface HarnessPlugin {
   r2Lifecycle?: ExpiryRule[];
   /** What whole-store loads and wipes (dev server, recorder, seed) do besides KV. */
   storeSteps?: StoreSteps;
+  /** The Worker's own dashboard panels and the Worker reads they make. */
+  dashboard?: DashboardPlugin;
+}
+
+/**
+ * A Worker's views on the dev dashboard (`harness/server/dashboard-route.ts` serves them). The core
+ * page shows KV, faults, the clock and logs for any Worker; a plugin adds what only its Worker
+ * has (the share Worker's shares grid and its monitoring reads).
+ */
+export interface DashboardPlugin {
+  /** Folder of the plugin's page modules (flat names), served as `/__harness/ui/plugin/<name>`. */
+  dir: string;
+  /**
+   * The module in `dir` the page imports; its `mount(ctx, ui)` adds the panels and answers
+   * `{ refresh?() }` (types: `harness/dashboard/plugin-ui.d.ts`).
+   */
+  entry: string;
+  /** Worker reads by name: `/__harness/ui/api/<name>` answers this Worker path (query kept). */
+  reads?: Record<string, string>;
+  /** Worker objects by id: `/__harness/ui/<kind>/<id>` answers this path prefix plus the id. */
+  objects?: Record<string, string>;
 }
 
 /** Steps of a whole-store change beyond KV itself (`harness/server/store-loads.ts` runs them). */

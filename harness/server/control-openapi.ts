@@ -240,15 +240,27 @@ const ROUTES: Route[] = [
   },
   {
     method: "get",
-    path: "/__harness/ui/api/{name}",
-    summary: "The Worker's /api/monitoring and /api/shares, read for the dashboard",
-    params: z.object({ name: z.enum(["monitoring", "shares"]) }),
+    path: "/__harness/ui/plugin",
+    summary: "The Worker plugin's dashboard module (`{ name, entry }`, both null without one)",
   },
   {
     method: "get",
-    path: "/__harness/ui/images/{id}",
-    summary: "A share's R2 image, for the dashboard",
-    params: z.object({ id: z.string() }),
+    path: "/__harness/ui/plugin/{name}",
+    summary: "The Worker plugin's dashboard files",
+    params: z.object({ name: z.string() }),
+  },
+  {
+    method: "get",
+    path: "/__harness/ui/api/{name}",
+    summary:
+      "A Worker read the plugin names for the dashboard (the share Worker's /api/monitoring and /api/shares)",
+    params: z.object({ name: z.string() }),
+  },
+  {
+    method: "get",
+    path: "/__harness/ui/{kind}/{id}",
+    summary: "A Worker object the plugin names, by id (the share Worker's R2 images: `images`)",
+    params: z.object({ kind: z.string(), id: z.string() }),
   },
   { method: "get", path: "/__harness/openapi.json", summary: "This document" },
 ];

@@ -1,6 +1,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { sharePlugin } from "../share/plugin.js";
 import type { Harness } from "../types.js";
 import { createDashboardRoute, DASHBOARD_DIR } from "./dashboard-route.js";
 
@@ -8,6 +9,8 @@ import { createDashboardRoute, DASHBOARD_DIR } from "./dashboard-route.js";
 const fetched: { url: string; isolate: number | undefined }[] = [];
 const fakeHarness = {
   options: { isolates: 2, profile: "miniflare", plugin: {} },
+  // The share Worker's plugin names the reads (and its panel's files).
+  plugin: sharePlugin,
   async fetch(input: string, _init?: RequestInit, isolate?: number) {
     fetched.push({ url: input, isolate });
     return Response.json({ from: "worker" }, { status: 503 });
@@ -82,5 +85,42 @@ describe("GET /__harness/", () => {
     expect(fetched[2]).toEqual({ url: "/images/7YBQ%20X", isolate: 0 });
     expect((await app.request("/__harness/ui/api/share")).status).toBe(404);
     expect(fetched).toHaveLength(3);
+  });
+});
+
+describe("the Worker plugin's dashboard views", () => {
+  it("serves the plugin's module and names it; a Worker without one gets the core page only", async () => {
+    const named = await app.request("/__harness/ui/plugin");
+    expect(await named.json()).toEqual({
+      name: "share",
+      entry: "/__harness/ui/plugin/shares-view.js",
+    });
+    const file = await app.request("/__harness/ui/plugin/shares-view.js");
+    expect(file.status).toBe(200);
+    expect(file.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+    expect(await file.text()).toContain("export function mount(ctx, ui)");
+    for (const path of ["/__harness/ui/plugin/..%2Fplugin.ts", "/__harness/ui/plugin/plugin.ts"]) {
+      expect((await app.request(path)).status, path).toBe(404);
+    }
+
+    const reads = fetched.length;
+    const bare = createDashboardRoute({
+      options: { isolates: 1, profile: "miniflare", plugin: {} },
+      plugin: undefined,
+      fetch: fakeHarness.fetch,
+    } as unknown as Harness);
+    expect(await (await bare.request("/__harness/ui/plugin")).json()).toEqual({
+      name: null,
+      entry: null,
+    });
+    for (const path of [
+      "/__harness/ui/api/monitoring",
+      "/__harness/ui/images/x",
+      "/__harness/ui/plugin/shares-view.js",
+    ]) {
+      expect((await bare.request(path)).status, path).toBe(404);
+    }
+    expect(fetched).toHaveLength(reads);
+    expect((await bare.request("/__harness/")).status).toBe(200);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * @module harness/server/dashboard-route
  * `GET /__harness/`: the dashboard page, and its static files under `/__harness/ui/`, read from
- * `harness/dashboard/` on each request (plain HTML, ES modules and CSS: no build step).
+ * `harness/dashboard/` on each request (plain HTML, ES modules and CSS: no build step); the
+ * Worker's plugin adds its own modules (`/__harness/ui/plugin/…`) and the Worker reads they make.
  */
 import path from "node:path";
 import { readFile } from "node:fs/promises";
@@ -49,9 +50,9 @@ const HEADERS = {
   "Cache-Control": "no-store",
 };
 
-async function serveFile(name: string): Promise<Response | undefined> {
+async function serveFile(name: string, dir = DASHBOARD_DIR): Promise<Response | undefined> {
   try {
-    const body = await readFile(join(DASHBOARD_DIR, name));
+    const body = await readFile(join(dir, name));
     const type = CONTENT_TYPES[extname(name)] ?? "application/octet-stream";
     return new Response(body, { headers: { ...HEADERS, "Content-Type": type } });
   } catch (err) {
@@ -60,13 +61,11 @@ async function serveFile(name: string): Promise<Response | undefined> {
   }
 }
 
-/**
- * Worker reads the page makes (`/__harness/ui/api/monitoring` → `/api/monitoring`, and R2
- * thumbnails `/__harness/ui/images/:id` → `/images/:id`), answered in-process rather than through
- * the proxy so that a recording (`--record`) holds the app's own traffic, not the dashboard's.
- * Same isolate header as the proxy.
- */
-const WORKER_READS = new Set(["monitoring", "shares"]);
+/** The plugin's page modules: flat names, like the core's. */
+const PLUGIN_ASSET = /^[a-z0-9][a-z0-9-]*\.(js|css)$/;
+
+const notFound = (code: string, message: string) =>
+  Response.json({ error: { code, message } }, { status: 404 });
 
 /** The dashboard route; mount it before the control API so it owns `/__harness/`. */
 export function createDashboardRoute(harness: Harness): Hono {
@@ -85,20 +84,36 @@ export function createDashboardRoute(harness: Harness): Hono {
       },
     });
   };
+  // Worker reads the plugin names (the share Worker's `/api/monitoring`, `/api/shares`, its R2
+  // thumbnails), answered in-process rather than through the proxy so that a recording
+  // (`--record`) holds the app's own traffic, not the dashboard's. Same isolate header as the proxy.
+  const views = harness.plugin?.dashboard;
+  app.get(`${DASHBOARD_ASSET_PATH}/plugin`, (c) =>
+    c.json(
+      views
+        ? { name: harness.plugin!.name, entry: `${DASHBOARD_ASSET_PATH}/plugin/${views.entry}` }
+        : { name: null, entry: null },
+    ),
+  );
+  app.get(`${DASHBOARD_ASSET_PATH}/plugin/:name`, async (c) => {
+    const name = c.req.param("name");
+    const file = views && PLUGIN_ASSET.test(name) ? await serveFile(name, views.dir) : undefined;
+    return file ?? notFound("asset_not_found", `No dashboard plugin file ${JSON.stringify(name)}`);
+  });
   app.get(`${DASHBOARD_ASSET_PATH}/api/:name`, async (c) => {
     const name = c.req.param("name");
-    if (!WORKER_READS.has(name)) {
-      return c.json(
-        { error: { code: "route_not_found", message: `No dashboard read ${name}` } },
-        404,
-      );
-    }
-    return workerRead(`/api/${name}${new URL(c.req.url).search}`, c.req.header(ISOLATE_HEADER));
+    const path = Object.hasOwn(views?.reads ?? {}, name) ? views!.reads![name] : undefined;
+    if (!path) return notFound("route_not_found", `No dashboard read ${name}`);
+    return workerRead(`${path}${new URL(c.req.url).search}`, c.req.header(ISOLATE_HEADER));
   });
-  // Thumbnails of R2 copies; an <img> cannot send the isolate header, so isolate 0 answers.
-  app.get(`${DASHBOARD_ASSET_PATH}/images/:id`, (c) =>
-    workerRead(`/images/${encodeURIComponent(c.req.param("id"))}`, undefined),
-  );
+  // Objects by id (thumbnails of R2 copies); an <img> cannot send the isolate header, so
+  // isolate 0 answers.
+  app.get(`${DASHBOARD_ASSET_PATH}/:kind/:id`, async (c) => {
+    const kind = c.req.param("kind");
+    const prefix = Object.hasOwn(views?.objects ?? {}, kind) ? views!.objects![kind] : undefined;
+    if (!prefix) return notFound("route_not_found", `No dashboard object kind ${kind}`);
+    return workerRead(`${prefix}${encodeURIComponent(c.req.param("id"))}`, undefined);
+  });
   app.get("/__harness", (c) => c.redirect("/__harness/"));
   app.get("/__harness/", async () => (await serveFile("index.html"))!);
   app.get(`${DASHBOARD_ASSET_PATH}/:name`, async (c) => {

@@ -1,8 +1,9 @@
 /**
  * @module harness/share/plugin
  * The share Worker's plugin for the harness core: its isolate hooks (virtual clock, isolate
- * reset), the `backend` option (the `STORAGE_BACKEND` var), its bucket's image lifecycle rule and
- * its store steps (placeholder images for loaded shares, images wiped with the store).
+ * reset), the `backend` option (the `STORAGE_BACKEND` var), its bucket's image lifecycle rule,
+ * its store steps (placeholder images for loaded shares, images wiped with the store) and its
+ * dashboard panel (the shares grid, `dashboard/`) with the Worker reads the page makes.
  */
 import path from "node:path";
 import { IMAGE_LIFECYCLE_RULE } from "../../src/images/lifecycle.js";
@@ -28,4 +29,10 @@ export const sharePlugin: HarnessPlugin = {
   }),
   r2Lifecycle: [IMAGE_LIFECYCLE_RULE],
   storeSteps: shareStoreSteps,
+  dashboard: {
+    dir: path.join(import.meta.dirname, "dashboard"),
+    entry: "shares-view.js",
+    reads: { monitoring: "/api/monitoring", shares: "/api/shares" },
+    objects: { images: "/images/" },
+  },
 };

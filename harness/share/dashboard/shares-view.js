@@ -1,11 +1,10 @@
 /**
- * @module harness/dashboard/shares-view
- * The shares as the Worker lists them (`GET /api/shares` on the selected isolate): thumbnail,
- * prompt, style, created time and a link to the share page.
+ * @module harness/share/dashboard/shares-view
+ * The share Worker's panel on the dev dashboard (its plugin's `dashboard.entry`): the shares as
+ * the Worker lists them (`GET /api/shares` on the selected isolate): thumbnail, prompt, style,
+ * created time and a link to the share page. Served as `/__harness/ui/plugin/shares-view.js`; it
+ * imports nothing: the page hands it its helpers (`ui`, `harness/dashboard/plugin-ui.js`).
  */
-import { call, errorInfo, query } from "./api.js";
-import { byId, h, showText } from "./dom.js";
-import { formatDateTime } from "./format.js";
 
 const PAGE_SIZE = 12;
 
@@ -25,8 +24,11 @@ export function thumbnailSrc(share) {
     : share.generatedUrl;
 }
 
-/** @param {Share} share */
-function card(share) {
+/**
+ * @param {Share} share
+ * @param {import("../../dashboard/plugin-ui.js").DashboardUi} ui
+ */
+function card(share, { h, formatDateTime }) {
   const img = h("img", {
     src: thumbnailSrc(share),
     alt: "",
@@ -78,8 +80,32 @@ function card(share) {
   );
 }
 
-/** @param {import("./context.js").DashboardContext} ctx */
-export function createSharesView(ctx) {
+/**
+ * The Shares section, placed in `#plugin-views`.
+ * @param {import("../../dashboard/context.js").DashboardContext} ctx
+ * @param {import("../../dashboard/plugin-ui.js").DashboardUi} ui
+ */
+export function mount(ctx, ui) {
+  const { call, errorInfo, query, byId, h, showText } = ui;
+  byId("plugin-views").append(
+    h(
+      "section",
+      { id: "shares", "aria-labelledby": "shares-title" },
+      h(
+        "div",
+        { class: "section-head" },
+        h("h2", { id: "shares-title" }, "Shares"),
+        h(
+          "div",
+          { class: "button-row" },
+          h("button", { type: "button", id: "shares-refresh" }, "Refresh"),
+          h("button", { type: "button", id: "shares-more", hidden: true }, "Load more"),
+        ),
+      ),
+      h("p", { id: "shares-error", class: "error", role: "alert", hidden: true }),
+      h("ul", { id: "share-grid", class: "share-grid", dataset: { testid: "share-grid" } }),
+    ),
+  );
   const grid = byId("share-grid");
   const more = byId("shares-more");
   const error = byId("shares-error");
@@ -100,7 +126,7 @@ export function createSharesView(ctx) {
     );
     cursor = data.cursor;
     more.hidden = !cursor;
-    return data.shares.map(card);
+    return data.shares.map((/** @type {Share} */ share) => card(share, ui));
   }
 
   async function refresh() {
