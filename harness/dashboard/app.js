@@ -9,7 +9,7 @@ import { formatDateTime } from "./format.js";
 import { createControlsPanel } from "./controls-panel.js";
 import { createLogsPanel } from "./logs-panel.js";
 import { createMonitoringPanel } from "./monitoring-panel.js";
-import { mountPluginViews } from "./plugin-ui.js";
+import { mountPluginViews, plainKeys } from "./plugin-ui.js";
 import { createStoreBrowser } from "./store-browser.js";
 
 const POLL_MS = 2000;
@@ -44,6 +44,7 @@ const ctx = {
   },
   /** Something changed the harness: refresh every panel now. */
   changed: () => refreshAll(),
+  keys: plainKeys,
 };
 
 const controls = createControlsPanel(ctx);
@@ -132,6 +133,8 @@ isolateSelect.addEventListener("change", () => {
 
 async function start() {
   pluginViews = (await ctx.run(() => mountPluginViews(ctx))) ?? [];
+  ctx.keys = pluginViews.find((view) => view.keys)?.keys ?? plainKeys;
+  if (ctx.keys.prefix !== undefined) byId("store-prefix", HTMLInputElement).value = ctx.keys.prefix;
   await Promise.all([ctx.run(() => controls.setup()), ctx.run(refreshAll)]);
   document.body.dataset.ready = "true";
   schedule();

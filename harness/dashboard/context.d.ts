@@ -1,3 +1,5 @@
+import type { KeyView } from "./plugin-ui.js";
+
 /** The page context `app.js` hands every panel (types only: the browser never loads this file). */
 export interface DashboardContext {
   /** The isolate this page's Worker requests go to. */
@@ -11,4 +13,6 @@ export interface DashboardContext {
   run<T>(action: () => Promise<T> | T): Promise<T | undefined>;
   /** Something changed the harness: refresh every panel. */
   changed(): Promise<void>;
+  /** How the store browser names keys (the Worker plugin's, or plain KV keys). */
+  keys: KeyView;
 }

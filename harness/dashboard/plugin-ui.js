@@ -12,10 +12,28 @@ import { formatDateTime } from "./format.js";
 export const ui = { call, errorInfo, query, busy, byId, h, showText, formatDateTime };
 
 /** @typedef {typeof ui} DashboardUi */
-/** @typedef {{ refresh?: () => Promise<void> }} PluginViews */
+/**
+ * How the store browser names keys: their kind (a badge and its help), the Worker's own page for
+ * a key, what a search entry means, and the prefix to start at.
+ * @typedef {{
+ *   kindOf: (name: string, metadata: unknown) => { kind: string, label: string, help: string },
+ *   pageOf: (name: string) => string | undefined,
+ *   searchKey: (input: string) => string | undefined,
+ *   prefix?: string,
+ * }} KeyView
+ */
+/** @typedef {{ refresh?: () => Promise<void>, keys?: KeyView }} PluginViews */
 /**
  * @typedef {{ mount: (ctx: import("./context.js").DashboardContext, ui: DashboardUi) => PluginViews }} PluginModule
  */
+
+/** Keys of a Worker whose plugin says nothing about them: plain KV keys, searched as typed. */
+/** @type {KeyView} */
+export const plainKeys = {
+  kindOf: () => ({ kind: "other", label: "Key", help: "A KV key." }),
+  pageOf: () => undefined,
+  searchKey: (input) => input.trim() || undefined,
+};
 
 /**
  * Import the Worker's plugin module, if the harness has one, and mount it.

@@ -1,12 +1,12 @@
 /**
  * @module harness/dashboard/store-browser
  * The store browser: KV keys under a prefix with cursor paging, one key's value, metadata and
- * expiration, search by share id, and delete.
+ * expiration, search by key (or the id the Worker's plugin turns into one), and delete; key
+ * kinds and the Worker's page for a key come from the plugin (`ctx.keys`).
  */
 import { ApiError, call, kvPath, query } from "./api.js";
 import { busy, buttonOf, byId, h } from "./dom.js";
 import { formatDateTime, timeLeft } from "./format.js";
-import { KIND_HELP, KIND_LABELS, keyKind, searchKey, shareIdOf } from "./key-kind.js";
 
 /**
  * @typedef {{ name: string, expiration?: number, metadata?: unknown }} ListedKey
@@ -81,16 +81,12 @@ export function createStoreBrowser(ctx) {
     } else {
       rows.replaceChildren(
         ...listed.keys.map((key) => {
-          const kind = keyKind(key.name, key.metadata);
+          const kind = ctx.keys.kindOf(key.name, key.metadata);
           return h(
             "tr",
             { dataset: { key: key.name }, class: key.name === selected ? "selected" : "" },
             h("td", { class: "mono key" }, key.name),
-            h(
-              "td",
-              {},
-              h("span", { class: `badge ${kind}`, title: KIND_HELP[kind] }, KIND_LABELS[kind]),
-            ),
+            h("td", {}, h("span", { class: `badge ${kind.kind}`, title: kind.help }, kind.label)),
             ...expiryCells(key.expiration, now),
             h(
               "td",
@@ -131,8 +127,8 @@ export function createStoreBrowser(ctx) {
 
   /** @param {KvEntry} entry */
   function renderDetail(entry) {
-    const kind = keyKind(entry.key, entry.metadata);
-    const id = shareIdOf(entry.key);
+    const kind = ctx.keys.kindOf(entry.key, entry.metadata);
+    const workerPage = ctx.keys.pageOf(entry.key);
     const left = timeLeft(entry.expiration ?? undefined, ctx.virtualNow());
     const confirmBox = h("div", { class: "confirm", hidden: true });
     const deleteButton = h(
@@ -172,7 +168,7 @@ export function createStoreBrowser(ctx) {
     );
     const parts = [
       h("h3", { class: "mono" }, entry.key),
-      h("p", {}, h("span", { class: `badge ${kind}` }, KIND_LABELS[kind]), " ", KIND_HELP[kind]),
+      h("p", {}, h("span", { class: `badge ${kind.kind}` }, kind.label), " ", kind.help),
       h(
         "dl",
         { class: "facts" },
@@ -189,14 +185,14 @@ export function createStoreBrowser(ctx) {
           left.text,
         ),
       ),
-      id && kind !== "legacy-index"
+      workerPage
         ? h(
             "p",
             {},
             h(
               "a",
-              { href: `/s/${encodeURIComponent(id)}`, target: "_blank", rel: "noopener" },
-              `Open /s/${id}`,
+              { href: workerPage, target: "_blank", rel: "noopener" },
+              `Open ${decodeURIComponent(workerPage)}`,
             ),
           )
         : undefined,
@@ -266,7 +262,7 @@ export function createStoreBrowser(ctx) {
   });
   byId("store-search").addEventListener("submit", (event) => {
     event.preventDefault();
-    const key = searchKey(byId("store-id", HTMLInputElement).value);
+    const key = ctx.keys.searchKey(byId("store-id", HTMLInputElement).value);
     if (key) ctx.run(() => show(key));
   });
   prev.addEventListener("click", () => {

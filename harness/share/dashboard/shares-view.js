@@ -3,10 +3,26 @@
  * The share Worker's panel on the dev dashboard (its plugin's `dashboard.entry`): the shares as
  * the Worker lists them (`GET /api/shares` on the selected isolate): thumbnail, prompt, style,
  * created time and a link to the share page. Served as `/__harness/ui/plugin/shares-view.js`; it
- * imports nothing: the page hands it its helpers (`ui`, `harness/dashboard/plugin-ui.js`).
+ * imports only its own folder: the page hands it its helpers (`ui`, `harness/dashboard/plugin-ui.js`).
+ * Also how the store browser names the share Worker's keys (`keys`, from `key-kind.js`).
  */
+import { KIND_HELP, KIND_LABELS, keyKind, searchKey, shareIdOf } from "./key-kind.js";
 
 const PAGE_SIZE = 12;
+
+/** @type {import("../../dashboard/plugin-ui.js").KeyView} */
+const keys = {
+  prefix: "share:",
+  kindOf(name, metadata) {
+    const kind = keyKind(name, metadata);
+    return { kind, label: KIND_LABELS[kind], help: KIND_HELP[kind] };
+  },
+  pageOf(name) {
+    const id = shareIdOf(name);
+    return id === undefined ? undefined : `/s/${encodeURIComponent(id)}`;
+  },
+  searchKey,
+};
 
 /**
  * @typedef {{ id: string, generatedUrl: string, prompt: string, style: string,
@@ -150,5 +166,5 @@ export function mount(ctx, ui) {
       if (cursor) grid.append(...(await fetchPage(cursor)));
     }),
   );
-  return { refresh };
+  return { refresh, keys };
 }

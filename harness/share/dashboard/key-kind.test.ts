@@ -3,7 +3,7 @@ import {
   createShareId,
   encodeShareRecord,
   LEGACY_LIST_KEY as WORKER_LEGACY_KEY,
-} from "../../src/shares/record.js";
+} from "../../../src/shares/record.js";
 import { keyKind, LEGACY_LIST_KEY, searchKey, shareIdOf } from "./key-kind.js";
 
 describe("keyKind", () => {
