@@ -203,10 +203,7 @@ function registerRoutes(registry: OpenAPIRegistry): void {
       401: errors("Missing or wrong bearer token", "unauthorized"),
       403: errors("Deleting is disabled: no ADMIN_TOKEN secret", "admin_disabled"),
       404: errors("No such share", "not_found"),
-      503: errors(
-        "KV or R2 is down; retry after `Retry-After` seconds (R2 down: nothing was deleted)",
-        "storage_unavailable",
-      ),
+      503: outage,
       ...common,
     },
   });

@@ -4,7 +4,8 @@
  * image: a CSP that allows nothing and sandboxes the document, nosniff, and a Content-Disposition;
  * an object whose type is not one of the stored raster types (written before the magic-byte check)
  * goes out as an `application/octet-stream` attachment. R2 failing is a 503 `storage_unavailable`
- * with `Retry-After`, never R2's own message.
+ * with `Retry-After`, never R2's own message. An image is served only while its share exists (one
+ * read of the share, usually from the isolate's read cache).
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
@@ -19,6 +20,9 @@ export const imageRoutes = new Hono<AppEnv>().get("/images/:id", async (c) => {
   const id = c.req.param("id");
   const bucket = c.env.SHARE_IMAGES;
   if (!isShareId(id) || !bucket) throw notFound("No stored image");
+  // Only a share's image: one left behind by a delete R2 could not finish, or by a create or
+  // delete a crash cut off, is served by nobody (the lifecycle rule removes it).
+  if (!(await c.get("store").get(id))) throw notFound("No stored image");
   let object: R2ObjectBody | null;
   try {
     object = await bucket.get(imageKey(id));
