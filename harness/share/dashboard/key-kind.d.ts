@@ -6,3 +6,10 @@ export declare const KIND_HELP: Record<KeyKind, string>;
 export declare function keyKind(name: string, metadata: unknown): KeyKind;
 export declare function shareIdOf(name: string): string | undefined;
 export declare function searchKey(input: string): string | undefined;
+/** The plugin's key view for the store browser (`KeyView` of harness/dashboard/plugin-ui.js). */
+export declare const shareKeys: {
+  prefix: string;
+  kindOf(name: string, metadata: unknown): { kind: KeyKind; label: string; help: string };
+  pageOf(name: string): string | undefined;
+  searchKey(input: string): string | undefined;
+};

@@ -59,3 +59,21 @@ export function searchKey(input) {
   if (text === "") return undefined;
   return text.includes(":") ? text : `${SHARE_PREFIX}${text}`;
 }
+
+/**
+ * How the store browser names the share Worker's keys (the plugin's `keys`): kind badges, the
+ * share page of a share key, a search by share id, and the `share:` prefix to start at.
+ * @type {typeof import("./key-kind.js").shareKeys}
+ */
+export const shareKeys = {
+  prefix: SHARE_PREFIX,
+  kindOf(name, metadata) {
+    const kind = keyKind(name, metadata);
+    return { kind, label: KIND_LABELS[kind], help: KIND_HELP[kind] };
+  },
+  pageOf(name) {
+    const id = shareIdOf(name);
+    return id === undefined ? undefined : `/s/${encodeURIComponent(id)}`;
+  },
+  searchKey,
+};

@@ -6,23 +6,9 @@
  * imports only its own folder: the page hands it its helpers (`ui`, `harness/dashboard/plugin-ui.js`).
  * Also how the store browser names the share Worker's keys (`keys`, from `key-kind.js`).
  */
-import { KIND_HELP, KIND_LABELS, keyKind, searchKey, shareIdOf } from "./key-kind.js";
+import { shareKeys } from "./key-kind.js";
 
 const PAGE_SIZE = 12;
-
-/** @type {import("../../dashboard/plugin-ui.js").KeyView} */
-const keys = {
-  prefix: "share:",
-  kindOf(name, metadata) {
-    const kind = keyKind(name, metadata);
-    return { kind, label: KIND_LABELS[kind], help: KIND_HELP[kind] };
-  },
-  pageOf(name) {
-    const id = shareIdOf(name);
-    return id === undefined ? undefined : `/s/${encodeURIComponent(id)}`;
-  },
-  searchKey,
-};
 
 /**
  * @typedef {{ id: string, generatedUrl: string, prompt: string, style: string,
@@ -166,5 +152,5 @@ export function mount(ctx, ui) {
       if (cursor) grid.append(...(await fetchPage(cursor)));
     }),
   );
-  return { refresh, keys };
+  return { refresh, keys: shareKeys };
 }
