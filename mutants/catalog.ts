@@ -318,7 +318,7 @@ const specs = [
       {
         file: STORE,
         symbol: "ShareStore.list",
-        find: "return this.listLegacy(0, limit, out);",
+        find: "return this.listLegacy(0, limit, out, MAX_LIST_CALLS - calls - 1);",
         replace: "return { shares: out, cursor: null };",
       },
     ],
