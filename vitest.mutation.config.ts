@@ -10,8 +10,9 @@
  * source-patched Workers: a patch's `find` text cannot match Stryker's instrumented sources.
  * All of them still run in `npm test`.
  *
- * Stryker stops at a mutant's first failing test, so files run cheapest first: unit tests, then
- * the suites, those that restart or crash workerd and run 100 concurrent creates
+ * Stryker stops at a mutant's first failing test, so files run cheapest first: unit tests that run
+ * only in this process (a mutant they kill costs no workerd boot), the unit tests that boot
+ * workerd, then the suites, those that restart or crash workerd and run 100 concurrent creates
  * last. `isolate: false` keeps imported modules between test files (the Worker's own state is
  * reset by the tests; the suites boot their own workerd): it halves the per-mutant overhead.
  * StrykerJS starts a new Vitest worker for each mutant, so what a worker shares is one mutant's:
@@ -19,6 +20,7 @@
  * the suite files share harnesses by their options (`suites/support/harness-pool.ts`), instead of
  * each file booting its own workerd.
  */
+import { readFileSync } from "node:fs";
 import type {} from "vitest";
 import { defineConfig, defineProject } from "vitest/config";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
@@ -33,11 +35,23 @@ const only = (name: string, include: string[], exclude: string[] = [], environme
 
 const PROJECT_ORDER = ["unit", "kv"];
 const SLOW_LAST = ["persistence.suite.ts", "consistency.suite.ts"];
+/** A unit test file that boots workerd (the unit test worker or a harness) says so in its text. */
+const BOOTS_WORKERD = /\buseUnitWorker\(|\bcreate(?:Share)?Harness\(/;
+
+/** 0 for a unit test file that runs only in this process, 1 for one that boots workerd. */
+function boots(file: string): number {
+  try {
+    return BOOTS_WORKERD.test(readFileSync(file, "utf8")) ? 1 : 0;
+  } catch {
+    return 1;
+  }
+}
 
 class CheapestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const cost = (f: TestSpecification) =>
       PROJECT_ORDER.indexOf(f.project.name) * 10 +
+      (f.project.name === "unit" ? boots(f.moduleId) : 0) +
       SLOW_LAST.findIndex((name) => f.moduleId.endsWith(name));
     return [...files].sort((a, b) => cost(a) - cost(b) || a.moduleId.localeCompare(b.moduleId));
   }

@@ -80,7 +80,7 @@ export async function writeRecord(
     state.pendingIdempotency.delete(hash);
     return "durable";
   } catch (error) {
-    if (!(error instanceof StorageWriteError) || !error.retryable) throw error;
+    if (!(error instanceof StorageWriteError)) throw error;
     if (config.writeFallback === "memory") {
       state.pendingIdempotency.set(hash, record);
       return "pending";

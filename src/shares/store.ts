@@ -72,7 +72,7 @@ export class ShareStore {
         metadata: record.metadata,
       });
     } catch (error) {
-      if (!(error instanceof StorageWriteError) || !error.retryable) throw error;
+      if (!(error instanceof StorageWriteError)) throw error;
       if (this.config.writeFallback === "memory") {
         this.state.pendingWrites.set(share.id, share);
         this.state.metrics.fallbacks++;
@@ -120,7 +120,7 @@ export class ShareStore {
     } catch (error) {
       // The client is told nothing was deleted: a pending share must stay pending.
       if (pending && !this.state.pendingWrites.has(id)) this.state.pendingWrites.set(id, pending);
-      if (error instanceof StorageWriteError && error.retryable) {
+      if (error instanceof StorageWriteError) {
         throw storageUnavailable("Storage is temporarily unavailable; nothing was deleted", error);
       }
       throw error;

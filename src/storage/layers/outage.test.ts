@@ -72,7 +72,11 @@ describe("outage errors", () => {
     for (const method of ["put", "putOnce", "delete"] as const) {
       const error = await call(b, method).catch((e: unknown) => e);
       expect(error, method).toBeInstanceOf(StorageWriteError);
-      expect(error, method).toMatchObject({ retryable: true, message: cause.message, cause });
+      expect(error, method).toMatchObject({
+        name: "StorageWriteError",
+        message: cause.message,
+        cause,
+      });
     }
   });
 

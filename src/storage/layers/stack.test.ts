@@ -74,7 +74,6 @@ describe("layered()", () => {
     const down = stack(failing("put", "KV PUT failed: 503 Service Unavailable"));
     const error = await down.put("k", "v").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StorageWriteError);
-    expect((error as StorageWriteError).retryable).toBe(true);
     const refused = await stack(createMemoryBackend())
       .put("k", "v", { expirationTtl: 30 })
       .catch((e: unknown) => e);
