@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { setClock } from "../../clock.js";
+import { captureLogLines, restoreLogsAndClock } from "../../testing/log-lines.js";
 import { Metrics } from "../../metrics/metrics.js";
 import { createMemoryBackend } from "../memory.js";
 import type { StorageBackend } from "../types.js";
@@ -40,15 +41,7 @@ function timedBackend(fail: Partial<Record<keyof typeof COST, string>> = {}): St
   return timed;
 }
 
-function logLines() {
-  const spy = vi.spyOn(console, "log").mockImplementation(() => {});
-  return () => spy.mock.calls.map((c) => JSON.parse(String(c[0])) as Record<string, unknown>);
-}
-
-afterEach(() => {
-  vi.restoreAllMocks();
-  setClock(() => Date.now());
-});
+afterEach(restoreLogsAndClock);
 
 describe("withLogging()", () => {
   it("logs one line per operation: op, key, ok or miss, the time it took, count for bulk ones", async () => {
@@ -56,7 +49,7 @@ describe("withLogging()", () => {
     const b = withLogging(timedBackend());
     await b.put("share:a", "1");
     await b.putOnce("share:b", "2");
-    const lines = logLines();
+    const lines = captureLogLines();
     await b.get("share:a");
     await b.get("share:none");
     await b.getWithMetadata("share:b");
@@ -82,7 +75,7 @@ describe("withLogging()", () => {
 
   it("logs the writes as put, and a failure at level error with the failed op's own label", async () => {
     setClock(() => clock);
-    const lines = logLines();
+    const lines = captureLogLines();
     const ok = withLogging(timedBackend());
     await ok.put("k", "v");
     await ok.putOnce("k", "w");

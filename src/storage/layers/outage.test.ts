@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { setClock } from "../../clock.js";
+import { captureLogLines, restoreLogsAndClock } from "../../testing/log-lines.js";
 import { AppError, notFound } from "../../errors.js";
 import { Metrics } from "../../metrics/metrics.js";
 import { createMemoryBackend } from "../memory.js";
@@ -44,15 +45,7 @@ function replaced(answer: () => Promise<never>) {
   return { backend, calls };
 }
 
-function logLines() {
-  const spy = vi.spyOn(console, "log").mockImplementation(() => {});
-  return () => spy.mock.calls.map((c) => JSON.parse(String(c[0])) as Record<string, unknown>);
-}
-
-afterEach(() => {
-  vi.restoreAllMocks();
-  setClock(() => Date.now());
-});
+afterEach(restoreLogsAndClock);
 
 describe("outage errors", () => {
   it("answers every read and list of a failing store with 503 storage_unavailable, every write with StorageWriteError", async () => {
@@ -102,7 +95,7 @@ describe("outage errors", () => {
 
 describe("timeouts", () => {
   it("fails a call that takes longer than the bound, naming KV's op in the log line", async () => {
-    const lines = logLines();
+    const lines = captureLogLines();
     const { backend } = replaced(() => new Promise<never>(() => {}));
     const b = layered(backend, { metrics: new Metrics(), timeoutMs: 5 });
     for (const method of METHODS) await call(b, method).catch(() => undefined);
@@ -122,7 +115,7 @@ describe("retries", () => {
   it("retries put and delete with a line per retry (attempt, time since the first try), and no read or putOnce", async () => {
     let clock = 7_000_000;
     setClock(() => clock);
-    const lines = logLines();
+    const lines = captureLogLines();
     const { backend, calls } = replaced(() => {
       clock += 9;
       return Promise.reject(new Error("KV PUT failed: 500 Internal Server Error"));

@@ -1,5 +1,6 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { setClock } from "../../clock.js";
+import { captureLogLines, restoreLogsAndClock } from "../../testing/log-lines.js";
 import { AppError } from "../../errors.js";
 import { Metrics } from "../../metrics/metrics.js";
 import { LruCache } from "../lru-cache.js";
@@ -27,20 +28,12 @@ const stack = (backend: StorageBackend, metrics = new Metrics()) =>
     retry: { baseMs: 1, maxAttempts: 3, maxTotalMs: 50 },
   });
 
-function logLines() {
-  const spy = vi.spyOn(console, "log").mockImplementation(() => {});
-  return () => spy.mock.calls.map((c) => JSON.parse(String(c[0])) as Record<string, unknown>);
-}
-
-afterEach(() => {
-  vi.restoreAllMocks();
-  setClock(() => Date.now());
-});
+afterEach(restoreLogsAndClock);
 
 describe("layered()", () => {
   it("retries a write: one operation, a line per retry, and the retries counted", async () => {
     const metrics = new Metrics();
-    const lines = logLines();
+    const lines = captureLogLines();
     const b = stack(failing("put", "KV PUT failed: 429 Too Many Requests", 2), metrics);
     await b.put("k", "v");
     expect(await b.get("k")).toBe("v");
@@ -87,7 +80,7 @@ describe("layered()", () => {
     await expect(once.putOnce("k", "v")).rejects.toBeInstanceOf(StorageWriteError);
     expect(metrics).toMatchObject({ writes: 1, retries: 0, errors: 1 });
 
-    const lines = logLines();
+    const lines = captureLogLines();
     const memory = layered(createMemoryBackend(), { metrics: new Metrics() });
     await memory.put("a", "1");
     await memory.get("a");
