@@ -34,4 +34,17 @@ describe("memory backend expiry", () => {
     expect(await b.get("share:x")).toBeNull();
     expect((await b.list({ prefix: "share:" })).keys).toEqual([]);
   });
+
+  it("leaves a key out of the first list after its expiry, with no read of it before", async () => {
+    const b = createMemoryBackend();
+    const t0 = Date.now();
+    setClock(() => t0);
+    await b.put("share:gone", "v", { expirationTtl: 60 });
+    await b.put("share:kept", "v");
+    setClock(() => t0 + 60_000);
+    expect(await b.list({ prefix: "share:", limit: 1 })).toEqual({
+      keys: [{ name: "share:kept" }],
+      list_complete: true,
+    });
+  });
 });
