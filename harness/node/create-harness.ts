@@ -26,7 +26,7 @@ import type { KvMode } from "../workers/harness-env.js";
 import type { LayerConfig } from "../workers/layer-state.js";
 import { bundleWorker } from "./bundle.js";
 import { readWorkerConfig, type WorkerConfig } from "./config.js";
-import { parseFaultRule } from "./fault-rule-schema.js";
+import { assertRuleCount, parseFaultRule } from "./fault-rule-schema.js";
 import { LogBuffer } from "./logs.js";
 import { Outbound } from "./outbound.js";
 import { expiredKeys, type StoredObject } from "./image-expiry.js";
@@ -182,6 +182,7 @@ export class HarnessImpl implements Harness {
     };
     this.faults = {
       add: async (rule) => {
+        assertRuleCount(this.#rules.length + 1);
         const added = (await admin("faults.add", {
           rule: parseFaultRule(rule, this.options.isolates, this.#bindings(), this.#r2Bindings()),
         })) as FaultRule;
@@ -189,6 +190,7 @@ export class HarnessImpl implements Harness {
         return added;
       },
       set: async (rules) => {
+        assertRuleCount(rules.length);
         const parsed = rules.map((r) =>
           parseFaultRule(r, this.options.isolates, this.#bindings(), this.#r2Bindings()),
         );

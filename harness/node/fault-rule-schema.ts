@@ -8,6 +8,19 @@ import type { FaultRule } from "../types.js";
 
 const count = z.number().int().nonnegative();
 
+/** Rules held at once: every KV and R2 call checks each of them. */
+export const MAX_FAULT_RULES = 1000;
+
+/** Throw `BAD_RULE` when `n` rules would be more than the harness holds. */
+export function assertRuleCount(n: number): void {
+  if (n > MAX_FAULT_RULES) {
+    throw new HarnessError(
+      "BAD_RULE",
+      `fault rules: ${n} is more than the ${MAX_FAULT_RULES} the harness holds at once (every KV and R2 call checks each); clear some first`,
+    );
+  }
+}
+
 export const faultRuleSchema = z
   .object({
     id: z.string().min(1).optional(),

@@ -24,6 +24,7 @@ export const CONTROL_ERROR_CODES = [
   "invalid_path",
   "cross_origin_refused",
   "unsupported_media_type",
+  "payload_too_large",
   "harness_failed",
 ] as const;
 

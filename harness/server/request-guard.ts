@@ -10,10 +10,12 @@
  * - Mutating control routes (anything but GET/HEAD under `/__harness`, a session's own Worker
  *   routes excepted): `Content-Type:
  *   application/json` (no HTML form or no-cors fetch can send it without a CORS preflight, which
- *   the dev server never grants) and an Origin that is absent or the dev server's own.
+ *   the dev server never grants) and an Origin that is absent or the dev server's own; and a body
+ *   of at most {@link CONTROL_BODY_LIMIT} bytes (refused from its Content-Length, unread).
  */
 import type { IncomingMessage } from "node:http";
 import type { MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { isLoopbackHost } from "../../lib/host-names.js";
 import { CONTROL_BASE_PATH } from "./control-api.js";
 import { ControlError } from "./control-error.js";
@@ -24,6 +26,20 @@ export interface RequestGuardOptions {
 }
 
 const READ_METHODS = new Set(["GET", "HEAD"]);
+
+/** The largest control request body: room for a KV snapshot holding a 25 MiB value as base64. */
+export const CONTROL_BODY_LIMIT = 64 * 1024 * 1024;
+
+const limitBody = bodyLimit({
+  maxSize: CONTROL_BODY_LIMIT,
+  onError: (c) => {
+    throw new ControlError(
+      "payload_too_large",
+      `${c.req.method} ${new URL(c.req.url).pathname}: the body is larger than ${CONTROL_BODY_LIMIT} bytes, the control API's limit`,
+      413,
+    );
+  },
+});
 
 /** `example.com:8787` or `[::1]:8787` without the port, lower case. */
 function hostnameOf(hostHeader: string): string | undefined {
@@ -122,6 +138,11 @@ export function requestGuard(options: RequestGuardOptions = {}): MiddlewareHandl
           `${c.req.method} ${url.pathname} needs Content-Type: application/json (send {} when there is nothing to say)`,
           415,
         );
+      }
+      // Only a request that declares a body goes through the limit: hono's bodyLimit reads a
+      // body-less one (a browser's DELETE has neither header) as a stream that never ends.
+      if (c.req.header("content-length") !== undefined || c.req.header("transfer-encoding")) {
+        return limitBody(c, next);
       }
     }
     await next();
