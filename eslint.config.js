@@ -31,7 +31,11 @@ export default tseslint.config(
       "@typescript-eslint/consistent-type-imports": "error",
     },
   },
-  { files: ["harness/dashboard/**/*.js"], languageOptions: { globals: { ...globals.browser } } },
+  {
+    // The dashboard's page modules, the core's and a Worker plugin's, run in the browser.
+    files: ["harness/dashboard/**/*.js", "harness/share/dashboard/**/*.js"],
+    languageOptions: { globals: { ...globals.browser } },
+  },
   {
     // One import style: a relative import names the file as it runs (`./x.js`), which is also
     // what the browser needs for the dashboard's modules (docs/decisions/architecture.md).

@@ -8,7 +8,6 @@ import { byId, h } from "./dom.js";
 import { formatDateTime } from "./format.js";
 import { createControlsPanel } from "./controls-panel.js";
 import { createLogsPanel } from "./logs-panel.js";
-import { createMonitoringPanel } from "./monitoring-panel.js";
 import { mountPluginViews, plainKeys } from "./plugin-ui.js";
 import { createStoreBrowser } from "./store-browser.js";
 
@@ -45,10 +44,10 @@ const ctx = {
   /** Something changed the harness: refresh every panel now. */
   changed: () => refreshAll(),
   keys: plainKeys,
+  workerMemory: async () => undefined,
 };
 
 const controls = createControlsPanel(ctx);
-const monitoring = createMonitoringPanel(ctx);
 /** @type {import("./plugin-ui.js").PluginViews[]} */
 let pluginViews = [];
 const store = createStoreBrowser(ctx);
@@ -88,7 +87,7 @@ async function pollState() {
 
 async function poll() {
   const state = await pollState();
-  await monitoring.poll(state.counters.isolates[ctx.isolate]);
+  await Promise.all(pluginViews.map((view) => view.poll?.(state)));
   await logs.refresh();
   store.tick();
 }
@@ -96,9 +95,8 @@ async function poll() {
 async function refreshAll() {
   const state = await pollState();
   await Promise.all([
-    monitoring.poll(state.counters.isolates[ctx.isolate]),
     logs.refresh(),
-    ...pluginViews.map((view) => view.refresh?.()),
+    ...pluginViews.flatMap((view) => [view.poll?.(state), view.refresh?.(state)]),
     store.refresh(),
   ]);
 }
@@ -134,7 +132,11 @@ isolateSelect.addEventListener("change", () => {
 async function start() {
   pluginViews = (await ctx.run(() => mountPluginViews(ctx))) ?? [];
   ctx.keys = pluginViews.find((view) => view.keys)?.keys ?? plainKeys;
+  const memory = pluginViews.find((view) => view.workerMemory)?.workerMemory;
+  if (memory) ctx.workerMemory = memory;
   if (ctx.keys.prefix !== undefined) byId("store-prefix", HTMLInputElement).value = ctx.keys.prefix;
+  if (ctx.keys.searchLabel) byId("store-id-label").textContent = ctx.keys.searchLabel;
+  if (ctx.keys.searchHint) byId("store-id", HTMLInputElement).placeholder = ctx.keys.searchHint;
   await Promise.all([ctx.run(() => controls.setup()), ctx.run(refreshAll)]);
   document.body.dataset.ready = "true";
   schedule();

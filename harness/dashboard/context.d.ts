@@ -1,4 +1,4 @@
-import type { KeyView } from "./plugin-ui.js";
+import type { KeyView, WorkerMemory } from "./plugin-ui.js";
 
 /** The page context `app.js` hands every panel (types only: the browser never loads this file). */
 export interface DashboardContext {
@@ -15,4 +15,6 @@ export interface DashboardContext {
   changed(): Promise<void>;
   /** How the store browser names keys (the Worker plugin's, or plain KV keys). */
   keys: KeyView;
+  /** What the Worker holds in memory in the selected isolate (its plugin's; else undefined). */
+  workerMemory(): Promise<WorkerMemory | undefined>;
 }

@@ -1,7 +1,7 @@
 /**
  * @module harness/dashboard/controls-panel
- * Steering the harness: fault rules from presets, a test create through the share API, the
- * virtual clock, restart, snapshot export/import, fixtures and recording.
+ * Steering the harness: fault rules from presets, the virtual clock, restart, snapshot
+ * export/import, fixtures and recording (a Worker's plugin may add its own cards).
  */
 import { call } from "./api.js";
 import { busy, buttonOf, byId, h, showText } from "./dom.js";
@@ -106,39 +106,6 @@ export function createControlsPanel(ctx) {
     ),
   );
 
-  byId("try-create").addEventListener("submit", (event) => {
-    event.preventDefault();
-    const result = byId("try-result");
-    const button = byId("try-create").querySelector("button");
-    if (!button) return;
-    ctx.run(() =>
-      busy(button, async () => {
-        const n = Date.now() % 100000;
-        const body = {
-          generatedUrl: `https://images.example.com/generated/${n}.png`,
-          originalUrl: `https://images.example.com/original/${n}.png`,
-          prompt: byId("try-prompt", HTMLInputElement).value,
-          style: byId("try-style", HTMLInputElement).value,
-        };
-        result.textContent = "Sending…";
-        result.className = "result";
-        const response = await fetch("/api/share", {
-          method: "POST",
-          headers: { "content-type": "application/json", "x-harness-isolate": String(ctx.isolate) },
-          body: JSON.stringify(body),
-        });
-        const data = await response.json().catch(() => ({}));
-        const ok = response.status < 300;
-        result.className = `result ${ok ? "ok" : "fail"}`;
-        result.textContent = ok
-          ? `${response.status}: created ${data.id}${data.durability ? ` (${data.durability})` : ""}`
-          : `${response.status} ${data.error?.code ?? ""}: ${data.error?.message ?? response.statusText}`;
-        if (ok) result.dataset.id = data.id;
-        await ctx.changed();
-      }),
-    );
-  });
-
   for (const button of document.querySelectorAll("[data-advance]")) {
     if (!(button instanceof HTMLButtonElement)) continue;
     button.addEventListener("click", () =>
@@ -158,14 +125,9 @@ export function createControlsPanel(ctx) {
       call("GET", "/__harness/state"),
       countKeys(),
     ]);
-    /** @type {{ cacheSize?: number, isolateStartedAt?: string }} */
-    let worker = {};
-    try {
-      const { data } = await call("GET", "/__harness/ui/api/monitoring", { isolate: ctx.isolate });
-      worker = { cacheSize: data.cache.size, isolateStartedAt: data.isolateStartedAt };
-    } catch {
-      // KV down: the report simply leaves out the Worker's memory.
-    }
+    // The Worker's memory as its plugin reports it; without one (or with KV down) the report
+    // leaves it out.
+    const worker = await ctx.workerMemory();
     return { ...keys, rules: state.rules.length, clock: state.clock, ...worker };
   }
 

@@ -48,15 +48,15 @@ export interface HarnessPlugin {
 
 /**
  * A Worker's views on the dev dashboard (`harness/server/dashboard-route.ts` serves them). The core
- * page shows KV, faults, the clock and logs for any Worker; a plugin adds what only its Worker
- * has (the share Worker's shares grid and its monitoring reads).
+ * page shows KV, faults, the clock, restarts and logs for any Worker; a plugin adds what only its
+ * Worker has (the share Worker's monitoring, test create and shares grid, and the reads they make).
  */
 export interface DashboardPlugin {
   /** Folder of the plugin's page modules (flat names), served as `/__harness/ui/plugin/<name>`. */
   dir: string;
   /**
-   * The module in `dir` the page imports; its `mount(ctx, ui)` adds the panels and answers
-   * `{ refresh?() }` (types: `harness/dashboard/plugin-ui.d.ts`).
+   * The module in `dir` the page imports; its `mount(ctx, ui)` adds the panels (and may load the
+   * folder's style sheets) and answers its views (`PluginViews` in `harness/dashboard/plugin-ui.js`).
    */
   entry: string;
   /** Worker reads by name: `/__harness/ui/api/<name>` answers this Worker path (query kept). */

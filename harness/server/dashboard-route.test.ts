@@ -99,6 +99,9 @@ describe("the Worker plugin's dashboard views", () => {
     expect(file.status).toBe(200);
     expect(file.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
     expect(await file.text()).toContain("export function mount(ctx, ui)");
+    const styles = await app.request("/__harness/ui/plugin/share-views.css");
+    expect(styles.status).toBe(200);
+    expect(styles.headers.get("content-type")).toBe("text/css; charset=utf-8");
     for (const path of ["/__harness/ui/plugin/..%2Fplugin.ts", "/__harness/ui/plugin/plugin.ts"]) {
       expect((await app.request(path)).status, path).toBe(404);
     }

@@ -3,7 +3,8 @@
  * The share Worker's plugin for the harness core: its isolate hooks (virtual clock, isolate
  * reset), the `backend` option (the `STORAGE_BACKEND` var), its bucket's image lifecycle rule,
  * its store steps (placeholder images for loaded shares, images wiped with the store) and its
- * dashboard panel (the shares grid, `dashboard/`) with the Worker reads the page makes.
+ * dashboard views (`dashboard/`: monitoring, a test create, the shares grid, how its keys are
+ * named, their styles) with the Worker reads the page makes.
  */
 import path from "node:path";
 import { IMAGE_LIFECYCLE_RULE } from "../../src/images/lifecycle.js";

@@ -9,6 +9,8 @@ export declare function searchKey(input: string): string | undefined;
 /** The plugin's key view for the store browser (`KeyView` of harness/dashboard/plugin-ui.js). */
 export declare const shareKeys: {
   prefix: string;
+  searchLabel: string;
+  searchHint: string;
   kindOf(name: string, metadata: unknown): { kind: KeyKind; label: string; help: string };
   pageOf(name: string): string | undefined;
   searchKey(input: string): string | undefined;

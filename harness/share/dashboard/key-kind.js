@@ -67,6 +67,8 @@ export function searchKey(input) {
  */
 export const shareKeys = {
   prefix: SHARE_PREFIX,
+  searchLabel: "Share id or key",
+  searchHint: "e.g. 0V8F9K2M1AABCDEFGH",
   kindOf(name, metadata) {
     const kind = keyKind(name, metadata);
     return { kind, label: KIND_LABELS[kind], help: KIND_HELP[kind] };

@@ -1,12 +1,15 @@
 /**
  * @module harness/share/dashboard/shares-view
- * The share Worker's panel on the dev dashboard (its plugin's `dashboard.entry`): the shares as
- * the Worker lists them (`GET /api/shares` on the selected isolate): thumbnail, prompt, style,
+ * The share Worker's views on the dev dashboard (its plugin's `dashboard.entry`): the Monitoring
+ * section (`monitoring-view.js`), a test create in the Controls (`try-create.js`) and the shares
+ * as the Worker lists them (`GET /api/shares` on the selected isolate): thumbnail, prompt, style,
  * created time and a link to the share page. Served as `/__harness/ui/plugin/shares-view.js`; it
  * imports only its own folder: the page hands it its helpers (`ui`, `harness/dashboard/plugin-ui.js`).
  * Also how the store browser names the share Worker's keys (`keys`, from `key-kind.js`).
  */
 import { shareKeys } from "./key-kind.js";
+import { mountMonitoring } from "./monitoring-view.js";
+import { mountTryCreate } from "./try-create.js";
 
 const PAGE_SIZE = 12;
 
@@ -83,11 +86,23 @@ function card(share, { h, formatDateTime }) {
 }
 
 /**
+ * Every view of the share Worker, in page order, and its styles.
+ * @param {import("../../dashboard/context.js").DashboardContext} ctx
+ * @param {import("../../dashboard/plugin-ui.js").DashboardUi} ui
+ * @returns {import("../../dashboard/plugin-ui.js").PluginViews[]}
+ */
+export function mount(ctx, ui) {
+  ui.stylesheet(new URL("./share-views.css", import.meta.url).href);
+  return [mountTryCreate(ctx, ui), mountMonitoring(ctx, ui), mountShares(ctx, ui)];
+}
+
+/**
  * The Shares section, placed in `#plugin-views`.
  * @param {import("../../dashboard/context.js").DashboardContext} ctx
  * @param {import("../../dashboard/plugin-ui.js").DashboardUi} ui
+ * @returns {import("../../dashboard/plugin-ui.js").PluginViews}
  */
-export function mount(ctx, ui) {
+function mountShares(ctx, ui) {
   const { call, errorInfo, query, byId, h, showText } = ui;
   byId("plugin-views").append(
     h(

@@ -1,5 +1,5 @@
 /**
- * @module harness/dashboard/monitor-history
+ * @module harness/share/dashboard/monitor-history
  * Turns successive `/api/monitoring` answers into chart points: per-poll latency and the error
  * rate of the operations made since the previous poll (the Worker only reports running totals).
  */
