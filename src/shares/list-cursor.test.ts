@@ -12,6 +12,11 @@ const cursors: fc.Arbitrary<ListCursor> = fc.oneof(
     { requiredKeys: ["p"] },
   ),
   fc.record({ p: fc.constant("legacy" as const), i: fc.nat() }),
+  fc.record({
+    p: fc.constant("pending" as const),
+    t: fc.nat(),
+    i: fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/),
+  }),
 );
 
 describe("list cursors", () => {

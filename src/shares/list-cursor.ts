@@ -1,12 +1,20 @@
 /**
  * @module shares/list-cursor
- * The opaque list cursor (base64url JSON): phase "kv" resumes a KV list page after the last key
- * returned; phase "legacy" pages the guide's metadata-less records by index.
+ * The opaque list cursor (base64url JSON): phase "pending" resumes this isolate's pending shares
+ * after the last one returned; phase "kv" resumes a KV list page after the last key returned;
+ * phase "legacy" pages the guide's metadata-less records by index.
  */
 import { z } from "zod";
 import { AppError } from "../errors.js";
+import { ID_PATTERN } from "./record.js";
 
 const cursorSchema = z.discriminatedUnion("p", [
+  z.strictObject({
+    p: z.literal("pending"),
+    /** Timestamp and id of the last pending share returned (newest first, then by id). */
+    t: z.number().int().min(0),
+    i: z.string().regex(ID_PATTERN),
+  }),
   z.strictObject({
     p: z.literal("kv"),
     /** KV cursor of the page to (re)fetch; absent for the first page. */

@@ -146,11 +146,48 @@ describe("GET /api/shares paging", () => {
     expect(seen).toEqual([pending.id, ...ids]);
   });
 
+  it("pages through more pending shares than a page holds, each exactly once, then KV's", async () => {
+    const ids = await createMany(2);
+    const fallback = unit.env("kv", { KV_WRITE_FALLBACK: "memory" });
+    const failPuts = () =>
+      unit.faults({ failing: ["put"], message: "KV PUT failed: 503 Service Unavailable" });
+    await failPuts();
+    const t0 = Date.now();
+    const pending: string[] = [];
+    // Five pending shares: two made in the same millisecond (ordered by id), then one a second.
+    for (const [i, at] of [t0, t0, t0 + 1000, t0 + 2000, t0 + 3000].entries()) {
+      await unit.setClock(at);
+      const res = await postShare(fallback, validBody(20 + i));
+      expect(res.status).toBe(202);
+      pending.push(((await res.json()) as { id: string }).id);
+    }
+    const sameMs = pending.slice(0, 2).sort();
+    const newestFirst = [...pending.slice(2).reverse(), ...sameMs];
+    for (const limit of [1, 2, 3]) {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const q: string = cursor ? `&cursor=${cursor}` : "";
+        const page = (await (
+          await request(fallback, `/api/shares?limit=${limit}${q}`)
+        ).json()) as Page;
+        await unit.flushed(); // each request's flush fails while writes fail: all stay pending
+        seen.push(...page.shares.map((s) => s.id));
+        cursor = page.cursor;
+      } while (cursor);
+      expect(seen, `limit ${limit}`).toEqual([...newestFirst, ...ids]);
+    }
+    await unit.faults({});
+  });
+
   it("rejects tampered cursors and bad limits", async () => {
     for (const cursor of [
       "!!!",
       "bm90anNvbg",
       encodeCursor({ p: "legacy", i: 0 }).slice(0, -3) + "xyz",
+      // A pending cursor naming no share id, or no time.
+      btoa(JSON.stringify({ p: "pending", t: 1, i: "../share:x" })).replace(/=+$/, ""),
+      btoa(JSON.stringify({ p: "pending", t: -1, i: "abc" })).replace(/=+$/, ""),
     ]) {
       const res = await request(env(), `/api/shares?cursor=${cursor}`);
       expect(res.status).toBe(400);

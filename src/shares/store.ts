@@ -141,22 +141,30 @@ export class ShareStore {
   async list(limit: number, rawCursor: string | undefined): Promise<SharePage> {
     const cursor: ListCursor = rawCursor ? decodeCursor(rawCursor) : { p: "kv" };
     const out: ShareData[] = [];
-    const seen = new Set<string>();
-    if (!rawCursor) {
-      const pending = [...this.state.pendingWrites.values()].sort(
-        (a, b) => b.timestamp - a.timestamp,
-      );
-      for (const share of pending.slice(0, limit)) {
-        out.push(share);
-        seen.add(share.id);
+    // This isolate's pending shares come first (the pending phase), so the KV phase leaves out
+    // any of them that KV also holds (a write that failed after it was stored).
+    const pending = [...this.state.pendingWrites.values()].sort(newestFirst);
+    const seen = new Set(pending.map((share) => share.id));
+    if (!rawCursor || cursor.p === "pending") {
+      const from = cursor.p === "pending" ? pending.findIndex((s) => listedAfter(s, cursor)) : 0;
+      const rest = from < 0 ? [] : pending.slice(from);
+      out.push(...rest.slice(0, limit));
+      const last = out[out.length - 1];
+      if (last && rest.length > limit) {
+        return {
+          shares: out,
+          cursor: encodeCursor({ p: "pending", t: last.timestamp, i: last.id }),
+        };
       }
     }
     if (cursor.p === "legacy") return this.listLegacy(cursor.i, limit, out, MAX_LIST_CALLS);
     if (out.length >= limit) return { shares: out, cursor: encodeCursor({ p: "kv" }) };
 
-    let pageCursor = cursor.c;
+    // A pending cursor that ran out of pending shares starts KV's listing from its beginning.
+    const resume: { c?: string; a?: string } = cursor.p === "kv" ? cursor : {};
+    let pageCursor = resume.c;
     // Keys up to `after` were handed out already: kept across KV pages (later keys sort after it).
-    let after = cursor.a;
+    let after = resume.a;
     const nowSeconds = now() / 1000;
     let calls = 0;
     for (; ; calls++) {
@@ -357,6 +365,19 @@ export class ShareStore {
       cursor: next < legacy.length ? encodeCursor({ p: "legacy", i: next }) : null,
     };
   }
+}
+
+/** The pending phase's order: newest first, ties by id (a total order, for the cursor). */
+function newestFirst(a: ShareData, b: ShareData): number {
+  return b.timestamp - a.timestamp || compareKeys(a.id, b.id);
+}
+
+/** True when `share` comes after the pending cursor's last share in {@link newestFirst} order. */
+function listedAfter(share: ShareData, cursor: { t: number; i: string }): boolean {
+  return (
+    share.timestamp < cursor.t ||
+    (share.timestamp === cursor.t && compareKeys(share.id, cursor.i) > 0)
+  );
 }
 
 function kvCursor(c: string | undefined, a: string | undefined): ListCursor {
