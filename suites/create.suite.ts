@@ -12,6 +12,7 @@ import { SHARE_TTL_SECONDS } from "../src/shares/schema.js";
 import {
   CROCKFORD,
   createShare,
+  createWithImage,
   deleteShare,
   expectError,
   failingImageHost,
@@ -280,9 +281,7 @@ describe(`create [${backend}]`, () => {
   it("copies the image into R2 when storeImage is set and the image host answers", async (ctx) => {
     const useHandlers = t.control(ctx, "useHandlers");
     const r2 = t.control(ctx, "r2");
-    const body = factory.createBody({ storeImage: true });
-    useHandlers(imageHost(body.generatedUrl));
-    const created = await createShare(t.target, body);
+    const created = await createWithImage(t.target, factory, useHandlers);
     expect(created.isR2Stored).toBe(true);
     expect(created.warning).toBeUndefined();
     const object = await r2.get(`images/${created.id}`);

@@ -11,12 +11,12 @@ import { createShareId } from "../src/shares/record.js";
 import type { ShareData } from "../src/shares/schema.js";
 import {
   createShare,
+  createWithImage,
   deleteShare,
   expectError,
   getImage,
   getPage,
   getShare,
-  imageHost,
   listAll,
   monitoring,
   putLegacy,
@@ -312,9 +312,7 @@ describe(`get [${backend}]`, () => {
   it("leaves nothing of a deleted share: API 404, page 404, image 404, not listed, counted no more", async (ctx) => {
     t.requireAdmin(ctx);
     const { useHandlers, r2 } = t.target.control;
-    const body = factory.createBody(useHandlers ? { storeImage: true } : {});
-    useHandlers?.(imageHost(body.generatedUrl));
-    const created = await createShare(t.target, body);
+    const created = await createWithImage(t.target, factory, useHandlers);
     const keep = await createShare(t.target, factory.createBody());
     if (useHandlers) {
       expect(created.isR2Stored).toBe(true);
@@ -352,9 +350,7 @@ describe(`get [${backend}]`, () => {
   ): Promise<{ created: CreatedShare; during: T }> {
     const useHandlers = t.control(ctx, "useHandlers");
     const faults = t.control(ctx, "faults");
-    const body = factory.createBody({ storeImage: true });
-    useHandlers(imageHost(body.generatedUrl));
-    const created = await createShare(t.target, body);
+    const created = await createWithImage(t.target, factory, useHandlers);
     expect(created.isR2Stored).toBe(true);
     try {
       await faults.add({ service: "r2", op, kind: "error", status: op === "get" ? 500 : 503 });
@@ -400,9 +396,7 @@ describe(`get [${backend}]`, () => {
     const kv = t.control(ctx, "kv");
     const useHandlers = t.control(ctx, "useHandlers");
     t.require(ctx, caps.storesInKv, "the memory backend keeps its records out of KV's reach");
-    const body = factory.createBody({ storeImage: true });
-    useHandlers(imageHost(body.generatedUrl));
-    const created = await createShare(t.target, body);
+    const created = await createWithImage(t.target, factory, useHandlers);
     expect((await getImage(t.target, created.id)).status).toBe(200);
     // The record gone behind the Worker's back (a crash between a delete's two steps, an expiry):
     // its image is not served once the isolate's cached read of the share has aged out.
@@ -431,9 +425,7 @@ describe(`share page with PUBLIC_ORIGIN set [${backend}]`, () => {
 
   it("builds its absolute links from PUBLIC_ORIGIN, not from the request", async () => {
     const { useHandlers } = t.target.control;
-    const body = factory.createBody(useHandlers ? { storeImage: true } : {});
-    useHandlers?.(imageHost(body.generatedUrl));
-    const created = await createShare(t.target, body);
+    const created = await createWithImage(t.target, factory, useHandlers);
     const page = await getPage(t.target, created.id);
     expect(page.status).toBe(200);
     expect(page.html).toContain(`<meta property="og:url" content="${origin}/s/${created.id}" />`);

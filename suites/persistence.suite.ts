@@ -8,10 +8,10 @@ import { describe, expect, it } from "vitest";
 import { shareDataSchema } from "../src/shares/schema.js";
 import {
   createShare,
+  createWithImage,
   getImage,
   getPage,
   getShare,
-  imageHost,
   listAll,
   monitoring,
   PNG,
@@ -69,9 +69,7 @@ describe(`persistence [${backend}]`, () => {
     const restart = t.control(ctx, "restart");
     const useHandlers = t.control(ctx, "useHandlers");
     t.require(ctx, caps.durableAcrossRestart, "the memory backend keeps nothing across a restart");
-    const body = factory.createBody({ storeImage: true });
-    useHandlers(imageHost(body.generatedUrl));
-    const created = await createShare(t.target, body);
+    const created = await createWithImage(t.target, factory, useHandlers);
     expect(created.isR2Stored).toBe(true);
     await restart();
     const image = await getImage(t.target, created.id);

@@ -3,21 +3,13 @@
  * reject fallback. The memory fallback has its own file (one harness per file).
  */
 import { describe, expect, it } from "vitest";
-import { runSoak, SOAK_TIMEOUT_MS } from "./run-soak.js";
+import { runSoak, SHORT_SOAK, SOAK_TIMEOUT_MS } from "./run-soak.js";
 
 describe("soak (reject fallback)", () => {
   it(
     "loses no acknowledged share and answers only documented errors under faults and a restart",
     async () => {
-      const { summary, records } = await runSoak({
-        ops: 300,
-        clients: 10,
-        restartEvery: 150,
-        isolates: 2,
-        seed: 11,
-        fallback: "reject",
-        faultRate: 0.2,
-      });
+      const { summary, records } = await runSoak({ ...SHORT_SOAK, seed: 11, fallback: "reject" });
       expect(summary.violations).toEqual([]);
       // The run really was chaotic: faults fired, some answers were 503, the runtime restarted.
       expect(summary.kv.faults).toBeGreaterThan(0);

@@ -104,6 +104,18 @@ async function sumPending(harness: Harness): Promise<number> {
 export const SOAK_TIMEOUT_MS = 240_000;
 
 /**
+ * The short soaks' shape in `npm test`: 300 requests from 10 clients on 2 isolates, a restart
+ * every 150, faults on a fifth of KV operations. Each soak adds its seed and fallback.
+ */
+export const SHORT_SOAK = {
+  ops: 300,
+  clients: 10,
+  restartEvery: 150,
+  isolates: 2,
+  faultRate: 0.2,
+} as const satisfies Partial<SoakOptions>;
+
+/**
  * Run a soak. Never throws for a violation: they are in `summary.violations`.
  * @example const { summary } = await runSoak({ ops: 300, clients: 10, restartEvery: 150, seed: 1 });
  */

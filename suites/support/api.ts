@@ -4,6 +4,7 @@
  * cursors), delete and monitoring, plus polling for effects that land in `waitUntil`.
  */
 import { http, HttpResponse } from "msw";
+import type { ShareFactory } from "../../fixtures/factories/index.js";
 import { expect } from "vitest";
 import {
   clientOver,
@@ -279,6 +280,21 @@ export const imageHost = (url: string) =>
   http.get(url, () =>
     HttpResponse.arrayBuffer(PNG.slice().buffer, { headers: { "content-type": "image/png" } }),
   );
+
+/**
+ * Creates a share that asks for a copy of its image, the image host serving it as {@link PNG}.
+ * Where the target's network cannot be mocked (no `useHandlers`: a deployed Worker) the share is
+ * created without the copy, so a check can still run there on the rest.
+ */
+export function createWithImage(
+  target: Target,
+  factory: Pick<ShareFactory, "createBody">,
+  useHandlers: Target["control"]["useHandlers"],
+): Promise<CreatedShare> {
+  const body = factory.createBody(useHandlers ? { storeImage: true } : {});
+  useHandlers?.(imageHost(body.generatedUrl));
+  return createShare(target, body);
+}
 
 /** msw handler: the image host fails for `url`. */
 export const failingImageHost = (url: string) =>
