@@ -8,8 +8,9 @@
  * `ANCHOR_MISMATCH` naming the mutant's edit: a refactor cannot break a mutant silently.
  */
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
-import ts from "typescript";
+import type * as ts from "typescript";
 import type { SourcePatch } from "../harness/types.js";
 import { ProjectError } from "../lib/project-error.js";
 
@@ -35,6 +36,11 @@ export class AnchorMismatchError extends ProjectError<"ANCHOR_MISMATCH"> {
   }
 }
 
+// TypeScript's compiler takes about 0.4 s to load; only resolving a mutant's edits needs it, not
+// every process that imports the catalog (each suite worker, test:kv-storage).
+let loaded: typeof ts | undefined;
+const compiler = () => (loaded ??= createRequire(import.meta.url)("typescript") as typeof ts);
+
 interface Token {
   text: string;
   start: number;
@@ -43,28 +49,30 @@ interface Token {
 
 /** The name a declaration is found by, if it has one. */
 function declaredName(node: ts.Node): string | undefined {
+  const tsc = compiler();
   if (
-    ts.isFunctionDeclaration(node) ||
-    ts.isClassDeclaration(node) ||
-    ts.isMethodDeclaration(node) ||
-    ts.isPropertyDeclaration(node) ||
-    ts.isPropertyAssignment(node) ||
-    ts.isGetAccessorDeclaration(node) ||
-    ts.isVariableDeclaration(node)
+    tsc.isFunctionDeclaration(node) ||
+    tsc.isClassDeclaration(node) ||
+    tsc.isMethodDeclaration(node) ||
+    tsc.isPropertyDeclaration(node) ||
+    tsc.isPropertyAssignment(node) ||
+    tsc.isGetAccessorDeclaration(node) ||
+    tsc.isVariableDeclaration(node)
   ) {
     const name = node.name;
-    if (name && (ts.isIdentifier(name) || ts.isStringLiteral(name))) return name.text;
+    if (name && (tsc.isIdentifier(name) || tsc.isStringLiteral(name))) return name.text;
   }
   return undefined;
 }
 
 function declarationsNamed(root: ts.Node, name: string): ts.Node[] {
+  const tsc = compiler();
   const found: ts.Node[] = [];
   const visit = (node: ts.Node) => {
     if (declaredName(node) === name) found.push(node);
-    else ts.forEachChild(node, visit);
+    else tsc.forEachChild(node, visit);
   };
-  ts.forEachChild(root, visit);
+  tsc.forEachChild(root, visit);
   return found;
 }
 
@@ -88,9 +96,10 @@ function findSymbol(source: ts.SourceFile, edit: AnchoredEdit): ts.Node {
 
 /** The tokens of a parsed node, in order (comments and JSDoc left out). */
 function nodeTokens(node: ts.Node, source: ts.SourceFile): Token[] {
+  const tsc = compiler();
   const out: Token[] = [];
   const visit = (n: ts.Node) => {
-    if (n.kind >= ts.SyntaxKind.FirstJSDocNode && n.kind <= ts.SyntaxKind.LastJSDocNode) return;
+    if (n.kind >= tsc.SyntaxKind.FirstJSDocNode && n.kind <= tsc.SyntaxKind.LastJSDocNode) return;
     const children = n.getChildren(source);
     if (children.length === 0) {
       const start = n.getStart(source);
@@ -105,9 +114,15 @@ function nodeTokens(node: ts.Node, source: ts.SourceFile): Token[] {
 
 /** The tokens of a code fragment (it need not parse on its own). */
 export function fragmentTokens(code: string): string[] {
-  const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, ts.LanguageVariant.Standard, code);
+  const tsc = compiler();
+  const scanner = tsc.createScanner(
+    tsc.ScriptTarget.Latest,
+    true,
+    tsc.LanguageVariant.Standard,
+    code,
+  );
   const out: string[] = [];
-  for (let kind = scanner.scan(); kind !== ts.SyntaxKind.EndOfFileToken; kind = scanner.scan()) {
+  for (let kind = scanner.scan(); kind !== tsc.SyntaxKind.EndOfFileToken; kind = scanner.scan()) {
     out.push(scanner.getTokenText());
   }
   return out;
@@ -137,6 +152,7 @@ function locate(node: ts.Node, source: ts.SourceFile, edit: AnchoredEdit): [numb
  * `find` is the symbol's whole text and whose `replace` has every edit inside it applied.
  */
 export function resolveEdits(root: string, edits: readonly AnchoredEdit[]): SourcePatch[] {
+  const tsc = compiler();
   const bySymbol = new Map<string, AnchoredEdit[]>();
   for (const edit of edits) {
     const id = `${edit.file}#${edit.symbol}`;
@@ -151,7 +167,7 @@ export function resolveEdits(root: string, edits: readonly AnchoredEdit[]): Sour
     } catch {
       throw new AnchorMismatchError(first, "the file does not exist");
     }
-    const source = ts.createSourceFile(first.file, text, ts.ScriptTarget.Latest, true);
+    const source = tsc.createSourceFile(first.file, text, tsc.ScriptTarget.Latest, true);
     const node = findSymbol(source, first);
     const start = node.getStart(source);
     const ranges = group
