@@ -10,6 +10,7 @@ import {
   openRunScope,
   RUN_MARKER,
   runPrefix,
+  runTempBase,
   sweepStaleRuns,
 } from "./run-scope.js";
 import { ROOT } from "./run-vitest.js";
@@ -89,6 +90,15 @@ function childRun(
     child.on("exit", (code) => resolve({ code: code ?? 1, output, pgid: child.pid! }));
   });
 }
+
+describe("where a run's folder goes", () => {
+  it("is the RAM folder when TMPDIR is unset, else TMPDIR or the system temp folder", () => {
+    expect(runTempBase({}, systemTmp)).toBe(systemTmp);
+    expect(runTempBase({ TMPDIR: "/somewhere" }, systemTmp)).toBe(tmpdir());
+    expect(runTempBase({}, path.join(systemTmp, "missing"))).toBe(tmpdir());
+    expect(runTempBase({}, null)).toBe(tmpdir());
+  });
+});
 
 describe("a run's scope", () => {
   it("ends the run's processes and removes its temp folder, and says what it cleaned", async () => {

@@ -10,7 +10,16 @@
  * same checkout: a run folder whose pid is gone is stale. Runs of other checkouts are never touched.
  */
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import {
+  accessSync,
+  constants,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statfsSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 
 export const RUN_MARKER = "KV_SHARE_RUN";
@@ -30,6 +39,30 @@ export interface Leftovers {
 
 /** Caches tools keep in TMPDIR on purpose; not leaks. */
 const CACHES = [/^node-compile-cache$/, /^tsx-\d+$/, /^update-check$/];
+
+/** Linux's RAM-backed folder, and the free space a run's stores and profiles may need there. */
+const RAM_DIR = "/dev/shm";
+const RAM_MIN_FREE = 1024 ** 3;
+
+/**
+ * Where a run's folder goes: TMPDIR when it is set; else on Linux the RAM-backed /dev/shm when it
+ * is writable with 1 GiB free, else the system temp folder. Miniflare's KV and R2 sync every
+ * write to their files: on a virtual disk loading 1000 keys took 5.3 s there and 0.9 s in RAM.
+ */
+export function runTempBase(
+  env: NodeJS.ProcessEnv = process.env,
+  ramDir: string | null = process.platform === "linux" ? RAM_DIR : null,
+): string {
+  if (env.TMPDIR || !ramDir) return tmpdir();
+  try {
+    accessSync(ramDir, constants.W_OK);
+    const { bavail, bsize } = statfsSync(ramDir);
+    if (bavail * bsize >= RAM_MIN_FREE) return ramDir;
+  } catch {
+    // No such folder, or not ours to write: the system temp folder.
+  }
+  return tmpdir();
+}
 
 /** The run folders' prefix for the project at `root`. */
 export const runPrefix = (root: string) =>

@@ -11,6 +11,7 @@ import {
   closeRunScope,
   openRunScope,
   RUN_MARKER,
+  runTempBase,
   sweepStaleRuns,
   type Leftovers,
 } from "./run-scope.js";
@@ -30,8 +31,9 @@ export function describeLeftovers({ entries, processes }: Leftovers): string | u
 }
 
 export default function setup(): void {
-  const systemTmp = tmpdir();
-  const swept = sweepStaleRuns(ROOT, systemTmp);
+  const systemTmp = runTempBase();
+  // Killed runs of this checkout may sit in either place (runs before the RAM folder was used).
+  const swept = [...new Set([systemTmp, tmpdir()])].flatMap((dir) => sweepStaleRuns(ROOT, dir));
   if (swept.length > 0) console.log(`run scope: cleaned up after ${swept.length} killed run(s)`);
   const scope = openRunScope(ROOT, systemTmp);
   process.env.TMPDIR = scope.dir;
