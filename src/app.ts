@@ -37,6 +37,13 @@ export type AppType = ReturnType<typeof withRoutes>;
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
+  // Every answer, errors included (onError's answer is in place when next() returns), is read
+  // as the type it names: a JSON error echoing input is never sniffed into HTML.
+  app.use(async (c, next) => {
+    await next();
+    c.header("X-Content-Type-Options", "nosniff");
+  });
+
   app.use(async (c, next) => {
     isolate.metrics.markStarted();
     const config = parseConfig(c.env ?? {});

@@ -84,9 +84,10 @@ describe("ids and paths", () => {
         const view = await viewResponse(res);
         expect(view.status).toBeLessThan(500);
         expect(responseProblems(view)).toEqual([]);
+        // Every answer, JSON errors too, is read only as the type it names.
+        expect(res.headers.get("x-content-type-options")).toBe("nosniff");
         if ((view.contentType ?? "").startsWith("text/html")) {
           expect(res.headers.get("content-security-policy")).toMatch(/default-src 'none'/);
-          expect(res.headers.get("x-content-type-options")).toBe("nosniff");
         }
         expect(await kvMutations(h())).toBe(m0);
         // Where the path still names this route, an id that is not an id must not cause a KV read.

@@ -167,7 +167,7 @@ function registerRoutes(registry: OpenAPIRegistry): void {
       ),
       422: errors("This Idempotency-Key was used with another body", "idempotency_key_reused"),
       413: errors(`The body is over ${MAX_BODY_BYTES} bytes`, "payload_too_large"),
-      415: errors("The body is not application/json", "unsupported_media_type"),
+      415: errors("The body is not application/json in UTF-8", "unsupported_media_type"),
       429: errors(
         "Too many creates from this client; retry after `Retry-After` seconds",
         "rate_limited",
@@ -214,7 +214,11 @@ function registerRoutes(registry: OpenAPIRegistry): void {
     request: { query: listQuerySchema },
     responses: {
       200: { description: "One page; follow `cursor` until it is null", content: json(listSchema) },
-      400: errors("A bad limit or cursor", "validation_failed", "invalid_cursor"),
+      400: errors(
+        "A bad limit or cursor, or either given twice",
+        "validation_failed",
+        "invalid_cursor",
+      ),
       503: outage,
       ...common,
     },

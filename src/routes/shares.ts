@@ -19,16 +19,9 @@ import { parseListQuery } from "../shares/list-query.js";
 import { createShareId, isShareId } from "../shares/record.js";
 import type { ShareData } from "../shares/schema.js";
 import { assertShareId } from "../shares/store.js";
+import { requireJson } from "./require-json.js";
 
 export const MAX_BODY_BYTES = 64 * 1024;
-
-const requireJson: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-  if (type !== "application/json") {
-    throw new AppError(415, "unsupported_media_type", "Send the body as application/json");
-  }
-  await next();
-};
 
 const parseJson: MiddlewareHandler<AppEnv> = async (c, next) => {
   try {
@@ -108,7 +101,7 @@ export const shareRoutes = new Hono<AppEnv>()
     return c.json(share);
   })
   .get("/api/shares", async (c) => {
-    const { limit, cursor } = parseListQuery(c.req.query());
+    const { limit, cursor } = parseListQuery(c.req.queries());
     return c.json(await c.get("store").list(limit, cursor));
   })
   .delete("/api/share/:id", requireAdmin, async (c) => {

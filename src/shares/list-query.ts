@@ -25,14 +25,25 @@ export const listQuerySchema = z.object({
 });
 
 /**
- * Parse the list query, or throw the 400 `validation_failed` the API documents.
- * @example parseListQuery({ limit: "5" }) // { limit: 5, cursor: undefined }
+ * Parse the list query (every value of each name, as `c.req.queries()` gives them), or throw the
+ * 400 `validation_failed` the API documents. A name the list reads given twice is refused: which
+ * of `?limit=5&limit=500` counts would otherwise be up to whoever parses it.
+ * @example parseListQuery({ limit: ["5"] }) // { limit: 5, cursor: undefined }
  */
-export function parseListQuery(query: Record<string, string>): {
+export function parseListQuery(query: Record<string, string[]>): {
   limit: number;
   cursor: string | undefined;
 } {
-  const parsed = listQuerySchema.safeParse(query);
+  const repeated = Object.keys(listQuerySchema.shape).filter(
+    (name) => (query[name]?.length ?? 0) > 1,
+  );
+  if (repeated.length > 0) {
+    throw new AppError(400, "validation_failed", `Give ${repeated.join(" and ")} at most once`, {
+      fields: repeated.map((path) => ({ path, message: "given more than once; send it once" })),
+    });
+  }
+  const single = Object.fromEntries(Object.entries(query).map(([name, [value]]) => [name, value]));
+  const parsed = listQuerySchema.safeParse(single);
   if (!parsed.success) {
     throw new AppError(400, "validation_failed", `limit ${limitMessage}`, {
       fields: [{ path: "limit", message: limitMessage }],

@@ -1,0 +1,46 @@
+/**
+ * The list's query through the Worker: `limit` or `cursor` given twice is a 400
+ * `validation_failed` naming it, never "the first one wins" (or the last).
+ */
+import { describe, expect, it } from "vitest";
+import { useUnitWorker, validBody } from "../testing/unit-worker.js";
+
+const unit = useUnitWorker();
+const env = () => unit.env("kv");
+
+interface ErrorAnswer {
+  error: { code: string; message: string; fields: { path: string; message: string }[] };
+}
+
+describe("a repeated list parameter", () => {
+  it("is a 400 validation_failed naming each repeated name", async () => {
+    for (let i = 0; i < 3; i++)
+      expect((await unit.postShare(env(), validBody(i))).status).toBe(201);
+    const first = (await (await unit.request(env(), "/api/shares?limit=1")).json()) as {
+      cursor: string;
+    };
+    for (const [query, names] of [
+      ["limit=1&limit=100", ["limit"]],
+      ["limit=2&limit=2", ["limit"]],
+      [`cursor=${first.cursor}&cursor=`, ["cursor"]],
+      [`limit=1&cursor=${first.cursor}&limit=5&cursor=${first.cursor}`, ["limit", "cursor"]],
+    ] as const) {
+      const res = await unit.request(env(), `/api/shares?${query}`);
+      expect(res.status, query).toBe(400);
+      const answer = (await res.json()) as ErrorAnswer;
+      expect(answer.error.code, query).toBe("validation_failed");
+      expect(
+        answer.error.fields.map((f) => f.path),
+        query,
+      ).toEqual(names);
+    }
+  });
+
+  it("leaves other parameters alone: one of each is a page, and a name the list does not read is ignored", async () => {
+    for (let i = 0; i < 2; i++)
+      expect((await unit.postShare(env(), validBody(i))).status).toBe(201);
+    const res = await unit.request(env(), "/api/shares?limit=1&utm=a&utm=b");
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { shares: unknown[] }).shares).toHaveLength(1);
+  });
+});
