@@ -4,9 +4,8 @@
  * `harness/dashboard/` on each request (plain HTML, ES modules and CSS: no build step); the
  * Worker's plugin adds its own modules (`/__harness/ui/plugin/…`) and the Worker reads they make.
  */
-import path from "node:path";
 import { readFile } from "node:fs/promises";
-import { extname, join } from "node:path";
+import path, { extname, join } from "node:path";
 import { Hono } from "hono";
 import type { Harness } from "../types.js";
 import { createIsolatePicker, ISOLATE_HEADER } from "./isolate-picker.js";

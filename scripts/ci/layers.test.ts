@@ -83,6 +83,9 @@ const MODULE_CALLS = new Set([
   "vi.importMock",
 ]);
 
+/** Calls that build a path from their first argument, by node:path's default or named import. */
+const PATH_CALLS = new Set(["path.join", "path.resolve", "join", "resolve"]);
+
 const isMetaDir = (node: ts.Node) =>
   ts.isPropertyAccessExpression(node) &&
   ts.isMetaProperty(node.expression) &&
@@ -124,8 +127,9 @@ export function importsOf(
       const callee = calleeOf(node);
       const first = literal(node.arguments[0]);
       if (callee && MODULE_CALLS.has(callee) && first) specs.push(first);
-      // path.join(import.meta.dirname, "a", "b.ts"): every later argument a literal.
-      if ((callee === "path.join" || callee === "path.resolve") && node.arguments[0]) {
+      // path.join(import.meta.dirname, "a", "b.ts") (or a named `join`/`resolve` from node:path):
+      // every later argument a literal.
+      if (callee && PATH_CALLS.has(callee) && node.arguments[0]) {
         const parts = node.arguments.slice(1).map(literal);
         if (isMetaDir(node.arguments[0]) && parts.length > 0 && parts.every((p) => p !== undefined))
           specs.push(`./${path.posix.join(...(parts as string[]))}`);
@@ -209,6 +213,8 @@ describe("the layers", () => {
       'const hooks = path.join(import.meta.dirname, "..", "hooks.ts");',
       'const url = new URL("./asset.ts", import.meta.url);',
       'const root = path.join(import.meta.dirname, "../..");',
+      'const worker = join(import.meta.dirname, "../workers", "entry.ts");',
+      'const other = resolve(import.meta.dirname, "other.ts");',
       'import { z } from "zod";',
     ].join("\n");
     expect(importsOf("harness/node/x.ts", ts).sort()).toEqual(
@@ -223,6 +229,8 @@ describe("the layers", () => {
         "harness/node/mocked.js",
         "harness/hooks.ts",
         "harness/node/asset.ts",
+        "harness/workers/entry.ts",
+        "harness/node/other.ts",
       ].sort(),
     );
     const js = '/** @param {import("../../src/app.js").AppType} a */\nexport const f = (a) => a;';
