@@ -10,11 +10,13 @@
  */
 import { describe, expect, it, type TestContext } from "vitest";
 import { createShareFactory } from "../fixtures/factories/index.js";
+import { encodeCursor } from "../src/shares/list-cursor.js";
 import { SHARE_TTL_SECONDS } from "../src/shares/schema.js";
 import {
   createShare,
   deleteShare,
   eventually,
+  expectError,
   getShare,
   listAll,
   listPage,
@@ -70,6 +72,20 @@ describe(`consistency [${backend}]`, () => {
         }
       });
     }
+  });
+
+  it("answers 400 invalid_cursor to a well-formed cursor holding a KV cursor KV never issued", async (ctx) => {
+    // Production KV (and the harness's production profile) refuses such a cursor; Miniflare alone
+    // and the memory backend read any text as one, so there is nothing to refuse.
+    t.require(
+      ctx,
+      backend === "kv" && t.target.kind !== "url" && t.target.profile === "production",
+      "only KV with production cursors refuses a cursor it did not issue",
+    );
+    await createShare(t.target, factory.createBody());
+    const forged = encodeCursor({ p: "kv", c: "Zm9yZ2VkLWN1cnNvcg" });
+    await expectError(await t.target.fetch(`/api/shares?cursor=${forged}`), 400, "invalid_cursor");
+    expect((await listPage(t.target, { limit: 1 })).status).toBe(200);
   });
 
   it("reads its own write at once where it was written: the new share is gettable and listed", async (ctx) => {

@@ -45,7 +45,8 @@ export function encodeCursor(cursor: ListCursor): string {
 /** Longer than any cursor this API makes (the schema's fields are bounded). */
 const MAX_CURSOR_LENGTH = 8192;
 
-function invalidCursor(): never {
+/** 400 `invalid_cursor`: also for a KV cursor inside ours that KV itself refuses. */
+export function invalidCursor(): never {
   throw new AppError(400, "invalid_cursor", "The cursor is not one this API returned");
 }
 

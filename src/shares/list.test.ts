@@ -180,6 +180,29 @@ describe("GET /api/shares paging", () => {
     await unit.faults({});
   });
 
+  it("answers 400 invalid_cursor when KV refuses the KV cursor inside a well-formed one", async () => {
+    const ids = await createMany(3);
+    const first = (await (await request(env(), "/api/shares?limit=1")).json()) as Page;
+    expect(first.shares.map((s) => s.id)).toEqual(ids.slice(0, 1));
+    // Production KV answers a cursor it did not issue with a 400; the schema cannot tell.
+    await unit.faults({ failing: ["list"], message: "KV LIST failed: 400 Invalid cursor" });
+    const forged = encodeCursor({ p: "kv", c: "Zm9yZ2Vk" });
+    const res = await request(env(), `/api/shares?cursor=${forged}`);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("invalid_cursor");
+    // The same refusal of a list the Worker started itself is a bug here, not the client's.
+    const own = await request(env(), "/api/shares?limit=1");
+    expect(own.status).toBe(500);
+    // An outage is an outage, cursor or not.
+    await unit.faults({ failing: ["list"], message: "KV LIST failed: 503 Service Unavailable" });
+    expect((await request(env(), `/api/shares?cursor=${forged}`)).status).toBe(503);
+    await unit.faults({});
+    const next = (await (
+      await request(env(), `/api/shares?cursor=${first.cursor}`)
+    ).json()) as Page;
+    expect(next.shares.map((s) => s.id)).toEqual(ids.slice(1));
+  });
+
   it("rejects tampered cursors and bad limits", async () => {
     for (const cursor of [
       "!!!",

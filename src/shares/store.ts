@@ -11,6 +11,7 @@ import { logStorage } from "../log.js";
 import type { IsolateState } from "../state.js";
 import { compareKeys } from "../storage/compare.js";
 import type { StorageBackend } from "../storage/types.js";
+import { isCallerKvError } from "../storage/retry.js";
 import { StorageWriteError } from "../storage/write-error.js";
 import {
   advanceScan,
@@ -20,7 +21,7 @@ import {
   startScan,
   type Inventory,
 } from "./inventory.js";
-import { decodeCursor, encodeCursor, type ListCursor } from "./list-cursor.js";
+import { decodeCursor, encodeCursor, invalidCursor, type ListCursor } from "./list-cursor.js";
 import { flushPendingRecords, markDeleted, pendingKeysByShare } from "../idempotency/records.js";
 import { clearCorrupt, countedCorrupt, noteCorrupt } from "./corrupt.js";
 import { readShareRecord } from "./parse.js";
@@ -173,11 +174,18 @@ export class ShareStore {
       }
       // Whole KV pages (one call costs the same at any size), so runs of keys that hold no share
       // (expired, deleted, corrupt) rarely cost a second call.
-      const page = await this.backend.list({
-        prefix: SHARE_KEY_PREFIX,
-        limit: LIST_BATCH,
-        ...(pageCursor ? { cursor: pageCursor } : {}),
-      });
+      const page = await this.backend
+        .list({
+          prefix: SHARE_KEY_PREFIX,
+          limit: LIST_BATCH,
+          ...(pageCursor ? { cursor: pageCursor } : {}),
+        })
+        .catch((error: unknown) => {
+          // Our cursor's schema cannot vouch for the KV cursor inside it: one KV refuses (a
+          // forged one; production KV answers 400) is the client's bad cursor, not a KV bug.
+          if (calls === 0 && resume.c !== undefined && isCallerKvError(error)) invalidCursor();
+          throw error;
+        });
       const live = page.keys.filter((key) => {
         if (after !== undefined && compareKeys(key.name, after) <= 0) return false;
         if (key.name === LEGACY_LIST_KEY || !isOurMetadata(key.metadata)) return false;
