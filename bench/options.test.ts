@@ -17,6 +17,13 @@ describe("parseBenchArgs", () => {
     expect(o.sections).toContain("suites");
   });
 
+  it("--suites-baseline names the commit to compare the suites with, and adds the suites section", () => {
+    const o = parseBenchArgs(["--only", "boot", "--suites-baseline", "main~3"])!;
+    expect(o.sections).toEqual(["boot", "suites"]);
+    expect(o.suitesBaseline).toBe("main~3");
+    expect(parseBenchArgs([])!.suitesBaseline).toBeUndefined();
+  });
+
   it("--only picks sections and --memory-shares overrides the store size", () => {
     const o = parseBenchArgs(["--only", "memory,load", "--memory-shares", "100000"])!;
     expect(o.sections).toEqual(["memory", "load"]);

@@ -22,6 +22,8 @@ export interface BenchOptions {
   kvRounds: number;
   /** Shares in the dev server's store for the memory figure. */
   memoryShares: number;
+  /** `--suites-baseline <commit>`: also time `npm run test:kv-storage` at that commit. */
+  suitesBaseline?: string;
   /** Seconds per autocannon run (three measured runs per side, after a warm-up). */
   loadSeconds: number;
   outDir: string;
@@ -52,6 +54,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | undefine
     .description("Every figure beside its baseline, measured interleaved in this run.")
     .option("--quick", "small sizes and few rounds (CI), ~40 s")
     .option("--with-suites", "also time the whole `npm run test:kv-storage` (slow)")
+    .option(
+      "--suites-baseline <commit>",
+      "also time `npm run test:kv-storage` at <commit> (a temporary worktree), right before this tree",
+    )
     .option("--only <sections>", `comma-separated subset of ${SECTIONS.join(",")}`, sectionList)
     .option(
       "--memory-shares <n>",
@@ -67,14 +73,15 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | undefine
   const raw = program.opts<{
     quick?: boolean;
     withSuites?: boolean;
+    suitesBaseline?: string;
     only?: Section[];
     memoryShares?: number;
     out: string;
   }>();
   const quick = raw.quick === true;
-  let sections = raw.only ?? SECTIONS.filter((s) => s !== "suites" || raw.withSuites);
-  if (raw.only && raw.withSuites && !sections.includes("suites"))
-    sections = [...sections, "suites"];
+  const withSuites = raw.withSuites === true || raw.suitesBaseline !== undefined;
+  let sections = raw.only ?? SECTIONS.filter((s) => s !== "suites" || withSuites);
+  if (raw.only && withSuites && !sections.includes("suites")) sections = [...sections, "suites"];
   return {
     quick,
     sections,
@@ -85,6 +92,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | undefine
     kvRounds: quick ? 10 : 60,
     memoryShares: raw.memoryShares ?? (quick ? 100 : 10_000),
     loadSeconds: quick ? 1 : 4,
+    ...(raw.suitesBaseline !== undefined ? { suitesBaseline: raw.suitesBaseline } : {}),
     outDir: raw.out,
   };
 }

@@ -4,7 +4,9 @@
  * beside what a quiet 2-core machine needs at least (CPU time of the process tree / 2) with the
  * targets (12 s and 120 s), and how the suites' test time splits between backends and between
  * restart tests and request tests (read from the JUnit XML it writes). Boots run in beforeAll
- * hooks, so they are wall time outside every test case.
+ * hooks, so they are wall time outside every test case. With `--suites-baseline <commit>` the
+ * suites first run at that commit in a temporary worktree, then in this tree, back to back, and
+ * rows compare the two (wall and CPU time, the cases each ran).
  */
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -14,6 +16,7 @@ import { BenchError } from "../errors.js";
 import { compare, timed, type Comparison } from "../measure.js";
 import { fmt } from "../report.js";
 import { ROOT } from "../plain-miniflare.js";
+import { withWorktree } from "../worktree.js";
 
 export interface CaseTime {
   name: string;
@@ -55,14 +58,14 @@ interface Measured {
   cpuMs: number;
 }
 
-/** Runs `npm args` in the project root with no output; its exit code, wall and CPU time. */
-async function measured(args: string[]): Promise<Measured> {
+/** Runs `npm args` in `cwd` (the project root) with no output; its exit code, wall and CPU time. */
+async function measured(args: string[], cwd = ROOT): Promise<Measured> {
   const cpu0 = childrenCpuMs();
   let code = 1;
   const wallMs = await timed(
     () =>
       new Promise<void>((resolve, reject) => {
-        const child = spawn("npm", args, { cwd: ROOT, stdio: "ignore" });
+        const child = spawn("npm", args, { cwd, stdio: "ignore" });
         child.once("error", reject);
         child.once("exit", (c) => {
           code = c ?? 1;
@@ -100,23 +103,69 @@ function commandRow(name: string, m: Measured, targetS: number, serialCpuMs = 0,
   });
 }
 
+interface SuitesRun {
+  measured: Measured;
+  cases: CaseTime[];
+}
+
+/** `npm run test:kv-storage` in `checkout`, with the cases its JUnit XML lists. */
+async function kvStorageRun(ctx: BenchContext, checkout: string): Promise<SuitesRun> {
+  // Our own JUnit file: reports/junit.xml is rewritten by every vitest run in a checkout.
+  const junit = path.join(ctx.tempDir("suites"), "junit.xml");
+  const run = await measured(
+    ["run", "test:kv-storage", "--", `--outputFile.junit=${junit}`],
+    checkout,
+  );
+  if (!existsSync(junit)) {
+    throw new BenchError(
+      "REQUEST_FAILED",
+      `npm run test:kv-storage in ${checkout} (exit ${run.code}) wrote no ${junit}`,
+    );
+  }
+  return { measured: run, cases: parseJunitCases(readFileSync(junit, "utf8")) };
+}
+
+/** This tree's test:kv-storage beside the baseline commit's, run just before it. */
+function baselineRows(
+  subject: Measured,
+  cases: CaseTime[],
+  baseline: SuitesRun,
+  commit: string,
+): Comparison[] {
+  const note =
+    `this tree exit ${subject.code}, ${cases.length} cases; ${commit} exit ` +
+    `${baseline.measured.code}, ${baseline.cases.length} cases; run back to back, ${commit} first`;
+  const row = (name: string, pick: (m: Measured) => number) =>
+    compare({
+      section: "suites",
+      name,
+      unit: "ms",
+      subject: { label: "this tree", samples: [pick(subject)] },
+      baseline: { label: commit, samples: [pick(baseline.measured)] },
+      note,
+    });
+  return [
+    row("npm run test:kv-storage wall, this tree vs baseline", (m) => m.wallMs),
+    row("npm run test:kv-storage CPU (process tree), this tree vs baseline", (m) => m.cpuMs),
+  ];
+}
+
 export async function suites(ctx: BenchContext): Promise<Comparison[]> {
   if (!existsSync(path.join(ROOT, "scripts", "ci", "test-kv-storage.ts"))) {
     throw new BenchError("SUITES_MISSING", "scripts/ci/test-kv-storage.ts does not exist yet");
   }
-  ctx.log("suites: npm run test:kv-storage (both backends)");
-  const junit = path.join(ctx.tempDir("suites"), "junit.xml");
-  // Our own JUnit file: reports/junit.xml is rewritten by every vitest run in this checkout.
-  const kvStorage = await measured(["run", "test:kv-storage", "--", `--outputFile.junit=${junit}`]);
-  const exitCode = kvStorage.code;
-  const wall = kvStorage.wallMs;
-  if (!existsSync(junit)) {
-    throw new BenchError(
-      "REQUEST_FAILED",
-      `npm run test:kv-storage (exit ${exitCode}) wrote no ${junit}`,
+  const commit = ctx.options.suitesBaseline;
+  let baseline: SuitesRun | undefined;
+  if (commit !== undefined) {
+    ctx.log(`suites: npm run test:kv-storage at ${commit} (temporary worktree)`);
+    baseline = await withWorktree(ROOT, commit, ctx.tempDir("baseline"), (checkout) =>
+      kvStorageRun(ctx, checkout),
     );
   }
-  const cases = parseJunitCases(readFileSync(junit, "utf8"));
+  ctx.log("suites: npm run test:kv-storage (both backends)");
+  const { measured: kvStorage, cases } = await kvStorageRun(ctx, ROOT);
+  const exitCode = kvStorage.code;
+  const wall = kvStorage.wallMs;
   const sum = (list: CaseTime[]) => list.reduce((s, c) => s + c.ms, 0);
   const of = (backend: string) => cases.filter((c) => c.name.includes(`[${backend}]`));
   const kv = of("kv");
@@ -139,6 +188,7 @@ export async function suites(ctx: BenchContext): Promise<Comparison[]> {
   };
   return [
     commandRow("npm run test:kv-storage", kvStorage, 12),
+    ...(baseline ? baselineRows(kvStorage, cases, baseline, commit!) : []),
     commandRow(
       "npm test",
       npmTest,
