@@ -123,6 +123,17 @@ describe.skipIf(!HAS_CHROMIUM)(
       await shareCard(id).waitFor();
       expect(await storeRow(id).locator("td").nth(3).textContent()).toMatch(/^(29 d 23 h|30 d)$/);
       await shot("1-loaded");
+      // The log filters offer what the Worker's lines say: the create's put and its outcome.
+      expect(await page.locator("#logs-op option").allTextContents()).toEqual(
+        expect.arrayContaining(["any", "put"]),
+      );
+      expect(await page.locator("#logs-outcome option").allTextContents()).toContain("ok");
+      await page.getByLabel("Op", { exact: true }).selectOption("put");
+      const opCells = page.locator("#log-rows tr td:nth-child(2)");
+      // Filtered on the server: every other op's rows go, the create's put stays.
+      await opCells.filter({ hasNotText: /^put$/ }).first().waitFor({ state: "detached" });
+      expect(await opCells.filter({ hasText: /^put$/ }).count()).toBeGreaterThan(0);
+      await page.getByLabel("Op", { exact: true }).selectOption("");
 
       await page.getByRole("button", { name: "KV down", exact: true }).click();
       await page.locator("#fault-rules li", { hasText: "any → error 503" }).waitFor();

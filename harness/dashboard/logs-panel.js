@@ -1,7 +1,7 @@
 /**
  * @module harness/dashboard/logs-panel
  * The Worker's structured log lines (`GET /__harness/logs`), newest first, filtered by op and
- * outcome on the server.
+ * outcome on the server. The filters offer the ops and outcomes this Worker's lines have used.
  */
 import { call, query } from "./api.js";
 import { byId, h } from "./dom.js";
@@ -53,15 +53,46 @@ function row(line) {
   );
 }
 
+/**
+ * Offer `values` (and "any") in a filter, keeping what is picked.
+ * @param {HTMLSelectElement} select
+ * @param {Set<string>} values
+ */
+function offer(select, values) {
+  const wanted = [...values].sort();
+  const shown = [...select.options].slice(1).map((o) => o.value);
+  if (JSON.stringify(shown) === JSON.stringify(wanted)) return;
+  const picked = select.value;
+  select.replaceChildren(
+    h("option", { value: "" }, "any"),
+    ...wanted.map((value) => h("option", { value }, value)),
+  );
+  select.value = picked;
+}
+
 /** @param {import("./context.js").DashboardContext} ctx */
 export function createLogsPanel(ctx) {
   const rows = byId("log-rows");
+  /** Ops and outcomes seen in this Worker's lines. */
+  /** @type {{ op: Set<string>, outcome: Set<string> }} */
+  const seen = { op: new Set(), outcome: new Set() };
+
+  /** @param {{ json?: Record<string, unknown> }[]} lines */
+  function learn(lines) {
+    for (const { json } of lines) {
+      if (json?.op !== undefined) seen.op.add(String(json.op));
+      if (json?.outcome !== undefined) seen.outcome.add(String(json.outcome));
+    }
+    offer(byId("logs-op", HTMLSelectElement), seen.op);
+    offer(byId("logs-outcome", HTMLSelectElement), seen.outcome);
+  }
 
   async function refresh() {
     const op = byId("logs-op", HTMLSelectElement).value;
     const outcome = byId("logs-outcome", HTMLSelectElement).value;
     const { data } = await call("GET", `/__harness/logs${query({ op, outcome, limit: LIMIT })}`);
     const lines = [...data.lines].reverse();
+    learn(lines);
     rows.replaceChildren(
       ...(lines.length > 0
         ? lines.map(row)
