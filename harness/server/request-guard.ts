@@ -1,7 +1,8 @@
 /**
  * @module harness/server/request-guard
  * The dev server's front door, in front of every route: a web page the developer happens to visit
- * must not drive the control API. Three checks, each answering `{ error: { code, message } }`:
+ * must not drive the control API, and no request makes it hold an unbounded body. Four checks,
+ * each answering `{ error: { code, message } }`:
  *
  * - Host (DNS rebinding): the Host header, and the request URL, must name the bound address or a
  *   loopback name (`allowedHosts` adds more, e.g. the machine's name for `--host 0.0.0.0`).
@@ -10,8 +11,9 @@
  * - Mutating control routes (anything but GET/HEAD under `/__harness`, a session's own Worker
  *   routes excepted): `Content-Type:
  *   application/json` (no HTML form or no-cors fetch can send it without a CORS preflight, which
- *   the dev server never grants) and an Origin that is absent or the dev server's own; and a body
- *   of at most {@link CONTROL_BODY_LIMIT} bytes (refused from its Content-Length, unread).
+ *   the dev server never grants) and an Origin that is absent or the dev server's own.
+ * - Bodies: at most {@link CONTROL_BODY_LIMIT} bytes on the control API and
+ *   {@link WORKER_BODY_LIMIT} on the way to the Worker (refused from Content-Length, unread).
  */
 import type { IncomingMessage } from "node:http";
 import type { MiddlewareHandler } from "hono";
@@ -29,17 +31,26 @@ const READ_METHODS = new Set(["GET", "HEAD"]);
 
 /** The largest control request body: room for a KV snapshot holding a 25 MiB value as base64. */
 export const CONTROL_BODY_LIMIT = 64 * 1024 * 1024;
+/** The largest body passed on to the Worker: Cloudflare's request body limit (Free, Pro: 100 MB). */
+export const WORKER_BODY_LIMIT = 100 * 1000 * 1000;
 
-const limitBody = bodyLimit({
-  maxSize: CONTROL_BODY_LIMIT,
-  onError: (c) => {
-    throw new ControlError(
-      "payload_too_large",
-      `${c.req.method} ${new URL(c.req.url).pathname}: the body is larger than ${CONTROL_BODY_LIMIT} bytes, the control API's limit`,
-      413,
-    );
-  },
-});
+/** hono's bodyLimit answering 413 `payload_too_large` past `maxSize` bytes. */
+function limitBodyTo(maxSize: number, whose: string): MiddlewareHandler {
+  return bodyLimit({
+    maxSize,
+    onError: (c) => {
+      throw new ControlError(
+        "payload_too_large",
+        `${c.req.method} ${new URL(c.req.url).pathname}: the body is larger than ${maxSize} bytes, ${whose}`,
+        413,
+      );
+    },
+  });
+}
+const limitControlBody = limitBodyTo(CONTROL_BODY_LIMIT, "the control API's limit");
+// The Worker proxy holds a body in memory before workerd sees it: without a bound, one request
+// could make the dev server hold any size.
+const limitWorkerBody = limitBodyTo(WORKER_BODY_LIMIT, "Cloudflare's request body limit");
 
 /** `example.com:8787` or `[::1]:8787` without the port, lower case. */
 function hostnameOf(hostHeader: string): string | undefined {
@@ -120,7 +131,8 @@ export function requestGuard(options: RequestGuardOptions = {}): MiddlewareHandl
         400,
       );
     }
-    if (isControlPath(url.pathname) && !READ_METHODS.has(c.req.method)) {
+    const control = isControlPath(url.pathname);
+    if (control && !READ_METHODS.has(c.req.method)) {
       const origin = c.req.header("origin");
       const site = c.req.header("sec-fetch-site");
       if ((origin !== undefined && !isOwnOrigin(origin, url)) || (site && site !== "same-origin")) {
@@ -139,11 +151,17 @@ export function requestGuard(options: RequestGuardOptions = {}): MiddlewareHandl
           415,
         );
       }
-      // Only a request that declares a body goes through the limit: hono's bodyLimit reads a
-      // body-less one (a browser's DELETE has neither header) as a stream that never ends.
-      if (c.req.header("content-length") !== undefined || c.req.header("transfer-encoding")) {
-        return limitBody(c, next);
-      }
+    }
+    // Only a request that declares a body goes through a limit: hono's bodyLimit reads a
+    // body-less one (a browser's DELETE has neither header) as a stream that never ends.
+    if (c.req.header("transfer-encoding")) {
+      // bodyLimit re-makes a chunked request with `new Request(c.req.raw, …)`, which cannot copy
+      // the Node adapter's own Request class (a 500): it gets a real one over the same stream.
+      const { method, headers, body } = c.req.raw;
+      c.req.raw = new Request(c.req.url, { method, headers, body, duplex: "half" } as RequestInit);
+    }
+    if (c.req.header("content-length") !== undefined || c.req.header("transfer-encoding")) {
+      return (control ? limitControlBody : limitWorkerBody)(c, next);
     }
     await next();
   };

@@ -1,13 +1,14 @@
 /**
- * The dev server's control API bounds what one request can make it hold: a body past its limit is
- * refused from its Content-Length before it is read (413), and a fault rule set past the limit of
- * rules is refused (every KV and R2 call checks every rule). Both leave the rules as they were and
- * the server answering.
+ * The dev server bounds what one request can make it hold: a body past the control API's limit, or
+ * past Cloudflare's on the way to the Worker, is refused from its Content-Length before it is read
+ * (413), and a fault rule set past the limit of rules is refused (every KV and R2 call checks every
+ * rule). Each leaves the state as it was and the server answering; bodies sent chunked, and
+ * requests with no body at all, still go through.
  */
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_FAULT_RULES } from "../../harness/node/fault-rule-schema.js";
-import { CONTROL_BODY_LIMIT } from "../../harness/server/request-guard.js";
+import { CONTROL_BODY_LIMIT, WORKER_BODY_LIMIT } from "../../harness/server/request-guard.js";
 import { createShareHarness } from "../../harness/share/index.js";
 import { startDevServer, type DevServer } from "../../harness/server/dev-server.js";
 import type { Harness } from "../../harness/types.js";
@@ -117,5 +118,56 @@ describe("the control API's bounds", () => {
     expect(await harness.faults.list()).toEqual([]);
     const state = await rawRequest(server.port, { path: "/__harness/state" });
     expect(state.status).toBe(200);
+  });
+
+  it("refuses a body for the Worker past Cloudflare's limit from its Content-Length, unread", async () => {
+    const answer = await headAndFewBytes(
+      server.port,
+      [
+        "POST /api/share HTTP/1.1",
+        `Host: 127.0.0.1:${server.port}`,
+        "Content-Type: application/json",
+        `Content-Length: ${WORKER_BODY_LIMIT + 1}`,
+      ],
+      '{"prompt":"',
+    );
+    expect(answer.split("\r\n", 1)[0]).toBe("HTTP/1.1 413 Payload Too Large");
+    expect(errorCodeOf(JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4)))).toBe(
+      "payload_too_large",
+    );
+    const listed = await rawRequest(server.port, { path: "/api/shares" });
+    expect(listed.json()).toEqual({ shares: [], cursor: null });
+  });
+
+  it("passes chunked bodies (no Content-Length) within the limits to the control API and the Worker", async () => {
+    const chunked = (path: string, method: string, body: string) =>
+      headAndFewBytes(
+        server.port,
+        [
+          `${method} ${path} HTTP/1.1`,
+          `Host: 127.0.0.1:${server.port}`,
+          "Content-Type: application/json",
+          "Transfer-Encoding: chunked",
+        ],
+        `${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n0\r\n\r\n`,
+      );
+    const status = (answer: string) => answer.split("\r\n", 1)[0];
+    expect(
+      status(await chunked("/__harness/faults", "PUT", JSON.stringify({ rules: [rule] }))),
+    ).toBe("HTTP/1.1 200 OK");
+    expect(await harness.faults.list()).toHaveLength(1);
+    await harness.faults.clear();
+    const share = {
+      generatedUrl: "https://img.example.com/gen/1.png",
+      originalUrl: "https://img.example.com/orig/1.jpg",
+      prompt: "sent chunked",
+      style: "watercolor",
+    };
+    const created = await chunked("/api/share", "POST", JSON.stringify(share));
+    expect(status(created)).toBe("HTTP/1.1 201 Created");
+    const listed = await rawRequest(server.port, { path: "/api/shares" });
+    expect((listed.json() as { shares: { prompt: string }[] }).shares.map((s) => s.prompt)).toEqual(
+      ["sent chunked"],
+    );
   });
 });
