@@ -51,6 +51,23 @@ function headAndFewBytes(port: number, head: string[], body: string): Promise<st
     socket.on("close", () => resolve(text));
   });
 }
+/** Send `request` ("METHOD /path") declaring `length` bytes, send only `start`: 413, unread. */
+async function expectRefusedUnread(request: string, length: number, start: string): Promise<void> {
+  const answer = await headAndFewBytes(
+    server.port,
+    [
+      `${request} HTTP/1.1`,
+      `Host: 127.0.0.1:${server.port}`,
+      "Content-Type: application/json",
+      `Content-Length: ${length}`,
+    ],
+    start,
+  );
+  expect(answer.split("\r\n", 1)[0]).toBe("HTTP/1.1 413 Payload Too Large");
+  expect(errorCodeOf(JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4)))).toBe(
+    "payload_too_large",
+  );
+}
 const rule = { op: "get", kind: "latency", ms: 1 } as const;
 const putRules = (rules: unknown[]) =>
   rawRequest(server.port, {
@@ -100,41 +117,14 @@ describe("the control API's bounds", () => {
   });
 
   it("refuses a body past the limit from its Content-Length, unread, and goes on answering", async () => {
-    // Only the head and a few bytes are sent: the answer must come without the rest.
-    const answer = await headAndFewBytes(
-      server.port,
-      [
-        "PUT /__harness/faults HTTP/1.1",
-        `Host: 127.0.0.1:${server.port}`,
-        "Content-Type: application/json",
-        `Content-Length: ${CONTROL_BODY_LIMIT + 1}`,
-      ],
-      '{"rules":[',
-    );
-    expect(answer.split("\r\n", 1)[0]).toBe("HTTP/1.1 413 Payload Too Large");
-    expect(errorCodeOf(JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4)))).toBe(
-      "payload_too_large",
-    );
+    await expectRefusedUnread("PUT /__harness/faults", CONTROL_BODY_LIMIT + 1, '{"rules":[');
     expect(await harness.faults.list()).toEqual([]);
     const state = await rawRequest(server.port, { path: "/__harness/state" });
     expect(state.status).toBe(200);
   });
 
   it("refuses a body for the Worker past Cloudflare's limit from its Content-Length, unread", async () => {
-    const answer = await headAndFewBytes(
-      server.port,
-      [
-        "POST /api/share HTTP/1.1",
-        `Host: 127.0.0.1:${server.port}`,
-        "Content-Type: application/json",
-        `Content-Length: ${WORKER_BODY_LIMIT + 1}`,
-      ],
-      '{"prompt":"',
-    );
-    expect(answer.split("\r\n", 1)[0]).toBe("HTTP/1.1 413 Payload Too Large");
-    expect(errorCodeOf(JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4)))).toBe(
-      "payload_too_large",
-    );
+    await expectRefusedUnread("POST /api/share", WORKER_BODY_LIMIT + 1, '{"prompt":"');
     const listed = await rawRequest(server.port, { path: "/api/shares" });
     expect(listed.json()).toEqual({ shares: [], cursor: null });
   });
