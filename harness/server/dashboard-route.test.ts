@@ -76,12 +76,16 @@ describe("GET /__harness/", () => {
     expect(res.status).toBe(503);
     expect(await res.json()).toEqual({ from: "worker" });
     expect(res.headers.get("x-harness-isolate")).toBe("1");
+    // On the control API's origin a Worker answer must never run as a document.
+    expect(res.headers.get("content-security-policy")).toBe("default-src 'none'; sandbox");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
     await app.request("/__harness/ui/api/monitoring");
     expect(fetched).toEqual([
       { url: "/api/shares?limit=12&cursor=abc", isolate: 1 },
       { url: "/api/monitoring", isolate: 0 },
     ]);
-    await app.request("/__harness/ui/images/7YBQ%20X");
+    const thumbnail = await app.request("/__harness/ui/images/7YBQ%20X");
+    expect(thumbnail.headers.get("content-security-policy")).toBe("default-src 'none'; sandbox");
     expect(fetched[2]).toEqual({ url: "/images/7YBQ%20X", isolate: 0 });
     expect((await app.request("/__harness/ui/api/share")).status).toBe(404);
     expect(fetched).toHaveLength(3);

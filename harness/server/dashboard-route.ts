@@ -79,6 +79,9 @@ export function createDashboardRoute(harness: Harness): Hono {
         "Content-Type": res.headers.get("content-type") ?? "application/octet-stream",
         "Cache-Control": "no-store",
         "X-Content-Type-Options": "nosniff",
+        // Served on the control API's origin: whatever the Worker answers (HTML included) is
+        // data for the page, never a document that could run script there.
+        "Content-Security-Policy": "default-src 'none'; sandbox",
         [ISOLATE_HEADER]: String(isolate),
       },
     });
