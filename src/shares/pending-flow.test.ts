@@ -96,6 +96,34 @@ describe("several pending shares", () => {
     expect(again.status).toBe(404);
   });
 
+  it("logs one flush line per share: while KV is still down one error and the flush stops, then ok for each", async () => {
+    const ids = await pendingShares(2, Date.now());
+    const flushLines = async (action: () => Promise<unknown>) =>
+      (await unit.logsOf(action))
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .filter((l) => l.op === "flush");
+    const line = (id: string, outcome: string) => ({
+      level: outcome === "error" ? "error" : "info",
+      op: "flush",
+      key: `share:${id}`,
+      outcome,
+      ms: 0,
+      backend: "kv",
+    });
+    // KV still refuses puts: the first share fails and the others wait for the next request.
+    const down = await flushLines(async () => {
+      await unit.request(env, "/healthz");
+      await unit.flushed();
+    });
+    expect(down).toEqual([line(ids[0]!, "error")]);
+    await unit.faults({});
+    const up = await flushLines(async () => {
+      await unit.request(env, "/healthz");
+      await unit.flushed();
+    });
+    expect(up).toEqual([line(ids[0]!, "ok"), line(ids[1]!, "ok")]);
+  });
+
   it("keeps a pending share pending when its delete cannot reach KV", async () => {
     const [id] = await pendingShares(1, Date.now());
     await unit.faults({
