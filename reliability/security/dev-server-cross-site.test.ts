@@ -108,6 +108,22 @@ describe("DNS rebinding", () => {
     }
   });
 
+  it("refuses names that only look local: a loopback name or address as a label of another", async () => {
+    for (const name of [
+      "localhost.evil.example",
+      "127.0.0.1.nip.io",
+      "devbox.test.evil.example",
+      "evil-localhost",
+      "0.0.0.0",
+    ]) {
+      const res = await send({
+        path: "/__harness/state",
+        headers: { host: `${name}:${server.port}` },
+      });
+      expectRefused(res, 403, "host_not_allowed");
+    }
+  });
+
   it("answers loopback names and the names it was told to allow", async () => {
     for (const host of [
       `localhost:${server.port}`,
