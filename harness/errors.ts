@@ -11,6 +11,8 @@ export type HarnessErrorCode =
   | "BAD_RULE"
   | "DISPOSED"
   | "ADMIN_FAILED"
+  /** KV refused what the caller asked (a key past 512 bytes, a value or metadata too large, a TTL under 60 s). */
+  | "BAD_KV_CALL"
   /** The runtime was restarting or crashed under the call; retry shortly. */
   | "UNAVAILABLE";
 

@@ -371,13 +371,19 @@ export function isRuntimeGone(error: unknown): boolean {
   return false;
 }
 
+/** KV's own answer to a call it refuses as asked (4xx but 429), as workerd words it. */
+const KV_REFUSAL = /^KV \w+ failed: 4(?!29)\d\d\b/;
+
 async function unwrap(response: { json(): Promise<unknown> }): Promise<unknown> {
   const body = (await response.json()) as {
     ok: boolean;
     result?: unknown;
     error?: { name: string; message: string };
   };
-  if (!body.ok) throw new HarnessError("ADMIN_FAILED", body.error?.message ?? "admin call failed");
+  if (!body.ok) {
+    const message = body.error?.message ?? "admin call failed";
+    throw new HarnessError(KV_REFUSAL.test(message) ? "BAD_KV_CALL" : "ADMIN_FAILED", message);
+  }
   return body.result;
 }
 

@@ -58,6 +58,7 @@ const CALLER_MISTAKES = new Set<HarnessErrorCode>([
   "BAD_ISOLATE",
   "BAD_OPTION",
   "CLOCK_BACKWARDS",
+  "BAD_KV_CALL",
 ]);
 
 /** The JSON body for any error thrown while serving a control or proxied request. */

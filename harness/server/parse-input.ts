@@ -67,5 +67,15 @@ const noFields = z.object({}).strict();
 
 /** Validate the query string (unknown parameters are rejected so typos do not pass silently). */
 export function parseQuery<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
+  // Which of `?prefix=a&prefix=b` counts would otherwise be up to the parser (the first).
+  const repeated = Object.entries(c.req.queries())
+    .filter(([, values]) => values.length > 1)
+    .map(([name]) => name);
+  if (repeated.length > 0) {
+    throw new ControlError(
+      "invalid_input",
+      `Invalid query: ${repeated.join(", ")} given more than once; send each name once`,
+    );
+  }
   return parseWith(schema, c.req.query(), "query");
 }

@@ -160,4 +160,44 @@ describe("the control API's bounds", () => {
       ["sent chunked"],
     );
   });
+
+  it("answers KV's own limits and a repeated query name as 400 invalid_input naming them, not 500", async () => {
+    const put = (key: string, body: unknown) =>
+      rawRequest(server.port, {
+        method: "PUT",
+        path: `/__harness/kv/${key}`,
+        headers: json,
+        body: JSON.stringify(body),
+      });
+    for (const [what, answer, words] of [
+      [
+        "a key past 512 bytes",
+        await put("k".repeat(600), { value: "x" }),
+        "key length limit of 512",
+      ],
+      [
+        "metadata past 1024 bytes",
+        await put("m", { value: "x", metadata: { m: "x".repeat(2000) } }),
+        "limit of 1024",
+      ],
+      ["a TTL under 60 s", await put("t", { value: "x", expirationTtl: 1 }), "at least 60"],
+      [
+        "a key past 512 bytes, read",
+        await rawRequest(server.port, { path: `/__harness/kv/${"k".repeat(600)}` }),
+        "key length limit of 512",
+      ],
+      [
+        "a repeated query name",
+        await rawRequest(server.port, { path: "/__harness/kv?prefix=a&prefix=b" }),
+        "prefix given more than once",
+      ],
+    ] as const) {
+      expect(answer.status, `${what}: ${answer.text}`).toBe(400);
+      expect(errorCodeOf(answer.json()), what).toBe("invalid_input");
+      expect(answer.text, what).toContain(words);
+    }
+    for (const key of ["m", "t"]) {
+      expect((await rawRequest(server.port, { path: `/__harness/kv/${key}` })).status).toBe(404);
+    }
+  });
 });
