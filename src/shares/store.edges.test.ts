@@ -59,6 +59,33 @@ describe("writes KV does not take", () => {
     });
     await unit.faults({});
     expect((await unit.request(env, `/api/share/${id}`)).status).toBe(200);
+    // Nothing was kept pending for it: it is listed once and monitoring counts no pending share.
+    const list = await unit.request(env, "/api/shares");
+    expect(list.status).toBe(200);
+    expect(((await list.json()) as { shares: { id: string }[] }).shares.map((s) => s.id)).toEqual([
+      id,
+    ]);
+    const m = (await (await unit.request(env, "/api/monitoring", { headers: admin })).json()) as {
+      shares: { pending: number };
+    };
+    expect(m.shares.pending).toBe(0);
+  });
+
+  it("answers a delete whose read of the share fails with the outage's 503, and the share stays", async () => {
+    const { id } = await create();
+    await unit.restartIsolate(); // no cached copy to fall back on
+    await unit.faults({
+      failing: ["getWithMetadata"],
+      message: "KV GET failed: 503 Service Unavailable",
+    });
+    const del = await unit.request(env, `/api/share/${id}`, { method: "DELETE", headers: admin });
+    expect(del.status).toBe(503);
+    expect(await errorOf(del)).toEqual({
+      code: "storage_unavailable",
+      message: "Storage is temporarily unavailable; try again shortly",
+    });
+    await unit.faults({});
+    expect((await unit.request(env, `/api/share/${id}`)).status).toBe(200);
   });
 
   it("keeps a create pending with a fallback log line and counts it in kv.fallbacks", async () => {
@@ -85,6 +112,23 @@ describe("writes KV does not take", () => {
       await unit.request(pendingEnv, "/api/monitoring", { headers: admin })
     ).json()) as { kv: { fallbacks: number } };
     expect(m.kv.fallbacks).toBe(1);
+  });
+});
+
+describe("the KV calls of a delete", () => {
+  it("deletes nothing in KV for an unknown id, and touches no idempotency record for a share made without an Idempotency-Key", async () => {
+    const { id } = await create();
+    await unit.resetCalls();
+    const unknown = await unit.request(env, `/api/share/${id.slice(0, -1)}x`, {
+      method: "DELETE",
+      headers: admin,
+    });
+    expect(unknown.status).toBe(404);
+    expect(await unit.calls()).toMatchObject({ delete: 0, put: 0 });
+    const del = await unit.request(env, `/api/share/${id}`, { method: "DELETE", headers: admin });
+    expect(del.status).toBe(204);
+    // One read of the share and its delete: no idempotency record is looked up or written.
+    expect(await unit.calls()).toMatchObject({ getWithMetadata: 1, get: 0, delete: 1, put: 0 });
   });
 });
 
