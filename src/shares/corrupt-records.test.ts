@@ -1,0 +1,66 @@
+/**
+ * Records whose KV metadata looks like ours but whose value is not a share (a partial write, a
+ * hand edit), as a client and an operator see them: the list leaves them out, monitoring's
+ * `shares.total` does not count them, and a record rewritten whole counts again.
+ */
+import { describe, expect, it } from "vitest";
+import { FAST_VARS, useUnitWorker, validBody } from "../testing/unit-worker.js";
+import { createShareId, METADATA_VERSION } from "./record.js";
+
+const unit = useUnitWorker();
+const env = unit.env("kv", FAST_VARS);
+const admin = { authorization: `Bearer ${FAST_VARS.ADMIN_TOKEN}` };
+/** Past the read cache's and the inventory's lifetimes. */
+const LATER_MS = 10 * 60_000;
+
+const total = async () =>
+  (
+    (await (await unit.request(env, "/api/monitoring", { headers: admin })).json()) as {
+      shares: { total: number };
+    }
+  ).shares.total;
+
+describe("a record whose value is not a share", () => {
+  it("is left out of the list and of shares.total, and counts again once rewritten whole", async () => {
+    const t0 = Date.now();
+    await unit.setClock(t0);
+    const res = await unit.postShare(env, validBody(1));
+    expect(res.status).toBe(201);
+    const good = ((await res.json()) as { id: string }).id;
+    const bad = createShareId(t0 + 1);
+    // Metadata without the fields (`full: false`), so the list reads the value.
+    const metadata = { v: METADATA_VERSION, ts: t0 + 1, full: false };
+    await unit.kv.put(`share:${bad}`, "{not json", { metadata });
+
+    const list = await unit.request(env, "/api/shares");
+    expect(list.status).toBe(200);
+    expect(((await list.json()) as { shares: { id: string }[] }).shares.map((s) => s.id)).toEqual([
+      good,
+    ]);
+    expect(await total()).toBe(1);
+
+    const record = { ...validBody(2), id: bad, timestamp: t0 + 1, isR2Stored: false };
+    await unit.kv.put(
+      `share:${bad}`,
+      JSON.stringify({ ...record, createdAt: new Date(t0 + 1).toISOString() }),
+      { metadata },
+    );
+    await unit.setClock(t0 + LATER_MS);
+    expect((await unit.request(env, `/api/share/${bad}`)).status).toBe(200);
+    expect(await total()).toBe(2);
+  });
+
+  it("is no longer held against shares.total once deleted", async () => {
+    const t0 = Date.now();
+    expect((await unit.postShare(env, validBody(1))).status).toBe(201);
+    const bad = createShareId(t0 + 1);
+    await unit.kv.put(`share:${bad}`, "{not json", {
+      metadata: { v: METADATA_VERSION, ts: t0 + 1, full: false },
+    });
+    expect((await unit.request(env, "/api/shares")).status).toBe(200);
+    expect(await total()).toBe(1);
+    const del = await unit.request(env, `/api/share/${bad}`, { method: "DELETE", headers: admin });
+    expect(del.status).toBe(204);
+    expect(await total()).toBe(1);
+  });
+});
