@@ -4,17 +4,17 @@
  * fault rules, restart) and no share Worker panel or read appears. Skips, saying why, without
  * Chromium; fails under `CI=true` instead.
  */
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir } from "node:fs/promises";
 import path, { join } from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHarness, type Harness } from "../../harness/index.js";
 import { type DevServer, startDevServer } from "../../harness/server/dev-server.js";
 import {
   HAS_CHROMIUM,
-  launchChromium,
+  openOneOriginPage,
   requireChromiumInCi,
+  type OneOriginPage,
   SKIP_REASON,
 } from "../../harness/test-support/chromium.js";
 
@@ -24,9 +24,8 @@ requireChromiumInCi("the notes Worker's dashboard in Chromium");
 
 let harness: Harness;
 let server: DevServer;
-let context: BrowserContext;
+let browser: OneOriginPage;
 let page: Page;
-const dirs: string[] = [];
 /** Errors the page's scripts threw. */
 const pageErrors: string[] = [];
 /** Requests to the dashboard's Worker reads (a Worker without a plugin names none). */
@@ -36,21 +35,14 @@ describe.skipIf(!HAS_CHROMIUM)(
   `the notes Worker's dashboard in Chromium${HAS_CHROMIUM ? "" : ` (${SKIP_REASON})`}`,
   () => {
     beforeAll(async () => {
-      const profile = await mkdtemp(join(tmpdir(), "dashboard-chromium-"));
-      dirs.push(profile);
       await mkdir(SHOTS, { recursive: true });
       harness = await createHarness({
         config: path.join(import.meta.dirname, "wrangler.jsonc"),
         persistTo: "temp",
       });
       server = await startDevServer({ harness, port: 0 });
-      context = await launchChromium(profile);
-      await context.route(
-        (url) => url.origin !== new URL(server.url).origin,
-        (route) => route.abort(),
-      );
-      page = context.pages()[0] ?? (await context.newPage());
-      page.setDefaultTimeout(15_000);
+      browser = await openOneOriginPage(new URL(server.url).origin);
+      page = browser.page;
       page.on("pageerror", (err) => pageErrors.push(err.message));
       page.on("request", (req) => {
         const { pathname } = new URL(req.url());
@@ -59,10 +51,9 @@ describe.skipIf(!HAS_CHROMIUM)(
     });
 
     afterAll(async () => {
-      await context?.close();
+      await browser?.close();
       await server?.close();
       await harness?.dispose();
-      await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
     });
 
     it("browses its keys, adds and clears a fault rule and restarts, with no share panels", async () => {

@@ -7,15 +7,16 @@
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createShareHarness } from "../share/index.js";
 import { type DevServer, startDevServer } from "../server/dev-server.js";
 import { SessionRecorder } from "../../fixtures/record/recorder.js";
 import {
   HAS_CHROMIUM,
-  launchChromium,
+  openOneOriginPage,
   requireChromiumInCi,
+  type OneOriginPage,
   SKIP_REASON,
 } from "../test-support/chromium.js";
 import type { Harness, KvSnapshot } from "../types.js";
@@ -33,7 +34,7 @@ requireChromiumInCi("dashboard in Chromium");
 
 let harness: Harness;
 let server: DevServer;
-let context: BrowserContext;
+let browser: OneOriginPage;
 let page: Page;
 const dirs: string[] = [];
 /** Requests the browser tried to send anywhere but the dev server (all are aborted). */
@@ -72,8 +73,7 @@ describe.skipIf(!HAS_CHROMIUM)(
   () => {
     beforeAll(async () => {
       const persistTo = await mkdtemp(join(tmpdir(), "dashboard-kv-"));
-      const profile = await mkdtemp(join(tmpdir(), "dashboard-chromium-"));
-      dirs.push(persistTo, profile);
+      dirs.push(persistTo);
       await mkdir(SHOTS, { recursive: true });
       harness = await createShareHarness({
         persistTo,
@@ -87,18 +87,10 @@ describe.skipIf(!HAS_CHROMIUM)(
         port: 0,
         recorder: new SessionRecorder({ harness }),
       });
-      context = await launchChromium(profile);
-
-      await context.route(
-        (url) => url.origin !== new URL(server.url).origin,
-        (route) => {
-          external.push({ url: route.request().url(), type: route.request().resourceType() });
-          return route.abort();
-        },
+      browser = await openOneOriginPage(new URL(server.url).origin, (request) =>
+        external.push({ url: request.url(), type: request.resourceType() }),
       );
-      page = context.pages()[0] ?? (await context.newPage());
-      // A missing element fails the test in 15 s with Playwright's message, well inside Vitest's 60 s.
-      page.setDefaultTimeout(15_000);
+      page = browser.page;
     });
 
     // Each test starts from an empty store with no fault rules, whatever ran before it.
@@ -107,7 +99,7 @@ describe.skipIf(!HAS_CHROMIUM)(
     });
 
     afterAll(async () => {
-      await context?.close();
+      await browser?.close();
       await server?.close();
       await harness?.dispose();
       await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));

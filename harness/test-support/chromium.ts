@@ -5,7 +5,10 @@
  * reason; under CI=true it is a failure (`requireChromiumInCi`).
  */
 import { existsSync } from "node:fs";
-import { type BrowserContext, chromium } from "playwright-core";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { type BrowserContext, chromium, type Page, type Request } from "playwright-core";
 import { describe, it } from "vitest";
 
 // CHROMIUM_PATH picks another build (e.g. a CI image's google-chrome); Debian's is the default.
@@ -42,4 +45,42 @@ export function launchChromium(profileDir: string): Promise<BrowserContext> {
     ],
     viewport: { width: 1440, height: 900 },
   });
+}
+
+/** A page that talks to one origin only, and what ends it. */
+export interface OneOriginPage {
+  context: BrowserContext;
+  page: Page;
+  /** Closes the browser and removes its profile. */
+  close(): Promise<void>;
+}
+
+/**
+ * A headless page, in a fresh profile, that may reach `origin` only: every other request is
+ * aborted (and handed to `onOther`, to check what it tried). A missing element fails in 15 s with
+ * Playwright's message, well inside a test's timeout.
+ */
+export async function openOneOriginPage(
+  origin: string,
+  onOther?: (request: Request) => void,
+): Promise<OneOriginPage> {
+  const profile = await mkdtemp(path.join(tmpdir(), "chromium-profile-"));
+  const context = await launchChromium(profile);
+  await context.route(
+    (url) => url.origin !== origin,
+    (route) => {
+      onOther?.(route.request());
+      return route.abort();
+    },
+  );
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(15_000);
+  return {
+    context,
+    page,
+    async close() {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
 }
