@@ -50,6 +50,28 @@ describe("a record whose value is not a share", () => {
     expect(await total()).toBe(2);
   });
 
+  it("under a key that is not a share id is left out of the list and reported, not counted", async () => {
+    const t0 = Date.now();
+    const res = await unit.postShare(env, validBody(1));
+    expect(res.status).toBe(201);
+    const good = ((await res.json()) as { id: string }).id;
+    const key = "share:not-an-id!";
+    const record = { ...validBody(2), id: "not-an-id!", timestamp: t0, isR2Stored: false };
+    await unit.kv.put(key, JSON.stringify({ ...record, createdAt: new Date(t0).toISOString() }), {
+      metadata: { v: METADATA_VERSION, ts: t0, full: false },
+    });
+    const list = await unit.request(env, "/api/shares");
+    expect(((await list.json()) as { shares: { id: string }[] }).shares.map((s) => s.id)).toEqual([
+      good,
+    ]);
+    const m = (await (await unit.request(env, "/api/monitoring", { headers: admin })).json()) as {
+      shares: { total: number };
+      corrupt: { keys: unknown[] };
+    };
+    expect(m.corrupt.keys).toEqual([{ key, reason: "the key is not a share id" }]);
+    expect(m.shares.total).toBe(1);
+  });
+
   it("is no longer held against shares.total once deleted", async () => {
     const t0 = Date.now();
     expect((await unit.postShare(env, validBody(1))).status).toBe(201);
