@@ -10,7 +10,6 @@
  *   npm run test:kv-storage -- --url http://127.0.0.1:8787   # or TARGET_URL=...
  *   npm run test:kv-storage -- --wrangler-dev        # real wrangler dev, local persistence
  */
-import { UnknownMutantError } from "../../mutants/index.js";
 import { offersSessions, targetBackend } from "../../suites/support/probe-target.js";
 import { KvStorageArgsError, onlyProject, parseKvStorageArgs } from "./kv-storage-args.js";
 import { runVitest } from "./run-vitest.js";
@@ -19,9 +18,9 @@ import { startWranglerDev, WranglerDevError, type WranglerDev } from "./wrangler
 async function main(): Promise<number> {
   let run;
   try {
-    run = parseKvStorageArgs(process.argv.slice(2));
+    run = await parseKvStorageArgs(process.argv.slice(2));
   } catch (error) {
-    if (error instanceof KvStorageArgsError || error instanceof UnknownMutantError) {
+    if (error instanceof KvStorageArgsError) {
       console.error(`test:kv-storage: ${(error as Error).message}`);
       return 2;
     }
