@@ -15,6 +15,7 @@ import { kvOps } from "../bench/sections/kv-ops.js";
 import { requests } from "../bench/sections/requests.js";
 import { servers } from "../bench/sections/servers.js";
 import { suites } from "../bench/sections/suites.js";
+import { scopeThisCommand } from "../lib/run-scope.js";
 
 type Runner = (ctx: BenchContext) => Promise<Comparison[]>;
 
@@ -29,6 +30,7 @@ const RUNNERS: [Section[], Runner][] = [
 ];
 
 async function main(): Promise<number> {
+  scopeThisCommand();
   const argv = process.argv.slice(2);
   const options = parseBenchArgs(argv);
   if (!options) return 0; // --help: commander printed it

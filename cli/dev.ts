@@ -7,6 +7,7 @@ import { CliError, EXIT_FAILURE } from "./cli-error.js";
 import { resolveDevConfig } from "./dev-config.js";
 import { parseDevArgs } from "./dev-options.js";
 import { ownSignals } from "./own-signals.js";
+import { scopeThisCommand } from "../lib/run-scope.js";
 
 /**
  * A repeated signal within this long of the first is the same Ctrl-C delivered again (the
@@ -21,6 +22,7 @@ const print = {
 };
 
 async function main(): Promise<void> {
+  scopeThisCommand();
   const options = parseDevArgs(process.argv.slice(2));
   if (!options) process.exit(0); // --help: commander printed it
   const config = resolveDevConfig(options);

@@ -17,6 +17,7 @@ import {
   storeOwner,
   type StoreOwner,
 } from "./store-owner.js";
+import { scopeThisCommand } from "../lib/run-scope.js";
 
 /** Below this a bar would flash by; a final line says enough. */
 const BAR_MIN_COUNT = 200;
@@ -130,6 +131,7 @@ async function seedInto(harness: Harness, options: SeedCliOptions, store: string
 }
 
 async function seed(options: SeedCliOptions): Promise<void> {
+  scopeThisCommand();
   const store = resolve(options.persistTo);
   const owner = storeOwner(store);
   if (owner) await seedThroughDevServer(owner, options, store);

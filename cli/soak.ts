@@ -9,8 +9,10 @@ import { ReliabilityError } from "../reliability/errors.js";
 import { parseSoakArgs } from "../reliability/soak/cli-options.js";
 import { runSoak } from "../reliability/soak/run-soak.js";
 import { formatSummary } from "../reliability/soak/summary.js";
+import { scopeThisCommand } from "../lib/run-scope.js";
 
 async function main(): Promise<number> {
+  scopeThisCommand();
   const cli = parseSoakArgs(process.argv.slice(2));
   if (!cli) return 0; // --help: commander printed it
   const { summary, records } = await runSoak(cli.soak, {

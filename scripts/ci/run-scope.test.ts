@@ -1,6 +1,14 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -12,7 +20,7 @@ import {
   runPrefix,
   runTempBase,
   sweepStaleRuns,
-} from "./run-scope.js";
+} from "../../lib/run-scope.js";
 import { ROOT } from "./run-vitest.js";
 
 const VITEST = path.join(ROOT, "node_modules/vitest/vitest.mjs");
@@ -90,6 +98,47 @@ function childRun(
     child.on("exit", (code) => resolve({ code: code ?? 1, output, pgid: child.pid! }));
   });
 }
+
+/** The scoped command fixture, with `tmp` as its system temp folder, once it has printed. */
+function scopedCommand(mode: "exit" | "wait", tmp: string) {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join(ROOT, "scripts/ci/fixtures/scoped-command.fixture.ts"), mode],
+    {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "inherit"],
+      env: { ...process.env, TMPDIR: tmp, [RUN_MARKER]: "" },
+    },
+  );
+  return new Promise<{ child: ChildProcess; dir: string; pid: number }>((resolve, reject) => {
+    child.on("error", reject);
+    child.stdout!.once("data", (d: Buffer) => resolve({ child, ...JSON.parse(String(d)) }));
+  });
+}
+
+/** What `tmp` holds besides tsx's own cache (made before the command takes its scope, on purpose). */
+const leftIn = (tmp: string) => readdirSync(tmp).filter((e) => !/^tsx-\d+$/.test(e));
+
+describe("a command that boots workerd (scopeThisCommand)", () => {
+  it("takes its temp folders and processes with it when it exits", async () => {
+    const { child, dir, pid } = await scopedCommand("exit", systemTmp);
+    expect(dir.startsWith(systemTmp)).toBe(true);
+    await once(child, "exit");
+    expect(leftIn(systemTmp)).toEqual([]);
+    expect(running(pid)).toBe(false);
+  });
+
+  it("killed, leaves them to the next command, which cleans them up", async () => {
+    const killed = await scopedCommand("wait", systemTmp);
+    killed.child.kill("SIGKILL");
+    await once(killed.child, "exit");
+    expect(existsSync(killed.dir)).toBe(true);
+    const next = await scopedCommand("exit", systemTmp);
+    await once(next.child, "exit");
+    expect(leftIn(systemTmp)).toEqual([]);
+    expect(running(killed.pid)).toBe(false);
+  });
+});
 
 describe("where a run's folder goes", () => {
   it("is the RAM folder when TMPDIR is unset, else TMPDIR or the system temp folder", () => {

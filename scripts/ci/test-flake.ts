@@ -13,6 +13,7 @@ import { stripVTControlCharacters } from "node:util";
 import type { FlakeFailure, FlakeRunReport } from "./flake-reporter.js";
 import { FlakeOptionsError, parseFlakeOptions, type FlakeOptions } from "./flake-options.js";
 import { ROOT, runCommand, runVitest } from "./run-vitest.js";
+import { scopeThisCommand } from "../../lib/run-scope.js";
 
 const SUITES = ["--project", "memory", "--project", "kv"];
 
@@ -103,6 +104,7 @@ function reproduce(options: FlakeOptions, seed: number, f: FlakeFailure): string
 }
 
 async function main(): Promise<number> {
+  scopeThisCommand();
   let options: FlakeOptions | undefined;
   try {
     options = parseFlakeOptions(process.argv.slice(2), Date.now() % 1_000_000);

@@ -14,8 +14,10 @@ import { offersSessions, targetBackend } from "../../suites/support/probe-target
 import { KvStorageArgsError, onlyProject, parseKvStorageArgs } from "./kv-storage-args.js";
 import { runVitest } from "./run-vitest.js";
 import { startWranglerDev, WranglerDevError, type WranglerDev } from "./wrangler-dev.js";
+import { scopeThisCommand } from "../../lib/run-scope.js";
 
 async function main(): Promise<number> {
+  scopeThisCommand();
   let run;
   try {
     run = await parseKvStorageArgs(process.argv.slice(2));

@@ -32,6 +32,7 @@ import { mutantCensus } from "./mutation-census.js";
 import { changedSinceBaseline } from "./mutation-scope.js";
 import { mutationSummary } from "./mutation-summary.js";
 import { ROOT } from "./run-vitest.js";
+import { scopeThisCommand } from "../../lib/run-scope.js";
 
 const BASELINE = config.incrementalFile;
 const STRYKER = path.join(ROOT, "node_modules/@stryker-mutator/core/bin/stryker.js");
@@ -120,6 +121,9 @@ async function summarise(reportFile: string, changed?: string[]): Promise<boolea
 }
 
 async function main(): Promise<number> {
+  // Stryker ends test runners without their harnesses' dispose: their temp stores and
+  // Miniflare folders go with this command's own temp folder.
+  scopeThisCommand();
   const started = Date.now();
   let args = process.argv.slice(2);
   let maxMinutes: number | undefined;

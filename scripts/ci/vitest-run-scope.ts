@@ -1,20 +1,12 @@
 /**
  * @module scripts/ci/vitest-run-scope
- * Vitest global set-up: the run's own temp folder and process marker (`run-scope.ts`), so every
+ * Vitest global set-up: the run's own temp folder and process marker (`lib/run-scope.ts`), so every
  * Vitest run (`npm test`, `npm run test:kv-storage`, CI) leaves no temp folder and no process
  * behind, a crashed test file included. Cleans up when the run's main process exits; a run that
  * left anything fails, printing what it cleaned. A clean run prints nothing.
  */
-import { tmpdir } from "node:os";
 import path from "node:path";
-import {
-  closeRunScope,
-  openRunScope,
-  RUN_MARKER,
-  runTempBase,
-  sweepStaleRuns,
-  type Leftovers,
-} from "./run-scope.js";
+import { enterRunScope, type Leftovers } from "../../lib/run-scope.js";
 
 const ROOT = path.join(import.meta.dirname, "../..");
 
@@ -31,19 +23,14 @@ export function describeLeftovers({ entries, processes }: Leftovers): string | u
 }
 
 export default function setup(): void {
-  const systemTmp = runTempBase();
-  // Killed runs of this checkout may sit in either place (runs before the RAM folder was used).
-  const swept = [...new Set([systemTmp, tmpdir()])].flatMap((dir) => sweepStaleRuns(ROOT, dir));
+  const { swept, close } = enterRunScope(ROOT);
   if (swept.length > 0) console.log(`run scope: cleaned up after ${swept.length} killed run(s)`);
-  const scope = openRunScope(ROOT, systemTmp);
-  process.env.TMPDIR = scope.dir;
-  process.env[RUN_MARKER] = scope.name;
   // Not in a global teardown: Vitest runs those before it stops its workers (suite files share
   // harnesses that their workers dispose while stopping). At exit every worker is gone.
   // Anything left is a leak (a test file that crashed, or did not dispose what it started): it is
   // cleaned up, and the run fails saying what it was.
   process.once("exit", () => {
-    const report = describeLeftovers(closeRunScope(scope));
+    const report = describeLeftovers(close());
     if (!report) return;
     console.error(report);
     process.exitCode = 1;

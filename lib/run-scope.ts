@@ -1,5 +1,5 @@
 /**
- * @module scripts/ci/run-scope
+ * @module lib/run-scope
  * One test run's own temp folder and processes, so a run leaves neither behind, crashes included.
  * The run gets a folder in the system temp folder (`kv-share-run-<checkout>-<pid>-<random>`,
  * `<checkout>` a hash of the project folder) that becomes
@@ -23,6 +23,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 
 export const RUN_MARKER = "KV_SHARE_RUN";
+/** This checkout: run folders are named for it, so runs of other checkouts are never touched. */
+const CHECKOUT = path.join(import.meta.dirname, "..");
 const PREFIX = "kv-share-run-";
 
 export interface RunScope {
@@ -149,4 +151,39 @@ export function sweepStaleRuns(root: string, systemTmp: string): string[] {
     swept.push(entry);
   }
   return swept;
+}
+
+/** A run this process leads: its scope, the killed runs swept before it, and how to close it. */
+export interface EnteredRunScope {
+  scope: RunScope;
+  swept: string[];
+  /** Removes the run's folder and ends its marked processes; says what there was. */
+  close(): Leftovers;
+}
+
+/**
+ * Makes this process lead a run: cleans up after this checkout's killed runs, opens the run's
+ * folder and makes it TMPDIR and the marker of everything started from here on (Miniflare reads
+ * TMPDIR at each `os.tmpdir()`, so harnesses made in this process land there too).
+ */
+export function enterRunScope(root: string): EnteredRunScope {
+  const systemTmp = runTempBase();
+  // Killed runs of this checkout may sit in either place (runs before the RAM folder was used).
+  const swept = [...new Set([systemTmp, tmpdir()])].flatMap((dir) => sweepStaleRuns(root, dir));
+  const scope = openRunScope(root, systemTmp);
+  process.env.TMPDIR = scope.dir;
+  process.env[RUN_MARKER] = scope.name;
+  return { scope, swept, close: () => closeRunScope(scope) };
+}
+
+/**
+ * For a command that boots workerd (the dev server, seed, bench, soak, replay, the mutation run):
+ * what it leaves in TMPDIR and any process it started go when it exits, and, when it was killed,
+ * with the next command's sweep. Inside a run already (a test starting the command), that run's
+ * scope holds it.
+ */
+export function scopeThisCommand(): void {
+  if (process.env[RUN_MARKER]) return;
+  const { close } = enterRunScope(CHECKOUT);
+  process.once("exit", () => close());
 }
