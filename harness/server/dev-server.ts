@@ -12,7 +12,7 @@ import { createControlApi, type ControlPlugin } from "./control-api.js";
 import { errorBody } from "./control-error.js";
 import { createDashboardRoute } from "./dashboard-route.js";
 import { createServerWithEmptyAnswers } from "./empty-answers.js";
-import { createIsolatePicker, type IsolateStrategy } from "./isolate-picker.js";
+import { createIsolatePicker, ISOLATE_HEADER, type IsolateStrategy } from "./isolate-picker.js";
 import { DEFAULT_HOST, DEFAULT_PORT } from "./listen-address.js";
 import { closeSessions } from "./sessions.js";
 import { requestGuard, type RequestGuardOptions } from "./request-guard.js";
@@ -66,6 +66,13 @@ export function createDevApp(
   app.onError((err, c) => {
     const { status, body, headers } = errorBody(err);
     return c.json(body, status, headers);
+  });
+  app.use("*", async (c, next) => {
+    await next();
+    // Its own answers (control API, dashboard, every error) are read only as the type they name,
+    // like the Worker's; a Worker answer (it names its isolate) passes as the Worker sent it.
+    if (c.error || !c.res.headers.has(ISOLATE_HEADER))
+      c.header("X-Content-Type-Options", "nosniff");
   });
   app.use("*", requestGuard(guard));
   if (recorder) {

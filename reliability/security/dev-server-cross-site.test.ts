@@ -31,6 +31,8 @@ function expectRefused(res: RawAnswer, status: number, code: string): void {
   expect(res.status, res.text).toBe(status);
   expect(errorCodeOf(res.json())).toBe(code);
   expect(res.text).not.toMatch(/\n\s+at /);
+  // The refusal may echo what was sent (a Host, a path): it is never sniffed into HTML.
+  expect(res.headers["x-content-type-options"]).toBe("nosniff");
 }
 
 describe("cross-site requests to mutating control routes", () => {
@@ -96,6 +98,15 @@ describe("cross-site requests to mutating control routes", () => {
     });
     expect(fromCurl.status, fromCurl.text).toBe(200);
     expect(harness.clock.now() - before).toBeGreaterThanOrEqual(2000);
+  });
+});
+
+describe("the dev server's own answers", () => {
+  it("carry nosniff: the control API, the dashboard, and an unknown KV key's 404", async () => {
+    for (const path of ["/__harness/state", "/__harness/", "/__harness/kv/%3Cscript%3E"]) {
+      const res = await send({ path });
+      expect(res.headers["x-content-type-options"], path).toBe("nosniff");
+    }
   });
 });
 
