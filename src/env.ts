@@ -110,6 +110,7 @@ export function parseConfig(env: Env): Config {
     opTimeoutMs: v.KV_OP_TIMEOUT_MS,
     imageFetchTimeoutMs: v.IMAGE_FETCH_TIMEOUT_MS,
     publicOrigin: v.PUBLIC_ORIGIN,
-    adminToken: env.ADMIN_TOKEN ? env.ADMIN_TOKEN : undefined,
+    // Blank (`ADMIN_TOKEN= ` in .dev.vars) is unset: no header can carry it (values are trimmed).
+    adminToken: env.ADMIN_TOKEN?.trim() ? env.ADMIN_TOKEN : undefined,
   };
 }

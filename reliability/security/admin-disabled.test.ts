@@ -58,13 +58,16 @@ describe("without ADMIN_TOKEN", () => {
     expect(await kvMutations(h())).toBe(before);
   });
 
-  it("treats an empty ADMIN_TOKEN (a blank .dev.vars line) as unset", async () => {
+  it("treats an empty or blank ADMIN_TOKEN (a blank .dev.vars line) as unset", async () => {
     const app = createApp();
-    const res = await app.request(
-      "/api/share/abc",
-      { method: "DELETE", headers: { authorization: "Bearer " } },
-      { STORAGE_BACKEND: "memory", ADMIN_TOKEN: "" },
-    );
-    expect(res.status).toBe(403);
+    for (const token of ["", " ", "\t  "]) {
+      const res = await app.request(
+        "/api/share/abc",
+        { method: "DELETE", headers: { authorization: `Bearer ${token}` } },
+        { STORAGE_BACKEND: "memory", ADMIN_TOKEN: token },
+      );
+      expect(res.status, JSON.stringify(token)).toBe(403);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("admin_disabled");
+    }
   });
 });
