@@ -1,9 +1,9 @@
 /**
  * @module lib/run-scope
  * One test run's own temp folder and processes, so a run leaves neither behind, crashes included.
- * The run gets a folder in the system temp folder (`kv-share-run-<checkout>-<pid>-<random>`,
- * `<checkout>` a hash of the project folder) that becomes
- * TMPDIR for everything it starts (Vitest workers, Miniflare, workerd, the harness's temp stores,
+ * The run gets a folder (`kv-share-run-<checkout>-<pid>-<random>`, `<checkout>` a hash of the
+ * project folder) in RAM or the system temp folder (`runTempBase`) that becomes TMPDIR for
+ * everything it starts (Vitest workers, Miniflare, workerd, the harness's temp stores,
  * Chromium profiles, CLIs under test), and every process it starts inherits `KV_SHARE_RUN=<name>`.
  * At the end the folder is removed and any process still carrying the marker is ended by its pid.
  * A run that could not clean up (its main process was killed) is cleaned by the next run in the
