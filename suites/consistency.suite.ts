@@ -481,6 +481,13 @@ describe(`consistency during a KV outage, memory fallback mode [${backend}]`, ()
     expect((await listAll(t.target)).shares.filter((s) => s.prompt === body.prompt)).toHaveLength(
       1,
     );
+    // Deleted once durable, a retry of its create does not bring it back.
+    if (t.target.adminToken) {
+      expect(await deleteShare(t.target, first.body.id)).toBe(204);
+      const after = await postKeyed(t.target, body, key);
+      expect(after.headers.get("idempotent-replayed")).toBe("true");
+      expect((await getShare(t.target, first.body.id)).status).toBe(404);
+    }
   });
 
   it("deletes a pending share for good: it is not written when KV recovers", async (ctx) => {

@@ -7,6 +7,7 @@
 import { delay, http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 import type { FaultRule } from "../harness/types.js";
+import { MAX_IMAGE_BYTES } from "../src/images/store-image.js";
 import type { CreateShareInput } from "../src/shares/create-schema.js";
 import { SHARE_TTL_SECONDS } from "../src/shares/schema.js";
 import {
@@ -220,6 +221,11 @@ describe(`create [${backend}]`, () => {
         { generatedUrl: "https://user:pw@img.example.com/a.png" },
         "generatedUrl",
       ],
+      [
+        "a URL with a password and no user name",
+        { originalUrl: "https://:pw@img.example.com/a.png" },
+        "originalUrl",
+      ],
       ["a relative URL", { originalUrl: "/a.png" }, "originalUrl"],
       ["storeImage as a string", { storeImage: "yes" }, "storeImage"],
       ["an unknown key", { extra: 1 }, "extra"],
@@ -321,6 +327,45 @@ describe(`create [${backend}]`, () => {
     expect(image.bytes).toEqual([...PNG]);
   });
 
+  it("stores and serves each raster format by its bytes: JPEG (JFIF and EXIF), GIF, WebP, AVIF", async (ctx) => {
+    const useHandlers = t.control(ctx, "useHandlers");
+    const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0));
+    const formats: [string, string, number[]][] = [
+      ["image/jpeg", "jpg", [0xff, 0xd8, 0xff, 0xe0, 0, 0x10, ...ascii("JFIF"), 0, 1]],
+      ["image/jpeg", "jpg", [0xff, 0xd8, 0xff, 0xe1, 0, 0x10, ...ascii("Exif"), 0, 0]],
+      ["image/gif", "gif", [...ascii("GIF87a"), 1, 0, 1, 0, 0, 0, 0]],
+      ["image/webp", "webp", [...ascii("RIFF"), 0x1a, 0, 0, 0, ...ascii("WEBPVP8 "), 0, 0]],
+      // AVIF named by a compatible brand, after a major brand of its own.
+      [
+        "image/avif",
+        "avif",
+        [0, 0, 0, 0x1c, ...ascii("ftypmif1"), 0, 0, 0, 0, ...ascii("mif1avifmiaf")],
+      ],
+    ];
+    const bodies = formats.map(() => factory.createBody({ storeImage: true }));
+    // Declared as nothing in particular: only the bytes count.
+    useHandlers(
+      ...formats.map(([, , bytes], i) =>
+        http.get(bodies[i]!.generatedUrl, () =>
+          HttpResponse.arrayBuffer(new Uint8Array(bytes).buffer, {
+            headers: { "content-type": "application/octet-stream" },
+          }),
+        ),
+      ),
+    );
+    for (const [i, [type, extension, bytes]] of formats.entries()) {
+      const created = await createShare(t.target, bodies[i]!);
+      expect(created.isR2Stored, `${type}: ${JSON.stringify(created.warning)}`).toBe(true);
+      const image = await getImage(t.target, created.id);
+      expect(image.status).toBe(200);
+      expect(image.headers.get("content-type")).toBe(type);
+      expect(image.headers.get("content-disposition")).toBe(
+        `inline; filename="${created.id}.${extension}"`,
+      );
+      expect(image.bytes).toEqual(bytes);
+    }
+  });
+
   it("follows up to 3 redirects of the image host, never a 4th, and never one to a local host", async (ctx) => {
     const useHandlers = t.control(ctx, "useHandlers");
     const r2 = t.control(ctx, "r2");
@@ -355,6 +400,16 @@ describe(`create [${backend}]`, () => {
     expect(kept.isR2Stored).toBe(false);
     expect(kept.warning?.message).toContain("metadata.google.internal");
     expect((await getImage(t.target, kept.id)).status).toBe(404);
+
+    // Only the default https port is fetched.
+    const ported = factory.createBody({
+      storeImage: true,
+      generatedUrl: "https://img.example.com:8443/ported.png",
+    });
+    useHandlers(png(ported.generatedUrl));
+    const unported = await createShare(t.target, ported);
+    expect(unported.isR2Stored).toBe(false);
+    expect(unported.warning?.message).toContain("8443");
   });
 
   it("still creates the share, with isR2Stored false and a warning, when the image host fails", async (ctx) => {
@@ -362,12 +417,19 @@ describe(`create [${backend}]`, () => {
     const r2 = t.control(ctx, "r2");
     const body = factory.createBody({ storeImage: true });
     useHandlers(failingImageHost(body.generatedUrl));
-    const created = await createShare(t.target, body);
+    const key = freshKey();
+    const res = await postKeyed(t.target, body, key);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const created = res.body;
     expect(created.isR2Stored).toBe(false);
     expect(created.warning?.code).toBe("image_not_stored");
     expect(await r2.get(`images/${created.id}`)).toBeNull();
     expect((await getImage(t.target, created.id)).status).toBe(404);
     expect((await getShare(t.target, created.id)).body).toEqual(stored(created));
+    // A retry of the create is answered as the first was, warning included.
+    const replay = await postKeyed(t.target, body, key);
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    expect(replay.body).toEqual(created);
   });
 
   it("still creates the share, with isR2Stored false and a warning, when R2 refuses the copy", async (ctx) => {
@@ -395,6 +457,20 @@ describe(`create [${backend}]`, () => {
     const next = factory.createBody({ storeImage: true });
     useHandlers(imageHost(next.generatedUrl));
     expect((await createShare(t.target, next)).isR2Stored).toBe(true);
+  });
+
+  it("copies an image of exactly 10 MiB (one byte more is refused: the unit tests)", async (ctx) => {
+    const useHandlers = t.control(ctx, "useHandlers");
+    const body = factory.createBody({ storeImage: true });
+    const image = new Uint8Array(MAX_IMAGE_BYTES);
+    image.set(PNG);
+    useHandlers(
+      http.get(body.generatedUrl, () =>
+        HttpResponse.arrayBuffer(image.buffer, { headers: { "content-type": "image/png" } }),
+      ),
+    );
+    const kept = await createShare(t.target, body);
+    expect(kept.isR2Stored, JSON.stringify(kept.warning)).toBe(true);
   });
 
   it("does not store bytes that are not an image, whatever their Content-Type says", async (ctx) => {
@@ -502,12 +578,28 @@ describe(`create with an Idempotency-Key [${backend}]`, () => {
 
   it("refuses the same key with another body (422 idempotency_key_reused), storing nothing", async (ctx) => {
     const key = freshKey();
-    const first = await postKeyed(t.target, factory.createBody(), key);
+    const body = factory.createBody();
+    const first = await postKeyed(t.target, body, key);
     expect(first.status).toBe(201);
     const other = factory.createBody();
     const reused = await postKeyed(t.target, other, key);
     expect(reused.status).toBe(422);
     expect(reused.body.error?.code).toBe("idempotency_key_reused");
+    // A body that differs in any one field is another request too.
+    const oneChanged: Partial<CreateShareInput>[] = [
+      { generatedUrl: `${body.generatedUrl}#2` },
+      { originalUrl: `${body.originalUrl}#2` },
+      { prompt: `${body.prompt} (2)` },
+      { style: `${body.style.slice(0, 30)}-2` },
+    ];
+    for (const change of oneChanged) {
+      const changed = await postKeyed(t.target, { ...body, ...change }, key);
+      expect(changed.status, JSON.stringify(change)).toBe(422);
+    }
+    // The refusals leave the key as it was: the first body is still answered with its share.
+    const again = await postKeyed(t.target, body, key);
+    expect(again.status, JSON.stringify(again.body)).toBe(201);
+    expect(again.body.id).toBe(first.body.id);
     await t.eventually(ctx, "the refused body is not listed", async () => {
       const listed = (await listAll(t.target)).shares.map((s) => s.prompt);
       expect(listed).toContain(first.body.prompt);
@@ -539,10 +631,19 @@ describe(`create with an Idempotency-Key [${backend}]`, () => {
     const key = freshKey();
     const first = await postKeyed(t.target, body, key);
     expect(first.status).toBe(201);
+    // Deleted a while after its create; retried at once, and again hours later (within 24 h).
+    const clock = t.target.control.clock;
+    await clock?.advance(10 * 60_000);
     expect(await deleteShare(t.target, first.body.id)).toBe(204);
     const retry = await postKeyed(t.target, body, key);
     expect(retry.headers.get("idempotent-replayed")).toBe("true");
     expect(retry.body.id).toBe(first.body.id);
+    if (clock) {
+      await clock.advance(2 * 3600_000);
+      const later = await postKeyed(t.target, body, key);
+      expect(later.headers.get("idempotent-replayed")).toBe("true");
+      expect(later.body.id).toBe(first.body.id);
+    }
     await t.eventually(ctx, "the deleted share stays deleted", async () => {
       expect((await getShare(t.target, first.body.id)).status).toBe(404);
       expect((await listAll(t.target)).shares.map((s) => s.id)).not.toContain(first.body.id);
@@ -661,6 +762,14 @@ describe(`create with an invalid var, KV_RETRY_MAX_ATTEMPTS=0 [${backend}]`, () 
     expect(JSON.stringify(body)).not.toMatch(/\bat .*\.(ts|js):\d+/);
     const list = await t.target.fetch("/api/shares");
     await expectError(list, 500, "config_invalid");
+    // The operator reads why in the log.
+    const logs = t.target.control.logs;
+    if (logs) {
+      const logged = (await logs.all()).filter(
+        (l) => l.json?.event === "app_error" && l.json.code === "config_invalid",
+      );
+      expect(logged.length).toBeGreaterThanOrEqual(2);
+    }
   });
 });
 
@@ -708,6 +817,19 @@ describe(`create past the per-client limit (${CREATE_LIMIT} per 60 s) [${backend
       "cf-connecting-ip": "198.51.100.23",
     });
     expect(other.status, JSON.stringify(other.body)).toBe(201);
+    // An IPv6 client is its /64: a new interface id within it is the same client, counted on;
+    // the next /64 is another client.
+    const fromV6 = (address: string) =>
+      postShare(t.target, factory.createBody(), undefined, "application/json", {
+        "cf-connecting-ip": address,
+      });
+    let v6Limited: number | undefined;
+    for (let i = 1; i <= 2 * CREATE_LIMIT + 1 && v6Limited === undefined; i++) {
+      const res = await fromV6(`2001:db8:1:2::${i.toString(16)}`);
+      if (res.status !== 201) v6Limited = res.status;
+    }
+    expect(v6Limited, "the addresses of one /64 share its limit").toBe(429);
+    expect((await fromV6("2001:db8:1:3::1")).status).toBe(201);
   });
 });
 

@@ -8,6 +8,7 @@ import { describe, expect, it, type TestContext } from "vitest";
 import { createShareFactory } from "../fixtures/factories/index.js";
 import { htmlProblems } from "../reliability/fuzz/html-structure.js";
 import { createShareId } from "../src/shares/record.js";
+import { schemaProblems } from "../src/testing/openapi-schemas.js";
 import type { ShareData } from "../src/shares/schema.js";
 import {
   createShare,
@@ -18,6 +19,7 @@ import {
   getPage,
   getShare,
   listAll,
+  listPage,
   monitoring,
   putLegacy,
   stored,
@@ -112,6 +114,23 @@ describe(`get [${backend}]`, () => {
     expect(op("/api/share/{id}", "delete").security?.length).toBeGreaterThan(0);
     const limit = op("/api/shares", "get").parameters?.find((p) => p.name === "limit");
     expect(limit?.schema).toMatchObject({ minimum: 1, maximum: 100, default: 20 });
+    // Each answer is what the document says it is: a client generated from it can read them.
+    const problems = schemaProblems(doc);
+    const created = await createShare(t.target, factory.createBody());
+    expect(problems("CreatedShare", created)).toEqual([]);
+    expect(problems("ShareData", (await getShare(t.target, created.id)).body)).toEqual([]);
+    let page = await listPage(t.target, { limit: 1 });
+    expect(problems("ShareList", page.body)).toEqual([]);
+    for (let pages = 0; page.body.cursor && pages < 100; pages++) {
+      page = await listPage(t.target, { limit: 100, cursor: page.body.cursor });
+    }
+    expect(page.body.cursor, "the last page").toBeNull();
+    expect(problems("ShareList", page.body)).toEqual([]);
+    expect(problems("Monitoring", await monitoring(t.target))).toEqual([]);
+    expect(problems("Health", await (await t.target.fetch("/healthz")).json())).toEqual([]);
+    expect(problems("Error", await (await t.target.fetch(`/api/share/${never()}`)).json())).toEqual(
+      [],
+    );
   });
 
   it.each([["has spaces"], ["semi;colon"], ["x".repeat(65)], ["ünïcode"]])(
@@ -142,6 +161,13 @@ describe(`get [${backend}]`, () => {
     const readsKv = t.target.capabilities.readCache ? 1 : 0;
     expect((await counters.get()).total.reads).toBe(readsKv);
     await getShare(t.target, created.id);
+    expect((await counters.get()).total.reads).toBe(readsKv);
+    // A miss is kept as well: asking again for an id that has no share reads KV once.
+    await counters.reset();
+    const missing = createShareId(Date.now(), "CACHEDMS"); // an id no other check reads
+    for (let i = 0; i < 3; i++) {
+      await expectError(await t.target.fetch(`/api/share/${missing}`), 404, "not_found");
+    }
     expect((await counters.get()).total.reads).toBe(readsKv);
   });
 
@@ -267,6 +293,20 @@ describe(`get [${backend}]`, () => {
       expect(page.html).toContain(`src="${escaped(new URL(legacy.generatedUrl).href)}"`);
     },
   );
+
+  it("links nothing absolute to a request's own host that is not loopback (no PUBLIC_ORIGIN set)", async (ctx) => {
+    t.require(ctx, t.target.kind === "harness", "only a harness is reached under any host name");
+    const created = await createWithImage(t.target, factory, t.target.control.useHandlers);
+    const res = await t.target.fetch(`https://share.example.net/s/${created.id}`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).not.toContain("share.example.net");
+    expect(html).not.toContain('property="og:url"');
+    // A preview image is an absolute URL or none: the R2 copy has no absolute URL here.
+    const previews = [...html.matchAll(/(?:og|twitter):image" content="([^"]*)"/g)];
+    for (const [, url] of previews) expect(url).toMatch(/^https:\/\//);
+    if (created.isR2Stored) expect(previews).toEqual([]);
+  });
 
   it("answers an HTML 404 page, with the same security headers, for unknown and malformed ids", async () => {
     for (const id of [never(), "not a valid id!"]) {
@@ -505,6 +545,18 @@ describe(`get with CACHE_TTL_SECONDS=60 and KV_OP_TIMEOUT_MS=1000 [${backend}]`,
       expect(res.headers.get("retry-after"), `${res.status} ${await res.clone().text()}`).toBe("5");
       await expectError(res, 503, "storage_unavailable");
       expect((await getShare(t.target, held.id)).body).toEqual(held);
+    } finally {
+      await faults.clear();
+    }
+  });
+
+  it("answers a KV list slower than KV_OP_TIMEOUT_MS with 503 storage_unavailable", async (ctx) => {
+    const faults = t.control(ctx, "faults");
+    await faults.add({ op: "list", kind: "latency", ms: 20_000 });
+    try {
+      const res = await t.target.fetch("/api/shares");
+      expect(res.headers.get("retry-after"), `${res.status}`).toBe("5");
+      await expectError(res, 503, "storage_unavailable");
     } finally {
       await faults.clear();
     }

@@ -209,6 +209,14 @@ describe(`list [${backend}]`, () => {
       expect(listed).toEqual(stored(created));
       expect((await getShare(t.target, created.id)).body).toEqual(stored(created));
     });
+    const clock = t.target.control.clock;
+    if (t.target.oneLocation && clock) {
+      // Past the read cache, its page reads the value from storage: in monitoring's reads.
+      await clock.advance(windows.readCacheMs + 1000);
+      const before = await monitoring(t.target);
+      expect((await listAll(t.target)).shares.map((s) => s.id)).toContain(created.id);
+      expect((await monitoring(t.target)).kv.reads - before.kv.reads).toBeGreaterThanOrEqual(1);
+    }
   });
 
   it(
@@ -301,6 +309,14 @@ describe(`list [${backend}]`, () => {
       // Through the API where it can: the isolate forgets a corrupt record it deleted.
       if (t.target.adminToken) expect(await deleteShare(t.target, share.id)).toBe(204);
       else await kv.delete(entry.key);
+    }
+    if (t.target.adminToken) {
+      const m = (await monitoring(t.target)) as Monitoring & {
+        corrupt: { keys: { key: string }[] };
+      };
+      expect(m.corrupt.keys.map((k) => k.key)).not.toContain(entry.key);
+      // Nor is it taken off the total any more: the total is what the list holds.
+      expect(m.shares.total).toBe((await listAll(t.target)).shares.length);
     }
   });
 

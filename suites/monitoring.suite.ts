@@ -81,6 +81,8 @@ describe(`monitoring [${backend}]`, () => {
       cacheHits: cached ? 6 : 0,
     });
     expect(after.kv.errorRate).toBeCloseTo(errorRateOf(after), 10);
+    // The isolate's start, not the last request's.
+    expect(after.isolateStartedAt).toBe(before.isolateStartedAt);
     const lookups = after.cache.hits + after.cache.misses;
     expect(after.cache.hitRate).toBeCloseTo(lookups === 0 ? 0 : after.cache.hits / lookups, 10);
     // The KV backend cached the three shares it wrote; the memory backend has no read cache.
@@ -302,6 +304,11 @@ describe(`monitoring [${backend}]`, () => {
     expect(list).toMatchObject({ level: "error", backend: "kv" });
     // workerd reports a failed list() as "KV GET failed": the log names the list.
     expect(String(list!.error)).toMatch(/^KV LIST failed: 503/);
+    // Each 503 the clients got is logged with its code.
+    const answered = lines.filter((l) => l.event === "app_error");
+    expect(answered.filter((l) => l.code === "storage_unavailable").length).toBeGreaterThanOrEqual(
+      2,
+    );
     const retries = lines.filter((l) => l.op === "put" && l.outcome === "retry");
     expect(retries.length).toBeGreaterThan(0);
     for (const line of lines.filter((l) => "op" in l)) expect(line).toHaveProperty("ms");
@@ -440,6 +447,32 @@ describe(`health [${backend}]`, () => {
       expect(after.body.status).toBe("ok");
     },
   );
+  it("answers every call within a probe window from that one probe, saying how old it is", async (ctx) => {
+    const clock = t.control(ctx, "clock");
+    type Probe = { at: string; ageMs: number; windowMs: number; count: number };
+    const probeOf = async () =>
+      ((await monitoring(t.target)) as Monitoring & { health: { probe: Probe } }).health.probe;
+    await clock.advance(HEALTH_PROBE_WINDOW_MS); // the next call starts a probe
+    const first = await probeOf();
+    expect(first.windowMs).toBe(HEALTH_PROBE_WINDOW_MS);
+    expect(first.ageMs).toBeLessThan(HEALTH_PROBE_WINDOW_MS);
+    await clock.advance(1000);
+    await healthz();
+    const second = await probeOf();
+    if (second.at === first.at) {
+      // The same probe answered: it is older by the second that passed, and was counted once.
+      expect(second.ageMs).toBeGreaterThanOrEqual(first.ageMs + 1000);
+      expect(second.count).toBe(first.count);
+    } else {
+      // The machine took more than the window's rest between the calls: one probe more.
+      expect(second.count).toBe(first.count + 1);
+    }
+    await clock.advance(HEALTH_PROBE_WINDOW_MS);
+    const third = await probeOf();
+    expect(Date.parse(third.at)).toBeGreaterThan(Date.parse(second.at));
+    expect(third.count).toBe(second.count + 1);
+  });
+
   it("answers /healthz 200 degraded naming images while R2 fails, with R2's error, and recovers after", async (ctx) => {
     const faults = t.control(ctx, "faults");
     const clock = t.control(ctx, "clock");

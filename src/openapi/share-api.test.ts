@@ -5,11 +5,11 @@
  * answers match the documented response schemas.
  */
 import { Validator } from "@seriousme/openapi-schema-validator";
-import { Ajv2020 } from "ajv/dist/2020.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../app.js";
 import { ERROR_CODES } from "../errors.js";
+import { schemaProblems } from "../testing/openapi-schemas.js";
 import { useUnitWorker, validBody } from "../testing/unit-worker.js";
 import { shareApiDocument } from "./share-api.js";
 
@@ -18,14 +18,7 @@ const doc = shareApiDocument() as any;
 const unit = useUnitWorker();
 const env = () => unit.env("kv");
 
-const ajv = new Ajv2020({ strict: false, allErrors: true });
-ajv.addSchema(doc, "share-api");
-function matches(schemaName: string, value: unknown): string[] {
-  const validate = ajv.getSchema(`share-api#/components/schemas/${schemaName}`)!;
-  return validate(value)
-    ? []
-    : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
-}
+const matches = schemaProblems(doc);
 
 const createBody = doc.paths["/api/share"].post.requestBody;
 const createSchema = createBody.content["application/json"].schema;
