@@ -11,7 +11,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   closeRunScope,
   markedProcesses,
@@ -116,6 +116,13 @@ function scopedCommand(mode: "exit" | "wait", tmp: string) {
   });
 }
 
+/**
+ * A process the scope ended is not its child: SIGKILL was sent, and the kernel ends it soon after
+ * (its parent, init, reaps it), not by the time the command has exited.
+ */
+const ended = (pid: number) =>
+  vi.waitFor(() => expect(running(pid)).toBe(false), { timeout: 10_000, interval: 50 });
+
 /** What `tmp` holds besides tsx's own cache (made before the command takes its scope, on purpose). */
 const leftIn = (tmp: string) => readdirSync(tmp).filter((e) => !/^tsx-\d+$/.test(e));
 
@@ -125,7 +132,7 @@ describe("a command that boots workerd (scopeThisCommand)", () => {
     expect(dir.startsWith(systemTmp)).toBe(true);
     await once(child, "exit");
     expect(leftIn(systemTmp)).toEqual([]);
-    expect(running(pid)).toBe(false);
+    await ended(pid);
   });
 
   it("killed, leaves them to the next command, which cleans them up", async () => {
@@ -136,7 +143,7 @@ describe("a command that boots workerd (scopeThisCommand)", () => {
     const next = await scopedCommand("exit", systemTmp);
     await once(next.child, "exit");
     expect(leftIn(systemTmp)).toEqual([]);
-    expect(running(killed.pid)).toBe(false);
+    await ended(killed.pid);
   });
 });
 
