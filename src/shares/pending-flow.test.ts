@@ -124,6 +124,24 @@ describe("several pending shares", () => {
     expect(up).toEqual([line(ids[0]!, "ok"), line(ids[1]!, "ok")]);
   });
 
+  it("lists no pending share twice when the ones after a page's cursor are gone", async () => {
+    const ids = await pendingShares(3, Date.now());
+    const page = async (q: string) =>
+      (await (await unit.request(env, `/api/shares?${q}`)).json()) as {
+        shares: { id: string }[];
+        cursor: string | null;
+      };
+    const first = await page("limit=2");
+    expect(first.shares.map((s) => s.id)).toEqual([ids[2], ids[1]]);
+    const del = await unit.request(env, `/api/share/${ids[0]}`, {
+      method: "DELETE",
+      headers: admin,
+    });
+    expect(del.status).toBe(204);
+    const second = await page(`limit=2&cursor=${encodeURIComponent(first.cursor!)}`);
+    expect(second).toEqual({ shares: [], cursor: null });
+  });
+
   it("keeps a pending share pending when its delete cannot reach KV", async () => {
     const [id] = await pendingShares(1, Date.now());
     await unit.faults({
