@@ -54,3 +54,43 @@ describe("a create body that fails validation", () => {
     expect(whole.fields).toEqual([{ path: "", message: expect.any(String) }]);
   });
 });
+
+describe("the share routes' other refusals", () => {
+  it("words an invalid JSON body, a body over 64 KiB and an unknown id for a read and a delete", async () => {
+    const env = unit.env("kv", { ADMIN_TOKEN: "test-admin-token" });
+    const post = (body: string) =>
+      unit.request(env, "/api/share", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+      });
+    const bad = await post("{not json");
+    expect(bad.status).toBe(400);
+    expect(await errorOf(bad)).toEqual({
+      code: "invalid_json",
+      message: "The request body is not valid JSON",
+    });
+    const big = await post(JSON.stringify({ prompt: "x".repeat(70_000) }));
+    expect(big.status).toBe(413);
+    expect(await errorOf(big)).toEqual({
+      code: "payload_too_large",
+      message: "The body must be at most 65536 bytes",
+    });
+    const id = await created(env);
+    const unknown = `${id.slice(0, -1)}${id.endsWith("x") ? "y" : "x"}`;
+    const read = await unit.request(env, `/api/share/${unknown}`);
+    expect(await errorOf(read)).toEqual({
+      code: "not_found",
+      message: `No share with id ${unknown}`,
+    });
+    const del = await unit.request(env, `/api/share/${unknown}`, {
+      method: "DELETE",
+      headers: { authorization: "Bearer test-admin-token" },
+    });
+    expect(del.status).toBe(404);
+    expect(await errorOf(del)).toEqual({
+      code: "not_found",
+      message: `No share with id ${unknown}`,
+    });
+  });
+});
