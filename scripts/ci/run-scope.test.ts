@@ -148,9 +148,12 @@ describe("a command that boots workerd (scopeThisCommand)", () => {
 });
 
 describe("where a run's folder goes", () => {
-  it("is the RAM folder when TMPDIR is unset, else TMPDIR or the system temp folder", () => {
+  it("is the RAM folder when TMPDIR is unset, else TMPDIR (beside a run folder) or the system temp folder", () => {
     expect(runTempBase({}, systemTmp)).toBe(systemTmp);
-    expect(runTempBase({ TMPDIR: "/somewhere" }, systemTmp)).toBe(tmpdir());
+    expect(runTempBase({ TMPDIR: "/somewhere" }, systemTmp)).toBe("/somewhere");
+    // Inside another run's folder: beside it, so paths stay short enough for Chromium's socket.
+    const outer = path.join(systemTmp, `${runPrefix(ROOT)}1-abcdef`);
+    expect(runTempBase({ TMPDIR: outer }, null)).toBe(systemTmp);
     expect(runTempBase({}, path.join(systemTmp, "missing"))).toBe(tmpdir());
     expect(runTempBase({}, null)).toBe(tmpdir());
   });
