@@ -31,6 +31,20 @@ export const errorOf = (e: unknown) => {
   return { name: error.name, message: error.message };
 };
 
+/** `bytes` bytes of `x` in 1 MiB chunks, as a stream with no length. */
+function sizedStream(bytes: number): ReadableStream<Uint8Array> {
+  const chunk = 1024 * 1024;
+  let left = bytes;
+  return new ReadableStream({
+    pull(controller) {
+      if (left <= 0) return controller.close();
+      const n = Math.min(chunk, left);
+      left -= n;
+      controller.enqueue(new Uint8Array(n).fill(120));
+    },
+  });
+}
+
 /** Calls whose arguments JSON cannot carry, each answering what a Worker would see. */
 export const SCENARIOS: Record<
   string,
@@ -40,6 +54,45 @@ export const SCENARIOS: Record<
   async putSized(kv, key, bytes) {
     await kv.put(key, new Uint8Array(bytes).fill(120));
     return { length: (await kv.get(key, "arrayBuffer"))?.byteLength ?? null };
+  },
+  /** A stream of `arg` bytes with no length: the size is known only once it is read. */
+  async putSizedStream(kv, key, bytes) {
+    await kv.put(key, sizedStream(bytes));
+    // The listing says it was stored without reading 25 MiB back.
+    return { listed: (await kv.list({ prefix: key })).keys.map((k) => k.name === key) };
+  },
+  /** A streamed value with metadata serialising to `arg` bytes (`{"key":"xx…"}`). */
+  async putStreamWithMetadata(kv, key, bytes) {
+    const metadata = { key: "x".repeat(bytes - '{"key":""}'.length) };
+    await kv.put(key, new Blob(["value"]).stream(), { metadata });
+    return { metadataLength: JSON.stringify((await kv.getWithMetadata(key)).metadata).length };
+  },
+  /**
+   * Buffers changed or shrunk after `put()` is called but before it settles: KV stores the bytes
+   * as they were at the call (workerd's kv-resizable-arraybuffer-test).
+   */
+  async putMutatedBuffers(kv, key) {
+    const resizable = new ArrayBuffer(7, { maxByteLength: 16 });
+    new TextEncoder().encodeInto("initial", new Uint8Array(resizable));
+    const first = kv.put(`${key}:rab`, resizable);
+    new TextEncoder().encodeInto("changed", new Uint8Array(resizable));
+    await first;
+    const shrinking = new ArrayBuffer(64, { maxByteLength: 128 });
+    new Uint8Array(shrinking).forEach((_, i, view) => (view[i] = i));
+    const second = kv.put(`${key}:shrink`, shrinking);
+    shrinking.resize(0);
+    await second;
+    const fixed = new ArrayBuffer(7);
+    new TextEncoder().encodeInto("initial", new Uint8Array(fixed));
+    const third = kv.put(`${key}:fixed`, fixed);
+    new TextEncoder().encodeInto("changed", new Uint8Array(fixed));
+    await third;
+    const shrunk = await kv.get(`${key}:shrink`, "arrayBuffer");
+    return {
+      resizable: await kv.get(`${key}:rab`),
+      shrunk: shrunk ? [...new Uint8Array(shrunk)] : null,
+      fixed: await kv.get(`${key}:fixed`),
+    };
   },
   /** Milliseconds `arg` sequential reads of `key` take, timed inside workerd (for the bench). */
   async timedReads(kv, key, n) {
