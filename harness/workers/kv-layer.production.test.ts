@@ -130,6 +130,29 @@ describe("limits", () => {
     );
   });
 
+  it("list: a page holds 1000 keys when no limit (or 0, which workerd does not send) is given", async () => {
+    const names = Array.from({ length: 1001 }, (_, i) => `${p}${String(i).padStart(4, "0")}`);
+    await probe.harness.kv.load({
+      version: 1,
+      takenAt: probe.harness.clock.now(),
+      entries: names.map((key) => ({ key, value: "v" })),
+    });
+    for (const options of [{ prefix: p }, { prefix: p, limit: 0 }]) {
+      const page = (await kv("list", options)) as {
+        keys: { name: string }[];
+        list_complete: boolean;
+        cursor?: string;
+      };
+      expect(page.keys.map((k) => k.name)).toEqual(names.slice(0, 1000));
+      expect(page.list_complete).toBe(false);
+      const rest = (await kv("list", { prefix: p, cursor: page.cursor })) as {
+        keys: { name: string }[];
+        list_complete: boolean;
+      };
+      expect(rest).toMatchObject({ keys: [{ name: names[1000] }], list_complete: true });
+    }
+  });
+
   it("bulk get: up to 100 keys, text or json only, a Map; validated even when cached", async () => {
     const keys = Array.from({ length: 101 }, (_, i) => `${p}${i}`);
     expect(await kv("get", keys.slice(0, 100))).toBeInstanceOf(Map);
@@ -310,6 +333,25 @@ describe("errors", () => {
 });
 
 describe("time", () => {
+  it("expired keys are still iterated: a page can be empty while list_complete is false", async () => {
+    const at = Math.floor(probe.harness.clock.now() / 1000);
+    await kv("put", `${p}a`, "gone", { expiration: at + 120 });
+    await kv("put", `${p}b`, "gone", { expiration: at + 120 });
+    await kv("put", `${p}c`, "kept");
+    await advance(121_000);
+    const first = (await kv("list", { prefix: p, limit: 2 })) as {
+      keys: unknown[];
+      list_complete: boolean;
+      cursor: string;
+    };
+    expect(first).toMatchObject({ keys: [], list_complete: false });
+    const next = (await kv("list", { prefix: p, limit: 2, cursor: first.cursor })) as {
+      keys: { name: string }[];
+      list_complete: boolean;
+    };
+    expect(next).toMatchObject({ keys: [{ name: `${p}c` }], list_complete: true });
+  });
+
   it("expiry follows the virtual clock and takes precedence over the edge cache", async () => {
     await kv("put", `${p}ttl`, "v", { expirationTtl: 3600 });
     const { keys } = (await kv("list", { prefix: `${p}ttl` })) as {
