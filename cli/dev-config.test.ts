@@ -6,9 +6,12 @@ import { CliError } from "./cli-error.js";
 import { PROJECT_ROOT, resolveDevConfig } from "./dev-config.js";
 import { parseDevArgs } from "./dev-options.js";
 
-const root = mkdtempSync(path.join(tmpdir(), "dev-config-"));
+// Made in beforeAll, not at import: a run that collects this file without running it (a filter,
+// a mutation run's selection) would leave the folder behind.
+let root: string;
 
 beforeAll(() => {
+  root = mkdtempSync(path.join(tmpdir(), "dev-config-"));
   copyFileSync(path.join(PROJECT_ROOT, "wrangler.jsonc"), path.join(root, "wrangler.jsonc"));
 });
 
@@ -19,7 +22,7 @@ afterEach(() => {
 });
 
 afterAll(() => {
-  rmSync(root, { recursive: true, force: true });
+  if (root) rmSync(root, { recursive: true, force: true });
 });
 
 const devVars = (text: string, name = ".dev.vars") => writeFileSync(path.join(root, name), text);
@@ -62,9 +65,9 @@ describe("resolveDevConfig", () => {
     [
       ["--backend", "kv"],
       "STORAGE_BACKEND=memory\n",
-      `--backend kv contradicts STORAGE_BACKEND=memory from ${rel(".dev.vars")}. Drop one of them.`,
+      "--backend kv contradicts STORAGE_BACKEND=memory from <.dev.vars>. Drop one of them.",
     ],
-    [[], "STORAGE_BACKEND=redis\n", `STORAGE_BACKEND="redis" from ${rel(".dev.vars")} is not kv`],
+    [[], "STORAGE_BACKEND=redis\n", 'STORAGE_BACKEND="redis" from <.dev.vars> is not kv'],
     [
       ["--seed-shares", "10"],
       "STORAGE_BACKEND=memory\n",
@@ -75,7 +78,9 @@ describe("resolveDevConfig", () => {
       "",
       "--seed-shares writes to the KV store, which the memory backend does not read.",
     ],
-  ])("refuses %j with %j as a usage error", (argv, file, message) => {
+  ])("refuses %j with %j as a usage error", (argv, file, expected) => {
+    // <.dev.vars> stands for the file's path, known once beforeAll has made the folder.
+    const message = expected.replace("<.dev.vars>", rel(".dev.vars"));
     devVars(file);
     let error: unknown;
     try {

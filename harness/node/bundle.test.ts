@@ -1,11 +1,18 @@
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleWorker } from "./bundle.js";
 
-const root = mkdtempSync(path.join(tmpdir(), "kv-harness-bundle-"));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+// Made in beforeAll, not at import: a run that collects this file without running it (a filter,
+// a mutation run's selection) would leave the folder behind.
+let root: string;
+beforeAll(() => {
+  root = mkdtempSync(path.join(tmpdir(), "kv-harness-bundle-"));
+});
+afterAll(() => {
+  if (root) rmSync(root, { recursive: true, force: true });
+});
 
 describe("bundleWorker", () => {
   it("bundles imports into one module, reuses the cache, and rebuilds when a source changes", async () => {

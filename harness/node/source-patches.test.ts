@@ -1,12 +1,19 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { bundleWorker } from "./bundle.js";
 import { applySourcePatches, sourcePatchesKey } from "./source-patches.js";
 
-const root = mkdtempSync(path.join(tmpdir(), "kv-harness-patches-"));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+// Made in beforeAll, not at import: a run that collects this file without running it (a filter,
+// a mutation run's selection) would leave the folder behind.
+let root: string;
+beforeAll(() => {
+  root = mkdtempSync(path.join(tmpdir(), "kv-harness-patches-"));
+});
+afterAll(() => {
+  if (root) rmSync(root, { recursive: true, force: true });
+});
 // Every test starts from the same two files (one of them rewrites dep.ts).
 beforeEach(() => {
   writeFileSync(path.join(root, "dep.ts"), `export const ttl: number = 60;`);

@@ -17,8 +17,10 @@ import { createDevApp } from "./dev-server.js";
 import { SessionRecorder } from "../../fixtures/record/recorder.js";
 import { seedPlugin } from "../../fixtures/seed/seed-routes.js";
 
-const dir = mkdtempSync(join(tmpdir(), "store-loads-"));
-const fixturesDir = join(dir, "fixtures");
+// Made in beforeAll, not at import: a run that collects this file without running it (a filter,
+// a mutation run's selection) would leave the folder behind.
+let dir: string;
+let fixturesDir: string;
 const ISOLATES = [0, 1];
 let harness: Harness;
 let app: Hono;
@@ -35,6 +37,8 @@ const snapshotOf = (shares: ShareData[]): KvSnapshot => ({
 });
 
 beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "store-loads-"));
+  fixturesDir = join(dir, "fixtures");
   harness = await createShareHarness({ persistTo: "temp", isolates: 2, profile: "production" });
   app = createDevApp(harness, "first", new SessionRecorder({ harness, fixturesDir }), {}, [
     seedPlugin,
@@ -44,7 +48,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await harness?.dispose();
-  rmSync(dir, { recursive: true, force: true });
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 const call = (method: string, path: string, body?: unknown) =>
