@@ -15,11 +15,15 @@ describe("nosniff on every answer", () => {
     const created = await unit.postShare(env(), validBody());
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: string };
+    await unit.r2.put(`images/${id}`, "\x89PNG\r\n\x1a\n", "image/png");
     const answers: [string, number, Promise<Response>][] = [
       ["create", 201, Promise.resolve(created)],
       ["read", 200, unit.request(env(), `/api/share/${id}`)],
       ["list", 200, unit.request(env(), "/api/shares")],
       ["page", 200, unit.request(env(), `/s/${id}`)],
+      ["page not found", 404, unit.request(env(), "/s/unknown123")],
+      ["image", 200, unit.request(env(), `/images/${id}`)],
+      ["no image", 404, unit.request(env(), "/images/unknown123")],
       ["unknown route", 404, unit.request(env(), "/api/nothing")],
       ["wrong method", 405, unit.request(env(), "/api/shares", { method: "PUT" })],
       ["bad id", 400, unit.request(env(), "/api/share/..%2f..")],

@@ -15,8 +15,8 @@ img{max-width:100%;height:auto;border-radius:.5rem}figcaption{margin-top:.5rem}.
 /**
  * The page's security headers, from `hono/secure-headers`: a CSP whose only allowance for inline
  * content is the per-request nonce on the one `<style>` (read it with
- * `c.get("secureHeadersNonce")`), no framing, no sniffing. Headers the page did not send before
- * are left off, so its answer is unchanged.
+ * `c.get("secureHeadersNonce")`), no framing (nosniff is the app's, on every answer). Headers the
+ * page did not send before are left off, so its answer is unchanged.
  */
 export const pageSecurityHeaders = secureHeaders({
   contentSecurityPolicy: {
@@ -27,7 +27,7 @@ export const pageSecurityHeaders = secureHeaders({
     formAction: ["'none'"],
     frameAncestors: ["'none'"],
   },
-  xContentTypeOptions: "nosniff",
+  xContentTypeOptions: false,
   referrerPolicy: "strict-origin-when-cross-origin",
   xFrameOptions: "DENY",
   crossOriginEmbedderPolicy: false,

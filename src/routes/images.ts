@@ -1,9 +1,9 @@
 /**
  * @module routes/images
  * GET /images/:id streams the copy stored in R2. The copy is served so that it can only ever be an
- * image: a CSP that allows nothing and sandboxes the document, nosniff, and a Content-Disposition;
- * an object whose type is not one of the stored raster types (written before the magic-byte check)
- * goes out as an `application/octet-stream` attachment. R2 failing is a 503 `storage_unavailable`
+ * image: a CSP that allows nothing and sandboxes the document, and a Content-Disposition (nosniff is
+ * the app's, on every answer); an object whose type is not one of the stored raster types (written
+ * before the magic-byte check) goes out as an `application/octet-stream` attachment. R2 failing is a 503 `storage_unavailable`
  * with `Retry-After`, never R2's own message. An image is served only while its share exists (one
  * read of the share, usually from the isolate's read cache).
  */
@@ -39,7 +39,6 @@ export const imageRoutes = new Hono<AppEnv>().get("/images/:id", async (c) => {
         ? `inline; filename="${id}.${IMAGE_EXTENSIONS[stored]}"`
         : `attachment; filename="${id}"`,
       "Content-Security-Policy": IMAGE_CSP,
-      "X-Content-Type-Options": "nosniff",
       "Cache-Control": "public, max-age=86400, immutable",
       ETag: object.httpEtag,
     },

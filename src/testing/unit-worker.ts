@@ -204,6 +204,8 @@ export class UnitWorker {
     get: (key: string) =>
       this.control<{ bytes: number[]; contentType: string | null } | null>("r2Get", { key }),
     has: (key: string) => this.control<boolean>("r2Head", { key }),
+    put: (key: string, text: string, contentType?: string) =>
+      this.control<void>("r2Put", { key, text, contentType }),
   };
 
   /** Writes straight into the isolate's memory backend (what the memory backend holds). */

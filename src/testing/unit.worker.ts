@@ -143,6 +143,11 @@ const controls: Record<string, (env: Bindings, args: Args) => Promise<unknown>> 
     const bytes = [...new Uint8Array(await object.arrayBuffer())];
     return { bytes, contentType: object.httpMetadata?.contentType ?? null };
   },
+  /** An object written straight into R2, as a Worker before the magic-byte check could have. */
+  async r2Put(env, { key, text, contentType }) {
+    const httpMetadata = typeof contentType === "string" ? { contentType } : undefined;
+    await env.SHARE_IMAGES.put(key as string, text as string, { httpMetadata });
+  },
   async r2Head(env, { key }) {
     return (await env.SHARE_IMAGES.head(key as string)) !== null;
   },
