@@ -24,6 +24,11 @@ export interface IsolateState {
   cache: LruCache<CachedRead>;
   memory: ReturnType<typeof createMemoryBackend>;
   pendingWrites: Map<string, ShareData>;
+  /**
+   * Shares flushed from `pendingWrites` to KV, with when, held for a list that began while they
+   * were pending (`shares/store.ts`): its pages keep them in the pending phase, not KV's.
+   */
+  flushedWrites: Map<string, { share: ShareData; at: number }>;
   flushing: Promise<void> | undefined;
   inventory: { value: Inventory; at: number; backend: string } | undefined;
   /** The inventory scan running now, shared by concurrent callers. */
@@ -55,6 +60,7 @@ function fresh(): IsolateState {
     cache: new LruCache<CachedRead>(1000, 300_000),
     memory: createMemoryBackend(),
     pendingWrites: new Map(),
+    flushedWrites: new Map(),
     flushing: undefined,
     inventory: undefined,
     inventoryScan: undefined,

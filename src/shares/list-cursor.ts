@@ -2,7 +2,8 @@
  * @module shares/list-cursor
  * The opaque list cursor (base64url JSON): phase "pending" resumes this isolate's pending shares
  * after the last one returned; phase "kv" resumes a KV list page after the last key returned;
- * phase "legacy" pages the guide's metadata-less records by index.
+ * phase "legacy" pages the guide's metadata-less records by index. `s`, when the list began with
+ * pending shares: when it began, so its pages keep those flushed since in the pending phase.
  */
 import { z } from "zod";
 import { AppError } from "../errors.js";
@@ -14,6 +15,7 @@ const cursorSchema = z.discriminatedUnion("p", [
     /** Timestamp and id of the last pending share returned (newest first, then by id). */
     t: z.number().int().min(0),
     i: z.string().regex(ID_PATTERN),
+    s: z.number().int().min(0).optional(),
   }),
   z.strictObject({
     p: z.literal("kv"),
@@ -21,6 +23,7 @@ const cursorSchema = z.discriminatedUnion("p", [
     c: z.string().max(4096).optional(),
     /** Last key returned from that page; keys <= it are skipped. */
     a: z.string().max(600).optional(),
+    s: z.number().int().min(0).optional(),
   }),
   z.strictObject({ p: z.literal("legacy"), i: z.number().int().min(0) }),
 ]);

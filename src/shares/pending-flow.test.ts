@@ -142,6 +142,32 @@ describe("several pending shares", () => {
     expect(second).toEqual({ shares: [], cursor: null });
   });
 
+  it("lists no share twice when the pending ones are flushed to KV after the page that listed them", async () => {
+    const ids = await pendingShares(3, Date.now());
+    const listed: string[] = [];
+    const follow = async (limit: number, flushAfterFirst: boolean) => {
+      listed.length = 0;
+      let cursor: string | null = null;
+      for (let n = 0; n < 10; n++) {
+        const q: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : "";
+        const res = await unit.request(env, `/api/shares?limit=${limit}${q}`);
+        expect(res.status).toBe(200);
+        const page = (await res.json()) as { shares: { id: string }[]; cursor: string | null };
+        listed.push(...page.shares.map((s) => s.id));
+        if (n === 0 && flushAfterFirst) await recover();
+        cursor = page.cursor;
+        if (!cursor) return listed;
+      }
+      throw new Error("the list never ended");
+    };
+    // The whole pending phase on the first page, KV's phase after the flush.
+    expect(await follow(3, true)).toEqual([...ids].reverse());
+    await unit.faults({ ...OUTAGE, failing: [...OUTAGE.failing] });
+    const more = await pendingShares(3, Date.now() + 10_000);
+    // The pending phase cut by the flush: the rest of it is in KV by the second page.
+    expect(await follow(2, true)).toEqual([...more.reverse(), ...[...ids].reverse()]);
+  });
+
   it("keeps a pending share pending when its delete cannot reach KV", async () => {
     const [id] = await pendingShares(1, Date.now());
     await unit.faults({

@@ -41,6 +41,9 @@ const MAX_LIST_CALLS = 10;
 /** Keys one KV list call asks for: KV's most. */
 const LIST_BATCH = KV_LIMITS.listLimit;
 const BULK = KV_LIMITS.bulkKeys;
+/** How long, and how many, flushed shares are kept in the pending phase of lists begun before. */
+const FLUSHED_HELD_MS = 60 * 60 * 1000;
+const FLUSHED_HELD_MAX = 1000;
 
 export type Durability = "durable" | "pending";
 
@@ -113,6 +116,7 @@ export class ShareStore {
     const pending = this.state.pendingWrites.get(id);
     const pendingKey = pending ? pendingKeysByShare(this.state).get(id) : undefined;
     let existed = this.state.pendingWrites.delete(id);
+    this.state.flushedWrites.delete(id);
     let value: string | null;
     let metadata: unknown;
     try {
@@ -141,25 +145,30 @@ export class ShareStore {
 
   async list(limit: number, rawCursor: string | undefined): Promise<SharePage> {
     const cursor: ListCursor = rawCursor ? decodeCursor(rawCursor) : { p: "kv" };
+    if (cursor.p === "legacy") return this.listLegacy(cursor.i, limit, [], MAX_LIST_CALLS);
     const out: ShareData[] = [];
     // This isolate's pending shares come first (the pending phase), so the KV phase leaves out
-    // any of them that KV also holds (a write that failed after it was stored).
-    const pending = [...this.state.pendingWrites.values()].sort(newestFirst);
+    // any of them that KV also holds (a write that failed after it was stored). A list that began
+    // with pending shares keeps those flushed since in its pending phase: else a flush between two
+    // pages would move a share already handed out into KV's phase, and it would be listed again.
+    const began = rawCursor ? cursor.s : now();
+    const pending = this.pendingPhase(began);
+    const s = rawCursor || pending.length > 0 ? began : undefined;
+    const since = s === undefined ? {} : { s };
     const seen = new Set(pending.map((share) => share.id));
     if (!rawCursor || cursor.p === "pending") {
-      const from = cursor.p === "pending" ? pending.findIndex((s) => listedAfter(s, cursor)) : 0;
+      const from = cursor.p === "pending" ? pending.findIndex((p) => listedAfter(p, cursor)) : 0;
       const rest = from < 0 ? [] : pending.slice(from);
       out.push(...rest.slice(0, limit));
       const last = out[out.length - 1];
       if (last && rest.length > limit) {
         return {
           shares: out,
-          cursor: encodeCursor({ p: "pending", t: last.timestamp, i: last.id }),
+          cursor: encodeCursor({ p: "pending", t: last.timestamp, i: last.id, ...since }),
         };
       }
     }
-    if (cursor.p === "legacy") return this.listLegacy(cursor.i, limit, out, MAX_LIST_CALLS);
-    if (out.length >= limit) return { shares: out, cursor: encodeCursor({ p: "kv" }) };
+    if (out.length >= limit) return { shares: out, cursor: encodeCursor({ p: "kv", ...since }) };
 
     // A pending cursor that ran out of pending shares starts KV's listing from its beginning.
     const resume: { c?: string; a?: string } = cursor.p === "kv" ? cursor : {};
@@ -170,7 +179,7 @@ export class ShareStore {
     let calls = 0;
     for (; ; calls++) {
       if (calls >= MAX_LIST_CALLS) {
-        return { shares: out, cursor: encodeCursor(kvCursor(pageCursor, after)) };
+        return { shares: out, cursor: encodeCursor(kvCursor(pageCursor, after, s)) };
       }
       // Whole KV pages (one call costs the same at any size), so runs of keys that hold no share
       // (expired, deleted, corrupt) rarely cost a second call.
@@ -218,12 +227,26 @@ export class ShareStore {
       }
       // A cursor only when a share is known to follow: a client is never sent on to an empty page.
       if (next < live.length) {
-        return { shares: out, cursor: encodeCursor(kvCursor(pageCursor, after)) };
+        return { shares: out, cursor: encodeCursor(kvCursor(pageCursor, after, s)) };
       }
       if (page.list_complete) break;
       pageCursor = page.cursor;
     }
     return this.listLegacy(0, limit, out, MAX_LIST_CALLS - calls - 1);
+  }
+
+  /**
+   * The pending phase of a list that began at `began` (none: a cursor from before any pending
+   * share), newest first: this isolate's pending shares and those flushed to KV since.
+   */
+  private pendingPhase(began: number | undefined): ShareData[] {
+    const shares = [...this.state.pendingWrites.values()];
+    if (began !== undefined) {
+      for (const { share, at } of this.state.flushedWrites.values()) {
+        if (at >= began && !this.state.pendingWrites.has(share.id)) shares.push(share);
+      }
+    }
+    return shares.sort(newestFirst);
   }
 
   /**
@@ -313,8 +336,10 @@ export class ShareStore {
             metadata: record.metadata,
           });
           // A delete may have removed it while the put was in flight.
-          if (this.state.pendingWrites.delete(share.id)) this.countCreated(share);
-          else await this.backend.delete(record.key).catch(() => undefined);
+          if (this.state.pendingWrites.delete(share.id)) {
+            this.countCreated(share);
+            holdFlushed(this.state, share);
+          } else await this.backend.delete(record.key).catch(() => undefined);
           logStorage({ op: "flush", key: record.key, outcome: "ok", ms: 0, backend: "kv" });
         } catch {
           logStorage({ op: "flush", key: record.key, outcome: "error", ms: 0, backend: "kv" });
@@ -375,6 +400,19 @@ export class ShareStore {
   }
 }
 
+/**
+ * Keeps a flushed share for the lists that began while it was pending: for FLUSHED_HELD_MS and at
+ * most FLUSHED_HELD_MAX of them (a list followed for longer may list one of them twice).
+ */
+function holdFlushed(state: IsolateState, share: ShareData): void {
+  const at = now();
+  for (const [id, held] of state.flushedWrites) {
+    if (held.at > at - FLUSHED_HELD_MS && state.flushedWrites.size < FLUSHED_HELD_MAX) break;
+    state.flushedWrites.delete(id);
+  }
+  state.flushedWrites.set(share.id, { share, at });
+}
+
 /** The pending phase's order: newest first, ties by id (a total order, for the cursor). */
 function newestFirst(a: ShareData, b: ShareData): number {
   return b.timestamp - a.timestamp || compareKeys(a.id, b.id);
@@ -388,8 +426,8 @@ function listedAfter(share: ShareData, cursor: { t: number; i: string }): boolea
   );
 }
 
-function kvCursor(c: string | undefined, a: string | undefined): ListCursor {
-  return { p: "kv", ...(c ? { c } : {}), ...(a ? { a } : {}) };
+function kvCursor(c: string | undefined, a: string | undefined, s: number | undefined): ListCursor {
+  return { p: "kv", ...(c ? { c } : {}), ...(a ? { a } : {}), ...(s === undefined ? {} : { s }) };
 }
 
 /** Guard for routes: ids are validated before any storage access. */
