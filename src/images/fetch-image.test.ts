@@ -77,4 +77,39 @@ describe("the image copy's redirects", () => {
     });
     expect(unit.outboundSeen).toEqual([]);
   });
+
+  it.each([
+    ["https://2130706433/a.png", "127.0.0.1 is an IP address"],
+    ["https://0177.0.0.1/a.png", "127.0.0.1 is an IP address"],
+    ["https://0x7f.1/a.png", "127.0.0.1 is an IP address"],
+    ["https://[::ffff:127.0.0.1]/a.png", "[::ffff:7f00:1] is an IP address"],
+    ["https://[::ffff:a9fe:a9fe]/latest", "[::ffff:a9fe:a9fe] is an IP address"],
+    ["https://[fd00::1]/a.png", "[fd00::1] is an IP address"],
+    ["https://10.0.0.1/a.png", "10.0.0.1 is an IP address"],
+    ["https://metadata.google.internal/a.png", "metadata.google.internal is a local host name"],
+    ["https://localhost./a.png", "localhost. is a local host name"],
+    ["https://printer/a.png", "printer is a local host name"],
+    ["http://cdn.example.net/a.png", "only https: URLs are fetched, not http:"],
+    ["https://cdn.example.net:8443/a.png", "port 8443 is not fetched"],
+  ])("refuses a redirect to %s at that hop, naming why", async (location, why) => {
+    unit.useHandlers([http.get(START, () => redirect(302, location))]);
+    const got = await store();
+    expect(got.stored).toBe(false);
+    expect(got.reason).toMatch(/^The image redirected to \S+, which was not fetched: /);
+    expect(got.reason).toContain(why);
+    expect(unit.outboundSeen).toEqual([`GET ${START}`]);
+  });
+
+  it("refuses a redirect that carries a user name or password, and does not repeat them", async () => {
+    unit.useHandlers([
+      http.get(START, () => redirect(302, "https://admin:s3cret@cdn.example.net/a.png")),
+      http.get("https://cdn.example.net/a.png", () => new HttpResponse(PNG)),
+    ]);
+    expect(await store()).toEqual({
+      stored: false,
+      reason:
+        "The image redirected to https://cdn.example.net/a.png, which was not fetched: it carries a user name or password",
+    });
+    expect(unit.outboundSeen).toEqual([`GET ${START}`]);
+  });
 });

@@ -33,7 +33,7 @@ export async function fetchImage(
         reason:
           redirects === 0
             ? `The image URL was not fetched: ${problem}`
-            : `The image redirected to ${current}, which was not fetched: ${problem}`,
+            : `The image redirected to ${withoutCredentials(current)}, which was not fetched: ${problem}`,
       };
     }
     const response = await fetchImpl(current, {
@@ -59,4 +59,12 @@ export async function fetchImage(
       return { ok: false, reason: "The image URL redirected to something that is not a URL" };
     }
   }
+}
+
+/** The hop as the creator is told of it: a user name or password in a Location is not repeated. */
+function withoutCredentials(url: string): string {
+  const parsed = new URL(url);
+  parsed.username = "";
+  parsed.password = "";
+  return parsed.href;
 }
