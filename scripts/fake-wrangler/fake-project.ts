@@ -11,6 +11,8 @@ export const FAKE_WRANGLER_BIN = path.join(FAKE_WRANGLER_DIR, "wrangler");
 
 /** What the fake account holds and how it misbehaves (see fake-wrangler.mjs). */
 export interface FakeWranglerState {
+  /** The Node version wrangler runs on, refused as too old (wrangler 4 needs 22.12+). */
+  nodeVersion?: string;
   loggedIn: boolean;
   /** OAuth scopes reported by `whoami --json`; omitted means an API token (no scopes reported). */
   tokenPermissions?: string[];

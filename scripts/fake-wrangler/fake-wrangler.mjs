@@ -6,7 +6,7 @@
  * node_modules/wrangler/wrangler-dist/cli.js). Plain JS so each call starts in milliseconds.
  *
  * Env: FAKE_WRANGLER_STATE (state file, updated on create), FAKE_WRANGLER_LOG (one JSON argv per line).
- * State: { loggedIn, tokenPermissions?, kvPermission, r2Permission?, namespaces: [{ id, title }],
+ * State: { nodeVersion? (wrangler refuses that Node), loggedIn, tokenPermissions?, kvPermission, r2Permission?, namespaces: [{ id, title }],
  *   buckets?: [{ name, rules: [lifecycle rule as the API holds it] }], garbage?: { whoami?, list?, create?, lifecycle? } }
  */
 import { createHash } from "node:crypto";
@@ -21,6 +21,14 @@ if (!statePath || !logPath) {
 }
 appendFileSync(logPath, `${JSON.stringify(argv)}\n`);
 const state = JSON.parse(readFileSync(statePath, "utf8"));
+// wrangler's bin/wrangler.js refuses an old Node before anything else, with this text.
+if (state.nodeVersion) {
+  process.stderr.write(
+    `Wrangler requires at least Node.js v22.12.0. You are using v${state.nodeVersion}. Please update your version of Node.js.\n\n` +
+      "Consider using a Node.js version manager such as https://volta.sh/ or https://github.com/nvm-sh/nvm.\n",
+  );
+  process.exit(1);
+}
 
 const BANNER = "\n \u26C5\uFE0F wrangler 4.164.0\n" + "\u2500".repeat(20) + "\n";
 const LOGS =

@@ -232,6 +232,15 @@ describe("setup-kv-storage: the image bucket's lifecycle rule", () => {
 });
 
 describe("setup-kv-storage errors (non-zero exit, file unchanged)", () => {
+  it("a Node older than wrangler needs: says how to get Node 24 for this shell", async () => {
+    const { status, stderr, project } = await run([], { nodeVersion: "20.20.2" });
+    expect(status).toBe(11);
+    expect(stderr).toContain("Wrangler needs Node.js 22.12.0 or newer and found 20.20.2");
+    expect(stderr).toContain("source scripts/use-node.sh");
+    expect(project.calls()).toEqual([WHOAMI]);
+    expect(project.config()).toBe(COMMENTED_CONFIG);
+  });
+
   it("not logged in: says to run wrangler login", async () => {
     const { status, stderr, project } = await run([], { loggedIn: false });
     expect(status).toBe(6);

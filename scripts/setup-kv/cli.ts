@@ -37,7 +37,7 @@ images/ --expire-days 30\` unless a rule with that prefix and expiry is there (i
 
 Exit status: 0 done, 1 unexpected error, 2 bad flags, 3 config not found, 4 config not valid JSONC,
 5 wrangler not installed, 6 not logged in, 7 no KV permission, 8 wrangler output not understood,
-9 another wrangler failure, 10 no R2 permission.`;
+9 another wrangler failure, 10 no R2 permission, 11 Node.js too old for wrangler.`;
 
 /** Runs the CLI and returns its exit status (never calls process.exit). */
 export async function main(argv: string[], io: CliIo): Promise<number> {

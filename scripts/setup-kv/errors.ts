@@ -11,6 +11,7 @@ export const EXIT_CODES = {
   WRANGLER_OUTPUT_UNPARSEABLE: 8,
   WRANGLER_FAILED: 9,
   NO_R2_PERMISSION: 10,
+  NODE_TOO_OLD: 11,
 } as const;
 
 export type SetupKvErrorCode = keyof typeof EXIT_CODES;

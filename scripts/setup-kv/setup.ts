@@ -10,6 +10,7 @@ import { setupImageBuckets, type ImageBucketResult } from "./image-bucket.js";
 import { unifiedDiff } from "./unified-diff.js";
 import {
   classifyFailure,
+  nodeRefusal,
   indent,
   parseCreatedId,
   parseNamespaceList,
@@ -200,6 +201,15 @@ function failure(
   output: string,
   storage: "KV" | "R2" = "KV",
 ): SetupKvError {
+  const node = nodeRefusal(output);
+  if (node) {
+    return new SetupKvError(
+      "NODE_TOO_OLD",
+      `Wrangler needs Node.js ${node.needs} or newer and found ${node.found} (\`${command}\` refused ` +
+        `to start). Run \`source scripts/use-node.sh\` (Linux x64: Node 24 from the npm registry, for this shell) ` +
+        `or \`nvm use\` (reads .nvmrc), then run this script again. ${NOTHING_CHANGED}`,
+    );
+  }
   switch (classifyFailure(output)) {
     case "not-logged-in":
       return new SetupKvError(

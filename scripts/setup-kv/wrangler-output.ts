@@ -30,6 +30,15 @@ const NO_PERMISSION = [
   /Unauthorized to access requested resource/i,
 ];
 
+/** wrangler's own refusal of the Node it runs on (bin/wrangler.js): what it needs, what it got. */
+const NODE_TOO_OLD = /Wrangler requires at least Node\.js v(\S+)\. You are using v(\S+)\./;
+
+/** The Node versions wrangler needs and found when it refused to start, else undefined. */
+export function nodeRefusal(output: string): { needs: string; found: string } | undefined {
+  const match = NODE_TOO_OLD.exec(stripAnsi(output));
+  return match ? { needs: match[1]!, found: match[2]! } : undefined;
+}
+
 /** What a failed wrangler run means, judged from its stdout + stderr. */
 export function classifyFailure(output: string): "not-logged-in" | "no-permission" | "other" {
   const text = stripAnsi(output);
