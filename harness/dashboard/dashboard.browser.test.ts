@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from "vitest";
 import { createShareHarness } from "../share/index.js";
 import { type DevServer, startDevServer } from "../server/dev-server.js";
 import { SessionRecorder } from "../../fixtures/record/recorder.js";
@@ -304,7 +304,9 @@ describe.skipIf(!HAS_CHROMIUM)(
         .waitFor();
       await shot("6-fixture-loaded");
 
-      const file = join(dirs[0]!, "recorded.json");
+      // Under fixtures/, the only place the control API records to; removed after the test.
+      const file = join("fixtures", "recorded", `browser-test-${process.pid}.json`);
+      onTestFinished(() => rm(file, { force: true }));
       await page.getByLabel("Record requests to").fill(file);
       await page.getByRole("button", { name: "Start recording" }).click();
       await page

@@ -188,6 +188,7 @@ const ROUTES: Route[] = [
     method: "post",
     path: "/__harness/record/start",
     summary: "Start recording the session into a fixture file",
+    description: "The file must be a `.json` file under the fixtures folder (`fixtures/`).",
     body: recordStartSchema,
     responses: { 200: ok("Recording"), 400: bad },
   },

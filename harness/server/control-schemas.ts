@@ -81,7 +81,7 @@ export const seedRequestSchema = z.strictObject({
   clear: z.boolean().optional(),
 });
 
-/** `POST /__harness/record/start`: the fixture file to record the session into. */
+/** `POST /__harness/record/start`: the fixture file to record the session into (a `.json` under fixtures/). */
 export const recordStartSchema = z.strictObject({ file: z.string().min(1) });
 
 /** `POST /__harness/fixtures/load`: a fixture file under the fixtures folder. */
