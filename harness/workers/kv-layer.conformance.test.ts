@@ -5,23 +5,45 @@
  * Each case runs on Miniflare's raw binding and on the binding a Worker gets, in both of its
  * modes (`direct`: no rules, nothing to model; `layer`: every call through the KV layer's
  * service), with faults off, and must observe identical values and error messages. Each case
- * also checks what Cloudflare's test expects, so identical-but-wrong cannot pass.
+ * also checks what Cloudflare's test expects, so identical-but-wrong cannot pass. Most also run
+ * on the production profile with its deliberate differences set aside (write limit, replication
+ * delay, `cacheStatus`), so the model answers Cloudflare's cases as Miniflare does.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createProbeHarness, type ProbeHarness } from "../test-support/probe-harness.js";
 
 let probe: ProbeHarness;
+/**
+ * The production profile with its deliberate differences set aside (no write limit, no
+ * replication delay; `cacheStatus` is not compared): what is left must match Miniflare.
+ */
+let production: ProbeHarness;
 beforeAll(async () => {
-  probe = await createProbeHarness();
+  [probe, production] = await Promise.all([
+    createProbeHarness(),
+    createProbeHarness({
+      profile: "production",
+      replicationWindowMs: 0,
+      writeRate: { burst: 1000 },
+    }),
+  ]);
 });
-afterAll(() => probe?.harness.dispose());
+afterAll(() => Promise.all([probe?.harness.dispose(), production?.harness.dispose()]));
 
-const TARGETS = { raw: "RAW", direct: "LAYER_0:direct", layer: "LAYER_0:layer" } as const;
+const TARGETS = {
+  raw: "RAW",
+  direct: "LAYER_0:direct",
+  layer: "LAYER_0:layer",
+  production: "LAYER_0",
+} as const;
 type TargetName = keyof typeof TARGETS;
+const harnessOf = (target: TargetName) => (target === "production" ? production : probe);
 
 /** A binding as a case sees it: every key it names is put under the target's own namespace. */
 interface Kv {
   ns: string;
+  /** A call with the key exactly as given (no namespace). */
+  unprefixed(method: string, ...args: unknown[]): Promise<unknown>;
   call(method: string, ...args: unknown[]): Promise<unknown>;
   scenario(name: string, key: string, arg?: number): Promise<unknown>;
 }
@@ -38,20 +60,23 @@ async function seen(p: Promise<unknown>): Promise<Seen> {
   }
 }
 
-/** Observations with the namespace taken out of every string and cursors made comparable. */
-function normalise(value: unknown, ns: string): unknown {
+/**
+ * Observations with the namespace taken out of every string and cursors made comparable; with
+ * `production`, its `cacheStatus` (`HIT`/`MISS`, null in Miniflare) is set aside too.
+ */
+function normalise(value: unknown, ns: string, production = false): unknown {
+  const again = (v: unknown) => normalise(v, ns, production);
   if (typeof value === "string") return value.split(ns).join("");
-  if (value instanceof Map) {
-    return new Map([...value].map(([k, v]) => [normalise(k, ns), normalise(v, ns)]));
-  }
+  if (value instanceof Map) return new Map([...value].map(([k, v]) => [again(k), again(v)]));
   if (value instanceof Uint8Array) return value;
-  if (Array.isArray(value)) return value.map((v) => normalise(v, ns));
+  if (Array.isArray(value)) return value.map(again);
   if (value && typeof value === "object") {
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [
-        k,
-        k === "cursor" && typeof v === "string" ? "<cursor>" : normalise(v, ns),
-      ]),
+      Object.entries(value).map(([k, v]) => {
+        if (k === "cursor" && typeof v === "string") return [k, "<cursor>"];
+        if (k === "cacheStatus" && production) return [k, null];
+        return [k, again(v)];
+      }),
     );
   }
   return value;
@@ -69,10 +94,12 @@ function kvFor(target: TargetName, caseIndex: number): Kv {
     if (Array.isArray(first)) return [first.map((k: string) => ns + k), ...rest];
     return args;
   };
+  const h = harnessOf(target);
   return {
     ns,
-    call: (method, ...args) => probe.call(TARGETS[target], method, ...prefixed(method, args)),
-    scenario: (name, key, arg) => probe.scenario(TARGETS[target], name, ns + key, arg),
+    unprefixed: (method, ...args) => h.call(TARGETS[target], method, ...args),
+    call: (method, ...args) => h.call(TARGETS[target], method, ...prefixed(method, args)),
+    scenario: (name, key, arg) => h.scenario(TARGETS[target], name, ns + key, arg),
   };
 }
 
@@ -84,6 +111,8 @@ interface Case {
   run(kv: Kv): Promise<unknown>;
   /** What Cloudflare's test expects of the observation (checked on every target). */
   expected(observed: unknown): void;
+  /** Why the production profile is not compared (it differs on purpose, or a test there covers it). */
+  notInProduction?: string;
 }
 
 const MF = "miniflare kv/index.spec.ts";
@@ -103,19 +132,9 @@ async function validatesKey(kv: Kv, method: "get" | "put" | "delete") {
   const out: Seen[] = [];
   // Raw keys, not namespaced: the namespace would make "" and "." valid.
   for (const key of ["", ".", "..", longKey]) {
-    out.push(await seen(probeRaw(kv, method, key, ...args)));
+    out.push(await seen(kv.unprefixed(method, key, ...args)));
   }
   return out;
-}
-
-/** A call with the key exactly as given (no namespace). */
-function probeRaw(kv: Kv, method: string, ...args: unknown[]) {
-  const target = kv.ns.includes("-raw-")
-    ? TARGETS.raw
-    : kv.ns.includes("-direct-")
-      ? TARGETS.direct
-      : TARGETS.layer;
-  return probe.call(target, method, ...args);
 }
 
 function keyValidation(method: "GET" | "PUT" | "DELETE") {
@@ -307,6 +326,7 @@ const CASES: Case[] = [
   {
     from: MF,
     name: "bulk get: get over size limit (25 MiB in total)",
+    notInProduction: "25 MiB values: kv-layer.production.test.ts › value: 25 MiB",
     run: async (kv) => {
       await kv.scenario("putSized", "big1", 13 * 1024 * 1024);
       await kv.scenario("putSized", "big2", 13 * 1024 * 1024);
@@ -487,6 +507,7 @@ const CASES: Case[] = [
   {
     from: MF,
     name: "put: validates value size (25 MiB)",
+    notInProduction: "25 MiB values: kv-layer.production.test.ts › value: 25 MiB",
     run: async (kv) => [
       await seen(kv.scenario("putSized", "key", 25 * 1024 * 1024 + 1)),
       await seen(kv.call("get", "key")),
@@ -707,7 +728,7 @@ const CASES: Case[] = [
     name: "list: validates limit and prefix length",
     run: async (kv) => [
       await seen(kv.call("list", { limit: 1001 })),
-      await seen(probeRaw(kv, "list", { prefix: longKey })),
+      await seen(kv.unprefixed("list", { prefix: longKey })),
       await seen(kv.call("list", { limit: 1000 })),
     ],
     expected: (o) =>
@@ -867,6 +888,7 @@ const CASES: Case[] = [
   {
     from: MF,
     name: "put: validates value size of a stream with no length (25 MiB)",
+    notInProduction: "25 MiB values: kv-layer.production.test.ts › value: 25 MiB",
     run: async (kv) => [
       await seen(kv.scenario("putSizedStream", "over", 25 * 1024 * 1024 + 1)),
       await seen(kv.call("get", "over")),
@@ -973,6 +995,7 @@ const CASES: Case[] = [
   {
     from: WD,
     name: "listTest: a cursor the namespace did not issue",
+    notInProduction: "cursors are opaque there: kv-layer.consistency.test.ts › cursors are opaque",
     run: async (kv) => {
       await putAll(kv, { a: { value: "1" }, b: { value: "2" } });
       return seen(kv.call("list", { limit: 100, cursor: "123" }));
@@ -1097,14 +1120,20 @@ describe("KV conformance: raw Miniflare binding vs the binding a Worker gets", (
     it(`${c.from}: ${c.name}`, async () => {
       const observed: Partial<Record<TargetName, unknown>> = {};
       for (const target of Object.keys(TARGETS) as TargetName[]) {
+        if (target === "production" && c.notInProduction) continue;
         const kv = kvFor(target, i);
-        observed[target] = normalise(await c.run(kv), kv.ns);
+        observed[target] = normalise(await c.run(kv), kv.ns, target === "production");
       }
       c.expected(observed.raw);
       expect(observed.direct, "direct mode differs from the raw binding").toEqual(observed.raw);
       expect(observed.layer, "through the KV layer differs from the raw binding").toEqual(
         observed.raw,
       );
+      if (!c.notInProduction) {
+        expect(observed.production, "the production profile differs from the raw binding").toEqual(
+          observed.raw,
+        );
+      }
     });
   });
 });
