@@ -1,15 +1,16 @@
 /**
  * The production profile against a small reference model of production KV, as a fast-check
- * property: seeded random plans of concurrent puts, deletes, gets and lists from three locations
- * (isolates) to a few keys, with the virtual clock moved between batches. Every call's start and
- * end are taken on the virtual clock, and the model says, from those intervals alone:
+ * property: seeded random plans of concurrent puts (some expiring after 60 s), deletes, gets,
+ * bulk gets and lists from three locations (isolates) to a few keys, with the virtual clock moved
+ * between batches. Every call's start and end are taken on the virtual clock, and the model
+ * says, from those intervals alone:
  *
  * - a write is refused with `KV <PUT|DELETE> failed: 429 Too Many Requests` only when another
  *   accepted write to the key may have arrived less than a second before it, and no two accepted
  *   writes to one key are surely less than a second apart;
  * - a read returns the key's first state or an accepted write's value, never a refused one's, and
  *   never one that a later accepted write has surely replaced where it reads (at the writer once
- *   that write returned; anywhere 60 s after it returned);
+ *   that write returned; anywhere 60 s after it returned), and never one surely expired;
  * - a list page names a key only if some read there may see it, and every key all reads there
  *   must see;
  * - once 60 s pass with no write, every location reads what the store holds, the store holds
@@ -25,6 +26,8 @@ const LOCATIONS = 3;
 const KEYS = 3;
 /** Production's replication window and default cache TTL (the harness's defaults). */
 const WINDOW_MS = 60_000;
+/** The TTL of the plans' expiring puts: the shortest KV accepts. */
+const TTL_S = 60;
 const SEED = Number(process.env.KV_MODEL_SEED ?? 20_261_202);
 const RUNS = Number(process.env.KV_MODEL_RUNS ?? 20);
 
@@ -35,7 +38,8 @@ beforeAll(async () => {
 afterAll(() => h?.harness.dispose());
 
 type Op =
-  | { kind: "put" | "delete" | "get"; key: number; at: number }
+  | { kind: "put"; key: number; at: number; ttl: boolean }
+  | { kind: "delete" | "get"; key: number; at: number }
   | { kind: "list"; at: number }
   | { kind: "bulk"; at: number };
 /** `lag`: real ms before the call starts, so calls of a batch also overlap part-way. */
@@ -44,7 +48,12 @@ type Step = { advance: number } | { batch: { op: Op; lag: number }[] };
 const location = fc.nat({ max: LOCATIONS - 1 });
 const keyIndex = fc.nat({ max: KEYS - 1 });
 const op: fc.Arbitrary<Op> = fc.oneof(
-  fc.record({ kind: fc.constantFrom("put" as const), key: keyIndex, at: location }),
+  fc.record({
+    kind: fc.constantFrom("put" as const),
+    key: keyIndex,
+    at: location,
+    ttl: fc.boolean(),
+  }),
   fc.record({ kind: fc.constantFrom("delete" as const), key: keyIndex, at: location }),
   fc.record({ kind: fc.constantFrom("get" as const), key: keyIndex, at: location }),
   fc.record({ kind: fc.constantFrom("list" as const), at: location }),
@@ -68,6 +77,8 @@ const plan = fc.array(step, { minLength: 2, maxLength: 8 });
 interface Write {
   key: string;
   value: string | null;
+  /** Put with `expirationTtl: 60`. */
+  ttl: boolean;
   at: number;
   start: number;
   end: number;
@@ -89,6 +100,16 @@ function mustSee(b: Write, at: number, start: number): boolean {
   return (b.at === at && b.end <= start) || start >= b.end + WINDOW_MS;
 }
 
+/**
+ * What a write leaves for a read: its value, and nothing (null) once its TTL may have run out.
+ * The expiration is whole seconds from a moment within the put: up to 1 s before end + TTL.
+ */
+function leaves(a: Write, read: Read): (string | null)[] {
+  if (!a.ttl) return [a.value];
+  if (read.start >= a.end + TTL_S * 1000) return [null];
+  return read.end >= a.start + (TTL_S - 1) * 1000 ? [a.value, null] : [a.value];
+}
+
 /** What a read of `key` at `read.at` may return: the first state (null) or accepted values. */
 function allowed(writes: Write[], key: string, read: Read): Set<string | null> {
   const accepted = writes.filter((w) => w.key === key && w.ok);
@@ -97,7 +118,7 @@ function allowed(writes: Write[], key: string, read: Read): Set<string | null> {
   for (const a of accepted) {
     if (a.start > read.end) continue;
     const replaced = accepted.some((b) => surelyAfter(a, b) && mustSee(b, read.at, read.start));
-    if (!replaced) out.add(a.value);
+    if (!replaced) for (const v of leaves(a, read)) out.add(v);
   }
   return out;
 }
@@ -187,13 +208,14 @@ async function play(steps: Step[]): Promise<void> {
           return;
         }
         const value = o.kind === "put" ? `v${++seq}` : null;
+        const ttl = o.kind === "put" && o.ttl;
         // Until it returns, a write may still be arriving: its end is unknown.
-        const write: Write = { key, value, at: o.at, start: now(), end: Infinity, ok: true };
+        const write: Write = { key, value, ttl, at: o.at, start: now(), end: Infinity, ok: true };
         writes.push(write);
         try {
           await (value === null
             ? h.call(target, "delete", key)
-            : h.call(target, "put", key, value));
+            : h.call(target, "put", key, value, ttl ? { expirationTtl: TTL_S } : {}));
         } catch (e) {
           write.ok = false;
           write.message = (e as Error).message;
@@ -208,14 +230,13 @@ async function play(steps: Step[]): Promise<void> {
   const stored: Record<string, string | null> = {};
   for (const key of keys) {
     const accepted = writes.filter((w) => w.key === key && w.ok);
-    const last = accepted.filter((a) => !accepted.some((b) => surelyAfter(a, b)));
+    // More than the TTL has passed since every write: an expiring one leaves nothing.
+    const last = accepted
+      .filter((a) => !accepted.some((b) => surelyAfter(a, b)))
+      .map((a) => (a.ttl ? null : a.value));
     const value = (await h.harness.kv.get(key)) as string | null;
     if (accepted.length === 0) expect(value, `${key} was never written`).toBeNull();
-    else
-      expect(
-        last.map((w) => w.value),
-        `${key} holds the last accepted write`,
-      ).toContain(value);
+    else expect(last, `${key} holds the last accepted write`).toContain(value);
     stored[key] = value;
   }
   const live = keys.filter((k) => stored[k] !== null);
