@@ -21,10 +21,10 @@ async function post(key: string | undefined, body: unknown, e = env()) {
     headers,
     body: JSON.stringify(body),
   });
-  const json = (await res.json()) as { id?: string; error?: { code: string } } & Record<
-    string,
-    unknown
-  >;
+  const json = (await res.json()) as {
+    id?: string;
+    error?: { code: string; message: string };
+  } & Record<string, unknown>;
   return {
     status: res.status,
     replayed: res.headers.get("idempotent-replayed"),
@@ -47,6 +47,20 @@ describe("Idempotency-Key on POST /api/share", () => {
     expect([again.status, again.replayed]).toEqual([201, "true"]);
     expect(again.json).toEqual(first.json);
     expect(await shareKeys()).toEqual([`share:${first.json.id}`]);
+  });
+
+  it("answers a retry of a create whose image was not copied with the same warning", async () => {
+    // No image server answers: the copy fails and the share is saved with a warning.
+    const body = { ...validBody(14), storeImage: true };
+    const first = await post('"order-14"', body);
+    expect([first.status, (first.json.warning as { code?: string } | undefined)?.code]).toEqual([
+      201,
+      "image_not_stored",
+    ]);
+    await unit.restartIsolate();
+    const again = await post('"order-14"', body);
+    expect([again.status, again.replayed]).toEqual([201, "true"]);
+    expect(again.json).toEqual(first.json);
   });
 
   it("refuses the same key with a different body (422) and creates nothing", async () => {
@@ -73,9 +87,13 @@ describe("Idempotency-Key on POST /api/share", () => {
     const first = post('"order-8"', validBody(8), e);
     await new Promise((r) => setTimeout(r, 50));
     const second = await post('"order-8"', validBody(8), e);
-    expect([second.status, second.json.error?.code, second.retryAfter]).toEqual([
+    expect([second.status, second.json.error, second.retryAfter]).toEqual([
       409,
-      "idempotency_key_in_use",
+      {
+        code: "idempotency_key_in_use",
+        message:
+          "A request with this Idempotency-Key is still being processed; retry when it has answered",
+      },
       "1",
     ]);
     expect((await first).status).toBe(503); // KV never answered: nothing was saved

@@ -74,18 +74,19 @@ export async function writeRecord(
   state: IsolateState,
   hash: string,
   record: IdempotencyRecord,
-): Promise<"durable" | "pending"> {
+): Promise<void> {
   try {
     await backend.put(recordKey(hash), JSON.stringify(record), { expirationTtl: ttlOf(record) });
     state.pendingIdempotency.delete(hash);
-    return "durable";
   } catch (error) {
     if (!(error instanceof StorageWriteError)) throw error;
-    if (config.writeFallback === "memory") {
-      state.pendingIdempotency.set(hash, record);
-      return "pending";
+    if (config.writeFallback !== "memory") {
+      throw storageUnavailable(
+        "Storage is temporarily unavailable; the share was not saved",
+        error,
+      );
     }
-    throw storageUnavailable("Storage is temporarily unavailable; the share was not saved", error);
+    state.pendingIdempotency.set(hash, record);
   }
 }
 

@@ -206,6 +206,8 @@ export class UnitWorker {
     has: (key: string) => this.control<boolean>("r2Head", { key }),
     put: (key: string, text: string, contentType?: string) =>
       this.control<void>("r2Put", { key, text, contentType }),
+    /** Every object key the bucket holds. */
+    keys: () => this.control<string[]>("r2Keys"),
   };
 
   /** Writes straight into the isolate's memory backend (what the memory backend holds). */

@@ -151,6 +151,9 @@ const controls: Record<string, (env: Bindings, args: Args) => Promise<unknown>> 
   async r2Head(env, { key }) {
     return (await env.SHARE_IMAGES.head(key as string)) !== null;
   },
+  async r2Keys(env) {
+    return (await env.SHARE_IMAGES.list()).objects.map((o) => o.key);
+  },
   async storeImage(env, { id, url, timeoutMs, bucket }) {
     return storeImage({
       id: id as string,
