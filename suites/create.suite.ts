@@ -802,7 +802,10 @@ describe(`create past the per-client limit (${CREATE_LIMIT} per 60 s) [${backend
       }
     }
     expect(limited?.status).toBe(429);
-    expect(limited!.body.error?.code).toBe("rate_limited");
+    expect(limited!.body.error).toEqual({
+      code: "rate_limited",
+      message: "Too many shares created from this address; try again in 60 seconds",
+    });
     expect(limited!.headers.get("retry-after")).toBe("60");
     // Exactly the limit within one window; a window boundary during the loop allows one more round.
     if (window() === startedIn) expect(accepted).toHaveLength(CREATE_LIMIT);

@@ -80,6 +80,8 @@ describe("outboundUrlProblem", () => {
       ["https://cdn.example.com:8443/", /port 8443/],
       ["http://cdn.example.com/", /only https/],
       ["https://u:p@cdn.example.com/", /user name or password/],
+      ["https://u@cdn.example.com/", /user name or password/],
+      ["https://:p@cdn.example.com/", /user name or password/],
       ["not a url", /not a URL/],
     ];
     for (const [url, problem] of cases) expect(outboundUrlProblem(url), url).toMatch(problem);
@@ -92,13 +94,29 @@ describe("canonical origin", () => {
       ok: true,
       origin: "https://share.example.com",
     });
+    expect(parsePublicOrigin("http://127.0.0.1:8787")).toEqual({
+      ok: true,
+      origin: "http://127.0.0.1:8787",
+    });
+    expect(parsePublicOrigin("share.example.com")).toEqual({
+      ok: false,
+      reason: "must be an origin such as https://share.example.com",
+    });
+    expect(parsePublicOrigin("ftp://x.example")).toEqual({
+      ok: false,
+      reason: "must start with https:// (or http:// for local runs)",
+    });
     for (const bad of [
-      "share.example.com",
-      "ftp://x.example",
       "https://x.example/app",
       "https://x.example/?a",
+      "https://x.example/#a",
+      "https://u@x.example",
+      "https://:p@x.example",
     ]) {
-      expect(parsePublicOrigin(bad).ok, bad).toBe(false);
+      expect(parsePublicOrigin(bad), bad).toEqual({
+        ok: false,
+        reason: "must be only scheme, host and port, e.g. https://share.example.com",
+      });
     }
   });
 
