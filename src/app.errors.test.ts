@@ -6,7 +6,7 @@ import { describe, expect, it, vi } from "vitest";
 import { HTTPException } from "hono/http-exception";
 import { createApp } from "./app.js";
 import type { Env } from "./env.js";
-import { codeForHttpStatus, ERROR_CODES, storageUnavailable } from "./errors.js";
+import { AppError, codeForHttpStatus, ERROR_CODES, storageUnavailable } from "./errors.js";
 
 const app = createApp();
 
@@ -25,6 +25,24 @@ describe("unknown routes", () => {
     expect(status).toBe(404);
     expect(body).toEqual({
       error: { code: "not_found", message: "No route for GET /api/nothing/here" },
+    });
+  });
+});
+
+describe("a method a route does not answer", () => {
+  it("is 405 method_not_allowed naming the method, the path and the methods it answers, also in Allow", async () => {
+    const res = await app.request(
+      "/api/share/ABC",
+      { method: "PUT" },
+      { STORAGE_BACKEND: "memory" },
+    );
+    expect(res.status).toBe(405);
+    expect(res.headers.get("allow")).toBe("GET, HEAD, DELETE");
+    expect((await res.json()) as ErrorBody).toEqual({
+      error: {
+        code: "method_not_allowed",
+        message: "PUT is not allowed on /api/share/ABC; it answers GET, HEAD, DELETE",
+      },
     });
   });
 });
@@ -163,6 +181,12 @@ describe("an HTTPException thrown on the way to an answer", () => {
       message: "index 7 out of range",
       path: "/throws",
     });
+  });
+
+  it("logs no line for a 4xx the Worker answers on purpose", async () => {
+    const { status, lines } = await answerTo(new AppError(404, "not_found", "No share ABC"));
+    expect(status).toBe(404);
+    expect(lines).toEqual([]);
   });
 
   it("logs a 5xx the Worker answers on purpose with its code and message", async () => {

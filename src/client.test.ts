@@ -58,3 +58,15 @@ describe("the typed client (hc<AppType>)", () => {
     expect(await broken.json()).toMatchObject({ error: { code: "invalid_json" } });
   });
 });
+
+describe("postShare's Content-Type option with an object body", () => {
+  it("sends the object under the type given: refused as text/plain, created as JSON with a charset", async () => {
+    const plain = await postShare(client(), BODY, { contentType: "text/plain" });
+    expect(plain.status).toBe(415);
+    const charset = await postShare(client(), BODY, {
+      contentType: "application/json; charset=utf-8",
+    });
+    expect(charset.status).toBe(201);
+    expect(((await charset.json()) as { prompt: string }).prompt).toBe(BODY.prompt);
+  });
+});

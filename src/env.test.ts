@@ -17,6 +17,12 @@ describe("parseConfig", () => {
     });
   });
 
+  it("keeps an explicit STORAGE_BACKEND=memory even with the KV binding present", () => {
+    const kv = {} as KVNamespace;
+    expect(parseConfig({ STORAGE_BACKEND: "memory", SHARE_DATA_KV: kv }).backend).toBe("memory");
+    expect(parseConfig({ STORAGE_BACKEND: "auto", SHARE_DATA_KV: kv }).backend).toBe("kv");
+  });
+
   it("parses string vars and names the bad one", () => {
     expect(parseConfig({ CACHE_MAX_ENTRIES: "5", KV_RETRY_MAX_ATTEMPTS: "2" })).toMatchObject({
       cacheMaxEntries: 5,

@@ -57,4 +57,36 @@ describe("the health probe on a fixed clock", () => {
       writeFallback: "reject",
     });
   });
+
+  it("names the KV read that did not answer in time", async () => {
+    await unit.faults({ hanging: ["get"] });
+    const env = unit.env("kv", { ...FAST_VARS, KV_OP_TIMEOUT_MS: "50" });
+    const body = (await (await unit.request(env, "/healthz")).json()) as Health;
+    expect(body.checks.storage).toMatchObject({
+      status: "failing",
+      error: "KV GET timed out after 50 ms",
+    });
+  });
+
+  it("does not probe KV for a Worker on the memory backend (not durable), even with the binding present", async () => {
+    await unit.faults({ failing: ["get", "getWithMetadata"] });
+    const env = { ...unit.env("memory"), kv: true };
+    const res = await unit.request(env, "/healthz");
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Health;
+    expect([body.status, body.checks.storage.status]).toEqual(["degraded", "not_durable"]);
+    expect((await unit.calls()).get).toBe(0);
+  });
+
+  it("counts the probes it ran for monitoring: one per window, however many checks", async () => {
+    await unit.setClock(AT);
+    for (let i = 0; i < 3; i++) await health();
+    await unit.setClock(AT + HEALTH_PROBE_WINDOW_MS);
+    await health();
+    const res = await unit.request(unit.env("kv", { ...FAST_VARS }), "/api/monitoring", {
+      headers: { authorization: `Bearer ${FAST_VARS.ADMIN_TOKEN}` },
+    });
+    const body = (await res.json()) as { health: { probe: { count: number } } };
+    expect(body.health.probe.count).toBe(2);
+  });
 });

@@ -63,7 +63,7 @@ describe("a pending Idempotency-Key record once KV is back", () => {
     };
     expect(stored.share.id).toBe(id);
     const { keys } = await unit.kv.list({ prefix: IDEMPOTENCY_PREFIX });
-    const expiry = (keys[0] as { expiration?: number }).expiration;
+    const expiry = keys[0]!.expiration;
     expect(expiry).toBeGreaterThanOrEqual(from + IDEMPOTENCY_TTL_SECONDS - 3600);
     expect(expiry).toBeLessThanOrEqual(to + IDEMPOTENCY_TTL_SECONDS - 3600);
 

@@ -39,7 +39,7 @@ async function post(key: string, body: Record<string, unknown>, e = env()) {
 async function recordExpiry(): Promise<number | undefined> {
   const { keys } = await unit.kv.list({ prefix: IDEMPOTENCY_PREFIX });
   expect(keys).toHaveLength(1);
-  return (keys[0] as { expiration?: number }).expiration;
+  return keys[0]!.expiration;
 }
 
 /** Runs `action` and gives the span of real time (whole seconds) it ran in. */

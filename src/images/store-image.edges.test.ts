@@ -28,6 +28,15 @@ describe("storeImage's reasons", () => {
     expect(await store()).toEqual({ stored: false, reason: "The image URL answered 404" });
   });
 
+  it("calls an empty success (204) not an image", async () => {
+    serve(() => new HttpResponse(null, { status: 204 }));
+    expect(await store()).toEqual({
+      stored: false,
+      reason:
+        "Not a PNG, JPEG, GIF, WebP or AVIF image (content-type missing; only the bytes count)",
+    });
+  });
+
   it("names the declared type without its parameters, or says it is missing", async () => {
     serve(() => new HttpResponse("<p>hi</p>", { headers: { "content-type": "Text/HTML ; a=b" } }));
     expect(await store()).toEqual({

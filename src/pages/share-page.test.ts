@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { ShareData } from "../shares/schema.js";
 import { useUnitWorker, validBody } from "../testing/unit-worker.js";
+import { renderSharePage } from "./share-page.js";
 
 const unit = useUnitWorker();
 
@@ -44,6 +46,41 @@ describe("GET /s/:id", () => {
       expect(res.headers.get("content-type")).toMatch(/^text\/html/);
       expect(await res.text()).toContain("Share not found");
       expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
+    }
+  });
+});
+
+const share = (over: Partial<ShareData>): ShareData => ({
+  id: "7YBQ64RG64EZV0CRWC",
+  generatedUrl: "https://img.example/g.png",
+  originalUrl: "https://img.example/o.png",
+  prompt: "a lighthouse",
+  style: "watercolor",
+  timestamp: 1_796_163_747_643,
+  createdAt: "2026-12-01T22:22:27.643Z",
+  ...over,
+});
+
+/** What a reader sees: the page's text outside its style sheet, whitespace collapsed. */
+async function textOf(page: ReturnType<typeof renderSharePage>): Promise<string> {
+  return String(await page)
+    .replace(/<style[^>]*>[\s\S]*?<\/style>/, " ")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+describe("the share page without absolute links", () => {
+  it("shows only the title, the prompt and the style", async () => {
+    for (const over of [
+      { isR2Stored: true, originalUrl: "http://img.example/o.png" },
+      { generatedUrl: "javascript:alert(1)", originalUrl: "javascript:alert(1)" },
+    ]) {
+      const page = renderSharePage(share(over), undefined, "n0nce");
+      expect(await textOf(page), JSON.stringify(over)).toBe(
+        "AI image · watercolor a lighthouse Style: watercolor",
+      );
+      expect(String(await page)).not.toMatch(/og:image|og:url|twitter:image|Original image/);
     }
   });
 });

@@ -57,7 +57,10 @@ describe("GET /healthz", () => {
       status: "unavailable",
       degraded: ["storage"],
       checks: { storage: { status: "failing", error: "KV GET failed: 503 Service Unavailable" } },
-      error: { code: "storage_unavailable", message: expect.stringContaining("KV is failing") },
+      error: {
+        code: "storage_unavailable",
+        message: "KV is failing: KV GET failed: 503 Service Unavailable",
+      },
     });
     await unit.faults({});
     await passProbeWindow();

@@ -18,6 +18,22 @@ const create = (contentType: string, body: BodyInit = JSON.stringify(validBody()
 const listed = async () =>
   ((await (await unit.request(env(), "/api/shares")).json()) as { shares: unknown[] }).shares;
 
+describe("a create's body type", () => {
+  it("is refused with 415 unless it is application/json, saying what to send", async () => {
+    const untyped = await unit.request(env(), "/api/share", {
+      method: "POST",
+      body: new Blob([JSON.stringify(validBody())]),
+    });
+    for (const res of [untyped, await create("text/plain")]) {
+      expect(res.status).toBe(415);
+      expect(await res.json()).toEqual({
+        error: { code: "unsupported_media_type", message: "Send the body as application/json" },
+      });
+    }
+    expect(await listed()).toEqual([]);
+  });
+});
+
 describe("the charset of a create's JSON body", () => {
   it("is refused with 415 unsupported_media_type when it is not UTF-8, and nothing is created", async () => {
     const utf16 = Buffer.from(`\ufeff${JSON.stringify(validBody())}`, "utf16le");

@@ -36,11 +36,41 @@ describe("a repeated list parameter", () => {
     }
   });
 
+  it("says which names to give once, word for word", async () => {
+    const res = await unit.request(env(), "/api/shares?limit=1&cursor=a&limit=5&cursor=b");
+    expect(((await res.json()) as ErrorAnswer).error).toEqual({
+      code: "validation_failed",
+      message: "Give limit and cursor at most once",
+      fields: [
+        { path: "limit", message: "given more than once; send it once" },
+        { path: "cursor", message: "given more than once; send it once" },
+      ],
+    });
+  });
+
   it("leaves other parameters alone: one of each is a page, and a name the list does not read is ignored", async () => {
     for (let i = 0; i < 2; i++)
       expect((await unit.postShare(env(), validBody(i))).status).toBe(201);
     const res = await unit.request(env(), "/api/shares?limit=1&utm=a&utm=b");
     expect(res.status).toBe(200);
     expect(((await res.json()) as { shares: unknown[] }).shares).toHaveLength(1);
+  });
+});
+
+describe("the list's limit and cursor", () => {
+  it("refuses a limit outside 1 to 100 with the rule, and reads an empty cursor as the first page", async () => {
+    for (const limit of ["0", "101", "2.5", "ten"]) {
+      const res = await unit.request(env(), `/api/shares?limit=${limit}`);
+      expect(res.status, limit).toBe(400);
+      expect(((await res.json()) as ErrorAnswer).error, limit).toEqual({
+        code: "validation_failed",
+        message: "limit must be an integer from 1 to 100",
+        fields: [{ path: "limit", message: "must be an integer from 1 to 100" }],
+      });
+    }
+    expect((await unit.postShare(env(), validBody(1))).status).toBe(201);
+    const first = await unit.request(env(), "/api/shares?cursor=");
+    expect(first.status).toBe(200);
+    expect(((await first.json()) as { shares: unknown[] }).shares).toHaveLength(1);
   });
 });

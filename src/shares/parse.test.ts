@@ -28,15 +28,27 @@ describe("readShareRecord", () => {
     });
   });
 
+  it("quotes another share's id up to 40 characters, and clips a longer one", () => {
+    for (const [id, shown] of [
+      ["A".repeat(40), "A".repeat(40)],
+      ["B".repeat(41), `${"B".repeat(40)}…`],
+    ]) {
+      expect(readShareRecord("share:OTHER", JSON.stringify({ ...share, id }))).toEqual({
+        ok: false,
+        reason: `holds the record of another share ("${shown}")`,
+      });
+    }
+  });
+
   it("names what is wrong with values that are not shares", () => {
-    expect(readShareRecord(`share:${share.id}`, "[]")).toMatchObject({
+    expect(readShareRecord(`share:${share.id}`, "[]")).toEqual({
       ok: false,
-      reason: expect.stringMatching(/^not a share: \(value\)/),
+      reason: "not a share: (value) Invalid input: expected object, received array",
     });
     const noPrompt = JSON.stringify({ ...share, prompt: 5 });
-    expect(readShareRecord(`share:${share.id}`, noPrompt)).toMatchObject({
+    expect(readShareRecord(`share:${share.id}`, noPrompt)).toEqual({
       ok: false,
-      reason: expect.stringMatching(/^not a share: prompt/),
+      reason: "not a share: prompt Invalid input: expected string, received number",
     });
   });
 

@@ -193,7 +193,10 @@ export class UnitWorker {
     put: (key: string, value: string, options?: KVNamespacePutOptions) =>
       this.control<void>("kv", { method: "put", args: [key, value, options ?? {}] }),
     list: (options: KVNamespaceListOptions = {}) =>
-      this.control<{ keys: { name: string }[]; list_complete: boolean }>("kv", {
+      this.control<{
+        keys: { name: string; expiration?: number; metadata?: unknown }[];
+        list_complete: boolean;
+      }>("kv", {
         method: "list",
         args: [options],
       }),
