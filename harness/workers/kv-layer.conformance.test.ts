@@ -1024,6 +1024,30 @@ const CASES: Case[] = [
   },
   {
     from: SURFACE,
+    name: "getWithMetadata in every type (text, json, arrayBuffer, stream), and for a missing key",
+    run: async (kv) => {
+      await kv.call("put", "key", '{"a":1}', { metadata: { m: true } });
+      const types = ["text", "json", "arrayBuffer", "stream"];
+      return [
+        ...(await Promise.all(types.map((type) => seen(kv.call("getWithMetadata", "key", type))))),
+        await seen(kv.call("getWithMetadata", "key", { type: "json", cacheTtl: 60 })),
+        await seen(kv.call("getWithMetadata", "missing", "stream")),
+      ];
+    },
+    expected: (o) => {
+      const meta = { metadata: { m: true }, cacheStatus: null };
+      expect(o).toEqual([
+        { value: { value: '{"a":1}', ...meta } },
+        { value: { value: { a: 1 }, ...meta } },
+        { value: { value: new TextEncoder().encode('{"a":1}'), ...meta } },
+        { value: { value: { $stream: '{"a":1}' }, ...meta } },
+        { value: { value: { a: 1 }, ...meta } },
+        { value: { value: null, metadata: null, cacheStatus: null } },
+      ]);
+    },
+  },
+  {
+    from: SURFACE,
     name: "the binding looks like a KvNamespace (tag, prototype, descriptors, constructor)",
     run: (kv) => kv.scenario("surface", "s"),
     expected: (o) =>
