@@ -241,8 +241,27 @@ export class KvLayerOps {
     const cache = this.state.cacheFor(this.isolate);
     const hit = cache.read(key, now, ttlMs);
     if (hit) return { entry: alive(hit.entry, now), cacheStatus: HIT };
-    const seen = this.state.replication.visible(key, this.isolate, now);
-    const entry = seen ? alive(seen.entry, now) : await this.store.entry(key);
+    // The store is read in two calls (bytes, then expiration): a write applied in between would
+    // give old bytes a new expiration, and caching what was read before a write that already
+    // dropped this location's copy would hide the write from its own writer. A read that a
+    // write overlapped is done again; only one no write overlapped is cached.
+    for (let attempt = 0; ; attempt++) {
+      const seen = this.state.replication.visible(key, this.isolate, now);
+      if (seen) {
+        const entry = alive(seen.entry, now);
+        return { entry, cacheStatus: this.#cache(key, entry, now, ttlMs) };
+      }
+      const mark = this.state.writeMark(key);
+      const entry = await this.store.entry(key);
+      if (this.state.writeMark(key) === mark) {
+        return { entry, cacheStatus: this.#cache(key, entry, now, ttlMs) };
+      }
+      if (attempt === 2) return { entry, cacheStatus: MISS };
+    }
+  }
+
+  /** Keep a read in this location's edge cache; its cache status. */
+  #cache(key: string, entry: StoredEntry | null, now: number, ttlMs: number): string {
     // Expiry takes precedence over caching; a cached old version ends when a newer write arrives.
     const arrival = this.state.replication.nextArrival(key, this.isolate, now);
     const until = Math.min(
@@ -250,8 +269,8 @@ export class KvLayerOps {
       entry?.expiration !== undefined ? entry.expiration * 1000 : Infinity,
       arrival ?? Infinity,
     );
-    cache.write(key, entry, now, until);
-    return { entry, cacheStatus: MISS };
+    this.state.cacheFor(this.isolate).write(key, entry, now, until);
+    return MISS;
   }
 
   /**
@@ -274,11 +293,14 @@ export class KvLayerOps {
       const base = state.replication.tracks(key, this.store.now())
         ? null
         : await this.store.entry(key);
+      state.markWrite(key);
       try {
         await apply();
       } catch (e) {
         if (limited) state.writeLimit.release(key, at);
         throw e;
+      } finally {
+        state.markWrite(key);
       }
       state.replication.record(key, entry, this.isolate, this.store.now(), base);
       if (state.config.writerSeesOwnWrites) {

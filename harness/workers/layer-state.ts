@@ -60,6 +60,7 @@ export class LayerState {
   readonly daily: DailyLimits | undefined;
   readonly cursors: CursorSeal;
   readonly #queues = new Map<string, Promise<unknown>>();
+  readonly #writes = new Map<string, number>();
 
   constructor(
     readonly binding: string,
@@ -92,6 +93,16 @@ export class LayerState {
 
   cacheFor(isolate: number): EdgeCache {
     return (this.caches[isolate] ??= new EdgeCache());
+  }
+
+  /** How many times a write to `key` began or ended applying: a read that saw it change overlapped one. */
+  writeMark(key: string): number {
+    return this.#writes.get(key) ?? 0;
+  }
+
+  /** Note a write to `key` starting or ending (see {@link writeMark}). */
+  markWrite(key: string): void {
+    this.#writes.set(key, this.writeMark(key) + 1);
   }
 
   /** Run `fn` after every earlier write to `key` has finished: the store sees accepted order. */
