@@ -131,20 +131,27 @@ describe(`create [${backend}]`, () => {
     if (kv) expect(await kv.get("share:list")).toBeNull();
   });
 
-  it("accepts a JSON body sent with a charset, and stores the prompt trimmed", async (ctx) => {
-    const body = factory.createBody();
-    const res = await t.target.fetch("/api/share", {
-      method: "POST",
-      headers: { "content-type": "application/json; charset=utf-8" },
-      body: JSON.stringify({ ...body, prompt: `  ${body.prompt}\n ` }),
-    });
-    expect(res.status).toBe(201);
-    const created = (await res.json()) as { id: string; prompt: string };
-    t.target.own.add(created.id);
-    expect(created.prompt).toBe(body.prompt);
-    await t.eventually(ctx, "the trimmed prompt reads back", async () => {
-      expect((await getShare(t.target, created.id)).body.prompt).toBe(body.prompt);
-    });
+  it("accepts a JSON body sent with a UTF-8 charset in any spelling, and stores the prompt trimmed", async (ctx) => {
+    // Charset names are case-insensitive (RFC 9110); `utf8` is UTF-8's other WHATWG label.
+    for (const type of [
+      "application/json; charset=utf-8",
+      "Application/JSON; Charset=UTF-8",
+      "application/json;charset=utf8",
+    ]) {
+      const body = factory.createBody();
+      const res = await t.target.fetch("/api/share", {
+        method: "POST",
+        headers: { "content-type": type },
+        body: JSON.stringify({ ...body, prompt: `  ${body.prompt}\n ` }),
+      });
+      expect(res.status, type).toBe(201);
+      const created = (await res.json()) as { id: string; prompt: string };
+      t.target.own.add(created.id);
+      expect(created.prompt).toBe(body.prompt);
+      await t.eventually(ctx, "the trimmed prompt reads back", async () => {
+        expect((await getShare(t.target, created.id)).body.prompt).toBe(body.prompt);
+      });
+    }
   });
 
   it("answers every class of invalid input with its 4xx and error code, storing nothing", async () => {
@@ -334,6 +341,7 @@ describe(`create [${backend}]`, () => {
       ["image/jpeg", "jpg", [0xff, 0xd8, 0xff, 0xe0, 0, 0x10, ...ascii("JFIF"), 0, 1]],
       ["image/jpeg", "jpg", [0xff, 0xd8, 0xff, 0xe1, 0, 0x10, ...ascii("Exif"), 0, 0]],
       ["image/gif", "gif", [...ascii("GIF87a"), 1, 0, 1, 0, 0, 0, 0]],
+      ["image/gif", "gif", [...ascii("GIF89a"), 1, 0, 1, 0, 0, 0, 0]],
       ["image/webp", "webp", [...ascii("RIFF"), 0x1a, 0, 0, 0, ...ascii("WEBPVP8 "), 0, 0]],
       // AVIF named by a compatible brand, after a major brand of its own.
       [
@@ -375,9 +383,14 @@ describe(`create [${backend}]`, () => {
       http.get(url, () =>
         HttpResponse.arrayBuffer(PNG.slice().buffer, { headers: { "content-type": "image/png" } }),
       );
+    // The second hop's Location is relative, as many hosts send it: resolved against its hop.
+    const relative = (url: string) => new URL(url).pathname + new URL(url).search;
     const chain = (start: string, hops: number) =>
       Array.from({ length: hops }, (_, i) =>
-        hop(i === 0 ? start : `${start}-${i}`, `${start}-${i + 1}`),
+        hop(
+          i === 0 ? start : `${start}-${i}`,
+          i === 1 ? relative(`${start}-${i + 1}`) : `${start}-${i + 1}`,
+        ),
       ).concat(png(`${start}-${hops}`));
 
     const three = factory.createBody({ storeImage: true });
@@ -489,6 +502,20 @@ describe(`create [${backend}]`, () => {
     expect(created.warning?.code).toBe("image_not_stored");
     expect(await r2.get(`images/${created.id}`)).toBeNull();
     expect((await getImage(t.target, created.id)).status).toBe(404);
+    // An error answer is no image, though its bytes are one (a host's placeholder picture).
+    const missing = factory.createBody({ storeImage: true });
+    useHandlers(
+      http.get(missing.generatedUrl, () =>
+        HttpResponse.arrayBuffer(PNG.slice().buffer, {
+          status: 404,
+          headers: { "content-type": "image/png" },
+        }),
+      ),
+    );
+    const placeholder = await createShare(t.target, missing);
+    expect(placeholder.isR2Stored).toBe(false);
+    expect(placeholder.warning?.message).toContain("404");
+    expect((await getImage(t.target, placeholder.id)).status).toBe(404);
   });
 
   it("retries a write KV answers 429 to, and answers a lasting 429 with 503 and Retry-After", async (ctx) => {
@@ -503,13 +530,15 @@ describe(`create [${backend}]`, () => {
     }
     expect(retried.status, JSON.stringify(retried.body)).toBe(201);
     expect((await getShare(t.target, retried.body.id)).body).toEqual(stored(retried.body));
+    // KV takes the key's record but keeps refusing the share: the client is told 503.
     const body = factory.createBody();
-    await faults.add({ op: "put", kind: "error", status: 429 });
+    const key = freshKey();
+    await faults.add({ op: "put", prefix: "share:", kind: "error", status: 429 });
     let res: Response;
     try {
       res = await t.target.fetch("/api/share", {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", "idempotency-key": JSON.stringify(key) },
         body: JSON.stringify(body),
       });
     } finally {
@@ -518,6 +547,14 @@ describe(`create [${backend}]`, () => {
     expect(res.headers.get("retry-after")).toBe("5");
     await expectError(res, 503, "storage_unavailable");
     expect((await listAll(t.target)).shares.map((s) => s.prompt)).not.toContain(body.prompt);
+    // Its retry once KV is back stores the share for good: neither still "in use" nor answered
+    // from anything but KV.
+    const retry = await postKeyed(t.target, body, key);
+    expect(retry.status, JSON.stringify(retry.body)).toBe(201);
+    expect(stored(retry.body)).toMatchObject(body);
+    expect(await t.control(ctx, "kv").get(`share:${retry.body.id}`)).not.toBeNull();
+    const listed = (await listAll(t.target)).shares.filter((s) => s.prompt === body.prompt);
+    expect(listed).toEqual([stored(retry.body)]);
   });
 
   it("serves no image for a share created without storeImage", async () => {
@@ -596,6 +633,11 @@ describe(`create with an Idempotency-Key [${backend}]`, () => {
       const changed = await postKeyed(t.target, { ...body, ...change }, key);
       expect(changed.status, JSON.stringify(change)).toBe(422);
     }
+    // Keys are compared exactly: the same key in other letter case is another client's key.
+    const otherCase = await postKeyed(t.target, factory.createBody(), key.toUpperCase());
+    expect(otherCase.status, JSON.stringify(otherCase.body)).toBe(201);
+    expect(otherCase.headers.get("idempotent-replayed")).toBeNull();
+    expect(otherCase.body.id).not.toBe(first.body.id);
     // The refusals leave the key as it was: the first body is still answered with its share.
     const again = await postKeyed(t.target, body, key);
     expect(again.status, JSON.stringify(again.body)).toBe(201);

@@ -114,6 +114,12 @@ describe(`get [${backend}]`, () => {
     expect(op("/api/share/{id}", "delete").security?.length).toBeGreaterThan(0);
     const limit = op("/api/shares", "get").parameters?.find((p) => p.name === "limit");
     expect(limit?.schema).toMatchObject({ minimum: 1, maximum: 100, default: 20 });
+    // The create's optional Idempotency-Key header, long enough for a quoted 255-character key.
+    const key = op("/api/share", "post").parameters?.find((p) => p.name === "Idempotency-Key");
+    expect(key).toMatchObject({ in: "header", schema: { type: "string" } });
+    expect(Number(key!.schema.maxLength ?? Infinity)).toBeGreaterThanOrEqual(
+      JSON.stringify("k".repeat(255)).length,
+    );
     // Each answer is what the document says it is: a client generated from it can read them.
     const problems = schemaProblems(doc);
     const created = await createShare(t.target, factory.createBody());
@@ -204,10 +210,23 @@ describe(`get [${backend}]`, () => {
     await kv.put("share:misfiledrecord01", JSON.stringify(other), { expirationTtl: 3600 });
     await expectError(await t.target.fetch("/api/share/misfiledrecord01"), 404, "not_found");
     expect((await getPage(t.target, "misfiledrecord01")).status).toBe(404);
+    // Read again: still a 404, and still one record to the operator, logged once with why.
+    await expectError(await t.target.fetch(`/api/share/${id}`), 404, "not_found");
     const m = (await (await t.target.fetch("/api/monitoring")).json()) as {
       corruptRecords: number;
+      corrupt: { keys: { key: string; reason: string }[] };
     };
-    expect(m.corruptRecords).toBeGreaterThanOrEqual(1);
+    expect(m.corruptRecords).toBeGreaterThanOrEqual(2);
+    const named = new Map(m.corrupt.keys.map((k) => [k.key, k.reason]));
+    expect(named.get(`share:${id}`)).toBe("not JSON");
+    expect(named.get("share:misfiledrecord01")).toMatch(/another share/);
+    const logs = t.target.control.logs;
+    if (logs) {
+      const logged = (await logs.all()).filter(
+        (l) => l.json?.event === "corrupt_record" && l.json.key === `share:${id}`,
+      );
+      expect(logged.map((l) => l.json!.reason)).toEqual(["not JSON"]);
+    }
   });
 
   it("renders the share page: prompt, style, image and original link, escaped, under a CSP with a fresh nonce", async (ctx) => {
@@ -316,6 +335,8 @@ describe(`get [${backend}]`, () => {
       expect(page.headers.get("content-security-policy")).toMatch(/default-src 'none'/);
       expect(page.headers.get("x-content-type-options")).toBe("nosniff");
       expect(page.html).toContain("Share not found");
+      // A page saying a share is gone is kept out of search results.
+      expect(page.html).toMatch(/<meta name="robots" content="noindex"/);
       expect(htmlProblems(page.html)).toEqual([]);
       // A share created (or restored) later must not be hidden behind a cached 404.
       expect(page.headers.get("cache-control") ?? "").not.toMatch(/public|max-age=[1-9]/);
@@ -512,6 +533,15 @@ describe(`get with a small read cache, CACHE_MAX_ENTRIES=4 [${backend}]`, () => 
     expect((await counters.get()).total.reads, "a recently read share was evicted").toBe(0);
     expect((await getShare(t.target, created[4]!.id)).body).toEqual(created[4]);
     expect((await counters.get()).total.reads, "the least recently used share was kept").toBe(1);
+    // Held now, least recently used first: 0, 1, 3, 4. Once they are stale, reading them again
+    // from KV (4, 3, 1, 0) makes each the most recently used: a new share then evicts 4, not 0.
+    await t.control(ctx, "clock").advance(windows.readCacheMs + 1000);
+    for (const i of [4, 3, 1, 0])
+      expect((await getShare(t.target, created[i]!.id)).status).toBe(200);
+    await createShare(t.target, factory.createBody());
+    await counters.reset();
+    expect((await getShare(t.target, created[0]!.id)).body).toEqual(created[0]);
+    expect((await counters.get()).total.reads, "a share just read again was evicted").toBe(0);
   });
 });
 
@@ -555,8 +585,10 @@ describe(`get with CACHE_TTL_SECONDS=60 and KV_OP_TIMEOUT_MS=1000 [${backend}]`,
     }
   });
 
-  it("answers a KV list slower than KV_OP_TIMEOUT_MS with 503 storage_unavailable", async (ctx) => {
+  it("answers a KV list, or its bulk read of long shares, slower than KV_OP_TIMEOUT_MS with 503 storage_unavailable", async (ctx) => {
     const faults = t.control(ctx, "faults");
+    const kv = t.control(ctx, "kv");
+    const clock = t.control(ctx, "clock");
     await faults.add({ op: "list", kind: "latency", ms: 20_000 });
     try {
       const res = await t.target.fetch("/api/shares");
@@ -565,11 +597,26 @@ describe(`get with CACHE_TTL_SECONDS=60 and KV_OP_TIMEOUT_MS=1000 [${backend}]`,
     } finally {
       await faults.clear();
     }
+    // A share too long for its metadata, written elsewhere (nothing cached here): the list reads
+    // its value in bulk, and that read is bounded like every other.
+    const now = await clock.now();
+    const f = createShareFactory(2207, { now });
+    const entry = f.entry(f.share({ timestamp: now, prompt: "p".repeat(2000) }));
+    expect(entry.metadata).toMatchObject({ full: false });
+    await kv.put(entry.key, entry.value, { metadata: entry.metadata, expirationTtl: 3600 });
+    await clock.advance(windows.edgeCacheMs + 1000);
+    await faults.add({ op: "get", prefix: "share:", kind: "latency", ms: 20_000 });
+    try {
+      await expectError(await t.target.fetch("/api/shares"), 503, "storage_unavailable");
+    } finally {
+      await faults.clear();
+    }
   });
 });
 
-describe(`delete with no ADMIN_TOKEN secret set [${backend}]`, () => {
-  const t = useTarget({ vars: { ADMIN_TOKEN: "" } });
+describe(`delete with no ADMIN_TOKEN secret set (a blank one) [${backend}]`, () => {
+  // `ADMIN_TOKEN= ` in .dev.vars: as unset as an empty one.
+  const t = useTarget({ vars: { ADMIN_TOKEN: "  " } });
 
   it("answers 403 admin_disabled, saying how to enable it, and keeps the share", async () => {
     const created = await createShare(t.target, factory.createBody());

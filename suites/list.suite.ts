@@ -12,6 +12,7 @@ import { KV_LIMITS } from "../lib/kv-limits.js";
 import type { ShareData } from "../src/shares/schema.js";
 import {
   createShare,
+  type ApiError,
   deleteShare,
   expectError,
   getShare,
@@ -149,6 +150,19 @@ describe(`list [${backend}]`, () => {
     for (const bad of ["0", "101", "abc", "1.5", "-3"]) {
       const res = await t.target.fetch(`/api/shares?limit=${bad}`);
       await expectError(res, 400, "validation_failed");
+    }
+    // A parameter given twice is refused, naming it: which value counts is never a guess.
+    for (const [query, name] of [
+      ["limit=5&limit=500", "limit"],
+      ["limit=5&limit=5", "limit"],
+      ["cursor=&cursor=", "cursor"],
+    ]) {
+      const res = await t.target.fetch(`/api/shares?${query}`);
+      const body = (await expectError(res, 400, "validation_failed")) as ApiError;
+      expect(
+        body.error.fields?.map((f) => f.path),
+        query,
+      ).toEqual([name]);
     }
     // More than a default page, so the default shows.
     await Promise.all(

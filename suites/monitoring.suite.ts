@@ -98,14 +98,47 @@ describe(`monitoring [${backend}]`, () => {
     }
   });
 
+  it("reports each operation's latency under its name, its max the slowest call", async (ctx) => {
+    const faults = t.control(ctx, "faults");
+    t.requireOneLocation(ctx);
+    t.require(ctx, caps.affectedByKvFaults, "the memory backend never calls KV");
+    // Two lists KV answers slowly, 100 ms and then 30 ms: the slowest sets list's max.
+    for (const ms of [100, 30]) {
+      await faults.add({ op: "list", kind: "latency", ms });
+      try {
+        expect((await listPage(t.target, { limit: 1 })).status).toBe(200);
+      } finally {
+        await faults.clear();
+      }
+    }
+    const { latencyMs } = await monitoring(t.target);
+    expect(latencyMs.list.max).toBeGreaterThanOrEqual(100);
+    for (const op of ["get", "put", "list"] as const) {
+      const { p50, p95, max } = latencyMs[op];
+      expect(0 <= p50 && p50 <= p95 && p95 <= max, `${op}: ${p50} ${p95} ${max}`).toBe(true);
+    }
+  });
+
   it("counts a delete in kv.deletes and drops the share from shares.total at once", async (ctx) => {
     t.requireOneLocation(ctx);
     t.requireAdmin(ctx);
     const created = await createShare(t.target, factory.createBody());
     const before = await monitoring(t.target);
     expect(await deleteShare(t.target, created.id)).toBe(204);
+    // The deleting isolate knows the share is gone: its reads are answered without KV.
+    for (let i = 0; i < 2; i++) {
+      await expectError(await t.target.fetch(`/api/share/${created.id}`), 404, "not_found");
+    }
     const after = await monitoring(t.target);
-    expect(delta(before, after)).toMatchObject({ total: -1, deletes: 1, writes: 0 });
+    const cached = t.target.capabilities.readCache;
+    expect(delta(before, after)).toMatchObject({
+      total: -1,
+      deletes: 1,
+      writes: 0,
+      // The delete's own read of the record, then the two reads: all from the cache.
+      reads: cached ? 0 : 3,
+      cacheHits: cached ? 3 : 0,
+    });
   });
 
   it(
@@ -124,6 +157,13 @@ describe(`monitoring [${backend}]`, () => {
       const counted = await monitoring(t.target);
       expect(counted.shares.stale).toBe(false);
       expect(counted.shares.countedAt).toBeDefined();
+      // This isolate's own create keeps the held count current, without a scan.
+      await createShare(t.target, factory.createBody());
+      expect((await anonymous()).shares).toMatchObject({
+        total: counted.shares.total + 1,
+        stale: false,
+        countedAt: counted.shares.countedAt,
+      });
       // Another location writes a share: this isolate only learns of it from a new scan.
       const now = await clock.now();
       const f = createShareFactory(4405, { now });
@@ -132,13 +172,13 @@ describe(`monitoring [${backend}]`, () => {
       await clock.advance(61_000);
       const held = await anonymous();
       expect(held.shares).toMatchObject({
-        total: counted.shares.total,
+        total: counted.shares.total + 1,
         stale: true,
         countedAt: counted.shares.countedAt,
       });
       const rescanned = await monitoring(t.target);
       expect(rescanned.shares.total).toBe(
-        counted.shares.total + (t.target.capabilities.readsKvRecords ? 1 : 0),
+        counted.shares.total + 1 + (t.target.capabilities.readsKvRecords ? 1 : 0),
       );
       expect(rescanned.shares.stale).toBe(false);
       expect(Date.parse(rescanned.shares.countedAt!)).toBeGreaterThan(
@@ -181,6 +221,19 @@ describe(`monitoring [${backend}]`, () => {
     expect((await createShare(t.target, broken)).isR2Stored).toBe(false);
     const after = await monitoring(t.target);
     expect(delta(before, after)).toMatchObject({ total: 2, r2Stored: 1 });
+    // A rescan of the keys counts the same: only the copied image is in r2Stored.
+    const clock = t.target.control.clock;
+    if (clock && t.target.adminToken) {
+      await clock.advance(61_000);
+      const rescanned = await monitoring(t.target);
+      expect(Date.parse(rescanned.shares.countedAt!)).toBeGreaterThan(
+        Date.parse(after.shares.countedAt!),
+      );
+      expect(rescanned.shares).toMatchObject({
+        total: after.shares.total,
+        r2Stored: after.shares.r2Stored,
+      });
+    }
   });
 
   // The memory backend's loss on restart is asserted in the persistence suite.
@@ -240,37 +293,13 @@ describe(`monitoring [${backend}]`, () => {
     },
   );
 
-  it(
-    capabilities[backend].affectedByKvFaults
-      ? "tries a failing write KV_RETRY_MAX_ATTEMPTS (5) times: the 5th attempt stores it, 5 failures answer 503"
-      : "never retries: the memory backend never calls KV",
-    async (ctx) => {
-      const faults = t.control(ctx, "faults");
-      const counters = t.control(ctx, "counters");
-      const affected = t.target.capabilities.affectedByKvFaults;
-      const attempt = async (failures: number) => {
-        await counters.reset();
-        await faults.add({ op: "put", kind: "error", status: 503, first: failures });
-        try {
-          return await postShare(t.target, factory.createBody());
-        } finally {
-          await faults.clear();
-        }
-      };
-      const fifth = await attempt(4);
-      expect(fifth.status).toBe(201);
-      expect((await counters.get()).total.writes).toBe(affected ? 5 : 0);
-      const none = await attempt(5);
-      expect(none.status).toBe(affected ? 503 : 201);
-      expect((await counters.get()).total.writes).toBe(affected ? 5 : 0);
-    },
-  );
-
   it("logs one JSON line per storage operation: a failure at level error, named by the op that failed, and never the admin token", async (ctx) => {
     const logs = t.control(ctx, "logs");
     const faults = t.control(ctx, "faults");
     t.require(ctx, caps.affectedByKvFaults, "the memory backend never calls KV");
+    const kv = t.control(ctx, "kv");
     const seen = (await logs.all()).length;
+    let long: ReturnType<ReturnType<typeof createShareFactory>["entry"]> | undefined;
     try {
       await faults.add({ op: "put", kind: "error", status: 503 });
       const res = await t.target.fetch("/api/share", {
@@ -282,17 +311,39 @@ describe(`monitoring [${backend}]`, () => {
       await faults.clear();
       await faults.add({ op: "list", kind: "error", status: 503 });
       await expectError(await t.target.fetch("/api/shares"), 503, "storage_unavailable");
+      await faults.clear();
+      // A share too long for its metadata, written elsewhere: the list reads its value in bulk.
+      const now = await t.control(ctx, "clock").now();
+      const f = createShareFactory(4406, { now });
+      long = f.entry(f.share({ timestamp: now, prompt: "p".repeat(2000) }));
+      await kv.put(long.key, long.value, { metadata: long.metadata, expirationTtl: 3600 });
+      await faults.add({ op: "get", prefix: long.key, kind: "error", status: 503 });
+      await expectError(await t.target.fetch("/api/shares"), 503, "storage_unavailable");
     } finally {
       await faults.clear();
+      if (long) await kv.delete(long.key);
     }
     if (t.target.adminToken) await deleteShare(t.target, "notacreatedshare");
+    // A list that works: its line says how many keys KV answered.
+    expect((await listPage(t.target, { limit: 100 })).status).toBe(200);
+    const keys = (await t.control(ctx, "kv").list({ prefix: "share:" })).keys.length;
     const ours = async () =>
       (await logs.all()).slice(seen).flatMap((line) => (line.json ? [line.json] : []));
     const failed = (op: string) => async () =>
       (await ours()).some((l) => l.op === op && l.outcome === "error");
     await eventually("the failed put is logged", failed("put"));
     await eventually("the failed list is logged", failed("list"));
+    await eventually("the failed bulk read is logged", failed("getMany"));
+    await eventually("the list is logged", async () =>
+      (await ours()).some((l) => l.op === "list" && l.outcome === "ok"),
+    );
     const lines = await ours();
+    expect(lines.filter((l) => l.op === "list" && l.outcome === "ok").at(-1)).toMatchObject({
+      level: "info",
+      backend: "kv",
+      key: "share:",
+      count: keys,
+    });
     const put = lines.find((l) => l.op === "put" && l.outcome === "error");
     expect(put).toMatchObject({
       level: "error",
@@ -304,6 +355,10 @@ describe(`monitoring [${backend}]`, () => {
     expect(list).toMatchObject({ level: "error", backend: "kv" });
     // workerd reports a failed list() as "KV GET failed": the log names the list.
     expect(String(list!.error)).toMatch(/^KV LIST failed: 503/);
+    // A failed bulk read is named as one, with the key it started at.
+    const bulk = lines.find((l) => l.op === "getMany" && l.outcome === "error");
+    expect(bulk).toMatchObject({ level: "error", backend: "kv", key: long!.key });
+    expect(String(bulk!.error)).toMatch(/^KV GET_BULK failed: 503/);
     // Each 503 the clients got is logged with its code.
     const answered = lines.filter((l) => l.event === "app_error");
     expect(answered.filter((l) => l.code === "storage_unavailable").length).toBeGreaterThanOrEqual(
@@ -363,6 +418,56 @@ describe(`monitoring [${backend}]`, () => {
       expect((await getShare(t.target, created.id)).body.id).toBe(created.id);
     },
   );
+});
+
+/**
+ * What a Worker deployed without the tunable vars does (a wrangler environment's `vars` replace
+ * the top-level ones; a blank line in .dev.vars is unset): the documented defaults.
+ */
+describe(`monitoring with the tunable vars unset, their defaults [${backend}]`, () => {
+  const t = useTarget({
+    vars: {
+      CACHE_MAX_ENTRIES: "",
+      CACHE_TTL_SECONDS: "",
+      KV_RETRY_MAX_ATTEMPTS: "",
+      KV_WRITE_FALLBACK: "",
+    },
+    onlyIf: [caps.affectedByKvFaults, "the memory backend never calls KV"],
+  });
+
+  it("tries a failing write 5 times (the 5th attempt stores it, 5 failures answer 503) and caches 1000 reads for 5 minutes", async (ctx) => {
+    const faults = t.control(ctx, "faults");
+    const counters = t.control(ctx, "counters");
+    const clock = t.control(ctx, "clock");
+    const attempt = async (failures: number) => {
+      await counters.reset();
+      await faults.add({ op: "put", kind: "error", status: 503, first: failures });
+      try {
+        return await postShare(t.target, factory.createBody());
+      } finally {
+        await faults.clear();
+      }
+    };
+    const before = await monitoring(t.target);
+    const fifth = await attempt(4);
+    expect(fifth.status).toBe(201);
+    expect((await counters.get()).total.writes).toBe(5);
+    const none = await attempt(5);
+    expect(none.status).toBe(503);
+    expect(none.body.error?.code).toBe("storage_unavailable");
+    expect((await counters.get()).total.writes).toBe(5);
+    // Every failed attempt is an error; each one tried again is a retry.
+    const after = await monitoring(t.target);
+    expect(delta(before, after)).toMatchObject({ writes: 2, retries: 8, errors: 9, total: 1 });
+    expect(after.cache.maxSize).toBe(1000);
+    await counters.reset();
+    await clock.advance(299_000);
+    expect((await getShare(t.target, fifth.body.id)).status).toBe(200);
+    expect((await counters.get()).total.reads).toBe(0);
+    await clock.advance(2000);
+    expect((await getShare(t.target, fifth.body.id)).status).toBe(200);
+    expect((await counters.get()).total.reads).toBe(1);
+  });
 });
 
 describe(`health [${backend}]`, () => {

@@ -13,6 +13,7 @@ import {
   type ShareClient,
 } from "../../src/client.js";
 import type { CreateShareInput } from "../../src/shares/create-schema.js";
+import { RETRY_AFTER_SECONDS } from "../../src/errors.js";
 import { SHARE_TTL_SECONDS, type ShareData } from "../../src/shares/schema.js";
 import {
   errorCodeOf,
@@ -241,7 +242,17 @@ export async function expectError(
   expect(view.contentType ?? "").toMatch(/^application\/json/);
   const problems = responseProblems(view).filter((p) => status < 500 || !p.startsWith("5xx"));
   expect(problems, view.text).toEqual([]);
-  return JSON.parse(view.text) as { error: { code: string; message: string } };
+  // An error echoing input is never sniffed into HTML.
+  expect(res.headers.get("x-content-type-options"), `${status} ${code}`).toBe("nosniff");
+  const body = JSON.parse(view.text) as { error: { code: string; message: string } };
+  // A 500 says nothing of what failed inside (KV's own text stays in the log).
+  if (code === "internal_error") expect(body.error.message).not.toMatch(/KV|failed|\d{3}/);
+  // An outage's answer: retry after the documented 5 s, and never kept by a cache.
+  if (code === "storage_unavailable") {
+    expect(res.headers.get("retry-after")).toBe(String(RETRY_AFTER_SECONDS));
+    expect(res.headers.get("cache-control")).toBe("no-store");
+  }
+  return body;
 }
 
 function safeJson(text: string): unknown {

@@ -37,7 +37,8 @@ export async function createHarnessTarget(
     isolates: harness.options.isolates,
     profile: harness.options.profile,
     capabilities: capabilities[backendOf(harness)],
-    adminToken: vars.ADMIN_TOKEN || undefined,
+    // Blank is unset, as the Worker reads it (no Authorization header can carry it).
+    adminToken: vars.ADMIN_TOKEN?.trim() || undefined,
     freshStore: true,
     oneLocation: true,
     eventual: false,

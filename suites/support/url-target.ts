@@ -73,7 +73,8 @@ async function openSession(base: string, request: TargetRequest): Promise<Target
     isolates: info.isolates,
     profile: info.profile,
     capabilities: capabilities[info.backend],
-    adminToken: vars.ADMIN_TOKEN || undefined,
+    // Blank is unset, as the Worker reads it (no Authorization header can carry it).
+    adminToken: vars.ADMIN_TOKEN?.trim() || undefined,
     freshStore: true,
     oneLocation: true,
     eventual: false,
