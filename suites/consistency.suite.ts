@@ -334,6 +334,21 @@ describe(`consistency during a KV outage, memory fallback mode [${backend}]`, ()
     });
   }
 
+  // First in the block: it needs a store whose only shares are the pending ones.
+  it("ends the listing on a page the pending shares fill when KV holds no share after them", async (ctx) => {
+    t.requireFreshStore(ctx);
+    expect((await listAll(t.target)).shares).toEqual([]);
+    const pending = await duringOutage(ctx, async () => {
+      const made = await pendingCreates(ctx, 2);
+      // No cursor to an empty page: a client that pages stops after the two pending shares.
+      const page = await listPage(t.target, { limit: 2 });
+      expect(page.body).toEqual({ shares: made.map(stored), cursor: null });
+      expect(ids((await listAll(t.target, 2)).shares)).toEqual(ids(made));
+      return made;
+    });
+    await flushed(ctx, pending);
+  });
+
   it("answers 202 pending to every create during the outage and lists them first, newest first", async (ctx) => {
     const kv = t.control(ctx, "kv");
     const before = (await monitoring(t.target)).shares.total;

@@ -40,6 +40,25 @@ async function recover(): Promise<void> {
 }
 
 describe("several pending shares", () => {
+  it("end the listing on a page they fill when nothing follows in KV; while KV cannot list, the page keeps a cursor", async () => {
+    const t0 = Date.now();
+    const ids = await pendingShares(2, t0);
+    const page = async () =>
+      (await (await unit.request(env, "/api/shares?limit=2")).json()) as {
+        shares: { id: string }[];
+        cursor: string | null;
+      };
+    const alone = await page();
+    expect(alone).toEqual({ shares: expect.any(Array), cursor: null });
+    expect(alone.shares.map((s) => s.id)).toEqual([...ids].reverse());
+    await unit.faults({
+      failing: ["put", "list"],
+      message: "KV LIST failed: 503 Service Unavailable",
+    });
+    expect((await page()).cursor).toEqual(expect.any(String));
+    await recover();
+  });
+
   it("lists them newest first and keeps the totals through the flush, whose records expire in 30 days", async () => {
     const t0 = Date.now();
     const ids = await pendingShares(3, t0);

@@ -168,7 +168,7 @@ export class ShareStore {
         };
       }
     }
-    if (out.length >= limit) return { shares: out, cursor: encodeCursor({ p: "kv", ...since }) };
+    if (out.length >= limit) return this.pendingPage(out, since);
 
     // A pending cursor that ran out of pending shares starts KV's listing from its beginning.
     const resume: { c?: string; a?: string } = cursor.p === "kv" ? cursor : {};
@@ -247,6 +247,21 @@ export class ShareStore {
       }
     }
     return shares.sort(newestFirst);
+  }
+
+  /**
+   * A page the pending shares filled: a cursor only when a share follows in KV (one more list
+   * call, the first share after them), or when KV cannot tell now; never one to an empty page.
+   */
+  private async pendingPage(out: ShareData[], since: { s?: number }): Promise<SharePage> {
+    let follows: boolean;
+    try {
+      follows = (await this.list(1, encodeCursor({ p: "kv", ...since }))).shares.length > 0;
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== "storage_unavailable") throw error;
+      follows = true;
+    }
+    return { shares: out, cursor: follows ? encodeCursor({ p: "kv", ...since }) : null };
   }
 
   /**
