@@ -206,6 +206,13 @@ describe("the dev server in front of a real harness, over HTTP", () => {
     expect(await res.json()).toMatchObject({ error: { code: "method_not_allowed" } });
   });
 
+  it("answers TRACE, which fetch cannot carry to the Worker, 405 with the methods it can", async () => {
+    const { status, headers } = await rawHead(`${server.url}/api/shares`, { method: "TRACE" });
+    expect(status).toBe(405);
+    expect(headers["content-type"]).toBe("application/json");
+    expect(headers.allow).toBe("GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+  });
+
   it("logs a failed list as a failed LIST, not as a failed GET", async () => {
     await real.faults.add({ op: "list", kind: "error", status: 503 });
     try {

@@ -7,6 +7,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Context } from "hono";
 import type { Harness } from "../types.js";
+import { ControlError } from "./control-error.js";
 import { NULL_BODY_STATUSES } from "./empty-answers.js";
 import { ISOLATE_HEADER } from "./isolate-picker.js";
 
@@ -27,6 +28,12 @@ const CONNECTION_HEADERS = [
 ];
 
 /**
+ * The methods a request to the Worker can have: fetch refuses the others (TRACE, TRACK, CONNECT),
+ * so they never reach workerd and are refused here rather than failing inside the harness.
+ */
+const PROXIED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+
+/**
  * A Hono handler that proxies to `harness.fetch(url, init, isolate)`.
  * @example app.all("*", createWorkerProxy(harness, createIsolatePicker(2, "first")))
  */
@@ -45,6 +52,14 @@ export function createWorkerProxy(
       ?.remoteAddress;
     if (remote && !headers.has("cf-connecting-ip")) headers.set("cf-connecting-ip", remote);
     const method = c.req.method;
+    if (!PROXIED_METHODS.includes(method)) {
+      throw new ControlError(
+        "method_not_allowed",
+        `${method} cannot be sent to a Worker (fetch refuses it); use ${PROXIED_METHODS.join(", ")}`,
+        405,
+        { Allow: PROXIED_METHODS.join(", ") },
+      );
+    }
     const body = method === "GET" || method === "HEAD" ? undefined : await c.req.arrayBuffer();
     const response = await harness.fetch(
       c.req.url,
