@@ -186,6 +186,74 @@ describe("npm run seed, then npm run dev on the same store", { shuffle: false },
   });
 });
 
+describe("npm run dev killed with SIGKILL in the middle of creates", () => {
+  const start = async () => {
+    const server = run("dev", ["--port", "0", "--persist-to", store, "--no-watch"]);
+    await vi.waitFor(() => expect(server.stdout()).toContain("Dashboard:"), {
+      timeout: 30_000,
+      interval: 100,
+    });
+    return { server, at: /Dashboard: +(http:\/\/127\.0\.0\.1:\d+)\//.exec(server.stdout())![1]! };
+  };
+  const create = async (at: string, n: number): Promise<string | undefined> => {
+    try {
+      const res = await fetch(`${at}/api/share`, {
+        method: "POST",
+        // One client address per create: the rate limit is not what this checks.
+        headers: {
+          "content-type": "application/json",
+          "cf-connecting-ip": `10.9.${n >> 8}.${n & 255}`,
+        },
+        body: JSON.stringify({
+          generatedUrl: `https://images.example.com/generated/kill-${n}.png`,
+          originalUrl: "https://images.example.com/original/kill.jpg",
+          prompt: `created while the dev server is killed ${n}`,
+          style: "ink",
+          storeImage: true,
+        }),
+      });
+      return res.status === 201 ? ((await res.json()) as { id: string }).id : undefined;
+    } catch {
+      return undefined; // cut off by the kill: neither acknowledged nor promised
+    }
+  };
+
+  it("loses no acknowledged share or image: a new dev server takes the store over and serves them", async () => {
+    const first = await start();
+    const workerdsOfFirst = workerdChildren(first.server.child.pid);
+    const acked: string[] = [];
+    let n = 0;
+    const clients = Array.from({ length: 4 }, async () => {
+      while (first.server.child.exitCode === null && first.server.child.signalCode === null) {
+        const id = await create(first.at, n++);
+        if (id) acked.push(id);
+      }
+    });
+    await vi.waitFor(() => expect(acked.length).toBeGreaterThanOrEqual(8), { timeout: 30_000 });
+    first.server.child.kill("SIGKILL");
+    await first.server.exited;
+    await Promise.all(clients);
+    // workerd ends with the process that started it, and the stale claim does not lock the store.
+    await vi.waitFor(() => expect(workerdsOfFirst.filter(running)).toEqual([]));
+
+    const second = await start();
+    try {
+      for (const id of acked) {
+        const share = await fetch(`${second.at}/api/share/${id}`);
+        expect(share.status, id).toBe(200);
+        expect(await share.json()).toMatchObject({ id, isR2Stored: true });
+        const image = await fetch(`${second.at}/images/${id}`);
+        expect(image.status, id).toBe(200);
+        expect(image.headers.get("content-type")).toBe("image/png");
+        await image.body?.cancel();
+      }
+    } finally {
+      second.server.child.kill("SIGTERM");
+      expect(await second.server.exited).toBe(0);
+    }
+  });
+});
+
 describe("npm run dev with the memory backend and vars from a file", () => {
   it("reads the file, lets --var override it, names the sources and never keeps shares", async () => {
     const envFile = path.join(store, "local.env");
