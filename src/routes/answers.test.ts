@@ -93,4 +93,30 @@ describe("the share routes' other refusals", () => {
       message: `No share with id ${unknown}`,
     });
   });
+
+  it("refuses a body that is not UTF-8 as invalid JSON, instead of storing U+FFFD for its bytes", async () => {
+    const env = unit.env("kv");
+    const text = JSON.stringify({ ...validBody(1), prompt: "PROMPT" });
+    const [before, after] = text.split("PROMPT") as [string, string];
+    const encode = (s: string) => new TextEncoder().encode(s);
+    // Latin-1 "café" (0xE9 alone is no UTF-8), and a UTF-16 surrogate written as UTF-8 (CESU-8).
+    for (const bytes of [
+      [0x63, 0x61, 0x66, 0xe9],
+      [0xed, 0xa0, 0x80],
+    ]) {
+      const body = new Uint8Array([...encode(before), ...bytes, ...encode(after)]);
+      const res = await unit.request(env, "/api/share", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+      });
+      expect(res.status, String(bytes)).toBe(400);
+      expect(await errorOf(res)).toEqual({
+        code: "invalid_json",
+        message: "The request body is not valid UTF-8",
+      });
+    }
+    const listed = (await (await unit.request(env, "/api/shares")).json()) as { shares: unknown[] };
+    expect(listed.shares).toEqual([]);
+  });
 });

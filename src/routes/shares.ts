@@ -23,7 +23,15 @@ import { requireJson } from "./require-json.js";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/** Strict UTF-8: a byte sequence that is not UTF-8 is refused, not stored as U+FFFD. */
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
 const parseJson: MiddlewareHandler<AppEnv> = async (c, next) => {
+  try {
+    utf8.decode(await c.req.arrayBuffer());
+  } catch {
+    throw new AppError(400, "invalid_json", "The request body is not valid UTF-8");
+  }
   try {
     await c.req.json();
   } catch {
