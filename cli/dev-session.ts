@@ -126,7 +126,8 @@ function watchAndRestart(harness: Harness, srcDir: string, print: Printer): Sour
 }
 
 /**
- * Start a dev session from parsed options.
+ * Start a dev session from parsed options. `ready` runs with the session just before the banner
+ * that tells the user it is up (and how to stop it): a stop requested from then on is its to handle.
  * @example
  * const options = parseDevArgs([]);
  * const session = await startDevSession(options, console, resolveDevConfig(options));
@@ -137,6 +138,7 @@ export async function startDevSession(
   print: Printer,
   config: DevConfig = resolveDevConfig(options),
   srcDir = "src",
+  ready: (session: DevSession) => void = () => {},
 ): Promise<DevSession> {
   if (!isLoopbackHost(options.host)) {
     print.warn(
@@ -223,6 +225,16 @@ export async function startDevSession(
     throw err;
   }
   claim?.setUrl(server.url);
+  const session: DevSession = {
+    url: server.url,
+    harness,
+    keeps:
+      config.backend === "memory"
+        ? "The memory backend's shares are gone."
+        : "The store is kept on disk.",
+    stop,
+  };
+  ready(session);
   print.info(
     bannerLines({
       url: server.url,
@@ -232,13 +244,5 @@ export async function startDevSession(
     }).join("\n"),
   );
   if (options.watch) watcher = watchAndRestart(harness, srcDir, print);
-  return {
-    url: server.url,
-    harness,
-    keeps:
-      config.backend === "memory"
-        ? "The memory backend's shares are gone."
-        : "The store is kept on disk.",
-    stop,
-  };
+  return session;
 }

@@ -7,6 +7,7 @@ import { CliError, EXIT_FAILURE } from "./cli-error.js";
 import { resolveDevConfig } from "./dev-config.js";
 import { parseDevArgs } from "./dev-options.js";
 import { ownSignals } from "./own-signals.js";
+import type { DevSession } from "./dev-session.js";
 import { scopeThisCommand } from "../lib/run-scope.js";
 
 /**
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
   const config = resolveDevConfig(options);
   // Loaded after the flags and var files are checked, so a typo fails fast without Miniflare.
   const { startDevSession } = await import("./dev-session.js");
-  const session = await startDevSession(options, print, config);
+  let session: DevSession | undefined;
   let stoppingSince: number | undefined;
   const shutdown = (signal: NodeJS.Signals): void => {
     if (stoppingSince !== undefined) {
@@ -39,9 +40,9 @@ async function main(): Promise<void> {
     }
     stoppingSince = performance.now();
     print.info(`${signal}: stopping... (Ctrl-C again after a few seconds exits at once)`);
-    session.stop().then(
+    session!.stop().then(
       () => {
-        print.info(`Stopped. ${session.keeps}`);
+        print.info(`Stopped. ${session!.keeps}`);
         process.exit(0);
       },
       (err: unknown) => {
@@ -50,7 +51,12 @@ async function main(): Promise<void> {
       },
     );
   };
-  ownSignals(shutdown);
+  // Before the banner: a Ctrl-C the moment it shows is ours to stop cleanly, not Miniflare's
+  // exit hook's (which exits at once, with no cleanup and nothing printed).
+  await startDevSession(options, print, config, "src", (started) => {
+    session = started;
+    ownSignals(shutdown);
+  });
 }
 
 main().catch((err: unknown) => {
