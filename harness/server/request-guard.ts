@@ -113,13 +113,16 @@ export function requestGuard(options: RequestGuardOptions = {}): MiddlewareHandl
   return async (c, next) => {
     const url = new URL(c.req.url);
     const hostHeader = c.req.header("host");
-    if (
-      !isAllowedHost(url.hostname.toLowerCase()) ||
-      (hostHeader !== undefined && !isAllowedHost(hostnameOf(hostHeader)))
-    ) {
+    // The request URL's host (an absolute-form target's own) is named when it is the one refused.
+    const refused = !isAllowedHost(url.hostname.toLowerCase())
+      ? url.host
+      : hostHeader !== undefined && !isAllowedHost(hostnameOf(hostHeader))
+        ? hostHeader
+        : undefined;
+    if (refused !== undefined) {
       throw new ControlError(
         "host_not_allowed",
-        `Host ${JSON.stringify(hostHeader ?? url.host)} is not this dev server's address. ` +
+        `Host ${JSON.stringify(refused)} is not this dev server's address. ` +
           "Open it as http://127.0.0.1 or http://localhost, or allow the name with --allowed-host.",
         403,
       );

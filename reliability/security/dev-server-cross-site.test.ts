@@ -119,6 +119,14 @@ describe("DNS rebinding", () => {
     }
   });
 
+  it("refuses an absolute-form request target naming another host, and names that host", async () => {
+    const res = await send({ path: `http://evil.example:${server.port}/__harness/state` });
+    expectRefused(res, 403, "host_not_allowed");
+    expect((res.json() as { error: { message: string } }).error.message).toMatch(
+      /^Host "evil\.example:\d+" is not this dev server's/,
+    );
+  });
+
   it("refuses names that only look local: a loopback name or address as a label of another", async () => {
     for (const name of [
       "localhost.evil.example",
