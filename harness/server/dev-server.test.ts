@@ -213,6 +213,27 @@ describe("the dev server in front of a real harness, over HTTP", () => {
     expect(headers.allow).toBe("GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
   });
 
+  it("answers CONNECT 405 with the methods it serves, rather than closing the connection", async () => {
+    const answer = await new Promise<{ status: number; allow?: string; body: string }>(
+      (resolve, reject) => {
+        const req = httpRequest(server.url, { method: "CONNECT", path: "example.com:443" });
+        req.on("connect", (res, socket, head: Buffer) => {
+          // What came with the status line and headers, then the rest of the socket.
+          let body = head.toString();
+          socket.on("data", (chunk: Buffer) => (body += chunk.toString()));
+          socket.on("end", () =>
+            resolve({ status: res.statusCode!, allow: res.headers.allow, body }),
+          );
+        });
+        req.on("error", reject);
+        req.end();
+      },
+    );
+    expect(answer.status).toBe(405);
+    expect(answer.allow).toBe("GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+    expect(JSON.parse(answer.body)).toMatchObject({ error: { code: "method_not_allowed" } });
+  });
+
   it("logs a failed list as a failed LIST, not as a failed GET", async () => {
     await real.faults.add({ op: "list", kind: "error", status: 503 });
     try {

@@ -3,7 +3,9 @@
  * The dev server: one Node HTTP server in front of a harness. `/__harness/*` is the control API
  * (and the dashboard at `/__harness/`); every other request goes to a Worker isolate.
  */
+import type { IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { networkInterfaces } from "node:os";
 import { serve } from "@hono/node-server";
 import { Hono, type MiddlewareHandler } from "hono";
@@ -16,7 +18,7 @@ import { createIsolatePicker, ISOLATE_HEADER, type IsolateStrategy } from "./iso
 import { DEFAULT_HOST, DEFAULT_PORT } from "./listen-address.js";
 import { closeSessions } from "./sessions.js";
 import { requestGuard, type RequestGuardOptions } from "./request-guard.js";
-import { createWorkerProxy } from "./worker-proxy.js";
+import { createWorkerProxy, PROXIED_METHODS } from "./worker-proxy.js";
 
 export { DEFAULT_HOST, DEFAULT_PORT, isLoopbackHost } from "./listen-address.js";
 
@@ -117,6 +119,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     overrideGlobalObjects: false,
     createServer: createServerWithEmptyAnswers,
   });
+  // Node answers no CONNECT by itself (it closes the socket); it is no request for the Worker.
+  server.on("connect", (_req: IncomingMessage, socket: Duplex) => refuseConnect(socket));
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
     server.once("error", reject);
@@ -135,4 +139,27 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       await closeSessions(options.harness);
     },
   };
+}
+
+/** The 405 a CONNECT gets, on its raw socket (Node hands CONNECT over before any routing). */
+function refuseConnect(socket: Duplex): void {
+  const allow = PROXIED_METHODS.join(", ");
+  const body = JSON.stringify({
+    error: {
+      code: "method_not_allowed",
+      message: `CONNECT is not served here (this is no proxy); use ${allow}`,
+    },
+  });
+  socket.end(
+    [
+      "HTTP/1.1 405 Method Not Allowed",
+      `Allow: ${allow}`,
+      "Content-Type: application/json",
+      "X-Content-Type-Options: nosniff",
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      "Connection: close",
+      "",
+      body,
+    ].join("\r\n"),
+  );
 }

@@ -31,7 +31,7 @@ const CONNECTION_HEADERS = [
  * The methods a request to the Worker can have: fetch refuses the others (TRACE, TRACK, CONNECT),
  * so they never reach workerd and are refused here rather than failing inside the harness.
  */
-const PROXIED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+export const PROXIED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 
 /**
  * A Hono handler that proxies to `harness.fetch(url, init, isolate)`.
