@@ -192,6 +192,25 @@ describe("several pending shares", () => {
     expect(await follow(2, true)).toEqual([...more.reverse(), ...[...ids].reverse(), older]);
   });
 
+  it("does not list a share deleted after the flush that followed the page before", async () => {
+    const ids = await pendingShares(3, Date.now());
+    const first = (await (await unit.request(env, "/api/shares?limit=1")).json()) as {
+      shares: { id: string }[];
+      cursor: string;
+    };
+    expect(first.shares.map((s) => s.id)).toEqual([ids[2]]);
+    await recover();
+    const del = await unit.request(env, `/api/share/${ids[1]}`, {
+      method: "DELETE",
+      headers: admin,
+    });
+    expect(del.status).toBe(204);
+    const rest = (await (
+      await unit.request(env, `/api/shares?limit=5&cursor=${encodeURIComponent(first.cursor)}`)
+    ).json()) as { shares: { id: string }[] };
+    expect(rest.shares.map((s) => s.id)).toEqual([ids[0]]);
+  });
+
   it("keeps a pending share pending when its delete cannot reach KV", async () => {
     const [id] = await pendingShares(1, Date.now());
     await unit.faults({

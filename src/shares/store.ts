@@ -41,8 +41,7 @@ const MAX_LIST_CALLS = 10;
 /** Keys one KV list call asks for: KV's most. */
 const LIST_BATCH = KV_LIMITS.listLimit;
 const BULK = KV_LIMITS.bulkKeys;
-/** How long, and how many, flushed shares are kept in the pending phase of lists begun before. */
-const FLUSHED_HELD_MS = 60 * 60 * 1000;
+/** How many flushed shares (the latest) are kept in the pending phase of lists begun before. */
 const FLUSHED_HELD_MAX = 1000;
 
 export type Durability = "durable" | "pending";
@@ -243,7 +242,7 @@ export class ShareStore {
     const shares = [...this.state.pendingWrites.values()];
     if (began !== undefined) {
       for (const { share, at } of this.state.flushedWrites.values()) {
-        if (at >= began && !this.state.pendingWrites.has(share.id)) shares.push(share);
+        if (at >= began) shares.push(share);
       }
     }
     return shares.sort(newestFirst);
@@ -416,16 +415,15 @@ export class ShareStore {
 }
 
 /**
- * Keeps a flushed share for the lists that began while it was pending: for FLUSHED_HELD_MS and at
- * most FLUSHED_HELD_MAX of them (a list followed for longer may list one of them twice).
+ * Keeps a flushed share for the lists that began while it was pending: the latest
+ * FLUSHED_HELD_MAX of them (a list followed across more flushes may list an older one twice).
  */
 function holdFlushed(state: IsolateState, share: ShareData): void {
-  const at = now();
-  for (const [id, held] of state.flushedWrites) {
-    if (held.at > at - FLUSHED_HELD_MS && state.flushedWrites.size < FLUSHED_HELD_MAX) break;
-    state.flushedWrites.delete(id);
+  const oldest = state.flushedWrites.keys().next().value;
+  if (oldest !== undefined && state.flushedWrites.size >= FLUSHED_HELD_MAX) {
+    state.flushedWrites.delete(oldest);
   }
-  state.flushedWrites.set(share.id, { share, at });
+  state.flushedWrites.set(share.id, { share, at: now() });
 }
 
 /** The pending phase's order: newest first, ties by id (a total order, for the cursor). */
