@@ -17,6 +17,11 @@ describe("parseConfig", () => {
     });
   });
 
+  it("treats a blank ADMIN_TOKEN (a blank .dev.vars line) as unset", () => {
+    expect(parseConfig({ ADMIN_TOKEN: "   " }).adminToken).toBeUndefined();
+    expect(parseConfig({ ADMIN_TOKEN: "s3cret" }).adminToken).toBe("s3cret");
+  });
+
   it("keeps an explicit STORAGE_BACKEND=memory even with the KV binding present", () => {
     const kv = {} as KVNamespace;
     expect(parseConfig({ STORAGE_BACKEND: "memory", SHARE_DATA_KV: kv }).backend).toBe("memory");

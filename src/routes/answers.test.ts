@@ -55,6 +55,19 @@ describe("a create body that fails validation", () => {
   });
 });
 
+describe("a create whose URL is not https", () => {
+  it("names the field and the rule", async () => {
+    const res = await unit.postShare(unit.env("kv"), {
+      ...validBody(1),
+      generatedUrl: "http://img.example.com/a.png",
+    });
+    expect(res.status).toBe(400);
+    expect((await errorOf(res)).fields).toEqual([
+      { path: "generatedUrl", message: "must be an https: URL" },
+    ]);
+  });
+});
+
 describe("the share routes' other refusals", () => {
   it("words an invalid JSON body, a body over 64 KiB and an unknown id for a read and a delete", async () => {
     const env = unit.env("kv", { ADMIN_TOKEN: "test-admin-token" });
