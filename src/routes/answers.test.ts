@@ -55,6 +55,24 @@ describe("a create body that fails validation", () => {
   });
 });
 
+describe("a create body that is not UTF-8", () => {
+  it("is 400 invalid_json saying so, and nothing is stored", async () => {
+    const env = unit.env("kv");
+    const json = new TextEncoder().encode(JSON.stringify({ ...validBody(1), prompt: "caf_" }));
+    const bytes = json.map((b) => (b === 0x5f ? 0xe9 : b)); // a Latin-1 é, not UTF-8
+    const res = await unit.request(env, "/api/share", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: bytes,
+    });
+    expect([res.status, await errorOf(res)]).toEqual([
+      400,
+      { code: "invalid_json", message: "The request body is not valid UTF-8" },
+    ]);
+    expect((await unit.kv.list({ prefix: "share:" })).keys).toEqual([]);
+  });
+});
+
 describe("a create whose URL is not https", () => {
   it("names the field and the rule", async () => {
     const res = await unit.postShare(unit.env("kv"), {
