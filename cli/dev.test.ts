@@ -2,7 +2,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from "vitest";
 import { workerdChildren } from "../harness/index.js";
 import { createShareHarness } from "../harness/share/index.js";
 import { placeholderPng } from "../harness/server/placeholder-image.js";
@@ -18,9 +18,10 @@ interface Run {
   exited: Promise<number | null>;
 }
 
-function run(script: "dev" | "seed", args: string[]): Run {
+function run(script: "dev" | "seed", args: string[], env: NodeJS.ProcessEnv = {}): Run {
   const child = spawn(process.execPath, ["--import", "tsx", `cli/${script}.ts`, ...args], {
     cwd: ROOT,
+    env: { ...process.env, ...env },
   });
   let out = "";
   let err = "";
@@ -187,8 +188,8 @@ describe("npm run seed, then npm run dev on the same store", { shuffle: false },
 });
 
 describe("npm run dev killed with SIGKILL in the middle of creates", () => {
-  const start = async () => {
-    const server = run("dev", ["--port", "0", "--persist-to", store, "--no-watch"]);
+  const start = async (env?: NodeJS.ProcessEnv) => {
+    const server = run("dev", ["--port", "0", "--persist-to", store, "--no-watch"], env);
     await vi.waitFor(() => expect(server.stdout()).toContain("Dashboard:"), {
       timeout: 30_000,
       interval: 100,
@@ -219,7 +220,10 @@ describe("npm run dev killed with SIGKILL in the middle of creates", () => {
   };
 
   it("loses no acknowledged share or image: a new dev server takes the store over and serves them", async () => {
-    const first = await start();
+    // A SIGKILLed server cannot remove Miniflare's temp folder: it gets one of this test's own.
+    const killedTmp = mkdtempSync(path.join(tmpdir(), "dev-killed-"));
+    onTestFinished(() => rmSync(killedTmp, { recursive: true, force: true }));
+    const first = await start({ TMPDIR: killedTmp });
     const workerdsOfFirst = workerdChildren(first.server.child.pid);
     const acked: string[] = [];
     let n = 0;
