@@ -251,11 +251,16 @@ export class KvLayerOps {
         const entry = alive(seen.entry, now);
         return { entry, cacheStatus: this.#cache(key, entry, now, ttlMs) };
       }
-      const mark = this.state.writeMark(key);
-      const entry = await this.store.entry(key);
-      if (this.state.writeMark(key) === mark) {
-        return { entry, cacheStatus: this.#cache(key, entry, now, ttlMs) };
+      const marks = this.state.writeMarks;
+      const since = marks.readBegins();
+      let overlapped: boolean;
+      let entry: StoredEntry | null;
+      try {
+        entry = await this.store.entry(key);
+      } finally {
+        overlapped = marks.readEnds(key, since);
       }
+      if (!overlapped) return { entry, cacheStatus: this.#cache(key, entry, now, ttlMs) };
       if (attempt === 2) return { entry, cacheStatus: MISS };
     }
   }
@@ -293,14 +298,14 @@ export class KvLayerOps {
       const base = state.replication.tracks(key, this.store.now())
         ? null
         : await this.store.entry(key);
-      state.markWrite(key);
+      state.writeMarks.mark(key);
       try {
         await apply();
       } catch (e) {
         if (limited) state.writeLimit.release(key, at);
         throw e;
       } finally {
-        state.markWrite(key);
+        state.writeMarks.mark(key);
       }
       state.replication.record(key, entry, this.isolate, this.store.now(), base);
       if (state.config.writerSeesOwnWrites) {

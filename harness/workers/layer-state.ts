@@ -3,7 +3,8 @@
  * Everything the KV layer remembers, held in the kv-layer worker's single isolate. Shared by every
  * namespace ({@link LayerShared}): config, fault rules, the daily counts and the clock offset. Per
  * namespace ({@link LayerState}, one per `kv_namespaces` binding): per-isolate fault counts and
- * edge caches, the same-key write limit, the replication model and per-key write queues.
+ * edge caches, the same-key write limit, the replication model, per-key write queues and the
+ * write marks reads check.
  */
 import type { FaultRule, KvCounters, KvProfile } from "../types.js";
 import { DailyLimits, type DailyCounts } from "./daily-limits.js";
@@ -12,6 +13,7 @@ import { FaultTable } from "./faults.js";
 import { CursorSeal } from "./kv-cursors.js";
 import { Replication } from "./replication.js";
 import { WriteLimit } from "./write-limit.js";
+import { WriteMarks } from "./write-marks.js";
 
 /** Passed to the kv-layer worker as the `HARNESS_CONFIG` JSON binding at every boot. */
 export interface LayerConfig {
@@ -59,8 +61,9 @@ export class LayerState {
   readonly replication: Replication;
   readonly daily: DailyLimits | undefined;
   readonly cursors: CursorSeal;
+  /** Which keys a write touched while a read of the store was in flight. */
+  readonly writeMarks = new WriteMarks();
   readonly #queues = new Map<string, Promise<unknown>>();
-  readonly #writes = new Map<string, number>();
 
   constructor(
     readonly binding: string,
@@ -93,16 +96,6 @@ export class LayerState {
 
   cacheFor(isolate: number): EdgeCache {
     return (this.caches[isolate] ??= new EdgeCache());
-  }
-
-  /** How many times a write to `key` began or ended applying: a read that saw it change overlapped one. */
-  writeMark(key: string): number {
-    return this.#writes.get(key) ?? 0;
-  }
-
-  /** Note a write to `key` starting or ending (see {@link writeMark}). */
-  markWrite(key: string): void {
-    this.#writes.set(key, this.writeMark(key) + 1);
   }
 
   /** Run `fn` after every earlier write to `key` has finished: the store sees accepted order. */
