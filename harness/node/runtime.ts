@@ -381,18 +381,23 @@ export function isRuntimeGone(error: unknown): boolean {
   return false;
 }
 
-/** KV's own answer to a call it refuses as asked (4xx but 429), as workerd words it. */
-const KV_REFUSAL = /^KV \w+ failed: 4(?!29)\d\d\b/;
+/** KV refused the call as asked (a 4xx other than 429, which says "later", not "wrong"). */
+const refusedByKv = (status: number | undefined) =>
+  status !== undefined && status >= 400 && status < 500 && status !== 429;
 
 async function unwrap(response: { json(): Promise<unknown> }): Promise<unknown> {
   const body = (await response.json()) as {
     ok: boolean;
     result?: unknown;
-    error?: { name: string; message: string };
+    /** `kvStatus`: the status KV answered with, when the failure was KV's answer. */
+    error?: { name: string; message: string; kvStatus?: number };
   };
   if (!body.ok) {
     const message = body.error?.message ?? "admin call failed";
-    throw new HarnessError(KV_REFUSAL.test(message) ? "BAD_KV_CALL" : "ADMIN_FAILED", message);
+    throw new HarnessError(
+      refusedByKv(body.error?.kvStatus) ? "BAD_KV_CALL" : "ADMIN_FAILED",
+      message,
+    );
   }
   return body.result;
 }

@@ -253,6 +253,36 @@ describe("/__harness/kv", () => {
     expect(await harness.kv.get("scratch/a b")).toBeNull();
   });
 
+  // What production KV refuses is the caller's mistake: a 400 with KV's own words, never a 500.
+  it.each([
+    ["a key past 512 bytes", "PUT", `/kv/${"k".repeat(513)}`, { value: "x" }, "exceeds key length"],
+    ["a key past 512 bytes", "GET", `/kv/${"k".repeat(513)}`, undefined, "exceeds key length"],
+    ["a key past 512 bytes", "DELETE", `/kv/${"k".repeat(513)}`, undefined, "exceeds key length"],
+    ["a TTL under 60 s", "PUT", "/kv/scratch/ttl", { value: "x", expirationTtl: 30 }, "60"],
+    [
+      "metadata past 1024 bytes",
+      "PUT",
+      "/kv/scratch/meta",
+      { value: "x", metadata: { m: "x".repeat(1100) } },
+      "Metadata length",
+    ],
+  ])("refuses %s (%s) as invalid input", async (_what, method, path, body, words) => {
+    const res = await call<ErrorBody>(method, path, body);
+    expect(res).toMatchObject({ status: 400, body: { error: { code: "invalid_input" } } });
+    expect(res.body.error.message).toContain(words);
+    expect(res.body.error.message).not.toMatch(/\n\s+at /);
+  });
+
+  it.each([
+    ["", "put"],
+    [".", "put"],
+    ["..", "get"],
+    ["..", "delete"],
+  ] as const)("refuses the key %j (%s) as a caller's mistake", async (key, op) => {
+    const refused = op === "put" ? harness.kv.put(key, "x") : harness.kv[op](key);
+    await expect(refused).rejects.toMatchObject({ code: "BAD_KV_CALL" });
+  });
+
   it.each([
     ["/kv/share:missing", 404, "key_not_found"],
     ["/kv?limit=0", 400, "invalid_input"],

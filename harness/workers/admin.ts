@@ -8,6 +8,7 @@
 import type { CountersReport, KvCounters, KvSnapshot, KvSnapshotEntry } from "../types.js";
 import type { CountsEntry } from "./kv-binding.js";
 import type { LayerShared, LayerState } from "./layer-state.js";
+import { validateKeyName } from "./kv-validate.js";
 import { VirtualStore } from "./virtual-store.js";
 
 export type AdminCommand = { cmd: string } & Record<string, unknown>;
@@ -202,7 +203,12 @@ export async function runAdmin(
   return r2Command(c, key, r2);
 }
 
+/** The admin commands that name one key: refused as KV refuses it, with KV's status. */
+const ONE_KEY = new Set(["kv.get", "kv.getWithMetadata", "kv.put", "kv.delete"]);
+
 async function kvCommand({ state, store }: Namespace, c: AdminCommand, key: string) {
+  // workerd refuses "", "." and ".." with a bare TypeError; the service's own check says 400.
+  if (ONE_KEY.has(c.cmd)) validateKeyName(key);
   switch (c.cmd) {
     case "kv.get":
       return store.get(key, "text");

@@ -15,7 +15,7 @@ import {
   type R2ServiceProps,
   type ServiceProps,
 } from "./harness-env.js";
-import { KvServiceError } from "./kv-call.js";
+import { KvServiceError, asServiceError } from "./kv-call.js";
 import { decodeKvRequest, encodeKvAnswer, encodeKvError } from "./kv-http.js";
 import { KvLayerOps } from "./kv-layer.js";
 import type { CountsEntry } from "./kv-binding.js";
@@ -109,7 +109,13 @@ export default {
       return Response.json({ ok: true, result: result ?? null });
     } catch (e) {
       const error = e as Error;
-      return Response.json({ ok: false, error: { name: error.name, message: error.message } });
+      // KV's status, when KV itself answered: Node tells a refused call from a harness failure by it.
+      const service = asServiceError(e);
+      const kvStatus = service instanceof KvServiceError ? service.status : undefined;
+      return Response.json({
+        ok: false,
+        error: { name: error.name, message: error.message, kvStatus },
+      });
     }
   },
 } satisfies ExportedHandler<LayerEnv>;
