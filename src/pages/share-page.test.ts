@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ShareData } from "../shares/schema.js";
+import { sampleShare } from "../../fixtures/factories/sample-share.js";
 import { useUnitWorker, validBody } from "../testing/unit-worker.js";
 import { renderSharePage } from "./share-page.js";
 
@@ -50,17 +50,6 @@ describe("GET /s/:id", () => {
   });
 });
 
-const share = (over: Partial<ShareData>): ShareData => ({
-  id: "7YBQ64RG64EZV0CRWC",
-  generatedUrl: "https://img.example/g.png",
-  originalUrl: "https://img.example/o.png",
-  prompt: "a lighthouse",
-  style: "watercolor",
-  timestamp: 1_796_163_747_643,
-  createdAt: "2026-12-01T22:22:27.643Z",
-  ...over,
-});
-
 /** What a reader sees: the page's text outside its style sheet, whitespace collapsed. */
 async function textOf(page: ReturnType<typeof renderSharePage>): Promise<string> {
   return String(await page)
@@ -76,7 +65,7 @@ describe("the share page without absolute links", () => {
       { isR2Stored: true, originalUrl: "http://img.example/o.png" },
       { generatedUrl: "javascript:alert(1)", originalUrl: "javascript:alert(1)" },
     ]) {
-      const page = renderSharePage(share(over), undefined, "n0nce");
+      const page = renderSharePage(sampleShare(over), undefined, "n0nce");
       expect(await textOf(page), JSON.stringify(over)).toBe(
         "AI image · watercolor a lighthouse Style: watercolor",
       );

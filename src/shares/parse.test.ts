@@ -1,16 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { readShareRecord, RECORD_BOUNDS } from "./parse.js";
-import type { ShareData } from "./schema.js";
+import { sampleShare } from "../../fixtures/factories/sample-share.js";
 
-const share: ShareData = {
-  id: "7YBQ64RG64EZV0CRWC",
-  generatedUrl: "https://img.example/g.png",
-  originalUrl: "https://img.example/o.png",
-  prompt: "a lighthouse",
-  style: "watercolor",
-  timestamp: 1_796_163_747_643,
-  createdAt: "2026-12-01T22:22:27.643Z",
-};
+const share = sampleShare();
 
 describe("readShareRecord", () => {
   it("reads the share its key names", () => {
