@@ -43,8 +43,10 @@ export function parseListQuery(query: Record<string, string[]>): {
     });
   }
   const single = Object.fromEntries(Object.entries(query).map(([name, [value]]) => [name, value]));
+  // Number() would also read " 1", "0x10" and "1e1": only decimal digits are a limit.
+  const digits = single.limit === undefined || /^\d+$/.test(single.limit);
   const parsed = listQuerySchema.safeParse(single);
-  if (!parsed.success) {
+  if (!digits || !parsed.success) {
     throw new AppError(400, "validation_failed", `limit ${limitMessage}`, {
       fields: [{ path: "limit", message: limitMessage }],
     });
