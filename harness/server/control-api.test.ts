@@ -342,6 +342,26 @@ describe("/__harness/snapshot", () => {
   });
 });
 
+describe("a body nested past any KV value's depth", () => {
+  // 200,000 levels: JSON.parse takes it, but walking the value overflowed the stack (a 500).
+  const deep = `{"value":"x","metadata":${"[".repeat(200_000)}${"]".repeat(200_000)}}`;
+
+  it.each([
+    ["PUT", `/kv/${encodeURIComponent("scratch/deep")}`],
+    ["PUT", "/snapshot"],
+    ["PUT", "/faults"],
+  ])("%s %s is a 400 invalid_json that stores nothing", async (method, path) => {
+    const before = (await harness.kv.snapshot()).entries;
+    const res = await call<ErrorBody>(method, path, deep);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toEqual({
+      code: "invalid_json",
+      message: "Expected a JSON body nested at most 1024 levels deep",
+    });
+    expect((await harness.kv.snapshot()).entries).toEqual(before);
+  });
+});
+
 describe("/__harness/logs and /__harness/counters", () => {
   it("count the Worker's KV reads per isolate, and reset", async () => {
     await call("DELETE", "/counters");

@@ -5,6 +5,7 @@
  */
 import type { Context } from "hono";
 import { z } from "zod";
+import { MAX_INPUT_DEPTH, nestedDeeperThan } from "../../lib/bounded-json.js";
 import { ControlError } from "./control-error.js";
 
 /** `rules[0].kind` style path for a zod issue; `(body)` when the problem is the whole value. */
@@ -44,6 +45,12 @@ export async function parseJsonBody<S extends z.ZodType>(
   schema: S,
 ): Promise<z.output<S>> {
   const text = await c.req.text();
+  if (nestedDeeperThan(text, MAX_INPUT_DEPTH)) {
+    throw new ControlError(
+      "invalid_json",
+      `Expected a JSON body nested at most ${MAX_INPUT_DEPTH} levels deep`,
+    );
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);

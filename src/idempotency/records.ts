@@ -10,7 +10,7 @@ import { now } from "../clock.js";
 import type { Config } from "../env.js";
 import { storageUnavailable } from "../errors.js";
 import { logEvent } from "../log.js";
-import { parseBoundedJson } from "../shares/bounded-json.js";
+import { parseBoundedJson } from "../../lib/bounded-json.js";
 import { RECORD_BOUNDS } from "../shares/parse.js";
 import { shareDataSchema } from "../shares/schema.js";
 import type { IsolateState } from "../state.js";

@@ -4,7 +4,7 @@
  * too deeply nested, not JSON, not a share, or another share's record (its id is not its key's).
  * Corrupt records are 404 on get, skipped by list and counted by monitoring, never a 500.
  */
-import { parseBoundedJson, type JsonBounds } from "./bounded-json.js";
+import { parseBoundedJson, type JsonBounds } from "../../lib/bounded-json.js";
 import { SHARE_KEY_PREFIX } from "./record.js";
 import { shareDataSchema, type ShareData } from "./schema.js";
 
