@@ -163,6 +163,38 @@ describe(`consistency [${backend}]`, () => {
     }
   });
 
+  it("keeps a long share deleted where it was only listed when its create is retried with its key", async (ctx) => {
+    t.requireAdmin(ctx);
+    t.requireIsolates(ctx, 2);
+    t.require(
+      ctx,
+      caps.sharedAcrossIsolates,
+      "the memory backend keeps each isolate's shares apart",
+    );
+    // Too long for KV's 1024-byte metadata: a list reads its value in bulk.
+    const base = factory.createBody();
+    const body = { ...base, prompt: `${base.prompt} ${"long ".repeat(240)}`.trim() };
+    const key = `long-${crypto.randomUUID()}`;
+    const first = await postKeyed(t.target, body, key, 0);
+    expect(first.status).toBe(201);
+    await pastEdgeWindow();
+    // Isolate 1 has only listed it (no read of the share itself) when it deletes it.
+    await t.eventually(ctx, "isolate 1 lists the new share", async () => {
+      expect(ids((await listAll(t.target, 100, 1)).shares)).toContain(first.body.id);
+    });
+    expect(await deleteShare(t.target, first.body.id, 1)).toBe(204);
+    await t.target.control.clock?.advance(2000); // past KV's one write per second to a key
+    const retry = await postKeyed(t.target, body, key, 1);
+    expect([retry.status, retry.body.id]).toEqual([201, first.body.id]);
+    await t.target.control.clock?.advance(CONVERGED_MS);
+    for (const isolate of isolatesOf(t)) {
+      await t.eventually(ctx, `isolate ${isolate} no longer has the deleted share`, async () => {
+        expect((await getShare(t.target, first.body.id, isolate)).status).toBe(404);
+        expect(ids((await listAll(t.target, 100, isolate)).shares)).not.toContain(first.body.id);
+      });
+    }
+  });
+
   it(
     caps.readsKvRecords
       ? "serves a record written after an isolate found it missing, once the windows have passed"

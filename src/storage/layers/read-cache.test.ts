@@ -209,11 +209,17 @@ describe("bulk reads", () => {
         count: 2,
       },
     ]);
-    // All held now: no call, no line, no read counted.
+    // Held now: the miss and the value whose metadata a single read left; no call, no read counted.
     const reads = metrics.reads;
-    await stack.getMany(["share:b", "share:c"]);
+    await stack.getMany(["share:a", "share:c"]);
     expect(state.calls).toBe(calls + 1);
     expect(metrics.reads).toBe(reads);
+    // A value whose metadata this isolate never read is not held: a delete or a get reading it
+    // from the cache would take it for a record without metadata (no idempotency key, no ts).
+    await stack.getMany(["share:b"]);
+    expect(state.calls).toBe(calls + 2);
+    expect(await stack.getWithMetadata("share:b")).toEqual({ value: "B", metadata: null });
+    expect(state.calls).toBe(calls + 3);
     // Past the TTL a bulk re-read refreshes the value and keeps the metadata a single read left.
     clock += TTL_MS;
     await raw.put("share:a", "A2", { metadata: { v: "a" } });

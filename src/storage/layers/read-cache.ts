@@ -60,8 +60,12 @@ export function withReadCache(
       for (const key of missing) {
         const value = result.get(key) ?? null;
         out.set(key, value);
-        // A bulk read has no metadata: keep what a single read of the key left here.
-        cache.set(key, { value, metadata: cache.peek(key)?.value.metadata ?? null });
+        // A bulk read has no metadata: keep what a single read of the key left here. A value
+        // whose metadata this isolate never read is not cached: a delete reading it from here
+        // would miss the record's idempotency key, and a retried create would bring it back.
+        const held = cache.peek(key);
+        if (value === null || held)
+          cache.set(key, { value, metadata: held?.value.metadata ?? null });
       }
       return out;
     } catch (error) {
