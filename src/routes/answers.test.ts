@@ -125,6 +125,23 @@ describe("the share routes' other refusals", () => {
     });
   });
 
+  it("words a malformed id for a read and a delete", async () => {
+    const env = unit.env("kv", { ADMIN_TOKEN: "test-admin-token" });
+    const path = `/api/share/${encodeURIComponent("bad id!")}`;
+    const read = await unit.request(env, path);
+    const del = await unit.request(env, path, {
+      method: "DELETE",
+      headers: { authorization: "Bearer test-admin-token" },
+    });
+    for (const res of [read, del]) {
+      expect(res.status).toBe(400);
+      expect(await errorOf(res)).toEqual({
+        code: "invalid_id",
+        message: "The share id is malformed",
+      });
+    }
+  });
+
   it("refuses a body that is not UTF-8 as invalid JSON, instead of storing U+FFFD for its bytes", async () => {
     const env = unit.env("kv");
     const text = JSON.stringify({ ...validBody(1), prompt: "PROMPT" });

@@ -1,11 +1,13 @@
 /**
  * Records whose KV metadata looks like ours but whose value is not a share (a partial write, a
  * hand edit), as a client and an operator see them: the list leaves them out, monitoring's
- * `shares.total` does not count them, and a record rewritten whole counts again.
+ * `shares.total` does not count them, and a record rewritten whole counts again. A guide-era
+ * record (no metadata) found corrupt is reported until a rescan reads it back whole.
  */
 import { describe, expect, it } from "vitest";
 import { FAST_VARS, useUnitWorker, validBody } from "../testing/unit-worker.js";
 import { createShareId, METADATA_VERSION } from "./record.js";
+import { SHARE_TTL_SECONDS } from "./schema.js";
 
 const unit = useUnitWorker();
 const env = unit.env("kv", FAST_VARS);
@@ -70,6 +72,26 @@ describe("a record whose value is not a share", () => {
     };
     expect(m.corrupt.keys).toEqual([{ key, reason: "the key is not a share id" }]);
     expect(m.shares.total).toBe(1);
+  });
+
+  it("in the guide's shape (no metadata) is reported until a rescan reads it back whole", async () => {
+    const t0 = Date.now();
+    await unit.setClock(t0);
+    const id = "lxrewritten";
+    await unit.kv.put(`share:${id}`, "{not json", { expirationTtl: SHARE_TTL_SECONDS });
+    const corrupt = async () =>
+      (
+        (await (await unit.request(env, "/api/monitoring", { headers: admin })).json()) as {
+          corrupt: { records: number; keys: { key: string }[] };
+        }
+      ).corrupt;
+    expect(await corrupt()).toMatchObject({ records: 1, keys: [{ key: `share:${id}` }] });
+
+    const record = { ...validBody(2), id, timestamp: t0, createdAt: new Date(t0).toISOString() };
+    await unit.kv.put(`share:${id}`, JSON.stringify(record), { expirationTtl: SHARE_TTL_SECONDS });
+    await unit.setClock(t0 + LATER_MS);
+    expect(await corrupt()).toMatchObject({ records: 0, keys: [] });
+    expect(await total()).toBe(1);
   });
 
   it("is no longer held against shares.total once deleted", async () => {

@@ -91,6 +91,23 @@ describe("following list cursors", () => {
     ]);
   });
 
+  it("lists a share until the second KV lists as its expiry, and not from then", async () => {
+    const id = await create(1);
+    const [key] = (await unit.kv.list({ prefix: "share:" })).keys;
+    // KV may still list a key for a while after its expiry: the Worker's clock decides.
+    for (const [at, listed] of [
+      [key!.expiration! * 1000 - 1, [id]],
+      [key!.expiration! * 1000, []],
+    ] as const) {
+      await unit.setClock(at);
+      const page = (await (await request("/api/shares")).json()) as Page;
+      expect(
+        page.shares.map((s) => s.id),
+        String(at),
+      ).toEqual(listed);
+    }
+  });
+
   it("ends on a full page when only expired shares follow it, at any page size", async () => {
     const t0 = Date.now();
     await unit.setClock(t0 - 60_000);

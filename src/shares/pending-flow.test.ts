@@ -4,7 +4,8 @@
  * flush, the flushed records' expiry in KV, and deletes of pending shares during the outage.
  */
 import { describe, expect, it } from "vitest";
-import { SHARE_TTL_SECONDS } from "./schema.js";
+import { createShareId, encodeShareRecord } from "./record.js";
+import { SHARE_TTL_SECONDS, type ShareData } from "./schema.js";
 import { FAST_VARS, useUnitWorker, validBody } from "../testing/unit-worker.js";
 
 const unit = useUnitWorker();
@@ -31,6 +32,23 @@ async function pendingShares(n: number, t0: number): Promise<string[]> {
     ids.push(((await res.json()) as { id: string }).id);
   }
   return ids;
+}
+
+/** A share another isolate stored in KV at `timestamp` (this isolate never saw it). */
+async function storedElsewhere(timestamp: number, n: number): Promise<string> {
+  const share = {
+    ...validBody(n),
+    id: createShareId(timestamp),
+    timestamp,
+    createdAt: new Date(timestamp).toISOString(),
+    isR2Stored: false,
+  } as ShareData;
+  const record = encodeShareRecord(share);
+  await unit.kv.put(record.key, record.value, {
+    metadata: record.metadata,
+    expirationTtl: SHARE_TTL_SECONDS,
+  });
+  return share.id;
 }
 
 async function recover(): Promise<void> {
@@ -190,6 +208,25 @@ describe("several pending shares", () => {
     const more = await pendingShares(3, t0 + 10_000);
     // The pending phase cut by the flush: the rest of it is in KV by the second page.
     expect(await follow(2, true)).toEqual([...more.reverse(), ...[...ids].reverse(), older]);
+  });
+
+  it("lists a pending share once when it is flushed between pages and newer shares are in KV", async () => {
+    const t0 = Date.now();
+    const [pending] = await pendingShares(1, t0);
+    // Stored by other isolates meanwhile: newer, so KV lists them before the pending share's key.
+    const newest = await storedElsewhere(t0 + 2000, 8);
+    const newer = await storedElsewhere(t0 + 1000, 9);
+    await unit.setClock(t0 + 3000);
+    const page = async (q: string) =>
+      (await (await unit.request(env, `/api/shares?limit=2${q}`)).json()) as {
+        shares: { id: string }[];
+        cursor: string | null;
+      };
+    const first = await page("");
+    expect(first.shares.map((s) => s.id)).toEqual([pending, newest]);
+    await recover();
+    const second = await page(`&cursor=${encodeURIComponent(first.cursor!)}`);
+    expect(second).toEqual({ shares: [expect.objectContaining({ id: newer })], cursor: null });
   });
 
   it("does not list a share deleted after the flush that followed the page before", async () => {
