@@ -553,6 +553,21 @@ describe(`consistency during a KV outage, memory fallback mode [${backend}]`, ()
     expect((await getShare(t.target, victim!.id)).status).toBe(404);
   });
 
+  it("expires a share pending through a two-hour outage 30 days after its create, not its flush", async (ctx) => {
+    const clock = t.control(ctx, "clock");
+    const pending = await duringOutage(ctx, async () => {
+      const made = await pendingCreates(ctx, 1);
+      await clock.advance(2 * 3600_000);
+      return made;
+    });
+    await flushed(ctx, pending);
+    const share = pending[0]!;
+    await clock.advance(share.timestamp + windows.shareTtlMs + 60_000 - (await clock.now()));
+    // Gone everywhere at once: a listed share whose link answers 404 would be a broken link.
+    expect((await getShare(t.target, share.id)).status).toBe(404);
+    expect(ids((await listAll(t.target)).shares)).not.toContain(share.id);
+  });
+
   it("expires the flushed shares 30 days after they were created", async (ctx) => {
     const clock = t.control(ctx, "clock");
     const pending = await duringOutage(ctx, () => pendingCreates(ctx, 2));

@@ -346,7 +346,7 @@ export class ShareStore {
         const record = encodeShareRecord(share, keys.get(share.id));
         try {
           await put(record.key, record.value, {
-            expirationTtl: SHARE_TTL_SECONDS,
+            expirationTtl: ttlLeft(share),
             metadata: record.metadata,
           });
           // A delete may have removed it while the put was in flight.
@@ -424,6 +424,16 @@ function holdFlushed(state: IsolateState, share: ShareData): void {
     state.flushedWrites.delete(oldest);
   }
   state.flushedWrites.set(share.id, { share, at: now() });
+}
+
+/**
+ * The seconds left of a share's 30 days (at least KV's minimum TTL): one flushed after a KV
+ * outage still expires 30 days after it was created, when its reads (which go by the clock) stop
+ * serving it, not later in lists and totals.
+ */
+function ttlLeft(share: ShareData): number {
+  const left = SHARE_TTL_SECONDS - Math.floor((now() - share.timestamp) / 1000);
+  return Math.max(KV_LIMITS.minExpirationTtl, left);
 }
 
 /** The pending phase's order: newest first, ties by id (a total order, for the cursor). */
