@@ -26,14 +26,27 @@ import { defineConfig, defineProject } from "vitest/config";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 import { projects } from "./vitest.workspace.js";
 
-const only = (name: string, include: string[], exclude: string[] = [], environment?: string) => {
+const only = (
+  name: string,
+  include: string[],
+  { exclude = [], environment }: { exclude?: string[]; environment?: string } = {},
+) => {
   const project = projects.find((p) => p.test?.name === name);
   if (!project) throw new Error(`vitest.workspace.ts has no project named ${name}`);
   const test = { ...project.test, include, exclude, isolate: false };
   return defineProject({ ...project, test: environment ? { ...test, environment } : test });
 };
 
-const PROJECT_ORDER = ["unit", "kv"];
+/** The suites on the kv backend only (a file runs once per backend it is given). */
+const kvSuites = () => {
+  const project = only("suites", ["suites/**/*.suite.ts"]);
+  return defineProject({
+    ...project,
+    test: { ...project.test, provide: { ...project.test?.provide, backends: ["kv"] } },
+  });
+};
+
+const PROJECT_ORDER = ["unit", "suites"];
 const SLOW_LAST = ["persistence.suite.ts", "consistency.suite.ts"];
 /** A unit test file that boots workerd (the unit test worker or a harness) says so in its text. */
 const BOOTS_WORKERD = /\buseUnitWorker\(|\bcreate(?:Share)?Harness\(/;
@@ -60,13 +73,11 @@ class CheapestFirst extends BaseSequencer {
 export default defineConfig({
   test: {
     projects: [
-      only(
-        "unit",
-        ["src/**/*.test.ts", "fixtures/**/*.test.ts"],
-        ["fixtures/bugs/**"],
-        "./src/testing/shared-unit-environment.ts",
-      ),
-      only("kv", ["suites/**/*.suite.ts"]),
+      only("unit", ["src/**/*.test.ts", "fixtures/**/*.test.ts"], {
+        exclude: ["fixtures/bugs/**"],
+        environment: "./src/testing/shared-unit-environment.ts",
+      }),
+      kvSuites(),
     ],
     sequence: { sequencer: CheapestFirst },
     silent: "passed-only",

@@ -3,29 +3,29 @@
  * and passes it to `test.projects`.
  *
  * - `unit`: tests beside the code in `src/`, `harness/`, `cli/`, `scripts/`, `fixtures/`, `bench/`, `mutants/`.
- * - `memory` and `kv`: the six verification suites in `suites/`, once per storage backend.
+ * - `suites`: the six verification suites in `suites/`; each file runs once per storage backend
+ *   (`SUITE_BACKENDS`, default `memory,kv`) in the same Vitest worker (`suiteRun()`).
  */
 import { randomBytes } from "node:crypto";
 import type {} from "vitest";
 import { defineProject } from "vitest/config";
+import { suiteBackendsFrom, type SuiteBackend } from "./scripts/ci/kv-storage-args.js";
 
 /** Tags the shares the suites create on targets they do not own (`suites/support/own-data.ts`). */
 const RUN_ID = process.env.SUITE_RUN_ID || randomBytes(4).toString("hex");
 
-const suite = (backend: "memory" | "kv") =>
-  defineProject({
-    test: {
-      name: backend,
-      include: ["suites/**/*.suite.ts"],
-      // Suite files in one worker share harnesses (reset between blocks, disposed at the end).
-      isolate: false,
-      environment: "./suites/support/pool-environment.ts",
-      env: { SUITE_BACKEND: backend },
-      provide: { backend, runId: RUN_ID },
-      testTimeout: 60_000,
-      hookTimeout: 60_000,
-    },
-  });
+const suites = defineProject({
+  test: {
+    name: "suites",
+    include: ["suites/**/*.suite.ts"],
+    // Suite files in one worker share harnesses (reset between blocks, disposed at the end).
+    isolate: false,
+    environment: "./suites/support/pool-environment.ts",
+    provide: { backends: suiteBackendsFrom(process.env.SUITE_BACKENDS), runId: RUN_ID },
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
 
 export const projects = [
   defineProject({
@@ -50,8 +50,7 @@ export const projects = [
       hookTimeout: 60_000,
     },
   }),
-  suite("memory"),
-  suite("kv"),
+  suites,
   defineProject({
     test: {
       name: "reliability",
@@ -65,7 +64,7 @@ export const projects = [
 
 declare module "vitest" {
   export interface ProvidedContext {
-    backend: "memory" | "kv";
+    backends: SuiteBackend[];
     runId: string;
   }
 }

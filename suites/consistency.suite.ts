@@ -30,9 +30,9 @@ import {
 import { capabilities, windows } from "./support/capabilities.js";
 import { suiteFactory } from "./support/own-data.js";
 import { FALLBACK_MODE_VARS } from "./support/target.js";
-import { suiteBackend, useTarget, type TargetHandle } from "./support/use-target.js";
+import { suiteRun, type TargetHandle } from "./support/use-target.js";
 
-const backend = suiteBackend();
+const { backend, useTarget } = await suiteRun(import.meta.url);
 const caps = capabilities[backend];
 const factory = suiteFactory(6606);
 const ids = (shares: { id: string }[]) => shares.map((s) => s.id);

@@ -32,9 +32,9 @@ import {
 import { capabilities } from "./support/capabilities.js";
 import { suiteFactory, suiteRunId } from "./support/own-data.js";
 import { FALLBACK_MODE_VARS } from "./support/target.js";
-import { suiteBackend, useTarget } from "./support/use-target.js";
+import { suiteRun } from "./support/use-target.js";
 
-const backend = suiteBackend();
+const { backend, useTarget } = await suiteRun(import.meta.url);
 const caps = capabilities[backend];
 const factory = suiteFactory(1101);
 const ID = new RegExp(`^[${CROCKFORD}]{18}$`);

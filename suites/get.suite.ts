@@ -28,9 +28,9 @@ import {
 import { capabilities, windows } from "./support/capabilities.js";
 import { cspAllows } from "./support/csp.js";
 import { suiteFactory } from "./support/own-data.js";
-import { suiteBackend, useTarget } from "./support/use-target.js";
+import { suiteRun } from "./support/use-target.js";
 
-const backend = suiteBackend();
+const { backend, useTarget } = await suiteRun(import.meta.url);
 const caps = capabilities[backend];
 const factory = suiteFactory(2202);
 const never = () => createShareId(Date.now(), "NEVERMAD");

@@ -25,9 +25,9 @@ import {
 } from "./support/api.js";
 import { capabilities, windows } from "./support/capabilities.js";
 import { suiteFactory } from "./support/own-data.js";
-import { suiteBackend, useTarget, type TargetHandle } from "./support/use-target.js";
+import { suiteRun, type TargetHandle } from "./support/use-target.js";
 
-const backend = suiteBackend();
+const { backend, useTarget } = await suiteRun(import.meta.url);
 const caps = capabilities[backend];
 const factory = suiteFactory(3303);
 const ids = (shares: { id: string }[]) => shares.map((s) => s.id);

@@ -21,9 +21,9 @@ import {
 } from "./support/api.js";
 import { capabilities, windows } from "./support/capabilities.js";
 import { suiteFactory } from "./support/own-data.js";
-import { suiteBackend, useTarget } from "./support/use-target.js";
+import { suiteRun } from "./support/use-target.js";
 
-const backend = suiteBackend();
+const { backend, useTarget } = await suiteRun(import.meta.url);
 const caps = capabilities[backend];
 const factory = suiteFactory(5505);
 

@@ -1,15 +1,18 @@
 /**
  * @module scripts/ci/flake-reporter
- * The Vitest reporter `npm run test:flake` adds to each run: writes every failure (project, file,
+ * The Vitest reporter `npm run test:flake` adds to each run: writes every failure (project, backend, file,
  * full test name, error) and the run's counts as JSON to the file named by FLAKE_REPORT. A file
  * that failed to load and an error outside any test count as failures too.
  */
 import { writeFileSync } from "node:fs";
 import type { Reporter, TestModule } from "vitest/node";
 import type { SerializedError } from "vitest";
+import { backendOf } from "./test-backend.js";
 
 export interface FlakeFailure {
   project: string;
+  /** The backend a suite test ran on (its rerun sets SUITE_BACKENDS to it). */
+  backend?: string;
   file: string;
   /** `describe > ... > test`, or `(file)` / `(outside tests)`. */
   test: string;
@@ -41,8 +44,10 @@ export function collect(
       if (result.state === "passed") report.passed++;
       else if (result.state === "failed") {
         report.failed++;
+        const backend = backendOf(test);
         report.failures.push({
           project,
+          ...(backend ? { backend } : {}),
           file,
           test: test.fullName,
           error: firstLines(result.errors ?? []),

@@ -1,26 +1,39 @@
 import { describe, expect, it } from "vitest";
-import { onlyProject, parseKvStorageArgs } from "./kv-storage-args.js";
+import { onlyBackends, parseKvStorageArgs, suiteBackendsFrom } from "./kv-storage-args.js";
 
 describe("parseKvStorageArgs", () => {
-  it("runs both suite projects by default and passes other args through", async () => {
+  it("runs the suites project on both backends by default and passes other args through", async () => {
     expect(await parseKvStorageArgs(["-t", "newest first", "suites/list.suite.ts"])).toEqual({
-      args: [
-        "--project",
-        "memory",
-        "--project",
-        "kv",
-        "-t",
-        "newest first",
-        "suites/list.suite.ts",
-      ],
+      args: ["--project", "suites", "-t", "newest first", "suites/list.suite.ts"],
       env: {},
-      projectsGiven: false,
+      backendsGiven: false,
     });
   });
 
-  it("runs only the projects asked for", async () => {
-    expect((await parseKvStorageArgs(["--project", "kv"])).args).toEqual(["--project", "kv"]);
-    expect((await parseKvStorageArgs(["--project=memory"])).args).toEqual(["--project=memory"]);
+  it("runs only the backends asked for, by --backend or --project, in the suites' order", async () => {
+    expect(await parseKvStorageArgs(["--backend", "kv"])).toEqual({
+      args: ["--project", "suites"],
+      env: { SUITE_BACKENDS: "kv" },
+      backendsGiven: true,
+    });
+    expect((await parseKvStorageArgs(["--project=memory"])).env).toEqual({
+      SUITE_BACKENDS: "memory",
+    });
+    expect((await parseKvStorageArgs(["--backend=kv", "--backend", "memory"])).env).toEqual({
+      SUITE_BACKENDS: "memory,kv",
+    });
+    await expect(parseKvStorageArgs(["--backend", "d1"])).rejects.toThrow(
+      "--backend d1: the suites run on memory and kv; name one of them",
+    );
+  });
+
+  it("reads SUITE_BACKENDS, both when unset, and says what is wrong with a bad one", () => {
+    expect(suiteBackendsFrom(undefined)).toEqual(["memory", "kv"]);
+    expect(suiteBackendsFrom("")).toEqual(["memory", "kv"]);
+    expect(suiteBackendsFrom("kv, memory")).toEqual(["memory", "kv"]);
+    expect(() => suiteBackendsFrom("kv,redis")).toThrow(
+      "SUITE_BACKENDS=kv,redis: redis is no backend; name memory and/or kv, comma-separated",
+    );
   });
 
   it("maps --url and --mutant to the environment the suites read", async () => {
@@ -56,14 +69,10 @@ describe("parseKvStorageArgs", () => {
     });
   });
 
-  it("narrows the default projects to the one a URL target serves, keeping the rest", async () => {
-    const { args } = await parseKvStorageArgs(["--url", "http://x", "-t", "newest"]);
-    expect(onlyProject(args, "kv")).toEqual([
-      "--project",
-      "kv",
-      "--no-file-parallelism",
-      "-t",
-      "newest",
-    ]);
+  it("names a URL target's one backend as SUITE_BACKENDS", async () => {
+    const { args, backendsGiven } = await parseKvStorageArgs(["--url", "http://x", "-t", "new"]);
+    expect(args).toEqual(["--project", "suites", "--no-file-parallelism", "-t", "new"]);
+    expect(backendsGiven).toBe(false);
+    expect(onlyBackends(["kv"])).toBe("kv");
   });
 });

@@ -1,20 +1,26 @@
 /**
  * @module scripts/ci/kv-storage-args
- * Turns `npm run test:kv-storage -- [args]` into Vitest arguments and environment: both suite
- * projects unless `--project` is given, `--url <u>` for a running Worker (TARGET_URL),
+ * Turns `npm run test:kv-storage -- [args]` into Vitest arguments and environment: the `suites`
+ * project on both backends unless `--backend` (or `--project memory|kv`) names them
+ * (SUITE_BACKENDS), `--url <u>` for a running Worker (TARGET_URL),
  * `--wrangler-dev [--wrangler-port <n>]` to start real `wrangler dev` as the target,
  * `--consistency-window <seconds>` for how long eventually consistent checks may poll,
  * `--mutant <name>` for a broken variant (HARNESS_MUTANT); everything else goes to Vitest as is.
  */
 import { ProjectError } from "../../lib/project-error.js";
 
-export const SUITE_PROJECTS = ["memory", "kv"] as const;
+/** The backends the suites run on, in the order a file runs them. */
+export const SUITE_BACKENDS = ["memory", "kv"] as const;
+export type SuiteBackend = (typeof SUITE_BACKENDS)[number];
+
+/** The Vitest project of the six suites (each file runs once per backend). */
+export const SUITES_PROJECT = "suites";
 
 export interface KvStorageRun {
   args: string[];
   env: Record<string, string>;
-  /** The user named the projects (`--project`); otherwise both run, or the one a URL serves. */
-  projectsGiven: boolean;
+  /** The user named the backends; otherwise both run, or the one a URL serves. */
+  backendsGiven: boolean;
   /** Start `wrangler dev` and run against it. */
   wranglerDev?: { port?: number };
 }
@@ -39,7 +45,7 @@ async function mutantName(name: string): Promise<string> {
 export async function parseKvStorageArgs(argv: string[]): Promise<KvStorageRun> {
   const args: string[] = [];
   const env: Record<string, string> = {};
-  let projectsGiven = false;
+  const backends: SuiteBackend[] = [];
   let wranglerDev: { port?: number } | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -63,35 +69,47 @@ export async function parseKvStorageArgs(argv: string[]): Promise<KvStorageRun> 
     else if (flag === "--wrangler-port") wranglerDev = { port: number(1) };
     else if (flag === "--consistency-window")
       env.TARGET_CONSISTENCY_WINDOW_MS = String(Math.round(number(0) * 1000));
-    else {
-      if (flag === "--project") projectsGiven = true;
-      args.push(arg);
-    }
+    // `--project kv` from before the backends shared one project: the same as `--backend kv`.
+    else if (flag === "--backend" || flag === "--project") {
+      const name = value();
+      if (!SUITE_BACKENDS.includes(name as SuiteBackend)) {
+        throw new KvStorageArgsError(
+          `${flag} ${name}: the suites run on ${SUITE_BACKENDS.join(" and ")}; name one of them`,
+        );
+      }
+      if (!backends.includes(name as SuiteBackend)) backends.push(name as SuiteBackend);
+    } else args.push(arg);
   }
+  if (backends.length > 0) env.SUITE_BACKENDS = onlyBackends(backends);
   if (env.HARNESS_MUTANT !== undefined) env.HARNESS_MUTANT = await mutantName(env.HARNESS_MUTANT);
   if (wranglerDev && env.TARGET_URL) {
     throw new KvStorageArgsError("--url and --wrangler-dev name two targets: give one");
   }
-  const projects = projectsGiven ? [] : SUITE_PROJECTS.flatMap((p) => ["--project", p]);
   // One running Worker, one store: suite files must take turns.
   const serial =
     wranglerDev || env.TARGET_URL || process.env.TARGET_URL ? ["--no-file-parallelism"] : [];
   return {
-    args: [...projects, ...serial, ...args],
+    args: ["--project", SUITES_PROJECT, ...serial, ...args],
     env,
-    projectsGiven,
+    backendsGiven: backends.length > 0,
     ...(wranglerDev ? { wranglerDev } : {}),
   };
 }
 
-/** `args` with the default projects narrowed to `project`. */
-export function onlyProject(args: string[], project: string): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === "--project" && SUITE_PROJECTS.includes(args[i + 1] as never)) {
-      if (args[i + 1] === project) out.push("--project", project);
-      i++;
-    } else out.push(args[i]!);
+/** The backends SUITE_BACKENDS names (`kv`, `memory,kv`); both when it is unset or empty. */
+export function suiteBackendsFrom(value: string | undefined): SuiteBackend[] {
+  if (!value?.trim()) return [...SUITE_BACKENDS];
+  const names = value.split(",").map((n) => n.trim());
+  const unknown = names.filter((n) => !SUITE_BACKENDS.includes(n as SuiteBackend));
+  if (unknown.length > 0) {
+    throw new KvStorageArgsError(
+      `SUITE_BACKENDS=${value}: ${unknown.join(", ")} is no backend; name ${SUITE_BACKENDS.join(" and/or ")}, comma-separated`,
+    );
   }
-  return out;
+  return SUITE_BACKENDS.filter((b) => names.includes(b));
+}
+
+/** SUITE_BACKENDS for `backends`, in the order a suite file runs them. */
+export function onlyBackends(backends: readonly SuiteBackend[]): string {
+  return SUITE_BACKENDS.filter((b) => backends.includes(b)).join(",");
 }

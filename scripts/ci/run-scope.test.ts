@@ -78,6 +78,7 @@ function inGroup(pgid: number): number[] {
 function childRun(
   args: string[],
   tmp: string,
+  env: Record<string, string> = {},
 ): Promise<{ code: number; output: string; pgid: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [VITEST, "run", ...args], {
@@ -89,6 +90,7 @@ function childRun(
         TMPDIR: tmp,
         [RUN_MARKER]: "",
         VITE_CONFIG_NATIVE_IGNORE_WARNING: "true",
+        ...env,
       },
     });
     let output = "";
@@ -196,7 +198,9 @@ describe("a run's scope", () => {
     "a suite run leaves the temp folder count and the process table as they were",
     async () => {
       const before = readdirSync(systemTmp).length;
-      const run = await childRun(["--project", "memory", "suites/create.suite.ts"], systemTmp);
+      const run = await childRun(["--project", "suites", "suites/create.suite.ts"], systemTmp, {
+        SUITE_BACKENDS: "memory",
+      });
       expect(run.code, run.output).toBe(0);
       expect(readdirSync(systemTmp).length).toBe(before);
       expect(inGroup(run.pgid)).toEqual([]);

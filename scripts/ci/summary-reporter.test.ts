@@ -13,45 +13,66 @@ import {
 type Result = {
   state: string;
   note?: string;
+  /** The backend of the test's block (a suite test). */
+  backend?: string;
   meta?: { target?: string; convergence?: { what: string; ms: number }[] };
 };
 
-/** Just the parts of Vitest's TestModule the reporter reads. */
+/** Just the parts of Vitest's TestModule (and its tests) the reporter reads. */
 function fakeModule(project: string, file: string, results: Result[], failed = false): TestModule {
+  const module = { type: "module" };
+  const block = (backend?: string) => ({
+    type: "suite",
+    parent: { type: "suite", parent: module, meta: () => (backend ? { backend } : {}) },
+    meta: () => ({}),
+  });
   return {
     project: { name: project },
     relativeModuleId: file,
     state: () => (failed ? "failed" : "passed"),
     diagnostic: () => ({ duration: 1500 }),
     children: {
-      allTests: () => results.map((r) => ({ result: () => r, meta: () => r.meta ?? {} })),
+      allTests: () =>
+        results.map((r) => ({
+          result: () => r,
+          meta: () => r.meta ?? {},
+          parent: block(r.backend),
+          diagnostic: () => ({ duration: 500 }),
+        })),
     },
   } as unknown as TestModule;
 }
 
 describe("summary reporter", () => {
-  it("names suites by file and counts each suite per backend", () => {
+  it("names suites by file and counts each suite per backend its tests ran on", () => {
     expect(suiteName("suites/create.suite.ts")).toBe("create");
     expect(suiteName("src/app.test.ts")).toBe("src/app");
     const rows = summarize([
-      fakeModule("kv", "suites/get.suite.ts", [{ state: "passed" }, { state: "failed" }]),
-      fakeModule("memory", "suites/get.suite.ts", [{ state: "skipped", note: "why" }]),
-      fakeModule("kv", "suites/list.suite.ts", [], true),
+      fakeModule("suites", "suites/get.suite.ts", [
+        { state: "passed", backend: "kv" },
+        { state: "failed", backend: "kv" },
+        { state: "skipped", note: "why", backend: "memory" },
+      ]),
+      fakeModule("suites", "suites/list.suite.ts", [], true),
+      fakeModule("unit", "src/app.test.ts", [{ state: "passed" }]),
     ]);
+    const row = { verification: true, passed: 0, failed: 0, skipped: 0 };
     expect(rows).toEqual([
-      { suite: "get", project: "kv", passed: 1, failed: 1, skipped: 0, ms: 1500 },
-      { suite: "list", project: "kv", passed: 0, failed: 1, skipped: 0, ms: 1500 },
-      { suite: "get", project: "memory", passed: 0, failed: 0, skipped: 1, ms: 1500 },
+      { ...row, suite: "get", backend: "kv", passed: 1, failed: 1, ms: 1000 },
+      { ...row, suite: "get", backend: "memory", skipped: 1, ms: 500 },
+      // A file that failed to load ran on no backend.
+      { ...row, suite: "list", backend: "suites", failed: 1, ms: 0 },
+      { ...row, suite: "src/app", backend: "unit", verification: false, passed: 1, ms: 1500 },
     ]);
-    expect(formatTable(rows).split("\n")[2]).toMatch(/^get\s+kv\s+1\s+1\s+0\s+1\.5s$/);
+    expect(formatTable(rows).split("\n")[2]).toMatch(/^get\s+kv\s+1\s+1\s+0\s+1\.0s$/);
   });
 
   it("lists why suite checks were skipped, once per reason, leaving unit tests out", () => {
     const reasons = skipReasons([
-      fakeModule("memory", "suites/a.suite.ts", [
-        { state: "skipped", note: "the memory backend never reads KV" },
-        { state: "skipped", note: "the memory backend never reads KV" },
-        { state: "skipped" },
+      fakeModule("suites", "suites/a.suite.ts", [
+        { state: "skipped", note: "the memory backend never reads KV", backend: "memory" },
+        { state: "skipped", note: "the memory backend never reads KV", backend: "memory" },
+        { state: "skipped", backend: "memory" },
       ]),
       fakeModule("unit", "src/x.test.ts", [{ state: "skipped", note: "unit skip" }]),
     ]);
@@ -60,10 +81,10 @@ describe("summary reporter", () => {
 
   it("says which target each backend ran against and how many cases ran, skipped and failed", () => {
     const modules = [
-      fakeModule("kv", "suites/get.suite.ts", [
-        { state: "passed", meta: { target: "kv: http://127.0.0.1:8821" } },
-        { state: "failed", meta: { target: "kv: http://127.0.0.1:8821" } },
-        { state: "skipped", note: 'needs control "clock"' },
+      fakeModule("suites", "suites/get.suite.ts", [
+        { state: "passed", backend: "kv", meta: { target: "kv: http://127.0.0.1:8821" } },
+        { state: "failed", backend: "kv", meta: { target: "kv: http://127.0.0.1:8821" } },
+        { state: "skipped", backend: "kv", note: 'needs control "clock"' },
       ]),
       fakeModule("unit", "src/x.test.ts", [{ state: "passed", meta: { target: "ignored" } }]),
     ];

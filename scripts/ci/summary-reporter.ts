@@ -1,6 +1,6 @@
 /**
  * @module scripts/ci/summary-reporter
- * A Vitest reporter that prints one table at the end of a run: suite x project (backend) with
+ * A Vitest reporter that prints one table at the end of a run: suite x backend with
  * passed, failed, skipped and time; then which target each backend ran against, how many suite
  * cases ran, were skipped (grouped by reason) and failed, and how long eventually consistent
  * checks took to converge. Used beside the default reporter by `npm test` and
@@ -8,12 +8,15 @@
  */
 import { basename } from "node:path";
 import type { Reporter, TestModule } from "vitest/node";
-
-const SUITE_PROJECTS = new Set(["memory", "kv"]);
+import { SUITES_PROJECT } from "./kv-storage-args.js";
+import { backendOf } from "./test-backend.js";
 
 interface Row {
   suite: string;
-  project: string;
+  /** The backend a suite's tests ran on; for other projects, the project. */
+  backend: string;
+  /** A row of the six suites (the `suites` project). */
+  verification: boolean;
   passed: number;
   failed: number;
   skipped: number;
@@ -28,26 +31,41 @@ export function suiteName(relativeModuleId: string): string {
   return relativeModuleId.replace(/\.test\.[cm]?[jt]s$/, "");
 }
 
+const isSuites = (module: TestModule) => module.project.name === SUITES_PROJECT;
+
 export function summarize(modules: ReadonlyArray<TestModule>): Row[] {
   const rows = new Map<string, Row>();
+  const rowOf = (suite: string, backend: string, verification: boolean) => {
+    const key = `${suite}\u0000${backend}`;
+    let row = rows.get(key);
+    if (!row) {
+      row = { suite, backend, verification, passed: 0, failed: 0, skipped: 0, ms: 0 };
+      rows.set(key, row);
+    }
+    return row;
+  };
   for (const module of modules) {
     const project = module.project.name || "default";
     const suite = suiteName(module.relativeModuleId);
-    const key = `${suite}\u0000${project}`;
-    const row = rows.get(key) ?? { suite, project, passed: 0, failed: 0, skipped: 0, ms: 0 };
-    row.ms += module.diagnostic().duration;
+    const verification = isSuites(module);
+    // A suite file runs on every backend: its time is its tests', per backend.
+    if (!verification) rowOf(suite, project, false).ms += module.diagnostic().duration;
+    let failed = false;
     for (const test of module.children.allTests()) {
+      const row = rowOf(suite, verification ? (backendOf(test) ?? project) : project, verification);
       const state = test.result().state;
       if (state === "passed") row.passed++;
-      else if (state === "failed") row.failed++;
-      else row.skipped++;
+      else if (state === "failed") {
+        row.failed++;
+        failed = true;
+      } else row.skipped++;
+      if (verification) row.ms += test.diagnostic()?.duration ?? 0;
     }
     // A module that failed to load has no tests but must still count as a failure.
-    if (module.state() === "failed" && row.failed === 0) row.failed++;
-    rows.set(key, row);
+    if (module.state() === "failed" && !failed) rowOf(suite, project, verification).failed++;
   }
   return [...rows.values()].sort(
-    (a, b) => a.project.localeCompare(b.project) || a.suite.localeCompare(b.suite),
+    (a, b) => a.backend.localeCompare(b.backend) || a.suite.localeCompare(b.suite),
   );
 }
 
@@ -55,12 +73,11 @@ export function summarize(modules: ReadonlyArray<TestModule>): Row[] {
 export function skipReasons(modules: ReadonlyArray<TestModule>): string[] {
   const counts = new Map<string, number>();
   for (const module of modules) {
-    const project = module.project.name || "default";
-    if (project === "unit") continue;
+    if (!isSuites(module)) continue;
     for (const test of module.children.allTests()) {
       const result = test.result();
       if (result.state !== "skipped" || !result.note) continue;
-      const key = `${project}: ${result.note}`;
+      const key = `${backendOf(test) ?? module.project.name}: ${result.note}`;
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
   }
@@ -71,7 +88,7 @@ export function skipReasons(modules: ReadonlyArray<TestModule>): string[] {
 export function targets(modules: ReadonlyArray<TestModule>): string[] {
   const seen = new Set<string>();
   for (const module of modules) {
-    if (!SUITE_PROJECTS.has(module.project.name)) continue;
+    if (!isSuites(module)) continue;
     for (const test of module.children.allTests()) {
       const target = test.meta().target;
       if (target) seen.add(target);
@@ -82,7 +99,7 @@ export function targets(modules: ReadonlyArray<TestModule>): string[] {
 
 /** One line: how many suite cases ran (passed, failed) and how many were skipped. */
 export function suiteTotals(rows: Row[]): string {
-  const suites = rows.filter((r) => SUITE_PROJECTS.has(r.project));
+  const suites = rows.filter((r) => r.verification);
   const sum = (k: "passed" | "failed" | "skipped") => suites.reduce((n, r) => n + r[k], 0);
   const ran = sum("passed") + sum("failed");
   return `suite cases: ${ran} ran (${sum("passed")} passed, ${sum("failed")} failed), ${sum("skipped")} skipped`;
@@ -105,7 +122,7 @@ export function formatTable(rows: Row[]): string {
   const header = ["suite", "backend", "passed", "failed", "skipped", "time"];
   const body = rows.map((r) => [
     r.suite,
-    r.project,
+    r.backend,
     String(r.passed),
     String(r.failed),
     String(r.skipped),
@@ -121,7 +138,7 @@ export default class SummaryReporter implements Reporter {
   onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
     const all = summarize(modules);
     // The table is about the suites x backends; other projects appear only when they fail.
-    const rows = all.filter((r) => SUITE_PROJECTS.has(r.project) || r.failed > 0);
+    const rows = all.filter((r) => r.verification || r.failed > 0);
     if (rows.length > 0) {
       process.stdout.write(`\nVerification suites by backend\n${formatTable(rows)}\n`);
     }
@@ -129,7 +146,7 @@ export default class SummaryReporter implements Reporter {
     if (ran.length > 0) {
       process.stdout.write(`\nTargets\n${ran.map((t) => `  ${t}`).join("\n")}\n`);
     }
-    if (all.some((r) => SUITE_PROJECTS.has(r.project))) {
+    if (all.some((r) => r.verification)) {
       process.stdout.write(`${suiteTotals(all)}\n`);
     }
     const reasons = skipReasons(modules);

@@ -10,12 +10,14 @@
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { stripVTControlCharacters } from "node:util";
-import type { FlakeFailure, FlakeRunReport } from "./flake-reporter.js";
+import { SUITES_PROJECT } from "./kv-storage-args.js";
+import type { FlakeRunReport } from "./flake-reporter.js";
+import { rerunCommand } from "./flake-rerun.js";
 import { FlakeOptionsError, parseFlakeOptions, type FlakeOptions } from "./flake-options.js";
 import { ROOT, runCommand, runVitest } from "./run-vitest.js";
 import { scopeThisCommand } from "../../lib/run-scope.js";
 
-const SUITES = ["--project", "memory", "--project", "kv"];
+const SUITES = ["--project", SUITES_PROJECT];
 
 interface RunResult {
   run: number;
@@ -91,18 +93,6 @@ async function oneRun(options: FlakeOptions, run: number): Promise<RunResult> {
   return { run, seed, code, seconds, report };
 }
 
-function reproduce(options: FlakeOptions, seed: number, f: FlakeFailure): string {
-  const parts = ["FUZZ_SEED=" + seed, "npx vitest run"];
-  if (f.project !== "-") parts.push(`--project ${f.project}`);
-  if (f.file !== "-") parts.push(f.file);
-  if (!f.test.startsWith("(") && f.test !== "npm run typecheck") {
-    const title = f.test.split(" > ").at(-1)!;
-    parts.push(`-t ${JSON.stringify(title)}`);
-  }
-  if (options.shuffle) parts.push(`--sequence.shuffle --sequence.seed=${seed}`);
-  return parts.join(" ");
-}
-
 async function main(): Promise<number> {
   scopeThisCommand();
   let options: FlakeOptions | undefined;
@@ -145,9 +135,11 @@ async function main(): Promise<number> {
   if (failures.length > 0) {
     console.log("\nFailures");
     for (const f of failures) {
-      console.log(`- run ${f.run}, seed ${f.seed}, ${f.project}: ${f.file} > ${f.test}`);
+      console.log(
+        `- run ${f.run}, seed ${f.seed}, ${f.backend ?? f.project}: ${f.file} > ${f.test}`,
+      );
       console.log(`  ${f.error.split("\n").join("\n  ")}`);
-      console.log(`  again: ${reproduce(options, f.seed, f)}`);
+      console.log(`  again: ${rerunCommand(f, f.seed, options.shuffle)}`);
     }
   }
   const timing =

@@ -63,7 +63,7 @@ describe("npm run test:kv-storage -- --url <a running npm run dev>", () => {
     const run = await testKvStorage([
       "--url",
       server.url,
-      "--project",
+      "--backend",
       "kv",
       "suites/get.suite.ts",
       "suites/persistence.suite.ts",

@@ -6,12 +6,12 @@
  * `--url` / `--wrangler-dev` / `--mutant`, prints the wall time and exits with Vitest's code.
  *
  *   npm run test:kv-storage                          # both backends, all six suites
- *   npm run test:kv-storage -- --project kv suites/list.suite.ts -t "newest first"
+ *   npm run test:kv-storage -- --backend kv suites/list.suite.ts -t "newest first"
  *   npm run test:kv-storage -- --url http://127.0.0.1:8787   # or TARGET_URL=...
  *   npm run test:kv-storage -- --wrangler-dev        # real wrangler dev, local persistence
  */
 import { offersSessions, targetBackend } from "../../suites/support/probe-target.js";
-import { KvStorageArgsError, onlyProject, parseKvStorageArgs } from "./kv-storage-args.js";
+import { KvStorageArgsError, onlyBackends, parseKvStorageArgs } from "./kv-storage-args.js";
 import { runVitest } from "./run-vitest.js";
 import { startWranglerDev, WranglerDevError, type WranglerDev } from "./wrangler-dev.js";
 import { scopeThisCommand } from "../../lib/run-scope.js";
@@ -51,13 +51,11 @@ async function main(): Promise<number> {
     if (target && (await offersSessions(target))) {
       // Every block gets its own session: files need not take turns.
       args = args.filter((a) => a !== "--no-file-parallelism");
-    } else if (target && !run.projectsGiven) {
-      // A plain URL serves one backend: the other project would only skip.
+    } else if (target && !run.backendsGiven) {
+      // A plain URL serves one backend: the other's checks would only skip.
       const served = await targetBackend(target);
-      args = onlyProject(args, served);
-      console.log(
-        `test:kv-storage: ${target} serves the ${served} backend; only that project runs`,
-      );
+      env.SUITE_BACKENDS = onlyBackends([served]);
+      console.log(`test:kv-storage: ${target} serves the ${served} backend; only it is checked`);
     }
     const mutant = env.HARNESS_MUTANT ?? process.env.HARNESS_MUTANT;
     console.log(

@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { verifySourcePatches } from "../../harness/node/source-patches.js";
 import { getMutant, mutants, type Mutant } from "../../mutants/index.js";
+import { onlyBackends, SUITES_PROJECT } from "./kv-storage-args.js";
 import { judgeMutant, type MutantVerdict, type VitestJsonReport } from "./mutant-report.js";
 import { ROOT, runVitest } from "./run-vitest.js";
 
@@ -19,12 +20,17 @@ async function runMutant(mutant: Mutant, dir: string): Promise<MutantVerdict> {
   const report = path.join(dir, `${mutant.name}.json`);
   await runVitest({
     args: [
-      ...mutant.targets.backends.flatMap((b) => ["--project", b]),
+      "--project",
+      SUITES_PROJECT,
       ...mutant.targets.suites.map((s) => `suites/${s}.suite.ts`),
       "--reporter=json",
       `--outputFile.json=${report}`,
     ],
-    env: { HARNESS_MUTANT: mutant.name, TARGET_URL: undefined },
+    env: {
+      HARNESS_MUTANT: mutant.name,
+      SUITE_BACKENDS: onlyBackends(mutant.targets.backends),
+      TARGET_URL: undefined,
+    },
     quiet: true,
   });
   try {

@@ -1,6 +1,6 @@
 /**
  * @module suites/support/harness-pool
- * Harnesses shared by the suite files one Vitest worker runs (the suite projects set
+ * Harnesses shared by the suite files one Vitest worker runs (the suites project sets
  * `isolate: false`). A block asks for a harness by the options a workerd is booted with (backend,
  * isolates, profile, rate limits, mutant) and the Worker vars it needs; an idle one booted with
  * the same options is reset to those vars (`HarnessImpl.reset({ vars })`: empty store, no rules,

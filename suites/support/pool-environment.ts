@@ -1,6 +1,6 @@
 /**
  * @module suites/support/pool-environment
- * The suite projects' Vitest environment: Node's, plus disposing this worker's shared harnesses
+ * The suites project's Vitest environment: Node's, plus disposing this worker's shared harnesses
  * (`harness-pool.ts`) when the worker stops, so no workerd process or temporary store outlives
  * the run.
  */

@@ -1,12 +1,13 @@
 /**
  * @module suites/support/use-target
  * `useTarget()`: one target per describe block (beforeAll boots or opens it, afterAll disposes
- * it and deletes the run's own data), for the project's backend (`inject("backend")`), a
+ * it and deletes the run's own data), for one backend of the run (`suiteRun()`), a
  * `TARGET_URL`, and an optional `HARNESS_MUTANT`. Checks that need something the target lacks
  * are skipped with the reason printed; the reason is the same sentence wherever it applies, so
  * the summary can group skips by it.
  */
 import { afterAll, beforeAll, beforeEach, inject, type TestContext } from "vitest";
+import { getCurrentSuite } from "vitest/suite";
 import type { Backend } from "../../harness/share/options.js";
 import type { KvProfile } from "../../harness/types.js";
 import { consistencyWindowMs, converge } from "./converge.js";
@@ -52,9 +53,52 @@ export interface TargetHandle {
   eventually(ctx: TestContext, what: string, check: () => Promise<void>): Promise<void>;
 }
 
-/** The backend of the running Vitest project (`memory` or `kv`). */
-export function suiteBackend(): Backend {
-  return inject("backend");
+/** The backends the suites run on, in order: `SUITE_BACKENDS` (`kv`, `memory,kv`), else both. */
+export function suiteBackends(): Backend[] {
+  return inject("backends");
+}
+
+/** What a suite file's blocks run with: its backend, and `useTarget()` bound to it. */
+export interface SuiteRun {
+  backend: Backend;
+  useTarget(options?: UseTargetOptions): TargetHandle;
+}
+
+/** The backend the suite file being imported again runs on (`suiteRun`). */
+let importing: Backend | undefined;
+
+/**
+ * Run the suite file at `moduleUrl` once per backend of the run. A file is collected on the first
+ * backend and imports itself again (`?backend=<name>`, a module of its own) for each other one, so
+ * one Vitest worker runs a file on every backend: Vitest reuses a worker only within a project,
+ * and one project per backend started and imported into a new worker per backend. Files are
+ * collected one at a time per worker, so the copy being imported finds its backend in `importing`
+ * (its `import.meta.url` does not keep the query).
+ * @example const { backend, useTarget } = await suiteRun(import.meta.url);
+ */
+export async function suiteRun(moduleUrl: string): Promise<SuiteRun> {
+  const bound = (backend: Backend): SuiteRun => ({
+    backend,
+    useTarget: (options) => useTargetOn(backend, options),
+  });
+  if (importing !== undefined) {
+    const own = importing;
+    importing = undefined;
+    return bound(own);
+  }
+  const [first, ...others] = suiteBackends();
+  if (first === undefined) throw new Error("suiteRun(): SUITE_BACKENDS names no backend");
+  for (const backend of others) {
+    const url = new URL(moduleUrl);
+    url.searchParams.set("backend", backend);
+    importing = backend;
+    try {
+      await import(/* @vite-ignore */ url.href);
+    } finally {
+      importing = undefined;
+    }
+  }
+  return bound(first);
 }
 
 /** Skip reasons, worded once so the summary groups them. */
@@ -76,8 +120,10 @@ function skip(ctx: TestContext, reason: string): never {
   throw new Error("unreachable: ctx.skip() returned");
 }
 
-export function useTarget(options: UseTargetOptions = {}): TargetHandle {
-  const backend = suiteBackend();
+function useTargetOn(backend: Backend, options: UseTargetOptions = {}): TargetHandle {
+  // Which backend the block's tests ran on, for the summary (a file runs on every backend).
+  const block = getCurrentSuite().suite;
+  if (block) block.meta.backend = backend;
   const url = process.env.TARGET_URL;
   let target: Target | undefined;
   let unmet: string | undefined;
@@ -150,6 +196,8 @@ declare module "vitest" {
   interface TaskMeta {
     /** `backend: label` of the target the test ran against. */
     target?: string;
+    /** The backend a suite block runs on (set on the block, read by the summary). */
+    backend?: Backend;
     /** Eventual-consistency checks that polled, and how long each took to hold. */
     convergence?: { what: string; ms: number }[];
   }
