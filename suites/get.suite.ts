@@ -268,6 +268,13 @@ describe(`get [${backend}]`, () => {
     }
     expect(page.html).toContain(`Style: ${created.style}`);
     expect(page.html).toContain(`src="${escaped(created.generatedUrl)}"`);
+    // A link preview shows the image wherever it is kept: here, at its own https URL.
+    expect(page.html).toContain(
+      `<meta property="og:image" content="${escaped(created.generatedUrl)}" />`,
+    );
+    expect(page.html).toContain(
+      `<meta name="twitter:image" content="${escaped(created.generatedUrl)}" />`,
+    );
     // The browser loads that image only if the page's CSP allows it.
     expect(cspAllows(csp, "img-src", created.generatedUrl, "http://localhost"), csp).toBe(true);
     expect(page.html).toContain(
@@ -351,6 +358,27 @@ describe(`get [${backend}]`, () => {
         headers: authorization ? { authorization } : {},
       });
       expect(res.headers.get("www-authenticate"), authorization).toMatch(/^Bearer/);
+      await expectError(res, 401, "unauthorized");
+    }
+    await t.eventually(ctx, "the share is still there", async () => {
+      expect((await getShare(t.target, created.id)).status).toBe(200);
+    });
+  });
+
+  it("refuses DELETE with a token that only starts or ends like the admin token", async (ctx) => {
+    t.requireAdmin(ctx);
+    const token = t.target.adminToken!;
+    const created = await createShare(t.target, factory.createBody());
+    for (const authorization of [
+      `Bearer ${token}x`,
+      `Bearer ${token.slice(0, -1)}`,
+      `Bearer x${token}`,
+      `Bearer ${token} ${token}`,
+    ]) {
+      const res = await t.target.fetch(`/api/share/${created.id}`, {
+        method: "DELETE",
+        headers: { authorization },
+      });
       await expectError(res, 401, "unauthorized");
     }
     await t.eventually(ctx, "the share is still there", async () => {
@@ -464,6 +492,27 @@ describe(`get [${backend}]`, () => {
     await kv.delete(`share:${created.id}`);
     await t.control(ctx, "clock").advance(windows.readCacheMs + 1000);
     await expectError(await t.target.fetch(`/images/${created.id}`), 404, "not_found");
+  });
+
+  it("serves an object R2 holds under a type that is not a stored raster type only as a download", async (ctx) => {
+    const useHandlers = t.control(ctx, "useHandlers");
+    const r2 = t.control(ctx, "r2");
+    const created = await createWithImage(t.target, factory, useHandlers);
+    expect(created.isR2Stored).toBe(true);
+    // What a copy written before the bytes were checked may hold.
+    const svg = new TextEncoder().encode(
+      '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+    );
+    for (const contentType of ["image/svg+xml", "text/html", undefined]) {
+      await r2.put(`images/${created.id}`, svg, contentType ? { contentType } : {});
+      const image = await getImage(t.target, created.id);
+      expect(image.status, contentType).toBe(200);
+      expect(image.headers.get("content-type"), contentType).toBe("application/octet-stream");
+      expect(image.headers.get("content-disposition"), contentType).toBe(
+        `attachment; filename="${created.id}"`,
+      );
+      expect(image.headers.get("content-security-policy")).toBe("default-src 'none'; sandbox");
+    }
   });
 
   // Last: the clock only moves forward, and this moves it 30 days.
@@ -594,6 +643,23 @@ describe(`get with CACHE_TTL_SECONDS=60 and KV_OP_TIMEOUT_MS=1000 [${backend}]`,
       await expectError(res, 503, "storage_unavailable");
     } finally {
       await faults.clear();
+    }
+  });
+});
+
+describe(`get with CACHE_TTL_SECONDS=0 [${backend}]`, () => {
+  const t = useTarget({
+    vars: { CACHE_TTL_SECONDS: "0" },
+    onlyIf: [caps.readCache, "the memory backend has no read cache"],
+  });
+
+  it("keeps no read at all: every read of a share reads KV", async (ctx) => {
+    const counters = t.control(ctx, "counters");
+    const created = stored(await createShare(t.target, factory.createBody()));
+    await counters.reset();
+    for (let i = 1; i <= 3; i++) {
+      expect((await getShare(t.target, created.id)).body).toEqual(created);
+      expect((await counters.get()).total.reads).toBe(i);
     }
   });
 });

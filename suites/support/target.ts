@@ -31,7 +31,11 @@ export interface TargetControl {
   faults?: { add(rule: FaultRule): Promise<FaultRule>; clear(): Promise<void> };
   clock?: { now(): Promise<number>; advance(ms: number): Promise<void> };
   kv?: TargetKv;
-  r2?: { get(key: string): Promise<{ body: Uint8Array; contentType?: string } | null> };
+  r2?: {
+    get(key: string): Promise<{ body: Uint8Array; contentType?: string } | null>;
+    /** Write an object into the Worker's bucket, as `R2Bucket.put` with `httpMetadata`. */
+    put(key: string, body: Uint8Array, options?: { contentType?: string }): Promise<void>;
+  };
   counters?: { get(): Promise<CountersReport>; reset(): Promise<void> };
   logs?: { all(): Promise<LogLine[]> };
   /** Replace the msw handlers answering the Worker's outbound fetch (the image host). */
