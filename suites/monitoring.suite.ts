@@ -11,12 +11,14 @@ import {
   eventually,
   expectError,
   failingImageHost,
+  getPage,
   getShare,
   imageHost,
   listAll,
   listPage,
   monitoring,
   postShare,
+  stored,
   type Monitoring,
 } from "./support/api.js";
 import { HEALTH_PROBE_WINDOW_MS } from "../src/health/check.js";
@@ -149,8 +151,9 @@ describe(`monitoring [${backend}]`, () => {
       const kv = t.control(ctx, "kv");
       const clock = t.control(ctx, "clock");
       t.requireAdmin(ctx);
-      const anonymous = async () => {
-        const res = await t.target.fetch("/api/monitoring");
+      const anonymous = async (authorization?: string) => {
+        const headers: Record<string, string> = authorization ? { authorization } : {};
+        const res = await t.target.fetch("/api/monitoring", { headers });
         expect(res.status).toBe(200);
         return (await res.json()) as Monitoring;
       };
@@ -170,12 +173,18 @@ describe(`monitoring [${backend}]`, () => {
       const entry = f.entry(f.share({ timestamp: now }));
       await kv.put(entry.key, entry.value, { metadata: entry.metadata, expirationTtl: 86_400 });
       await clock.advance(61_000);
-      const held = await anonymous();
-      expect(held.shares).toMatchObject({
-        total: counted.shares.total + 1,
-        stale: true,
-        countedAt: counted.shares.countedAt,
-      });
+      // A bearer token that is not the admin's is no admin: it gets the held count too.
+      for (const authorization of [
+        undefined,
+        "Bearer wrong-token",
+        `Bearer ${t.target.adminToken}x`,
+      ]) {
+        expect((await anonymous(authorization)).shares, authorization).toMatchObject({
+          total: counted.shares.total + 1,
+          stale: true,
+          countedAt: counted.shares.countedAt,
+        });
+      }
       const rescanned = await monitoring(t.target);
       expect(rescanned.shares.total).toBe(
         counted.shares.total + 1 + (t.target.capabilities.readsKvRecords ? 1 : 0),
@@ -298,9 +307,18 @@ describe(`monitoring [${backend}]`, () => {
     const faults = t.control(ctx, "faults");
     t.require(ctx, caps.affectedByKvFaults, "the memory backend never calls KV");
     const kv = t.control(ctx, "kv");
+    const doomed = t.target.adminToken
+      ? await createShare(t.target, factory.createBody())
+      : undefined;
     const seen = (await logs.all()).length;
     let long: ReturnType<ReturnType<typeof createShareFactory>["entry"]> | undefined;
     try {
+      if (doomed) {
+        // A delete KV cannot do: its 503 is logged, the admin token it carried never.
+        await faults.add({ op: "any", kind: "error", status: 503 });
+        expect(await deleteShare(t.target, doomed.id)).toBe(503);
+        await faults.clear();
+      }
       await faults.add({ op: "put", kind: "error", status: 503 });
       const res = await t.target.fetch("/api/share", {
         method: "POST",
@@ -416,6 +434,55 @@ describe(`monitoring [${backend}]`, () => {
       const affected = t.target.capabilities.affectedByKvFaults;
       expect(after.kv.retries - before.kv.retries).toBe(affected ? 2 : 0);
       expect((await getShare(t.target, created.id)).body.id).toBe(created.id);
+    },
+  );
+
+  it(
+    capabilities[backend].affectedByKvFaults
+      ? "retries a delete KV fails for a moment: 204, and the share is gone"
+      : "never sees a failing KV delete: the memory backend never calls KV",
+    async (ctx) => {
+      const faults = t.control(ctx, "faults");
+      t.requireAdmin(ctx);
+      const created = await createShare(t.target, factory.createBody());
+      const before = await monitoring(t.target);
+      await faults.add({ op: "delete", kind: "error", status: 503, first: 2 });
+      let status;
+      try {
+        status = await deleteShare(t.target, created.id);
+      } finally {
+        await faults.clear();
+      }
+      expect(status).toBe(204);
+      const after = await monitoring(t.target);
+      const affected = t.target.capabilities.affectedByKvFaults;
+      expect(after.kv.retries - before.kv.retries).toBe(affected ? 2 : 0);
+      await expectError(await t.target.fetch(`/api/share/${created.id}`), 404, "not_found");
+    },
+  );
+
+  it(
+    capabilities[backend].affectedByKvFaults
+      ? "answers a delete KV keeps failing with 503, and the share is still served and listed"
+      : "never sees a failing KV delete: the memory backend never calls KV",
+    async (ctx) => {
+      const faults = t.control(ctx, "faults");
+      t.requireAdmin(ctx);
+      const created = await createShare(t.target, factory.createBody());
+      await faults.add({ op: "delete", kind: "error", status: 503 });
+      let status;
+      try {
+        status = await deleteShare(t.target, created.id);
+      } finally {
+        await faults.clear();
+      }
+      // Nothing was deleted, so nothing is gone: not from the API, the page or the list.
+      expect(status).toBe(t.target.capabilities.affectedByKvFaults ? 503 : 204);
+      if (status === 503) {
+        expect((await getShare(t.target, created.id)).body).toEqual(stored(created));
+        expect((await getPage(t.target, created.id)).status).toBe(200);
+        expect((await listAll(t.target)).shares.map((s) => s.id)).toContain(created.id);
+      }
     },
   );
 });
