@@ -154,6 +154,21 @@ describe(`create [${backend}]`, () => {
     }
   });
 
+  it("refuses a JSON body declared in a charset other than UTF-8 with 415, storing nothing", async () => {
+    const counted = t.target.freshStore && t.target.oneLocation;
+    const before = counted ? (await monitoring(t.target)).shares.total : 0;
+    // The body is always read as UTF-8: one its sender encoded otherwise is refused, not misread.
+    for (const charset of ["iso-8859-1", "ISO-8859-15", "windows-1252", "utf-16"]) {
+      const res = await t.target.fetch("/api/share", {
+        method: "POST",
+        headers: { "content-type": `application/json; charset=${charset}` },
+        body: JSON.stringify(factory.createBody()),
+      });
+      await expectError(res, 415, "unsupported_media_type");
+    }
+    if (counted) expect((await monitoring(t.target)).shares.total).toBe(before);
+  });
+
   it("answers every class of invalid input with its 4xx and error code, storing nothing", async () => {
     const counted = t.target.freshStore && t.target.oneLocation;
     const before = counted ? (await monitoring(t.target)).shares.total : 0;
@@ -374,6 +389,34 @@ describe(`create [${backend}]`, () => {
     }
   });
 
+  it("does not store files in the same containers that are not images: WAV, AVI, HEIC, MP4", async (ctx) => {
+    const useHandlers = t.control(ctx, "useHandlers");
+    const r2 = t.control(ctx, "r2");
+    const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0));
+    const files: [string, number[]][] = [
+      ["WAV", [...ascii("RIFF"), 0x24, 0, 0, 0, ...ascii("WAVEfmt "), 0x10, 0, 0, 0]],
+      ["AVI", [...ascii("RIFF"), 0x24, 0, 0, 0, ...ascii("AVI LIST"), 0x10, 0, 0, 0]],
+      ["HEIC", [0, 0, 0, 0x18, ...ascii("ftypheic"), 0, 0, 0, 0, ...ascii("mif1heic")]],
+      ["MP4", [0, 0, 0, 0x18, ...ascii("ftypisom"), 0, 0, 2, 0, ...ascii("isomiso2")]],
+    ];
+    const bodies = files.map(() => factory.createBody({ storeImage: true }));
+    useHandlers(
+      ...files.map(([, bytes], i) =>
+        http.get(bodies[i]!.generatedUrl, () =>
+          HttpResponse.arrayBuffer(new Uint8Array(bytes).buffer, {
+            headers: { "content-type": "image/webp" },
+          }),
+        ),
+      ),
+    );
+    for (const [i, [name]] of files.entries()) {
+      const created = await createShare(t.target, bodies[i]!);
+      expect(created.isR2Stored, name).toBe(false);
+      expect(created.warning?.code, name).toBe("image_not_stored");
+      expect(await r2.get(`images/${created.id}`), name).toBeNull();
+    }
+  });
+
   it("follows up to 3 redirects of the image host, never a 4th, and never one to a local host", async (ctx) => {
     const useHandlers = t.control(ctx, "useHandlers");
     const r2 = t.control(ctx, "r2");
@@ -591,6 +634,20 @@ describe(`create with an Idempotency-Key [${backend}]`, () => {
     // Without the key, the same body is a new share.
     const unkeyed = await createShare(t.target, body);
     expect(unkeyed.id).not.toBe(first.body.id);
+  });
+
+  it("counts a keyed create as one share, and its key's record as neither a share nor a corrupt one", async (ctx) => {
+    const clock = t.control(ctx, "clock");
+    t.requireOneLocation(ctx);
+    t.requireAdmin(ctx);
+    // Counts from a rescan of the store (the admin's, once the held one is 60 s old).
+    await clock.advance(61_000);
+    const before = await monitoring(t.target);
+    expect((await postKeyed(t.target, factory.createBody(), freshKey())).status).toBe(201);
+    await clock.advance(61_000);
+    const after = await monitoring(t.target);
+    expect(after.shares.total).toBe(before.shares.total + 1);
+    expect(after.corruptRecords).toBe(before.corruptRecords);
   });
 
   it("accepts a key of exactly 255 characters, and tells bodies apart by storeImage too", async (ctx) => {
@@ -849,6 +906,12 @@ describe(`create past the per-client limit (${CREATE_LIMIT} per 60 s) [${backend
       message: "Too many shares created from this address; try again in 60 seconds",
     });
     expect(limited!.headers.get("retry-after")).toBe("60");
+    // Headers a client sets itself name no other client: the limit holds whatever they say.
+    const spoofed = await postShare(t.target, factory.createBody(), undefined, "application/json", {
+      "x-forwarded-for": "203.0.113.9",
+      "x-real-ip": "203.0.113.9",
+    });
+    if (window() === startedIn) expect(spoofed.status, JSON.stringify(spoofed.body)).toBe(429);
     // Exactly the limit within one window; a window boundary during the loop allows one more round.
     if (window() === startedIn) expect(accepted).toHaveLength(CREATE_LIMIT);
     else expect(accepted.length).toBeLessThanOrEqual(2 * CREATE_LIMIT);
