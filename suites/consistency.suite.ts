@@ -427,6 +427,32 @@ describe(`consistency during a KV outage, memory fallback mode [${backend}]`, ()
     await flushed(ctx, pending);
   });
 
+  it("lists every share exactly once when the pending shares are flushed between two pages", async (ctx) => {
+    const durable: CreatedShare[] = [];
+    for (let i = 0; i < 2; i++) {
+      await t.control(ctx, "clock").advance(1000);
+      durable.unshift(await createShare(t.target, factory.createBody()));
+    }
+    const { pending, first } = await duringOutage(ctx, async () => {
+      const made = await pendingCreates(ctx, 3);
+      return { pending: made, first: await listPage(t.target, { limit: 2 }) };
+    });
+    expect(ids(first.body.shares)).toEqual(ids(pending.slice(0, 2)));
+    await flushed(ctx, pending);
+    // The client goes on with its cursor: the shares it was handed are not handed out again.
+    const shares = [...first.body.shares];
+    let cursor = first.body.cursor;
+    for (let pages = 0; cursor && pages < 100; pages++) {
+      const page = await listPage(t.target, { limit: 2, cursor });
+      expect(page.status).toBe(200);
+      shares.push(...page.body.shares);
+      cursor = page.body.cursor;
+    }
+    expect(cursor).toBeNull();
+    expect(new Set(ids(shares)).size, ids(shares).join(" ")).toBe(shares.length);
+    expect(ids(shares).slice(0, 5)).toEqual(ids([...pending, ...durable]));
+  });
+
   it("writes every pending share to KV once KV recovers, with its 30-day expiry, totals unchanged", async (ctx) => {
     const kv = t.control(ctx, "kv");
     const before = (await monitoring(t.target)).shares.total;

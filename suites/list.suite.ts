@@ -334,6 +334,32 @@ describe(`list [${backend}]`, () => {
     }
   });
 
+  it("lists a share again, and names it corrupt no more, once its record is repaired in KV", async (ctx) => {
+    const kv = t.control(ctx, "kv");
+    const clock = t.control(ctx, "clock");
+    t.require(ctx, caps.readsKvRecords, "the memory backend never reads KV");
+    const now = await clock.now();
+    const share = createShareFactory(3307, { now }).share({ timestamp: now });
+    const entry = createShareFactory(3307).entry(share);
+    await kv.put(entry.key, "{not json", { metadata: entry.metadata, expirationTtl: 3600 });
+    try {
+      await clock.advance(windows.edgeCacheMs + 1000);
+      await expectError(await t.target.fetch(`/api/share/${share.id}`), 404, "not_found");
+      expect(ids((await listAll(t.target)).shares)).not.toContain(share.id);
+      // Restored from a backup: once the isolate's cached read has aged out, it is a share again.
+      await kv.put(entry.key, entry.value, { metadata: entry.metadata, expirationTtl: 3600 });
+      await clock.advance(windows.readCacheMs + windows.edgeCacheMs + 1000);
+      expect((await getShare(t.target, share.id)).body).toEqual(share);
+      expect(ids((await listAll(t.target)).shares)).toContain(share.id);
+      const m = (await monitoring(t.target)) as Monitoring & {
+        corrupt: { keys: { key: string }[] };
+      };
+      expect(m.corrupt.keys.map((k) => k.key)).not.toContain(entry.key);
+    } finally {
+      await kv.delete(entry.key);
+    }
+  });
+
   it("leaves out a deleted share", async (ctx) => {
     t.requireAdmin(ctx);
     const made = await series(t, 3);
