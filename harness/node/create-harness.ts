@@ -94,7 +94,8 @@ export type ProbeResult =
   { ok: true; value: unknown } | { ok: false; error: { name: string; message: string } };
 
 export class HarnessImpl implements Harness {
-  readonly options: Harness["options"];
+  /** Boot options; a `reset({ pluginOptions })` replaces the plugin's. */
+  #options: Harness["options"];
   readonly kv: HarnessKv;
   readonly kvNamespaces: Record<string, HarnessKvNamespace>;
   readonly plugin: Harness["plugin"];
@@ -120,7 +121,7 @@ export class HarnessImpl implements Harness {
     private readonly persist: PersistDir,
     offsetMs: number,
   ) {
-    this.options = {
+    this.#options = {
       isolates: opts.isolates ?? 1,
       profile: opts.profile ?? "miniflare",
       plugin: resolvePluginOptions(opts.plugin, opts.pluginOptions),
@@ -292,9 +293,26 @@ export class HarnessImpl implements Harness {
    * with those vars (in place of the `vars` option) from now on, restarts included: the same
    * Worker a harness booted with them runs, without booting another workerd.
    */
-  async reset(options: { vars?: Record<string, string> } = {}): Promise<void> {
+  get options(): Harness["options"] {
+    return this.#options;
+  }
+
+  /**
+   * Start over on the same workerd: empty store, no rules, fresh isolates. `vars` and
+   * `pluginOptions` (the share Worker's `backend`) replace the boot's; they only set the Worker's
+   * vars, so a harness serves a block that needs other ones without booting another workerd.
+   */
+  async reset(
+    options: { vars?: Record<string, string>; pluginOptions?: Record<string, unknown> } = {},
+  ): Promise<void> {
     this.#rules = [];
     if (options.vars) this.#vars = options.vars;
+    if (options.pluginOptions) {
+      this.#options = {
+        ...this.#options,
+        plugin: resolvePluginOptions(this.opts.plugin, options.pluginOptions),
+      };
+    }
     await this.#admin("layer.reset");
     await Promise.all(Object.values(this.kvNamespaces).map((kv) => kv.clear()));
     const live = this.#live();

@@ -92,4 +92,27 @@ describe("harness.reset()", () => {
     }
     for (const isolate of [0, 1]) expect((await post(isolate)).status).toBe(201);
   });
+
+  it("with pluginOptions, serves the other backend on every isolate from then on, restarts included", async () => {
+    const backend = async (isolate: number) =>
+      ((await (await harness.fetch("/healthz", {}, isolate)).json()) as { backend: string })
+        .backend;
+    try {
+      await harness.reset({ pluginOptions: { backend: "memory" } });
+      expect(harness.options.plugin).toMatchObject({ backend: "memory" });
+      for (const isolate of [0, 1]) {
+        expect(await backend(isolate)).toBe("memory");
+        expect((await post(isolate)).status).toBe(201);
+      }
+      // The memory backend keeps its shares out of KV.
+      expect((await harness.kv.list()).keys).toEqual([]);
+      await harness.restart();
+      expect(await backend(1)).toBe("memory");
+    } finally {
+      await harness.reset({ pluginOptions: { backend: "kv" } });
+    }
+    expect(await backend(0)).toBe("kv");
+    expect((await post(0)).status).toBe(201);
+    expect((await harness.kv.list({ prefix: "share:" })).keys).toHaveLength(1);
+  });
 });

@@ -1,11 +1,12 @@
 /**
  * @module suites/support/harness-pool
  * Harnesses shared by the suite files one Vitest worker runs (the suites project sets
- * `isolate: false`). A block asks for a harness by the options a workerd is booted with (backend,
- * isolates, profile, rate limits, mutant) and the Worker vars it needs; an idle one booted with
- * the same options is reset to those vars (`HarnessImpl.reset({ vars })`: empty store, no rules,
- * zero counters, fresh isolates running with the block's vars) and handed over instead of booting
- * another workerd. The pool lives on `globalThis`, where the suites'
+ * `isolate: false`). A block asks for a harness by the options a workerd is booted with
+ * (isolates, profile, rate limits, mutant) and the Worker vars and backend it needs; an idle one
+ * booted with the same options is reset to those (`HarnessImpl.reset({ vars, pluginOptions })`:
+ * empty store, no rules, zero counters, fresh isolates running with the block's vars and
+ * `STORAGE_BACKEND`) and handed over instead of booting another workerd, whichever backend it
+ * served before. The pool lives on `globalThis`, where the suites'
  * Vitest environment (`pool-environment.ts`) finds it and disposes every harness when the worker
  * stops. Under a mutation run a harness serves only the mutant it was booted for (its bundle bakes
  * that mutant in): StrykerJS starts a new Vitest worker for each mutant, so the files one mutant's
@@ -29,12 +30,12 @@ export class HarnessPool {
   readonly #entries: Entry[] = [];
 
   /**
-   * An idle harness booted with `options` (for the active mutant), reset to `vars`; else a new one
-   * (`create` boots it with `vars`).
+   * An idle harness booted with `options` (for the active mutant), reset to `start` (the block's
+   * vars and plugin options, such as its backend); else a new one (`create` boots it with them).
    */
   async acquire(
     options: string,
-    vars: Record<string, string>,
+    start: { vars: Record<string, string>; pluginOptions: Record<string, unknown> },
     create: () => Promise<HarnessImpl>,
   ): Promise<HarnessImpl> {
     const key = `${options}\n${activeMutant()}`;
@@ -42,7 +43,7 @@ export class HarnessPool {
     if (idle) {
       idle.busy = true;
       try {
-        await idle.harness.reset({ vars });
+        await idle.harness.reset(start);
         return idle.harness;
       } catch {
         // A harness that cannot start over (its runtime died) is replaced.

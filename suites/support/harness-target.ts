@@ -17,8 +17,8 @@ export async function createHarnessTarget(
   mutant: string | undefined,
 ): Promise<Target> {
   const vars = { ...SUITE_VARS, ...request.vars };
+  const pluginOptions = { backend: request.backend };
   const boot = {
-    backend: request.backend,
     persistTo: "temp",
     isolates: request.isolates,
     profile: request.profile,
@@ -26,10 +26,13 @@ export async function createHarnessTarget(
     ...(mutant ? { sourcePatches: getMutant(mutant).patches } : {}),
   };
   const pool = harnessPool();
-  // Vars do not need a workerd of their own: a pooled harness takes the block's at its reset.
-  const harness = await pool.acquire(JSON.stringify({ ...boot, mutant }), vars, () =>
-    createShareHarness({ ...boot, vars }),
-  );
+  const bootOwn = () => createShareHarness({ ...boot, pluginOptions, vars });
+  // Vars and the backend (a var too) need no workerd of their own: a pooled harness takes the
+  // block's at its reset. A limiter's counts live in Miniflare and outlast a reset, so a block
+  // with limits of its own gets a harness of its own (`release` disposes one it did not pool).
+  const harness = request.rateLimits
+    ? await bootOwn()
+    : await pool.acquire(JSON.stringify({ ...boot, mutant }), { vars, pluginOptions }, bootOwn);
   return {
     kind: "harness",
     label: `harness (Miniflare in the test process)${mutant ? `, mutant ${mutant}` : ""}`,
