@@ -27,6 +27,33 @@ describe("changedLineRanges", () => {
   });
 });
 
+describe("changedLineRanges with the baseline's mutants", () => {
+  const span = (start: number, end: number) => ({
+    location: { start: { line: start }, end: { line: end } },
+  });
+  const before = ["f() {", "  a;", "  b;", "  c;", "}", "g() {", "  d;", "}"].join("\n") + "\n";
+
+  it("widens a change to every mutant that spans it, at the mutant's lines in the new file", () => {
+    // Two lines added above the function, one line inside it changed: the body's mutant (old
+    // lines 1-5) is now lines 3-7 and must run again; g's (old 6-8) is untouched.
+    const after = ["x;", "y;", "f() {", "  a;", "  B;", "  c;", "}", "g() {", "  d;", "}"];
+    expect(changedLineRanges(before, after.join("\n") + "\n", [span(1, 5), span(6, 8)])).toEqual([
+      [1, 2],
+      [3, 7],
+    ]);
+  });
+
+  it("widens a line inserted or removed inside a mutant, and leaves a change no mutant spans as it is", () => {
+    const inserted = ["f() {", "  a;", "  new;", "  b;", "  c;", "}", "g() {", "  d;", "}"];
+    expect(changedLineRanges(before, inserted.join("\n") + "\n", [span(1, 5)])).toEqual([[1, 6]]);
+    const removed = before.replace("  b;\n", "");
+    expect(changedLineRanges(before, removed)).toEqual([]);
+    expect(changedLineRanges(before, removed, [span(1, 5), span(6, 8)])).toEqual([[1, 4]]);
+    const edited = before.replace("  d;", "  D;");
+    expect(changedLineRanges(before, edited, [span(1, 5), span(7, 7)])).toEqual([[7, 7]]);
+  });
+});
+
 describe("changedSinceBaseline", () => {
   const root = mkdtempSync(path.join(tmpdir(), "mutation-scope-"));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -41,12 +68,16 @@ describe("changedSinceBaseline", () => {
     write("src/new.ts", "fresh\n");
     write("src/edited.test.ts", "not mutated\n");
     write("src/unjudged.ts", "changed\n");
-    const judged = [{ status: "Killed" }, { status: "NoCoverage" }];
+    const at = (line: number) => ({ location: { start: { line }, end: { line } } });
+    const judged = [
+      { status: "Killed", ...at(1) },
+      { status: "NoCoverage", ...at(1) },
+    ];
     const baseline = {
       files: {
         "src/same.ts": { source: "one\ntwo\n", mutants: judged },
         "src/edited.ts": { source: "one\ntwo\n", mutants: judged },
-        "src/unjudged.ts": { source: "before\n", mutants: [{ status: "NoCoverage" }] },
+        "src/unjudged.ts": { source: "before\n", mutants: [{ status: "NoCoverage", ...at(1) }] },
       },
     };
     expect(changedSinceBaseline(root, baseline)).toEqual({

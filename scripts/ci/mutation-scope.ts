@@ -2,7 +2,8 @@
  * @module scripts/ci/mutation-scope
  * `npm run test:mutation -- --changed`: the parts of `src/` whose code differs from what the
  * committed baseline (`mutants/stryker-incremental.json`, a Stryker report that holds each file's
- * source) was computed on, as Stryker `--mutate` ranges. Only mutants on changed lines run; every
+ * source) was computed on, as Stryker `--mutate` ranges: the changed lines and every mutant around
+ * them (a function body spanning a changed line). Only those mutants run; every
  * other result comes from the baseline, so the run is bounded by the size of the change.
  */
 import { globSync, readFileSync } from "node:fs";
@@ -19,12 +20,57 @@ export function isMutatedSource(file: string): boolean {
   );
 }
 
-/** Line ranges (1-based, inclusive) of `current` that are new or changed relative to `before`. */
-export function changedLineRanges(before: string, current: string): [number, number][] {
-  const patch = structuredPatch("a", "b", before, current, "", "", { context: 0 });
-  return patch.hunks
-    .filter((h) => h.newLines > 0)
-    .map((h) => [h.newStart, h.newStart + h.newLines - 1] as [number, number]);
+type Range = [number, number];
+
+/** A baseline mutant's lines (1-based, inclusive) in the source it was computed on. */
+interface MutantLines {
+  location: { start: { line: number }; end: { line: number } };
+}
+
+/**
+ * Line ranges (1-based, inclusive) of `current` that are new or changed relative to `before`,
+ * each widened to the whole of every baseline mutant (`mutants`, lines of `before`) that spans it:
+ * a function body's mutant starts above a change inside it, and Stryker runs only the mutants
+ * that lie within a `--mutate` range, so without it that mutant's result would silently be lost.
+ */
+export function changedLineRanges(
+  before: string,
+  current: string,
+  mutants: readonly MutantLines[] = [],
+): Range[] {
+  const { hunks } = structuredPatch("a", "b", before, current, "", "", { context: 0 });
+  // jsdiff: a hunk replaces old lines oldStart..oldStart+oldLines-1; one with no old lines
+  // inserts before old line oldStart.
+  const oldEnd = (h: (typeof hunks)[number]) => h.oldStart + h.oldLines - 1;
+  const touches = (h: (typeof hunks)[number], m: MutantLines["location"]) =>
+    h.oldLines === 0
+      ? m.start.line < h.oldStart && m.end.line >= h.oldStart
+      : m.start.line <= oldEnd(h) && m.end.line >= h.oldStart;
+  /** Where a line of `before` is in `current` (a replaced line: within its hunk's new lines). */
+  const toCurrent = (line: number) => {
+    let moved = line;
+    for (const h of hunks) {
+      if (h.oldLines === 0 ? line >= h.oldStart : line > oldEnd(h)) {
+        moved += h.newLines - h.oldLines;
+      } else if (h.oldLines > 0 && line >= h.oldStart) {
+        return Math.min(h.newStart + (line - h.oldStart), h.newStart + Math.max(h.newLines, 1) - 1);
+      }
+    }
+    return moved;
+  };
+  // Removed lines leave no range of their own, only the mutants around them.
+  return hunks
+    .map((h): Range => {
+      let [from, to]: Range =
+        h.newLines > 0 ? [h.newStart, h.newStart + h.newLines - 1] : [Infinity, -Infinity];
+      for (const { location } of mutants) {
+        if (!touches(h, location)) continue;
+        from = Math.min(from, toCurrent(location.start.line));
+        to = Math.max(to, toCurrent(location.end.line));
+      }
+      return [from, to];
+    })
+    .filter(([from, to]) => from <= to);
 }
 
 /** The mutated sources under `root` (repository-relative, `/`-separated, sorted). */
@@ -47,7 +93,9 @@ export interface ChangedScope {
 /** What changed in `src/` (under `root`) since `baseline` (a parsed Stryker report) was made. */
 export function changedSinceBaseline(
   root: string,
-  baseline: { files: Record<string, { source: string; mutants?: { status: string }[] }> },
+  baseline: {
+    files: Record<string, { source: string; mutants?: ({ status: string } & MutantLines)[] }>;
+  },
 ): ChangedScope {
   const mutate: string[] = [];
   const untested: string[] = [];
@@ -62,7 +110,7 @@ export function changedSinceBaseline(
       continue;
     }
     const current = readFileSync(path.join(root, file), "utf8");
-    for (const [start, end] of changedLineRanges(before, current)) {
+    for (const [start, end] of changedLineRanges(before, current, held?.mutants)) {
       mutate.push(`${file}:${start}-${end}`);
     }
   }
