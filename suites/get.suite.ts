@@ -639,6 +639,23 @@ describe(`get with CACHE_TTL_SECONDS=60 and KV_OP_TIMEOUT_MS=1000 [${backend}]`,
   });
 });
 
+describe(`get with CACHE_TTL_SECONDS=0 [${backend}]`, () => {
+  const t = useTarget({
+    vars: { CACHE_TTL_SECONDS: "0" },
+    onlyIf: [caps.readCache, "the memory backend has no read cache"],
+  });
+
+  it("keeps no read at all: every read of a share reads KV", async (ctx) => {
+    const counters = t.control(ctx, "counters");
+    const created = stored(await createShare(t.target, factory.createBody()));
+    await counters.reset();
+    for (let i = 1; i <= 3; i++) {
+      expect((await getShare(t.target, created.id)).body).toEqual(created);
+      expect((await counters.get()).total.reads).toBe(i);
+    }
+  });
+});
+
 describe(`list of long shares with KV_OP_TIMEOUT_MS=1000 [${backend}]`, () => {
   const t = useTarget({
     vars: { CACHE_TTL_SECONDS: "60", KV_OP_TIMEOUT_MS: "1000" },
