@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { dropStaleModuleCache } from "./scripts/ci/module-cache.js";
 import { projects } from "./vitest.workspace.js";
 
 // The engines floor (Node 22.12) has node:sqlite only behind a flag (a built-in from 22.13); the
@@ -7,6 +8,10 @@ const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
 if (major === 22 && minor < 13 && !process.env.NODE_OPTIONS?.includes("--experimental-sqlite")) {
   process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} --experimental-sqlite`.trim();
 }
+
+// A module cache made for another lockfile is cleared here, before Vitest starts: its own clear
+// comes too late and fails the run (scripts/ci/module-cache.ts).
+dropStaleModuleCache(import.meta.dirname);
 
 export default defineConfig({
   test: {

@@ -594,8 +594,9 @@ describe(`get with a small read cache, CACHE_MAX_ENTRIES=4 [${backend}]`, () => 
   });
 });
 
-describe(`get with CACHE_TTL_SECONDS=60 and KV_OP_TIMEOUT_MS=1000 [${backend}]`, () => {
+describe(`get with CACHE_TTL_SECONDS=60 and KV_OP_TIMEOUT_MS=1000, 2 isolates [${backend}]`, () => {
   const t = useTarget({
+    isolates: 2,
     vars: { CACHE_TTL_SECONDS: "60", KV_OP_TIMEOUT_MS: "1000" },
     onlyIf: [caps.readCache, "the memory backend has no read cache"],
   });
@@ -613,19 +614,38 @@ describe(`get with CACHE_TTL_SECONDS=60 and KV_OP_TIMEOUT_MS=1000 [${backend}]`,
     expect((await counters.get()).total.reads).toBe(1);
   });
 
-  it("answers a KV read or list slower than KV_OP_TIMEOUT_MS with 503, or a read with the stale copy it holds", async (ctx) => {
+  it("answers a KV read, a list or a list's bulk read slower than KV_OP_TIMEOUT_MS with 503, or a read with the stale copy it holds", async (ctx) => {
+    t.requireIsolates(ctx, 2);
     const faults = t.control(ctx, "faults");
+    const kv = t.control(ctx, "kv");
     const clock = t.control(ctx, "clock");
     const held = stored(await createShare(t.target, factory.createBody()));
-    await clock.advance(61_000); // the held copy is stale now
-    await faults.add({ op: "getWithMetadata", prefix: "share:", kind: "latency", ms: 20_000 });
-    await faults.add({ op: "list", kind: "latency", ms: 20_000 });
+    // A share too long for its metadata, written elsewhere (nothing cached anywhere): a list
+    // reads its value in bulk, and that read is bounded like every other.
+    const now = await clock.now();
+    const f = createShareFactory(2207, { now });
+    const long = f.entry(f.share({ timestamp: now, prompt: "p".repeat(2000) }));
+    expect(long.metadata).toMatchObject({ full: false });
+    await kv.put(long.key, long.value, { metadata: long.metadata, expirationTtl: 3600 });
+    // The held copy is stale now, and no edge cache answers a list.
+    await clock.advance(Math.max(61_000, windows.edgeCacheMs + 1000));
+    // Isolate 0's reads and lists are slow; isolate 1's lists answer, its bulk reads are slow.
+    await faults.add({
+      op: "getWithMetadata",
+      prefix: "share:",
+      kind: "latency",
+      ms: 20_000,
+      isolate: 0,
+    });
+    await faults.add({ op: "list", kind: "latency", ms: 20_000, isolate: 0 });
+    await faults.add({ op: "get", prefix: "share:", kind: "latency", ms: 20_000, isolate: 1 });
     try {
-      // All three wait out the same timeout: sent together, the check waits for it once.
-      const [res, stale, list] = await Promise.all([
+      // All four wait out the same timeout: sent together, the check waits for it once.
+      const [res, stale, list, bulk] = await Promise.all([
         t.target.fetch(`/api/share/${never()}`),
         getShare(t.target, held.id),
         t.target.fetch("/api/shares"),
+        t.target.fetch("/api/shares", {}, 1),
       ]);
       expect(res.headers.get("retry-after"), `${res.status} ${await res.clone().text()}`).toBe("5");
       await expectError(res, 503, "storage_unavailable");
@@ -633,6 +653,7 @@ describe(`get with CACHE_TTL_SECONDS=60 and KV_OP_TIMEOUT_MS=1000 [${backend}]`,
       expect(stale.body).toEqual(held);
       expect(list.headers.get("retry-after"), `${list.status}`).toBe("5");
       await expectError(list, 503, "storage_unavailable");
+      await expectError(bulk, 503, "storage_unavailable");
     } finally {
       await faults.clear();
     }
@@ -652,33 +673,6 @@ describe(`get with CACHE_TTL_SECONDS=0 [${backend}]`, () => {
     for (let i = 1; i <= 3; i++) {
       expect((await getShare(t.target, created.id)).body).toEqual(created);
       expect((await counters.get()).total.reads).toBe(i);
-    }
-  });
-});
-
-describe(`list of long shares with KV_OP_TIMEOUT_MS=1000 [${backend}]`, () => {
-  const t = useTarget({
-    vars: { CACHE_TTL_SECONDS: "60", KV_OP_TIMEOUT_MS: "1000" },
-    onlyIf: [caps.readCache, "the memory backend never reads KV"],
-  });
-
-  it("answers a list whose bulk read of long shares is slower than KV_OP_TIMEOUT_MS with 503", async (ctx) => {
-    const faults = t.control(ctx, "faults");
-    const kv = t.control(ctx, "kv");
-    const clock = t.control(ctx, "clock");
-    // A share too long for its metadata, written elsewhere (nothing cached here): the list reads
-    // its value in bulk, and that read is bounded like every other.
-    const now = await clock.now();
-    const f = createShareFactory(2207, { now });
-    const entry = f.entry(f.share({ timestamp: now, prompt: "p".repeat(2000) }));
-    expect(entry.metadata).toMatchObject({ full: false });
-    await kv.put(entry.key, entry.value, { metadata: entry.metadata, expirationTtl: 3600 });
-    await clock.advance(windows.edgeCacheMs + 1000);
-    await faults.add({ op: "get", prefix: "share:", kind: "latency", ms: 20_000 });
-    try {
-      await expectError(await t.target.fetch("/api/shares"), 503, "storage_unavailable");
-    } finally {
-      await faults.clear();
     }
   });
 });
