@@ -30,9 +30,12 @@ const LOGGER: ConstructorParameters<typeof Instrumenter>[0] = {
 
 const OPTIONS: InstrumenterOptions = { plugins: null, excludedMutations: [], ignorers: [] };
 
-/** Mutants per mutated source file of `root`, by repository-relative path. */
-export async function mutantCensus(root: string): Promise<Map<string, number>> {
-  const files = mutatedSources(root);
+/** Mutants per mutated source file of `root` (or of `only`), by repository-relative path. */
+export async function mutantCensus(
+  root: string,
+  only?: readonly string[],
+): Promise<Map<string, number>> {
+  const files = only ? [...only] : mutatedSources(root);
   const result = await new Instrumenter(LOGGER).instrument(
     files.map((name) => ({
       name,

@@ -68,6 +68,7 @@ describe("changedSinceBaseline", () => {
     write("src/new.ts", "fresh\n");
     write("src/edited.test.ts", "not mutated\n");
     write("src/unjudged.ts", "changed\n");
+    write("src/disabled.ts", "before\nadded\n");
     const at = (line: number) => ({ location: { start: { line }, end: { line } } });
     const judged = [
       { status: "Killed", ...at(1) },
@@ -78,10 +79,11 @@ describe("changedSinceBaseline", () => {
         "src/same.ts": { source: "one\ntwo\n", mutants: judged },
         "src/edited.ts": { source: "one\ntwo\n", mutants: judged },
         "src/unjudged.ts": { source: "before\n", mutants: [{ status: "NoCoverage", ...at(1) }] },
+        "src/disabled.ts": { source: "before\n", mutants: [{ status: "Ignored", ...at(1) }] },
       },
     };
     expect(changedSinceBaseline(root, baseline)).toEqual({
-      mutate: ["src/edited.ts:2-3"],
+      mutate: ["src/disabled.ts:2-2", "src/edited.ts:2-3"],
       untested: ["src/new.ts", "src/unjudged.ts"],
     });
   });

@@ -86,7 +86,10 @@ const JUDGED = new Set(["Killed", "Survived", "Timeout"]);
 export interface ChangedScope {
   /** Stryker `--mutate` entries: `file:start-end` per changed range. */
   mutate: string[];
-  /** Mutated sources the baseline run did not judge (no killed, survived or timed-out mutant). */
+  /**
+   * Mutated sources the baseline run did not judge (no killed, survived or timed-out mutant), or
+   * that it does not hold (new, or with no mutants: a file of types only).
+   */
   untested: string[];
 }
 
@@ -102,9 +105,12 @@ export function changedSinceBaseline(
   for (const file of mutatedSources(root)) {
     const held = baseline.files[file];
     const before = held?.source;
-    // Only results from running tests count: a file with only NoCoverage/Ignored entries (known
-    // right after the dry run) was never judged by the baseline run.
-    const judged = (held?.mutants ?? []).some((m) => JUDGED.has(m.status));
+    // Only results from running tests count: a file with NoCoverage entries (known right after
+    // the dry run) was never judged by the baseline run. One whose every mutant is disabled
+    // (`Ignored`) is as judged as it gets: only its changed lines can bring new mutants.
+    const mutants = held?.mutants ?? [];
+    const disabled = mutants.length > 0 && mutants.every((m) => m.status === "Ignored");
+    const judged = disabled || mutants.some((m) => JUDGED.has(m.status));
     if (before === undefined || !judged) {
       untested.push(file);
       continue;
