@@ -129,9 +129,9 @@ const specs = [
     edits: [
       {
         file: STORE,
-        symbol: "ShareStore.save",
-        find: "expirationTtl: SHARE_TTL_SECONDS",
-        replace: "expirationTtl: SHARE_TTL_SECONDS * 1000",
+        symbol: "ttlLeft",
+        find: "const left = SHARE_TTL_SECONDS -",
+        replace: "const left = SHARE_TTL_SECONDS * 1000 -",
       },
     ],
     shows: {
@@ -150,9 +150,9 @@ const specs = [
     edits: [
       {
         file: STORE,
-        symbol: "ShareStore.save",
-        find: "expirationTtl: SHARE_TTL_SECONDS",
-        replace: "expirationTtl: SHARE_TTL_SECONDS / 60",
+        symbol: "ttlLeft",
+        find: "const left = SHARE_TTL_SECONDS -",
+        replace: "const left = SHARE_TTL_SECONDS / 60 -",
       },
     ],
     shows: {

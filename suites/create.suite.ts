@@ -600,6 +600,44 @@ describe(`create [${backend}]`, () => {
     expect(listed).toEqual([stored(retry.body)]);
   });
 
+  it("expires a keyed create finished by its retry hours later 30 days after the first attempt", async (ctx) => {
+    const faults = t.control(ctx, "faults");
+    const clock = t.control(ctx, "clock");
+    t.require(ctx, caps.affectedByKvFaults, "the memory backend never calls KV, so never waits");
+    // KV takes the key's record but refuses the share: the create is cut off between its writes.
+    const body = factory.createBody();
+    const key = freshKey();
+    const firstAt = await clock.now();
+    await faults.add({ op: "put", prefix: "share:", kind: "error", status: 429 });
+    try {
+      await expectError(
+        await t.target.fetch("/api/share", {
+          method: "POST",
+          headers: { "content-type": "application/json", "idempotency-key": JSON.stringify(key) },
+          body: JSON.stringify(body),
+        }),
+        503,
+        "storage_unavailable",
+      );
+    } finally {
+      await faults.clear();
+    }
+    await clock.advance(12 * 3600_000);
+    const retry = await postKeyed(t.target, body, key);
+    expect(retry.status, JSON.stringify(retry.body)).toBe(201);
+    const share = retry.body;
+    // The share is the first attempt's: its 30 days count from then, in KV as on its link.
+    expect(share.timestamp).toBeLessThan(firstAt + 3600_000);
+    const entry = await t.control(ctx, "kv").getWithMetadata(`share:${share.id}`);
+    const expected = Math.floor(share.timestamp / 1000) + SHARE_TTL_SECONDS;
+    expect(entry.expiration).toBeGreaterThan(expected - 60);
+    expect(entry.expiration).toBeLessThanOrEqual(expected + 60);
+    await clock.advance(share.timestamp + SHARE_TTL_SECONDS * 1000 + 60_000 - (await clock.now()));
+    // Gone everywhere at once: a listed share whose link answers 404 would be a broken link.
+    expect((await getShare(t.target, share.id)).status).toBe(404);
+    expect((await listAll(t.target)).shares.map((s) => s.id)).not.toContain(share.id);
+  });
+
   it("serves no image for a share created without storeImage", async () => {
     const created = await createShare(t.target, factory.createBody());
     await expectError(await t.target.fetch(`/images/${created.id}`), 404, "not_found");

@@ -71,7 +71,8 @@ export class ShareStore {
     const record = encodeShareRecord(share, idempotencyKey);
     try {
       await this.backend.put(record.key, record.value, {
-        expirationTtl: SHARE_TTL_SECONDS,
+        // A keyed create's retry saves the first attempt's share, up to 24 h later.
+        expirationTtl: ttlLeft(share),
         metadata: record.metadata,
       });
     } catch (error) {
@@ -428,8 +429,8 @@ function holdFlushed(state: IsolateState, share: ShareData): void {
 
 /**
  * The seconds left of a share's 30 days (at least KV's minimum TTL): one flushed after a KV
- * outage still expires 30 days after it was created, when its reads (which go by the clock) stop
- * serving it, not later in lists and totals.
+ * outage, or saved by its keyed create's retry, still expires 30 days after it was created, when
+ * its reads (which go by the clock) stop serving it, not later in lists and totals.
  */
 function ttlLeft(share: ShareData): number {
   const left = SHARE_TTL_SECONDS - Math.floor((now() - share.timestamp) / 1000);
