@@ -863,8 +863,8 @@ describe(`create with an Idempotency-Key [${backend}]`, () => {
   });
 });
 
-describe(`create with IMAGE_FETCH_TIMEOUT_MS=300 [${backend}]`, () => {
-  const t = useTarget({ vars: { IMAGE_FETCH_TIMEOUT_MS: "300" } });
+describe(`create with IMAGE_FETCH_TIMEOUT_MS=100 [${backend}]`, () => {
+  const t = useTarget({ vars: { IMAGE_FETCH_TIMEOUT_MS: "100" } });
 
   it("gives up on an image host slower than the timeout: the share is created without a copy", async (ctx) => {
     const useHandlers = t.control(ctx, "useHandlers");
