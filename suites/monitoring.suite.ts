@@ -19,6 +19,7 @@ import {
   monitoring,
   postShare,
   stored,
+  type CreatedShare,
   type Monitoring,
 } from "./support/api.js";
 import { HEALTH_PROBE_WINDOW_MS } from "../src/health/check.js";
@@ -276,26 +277,56 @@ describe(`monitoring [${backend}]`, () => {
       const clock = t.control(ctx, "clock");
       const created = await createShare(t.target, factory.createBody());
       const before = await monitoring(t.target);
+      const seen = (await t.target.control.logs?.all())?.length ?? 0;
+      let long: CreatedShare;
       try {
         await faults.add({ op: "put", kind: "error", status: 503, first: 1 });
         await createShare(t.target, factory.createBody()); // retried once, then stored
-        // Let the cached copy go stale, then fail every read of it: the stale copy answers.
+        // The newest share, too long for its metadata: a list reads its value in bulk.
+        await clock.advance(1000);
+        long = await createShare(t.target, factory.createBody({ prompt: "p".repeat(2000) }));
+        // Let the cached copies go stale, then fail every read of them: the stale copies answer.
         await clock.advance(windows.readCacheMs + 1000);
         await faults.add({ op: "any", prefix: `share:${created.id}`, kind: "error", status: 503 });
+        await faults.add({ op: "get", prefix: `share:${long.id}`, kind: "error", status: 503 });
         const read = await getShare(t.target, created.id);
         expect(read.status).toBe(200);
         expect(read.body.id).toBe(created.id);
+        const page = await listPage(t.target, { limit: 1 });
+        expect(page.status).toBe(200);
+        expect(page.body.shares).toEqual([stored(long)]);
       } finally {
         await faults.clear();
       }
       const after = await monitoring(t.target);
       const d = delta(before, after);
       if (!t.target.capabilities.affectedByKvFaults) {
-        expect(d).toMatchObject({ errors: 0, retries: 0, fallbacks: 0, writes: 1 });
+        expect(d).toMatchObject({ errors: 0, retries: 0, fallbacks: 0, writes: 2 });
         expect(after.kv.errorRate).toBe(0);
         return;
       }
-      expect(d).toMatchObject({ writes: 1, retries: 1, fallbacks: 1 });
+      expect(d).toMatchObject({ writes: 2, retries: 1, fallbacks: 2 });
+      const logs = t.target.control.logs;
+      if (logs) {
+        // The stale bulk read's line: the key it started at, how many keys, KV's error.
+        const stale = async () =>
+          (await logs.all())
+            .slice(seen)
+            .flatMap((line) => (line.json ? [line.json] : []))
+            .find((l) => l.op === "getMany" && l.outcome === "stale");
+        await eventually(
+          "the stale bulk read is logged",
+          async () => (await stale()) !== undefined,
+        );
+        const line = await stale();
+        expect(line).toMatchObject({
+          level: "info",
+          backend: "kv",
+          key: `share:${long.id}`,
+          count: 1,
+        });
+        expect(String(line!.error)).toMatch(/^KV GET_BULK failed: 503/);
+      }
       expect(d.errors).toBeGreaterThanOrEqual(2);
       expect(after.kv.errorRate).toBeGreaterThan(0);
       expect(after.kv.errorRate).toBeCloseTo(errorRateOf(after), 10);
