@@ -851,10 +851,23 @@ describe(`create with an Idempotency-Key [${backend}]`, () => {
       expect(mine[0]!.expiration).toBeGreaterThan(now + 24 * 3600 - 60);
       expect(mine[0]!.expiration).toBeLessThanOrEqual(now + 24 * 3600 + 60);
     }
+    // Another keyed share, deleted in its key's last minute: a retry then still finds it deleted.
+    const lastBody = factory.createBody();
+    const lastKey = freshKey();
+    const last = await postKeyed(t.target, lastBody, lastKey);
+    expect(last.status).toBe(201);
     await clock.advance(23 * 3600_000);
     const within = await postKeyed(t.target, body, key);
     expect(within.body.id).toBe(first.body.id);
-    await clock.advance(3600_000 + 60_000);
+    await clock.advance(3600_000 - 30_000);
+    if (t.target.adminToken) {
+      expect(await deleteShare(t.target, last.body.id)).toBe(204);
+      const retry = await postKeyed(t.target, lastBody, lastKey);
+      expect(retry.headers.get("idempotent-replayed")).toBe("true");
+      expect(retry.body.id).toBe(last.body.id);
+      expect((await getShare(t.target, last.body.id)).status).toBe(404);
+    }
+    await clock.advance(90_000);
     const after = await postKeyed(t.target, body, key);
     expect(after.status).toBe(201);
     expect(after.headers.get("idempotent-replayed")).toBeNull();
