@@ -480,6 +480,8 @@ describe(`consistency during a KV outage, memory fallback mode [${backend}]`, ()
 
   it("keeps a share pending through flush writes that fail while KV is still down", async (ctx) => {
     const counters = t.control(ctx, "counters");
+    const logs = t.target.control.logs;
+    const seen = (await logs?.all())?.length ?? 0;
     const before = (await monitoring(t.target)).shares.total;
     const share = await duringOutage(ctx, async () => {
       const [made] = await pendingCreates(ctx, 1);
@@ -510,6 +512,17 @@ describe(`consistency during a KV outage, memory fallback mode [${backend}]`, ()
       degraded: [],
       checks: { storage: { status: "ok", pendingWrites: 0 } },
     });
+    if (logs) {
+      // Each flush attempt's line names the share's key and KV: the failed ones at level error,
+      // then the one that stored it.
+      const flushes = (await logs.all())
+        .slice(seen)
+        .flatMap((line) => (line.json ? [line.json] : []))
+        .filter((l) => l.op === "flush" && l.key === `share:${share.id}`);
+      const kvLine = { op: "flush", key: `share:${share.id}`, backend: "kv" };
+      expect(flushes.at(0)).toMatchObject({ ...kvLine, level: "error", outcome: "error" });
+      expect(flushes.at(-1)).toMatchObject({ ...kvLine, level: "info", outcome: "ok" });
+    }
   });
 
   it("keeps the flushed shares across a restart, and counts them", async (ctx) => {
