@@ -667,22 +667,28 @@ describe(`get with CACHE_TTL_SECONDS=60 and KV_OP_TIMEOUT_MS=1000, 2 isolates [$
   });
 });
 
-describe(`get with CACHE_TTL_SECONDS=0 [${backend}]`, () => {
-  const t = useTarget({
-    vars: { CACHE_TTL_SECONDS: "0" },
-    onlyIf: [caps.readCache, "the memory backend has no read cache"],
-  });
+// Either zero turns the read cache off: no time to keep a read, or no room for one.
+for (const [name, value] of [
+  ["CACHE_TTL_SECONDS", "0"],
+  ["CACHE_MAX_ENTRIES", "0"],
+] as const) {
+  describe(`get with ${name}=${value} [${backend}]`, () => {
+    const t = useTarget({
+      vars: { [name]: value },
+      onlyIf: [caps.readCache, "the memory backend has no read cache"],
+    });
 
-  it("keeps no read at all: every read of a share reads KV", async (ctx) => {
-    const counters = t.control(ctx, "counters");
-    const created = stored(await createShare(t.target, factory.createBody()));
-    await counters.reset();
-    for (let i = 1; i <= 3; i++) {
-      expect((await getShare(t.target, created.id)).body).toEqual(created);
-      expect((await counters.get()).total.reads).toBe(i);
-    }
+    it("keeps no read at all: every read of a share reads KV", async (ctx) => {
+      const counters = t.control(ctx, "counters");
+      const created = stored(await createShare(t.target, factory.createBody()));
+      await counters.reset();
+      for (let i = 1; i <= 3; i++) {
+        expect((await getShare(t.target, created.id)).body).toEqual(created);
+        expect((await counters.get()).total.reads).toBe(i);
+      }
+    });
   });
-});
+}
 
 describe(`delete with no ADMIN_TOKEN secret set (a blank one) [${backend}]`, () => {
   // `ADMIN_TOKEN= ` in .dev.vars: as unset as an empty one.
