@@ -610,15 +610,9 @@ describe(`create [${backend}]`, () => {
     const firstAt = await clock.now();
     await faults.add({ op: "put", prefix: "share:", kind: "error", status: 429 });
     try {
-      await expectError(
-        await t.target.fetch("/api/share", {
-          method: "POST",
-          headers: { "content-type": "application/json", "idempotency-key": JSON.stringify(key) },
-          body: JSON.stringify(body),
-        }),
-        503,
-        "storage_unavailable",
-      );
+      const cut = await postKeyed(t.target, body, key);
+      expect(cut.status).toBe(503);
+      expect(cut.body.error?.code).toBe("storage_unavailable");
     } finally {
       await faults.clear();
     }

@@ -18,10 +18,11 @@ export const MODULE_CACHE_DIR = path.join("node_modules", ".experimental-vitest-
  */
 export function lockfileHash(root: string): string {
   const lockfile = path.join(root, "node_modules", ".package-lock.json");
-  let content = existsSync(lockfile) ? readFileSync(lockfile, "utf8") : "";
-  const patches = path.join(root, "patches");
-  if (existsSync(lockfile) && existsSync(patches) && statSync(patches).isDirectory()) {
-    content += statSync(patches).mtimeMs.toString();
+  let content = "";
+  if (existsSync(lockfile)) {
+    content = readFileSync(lockfile, "utf8");
+    const patches = statSync(path.join(root, "patches"), { throwIfNoEntry: false });
+    if (patches?.isDirectory()) content += patches.mtimeMs.toString();
   }
   return createHash("sha256").update(content).digest("hex").slice(0, 8).padEnd(8, "_");
 }
