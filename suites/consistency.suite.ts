@@ -30,7 +30,7 @@ import {
 import { capabilities, windows } from "./support/capabilities.js";
 import { suiteFactory } from "./support/own-data.js";
 import { FALLBACK_MODE_VARS } from "./support/target.js";
-import { suiteRun, type TargetHandle } from "./support/use-target.js";
+import { suiteRun, type TargetHandle, type UseTargetOptions } from "./support/use-target.js";
 
 const { backend, useTarget } = await suiteRun(import.meta.url);
 const caps = capabilities[backend];
@@ -319,11 +319,13 @@ describe(`consistency during a KV outage, reject mode [${backend}]`, () => {
   );
 });
 
-describe(`consistency during a KV outage, memory fallback mode [${backend}]`, () => {
-  const t = useTarget({
-    vars: FALLBACK_MODE_VARS,
-    onlyIf: [caps.affectedByKvFaults, "the memory backend never calls KV, so never falls back"],
-  });
+const FALLBACK_MODE: UseTargetOptions = {
+  vars: FALLBACK_MODE_VARS,
+  onlyIf: [caps.affectedByKvFaults, "the memory backend never calls KV, so never falls back"],
+};
+
+/** The memory fallback mode's steps, on a block's target: an outage, pending creates, the flush. */
+function fallbackSteps(t: TargetHandle) {
   const outage = { op: "put", kind: "error", status: 503 } as const;
 
   /** Run `fn` while every KV write fails. */
@@ -366,7 +368,14 @@ describe(`consistency during a KV outage, memory fallback mode [${backend}]`, ()
     });
   }
 
-  // First in the block: it needs a store whose only shares are the pending ones.
+  return { duringOutage, pendingCreates, flushed };
+}
+
+// A block of its own: the check needs a store whose only shares are the pending ones.
+describe(`consistency during a KV outage, memory fallback mode, on an empty store [${backend}]`, () => {
+  const t = useTarget(FALLBACK_MODE);
+  const { duringOutage, pendingCreates, flushed } = fallbackSteps(t);
+
   it("ends the listing on a page the pending shares fill when KV holds no share after them", async (ctx) => {
     t.requireFreshStore(ctx);
     expect((await listAll(t.target)).shares).toEqual([]);
@@ -380,6 +389,11 @@ describe(`consistency during a KV outage, memory fallback mode [${backend}]`, ()
     });
     await flushed(ctx, pending);
   });
+});
+
+describe(`consistency during a KV outage, memory fallback mode [${backend}]`, () => {
+  const t = useTarget(FALLBACK_MODE);
+  const { duringOutage, pendingCreates, flushed } = fallbackSteps(t);
 
   it("answers 202 pending to every create during the outage and lists them first, newest first", async (ctx) => {
     const kv = t.control(ctx, "kv");

@@ -67,7 +67,9 @@ describe(`monitoring [${backend}]`, () => {
     for (const share of created) {
       for (let i = 0; i < 2; i++) expect((await getShare(t.target, share.id)).status).toBe(200);
     }
-    expect((await listPage(t.target, { limit: 100 })).status).toBe(200);
+    // A page of just these three (the newest): older shares other checks left, such as a long one
+    // a list reads in bulk, stay off it.
+    expect((await listPage(t.target, { limit: created.length })).status).toBe(200);
     const after = await monitoring(t.target);
     const cached = t.target.capabilities.readCache;
     expect(delta(before, after)).toEqual({
